@@ -1,0 +1,25 @@
+//! Liveness and readiness answers, used by load balancers and the SPA's status line.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /healthz`: the process is up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "ok", "version": "0.1.0"})))]
+pub struct Health {
+    /// Always `ok` when the server answers at all.
+    pub status: String,
+    /// The server's version (Cargo package version).
+    pub version: String,
+}
+
+/// `GET /readyz`: the process can serve requests (its database answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "ok", "database": "sqlite"})))]
+pub struct Readiness {
+    /// `ok` when the database answered.
+    pub status: String,
+    /// Which backend is configured: `sqlite` or `postgres`.
+    pub database: String,
+}

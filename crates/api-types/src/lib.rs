@@ -1,0 +1,10 @@
+//! The wire contract between the server, the SPA and integrators.
+//!
+//! Everything here is plain serde data that compiles for wasm32, so the SPA decodes exactly what the
+//! server encodes. Server-only OpenAPI derives sit behind the `openapi` feature.
+
+pub mod error;
+pub mod health;
+
+pub use error::{ErrorCode, FieldError, ProblemDetails};
+pub use health::{Health, Readiness};

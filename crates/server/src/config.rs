@@ -1,0 +1,51 @@
+//! Server settings, read from command-line flags with environment fallbacks (clap `env`).
+
+use std::path::PathBuf;
+
+/// Everything `emhana serve` needs to start. Each flag also reads an `EMHANA_*` variable (or
+/// `DATABASE_URL`), so containers configure it by environment and people by flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Address to listen on. Keep it on 127.0.0.1 unless a reverse proxy fronts the server.
+    #[arg(long, env = "EMHANA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// `sqlite://data/emhana.db` (embedded default) or `postgres://user@host:5432/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/emhana.db")]
+    pub database_url: String,
+
+    /// Maximum pooled database connections.
+    #[arg(long, env = "EMHANA_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// The clinic's IANA time zone: day boundaries of calendars and analytics.
+    #[arg(long, env = "EMHANA_TZ", default_value = "Asia/Almaty")]
+    pub tz: String,
+
+    /// Folder with the built SPA (Trunk's `dist/`). Missing folder → the API still serves.
+    #[arg(long, env = "EMHANA_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+
+    /// Secret for signing access tokens; generated and stored in the database when absent.
+    #[arg(long, env = "EMHANA_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Password of the `owner` account created on first start; generated and printed when absent.
+    #[arg(long, env = "EMHANA_OWNER_PASSWORD", hide_env_values = true)]
+    pub owner_password: Option<String>,
+}
+
+impl Settings {
+    /// Settings for tests and tools: given database, port 0, no SPA folder.
+    pub fn for_tests(database_url: impl Into<String>) -> Self {
+        Self {
+            bind: "127.0.0.1:0".into(),
+            database_url: database_url.into(),
+            db_max_connections: 8,
+            tz: "Asia/Almaty".into(),
+            static_dir: PathBuf::from("dist"),
+            jwt_secret: None,
+            owner_password: None,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! `ApiError`: the only place that knows how failures become HTTP.
+//!
+//! Handlers return `Result<T, ApiError>`; `From` impls let `?` lift store and domain errors; the
+//! single `ResponseError` impl below turns each variant into a problem+json body with a stable code
+//! and the request id. 5xx causes are logged with their chain and answered generically.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use emhana_api_types::error::PROBLEM_JSON;
+use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
+use emhana_store::StoreError;
+
+use crate::request_id;
+
+/// Every way a request can fail, as the API reports it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request (JSON, query, path).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Missing or invalid credentials.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but not allowed.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such resource or route.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Method not allowed on an existing route.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// Conflicts with current state.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Field validation failed.
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// Too many attempts; retry after this many seconds.
+    #[error("rate limited for {retry_after_secs}s")]
+    RateLimited {
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after_secs: u64,
+    },
+    /// The database is not reachable.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything unexpected; logged, answered generically.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Validation(_) => ErrorCode::Validation,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The problem body for this error (request id filled in from the current request).
+    pub fn problem(&self) -> ProblemDetails {
+        let code = self.code();
+        let detail = match self {
+            Self::BadRequest(d)
+            | Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::NotFound(d)
+            | Self::Conflict(d) => d.clone(),
+            Self::MethodNotAllowed => "Этот метод не поддерживается для данного адреса".to_owned(),
+            Self::Validation(_) => "Проверьте выделенные поля".to_owned(),
+            Self::RateLimited { retry_after_secs } => {
+                format!("Повторите попытку через {retry_after_secs} с")
+            }
+            Self::Unavailable(_) => "База данных временно недоступна".to_owned(),
+            Self::Internal(_) => "Непредвиденная ошибка; сообщите администратору номер запроса".to_owned(),
+        };
+        let mut problem = ProblemDetails::new(code, detail);
+        if let Self::Validation(errors) = self {
+            problem.errors.clone_from(errors);
+        }
+        problem.request_id = request_id::current();
+        problem
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        if err.is_unavailable() {
+            Self::Unavailable(err.to_string())
+        } else {
+            Self::Internal(anyhow::Error::new(err))
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?anyhow_chain(self), "request failed");
+        }
+        let mut res = HttpResponse::build(status);
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Self::RateLimited { retry_after_secs } = self {
+            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// Renders the error and all its sources on one line for the log.
+fn anyhow_chain(err: &ApiError) -> String {
+    let mut out = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Re-shapes actix's own extractor failures (bad JSON, query, path) into problem+json.
+pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(|err, _req| {
+        ApiError::BadRequest(format!("Некорректный JSON: {err}")).into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest(format!("Некорректные параметры запроса: {err}")).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest(format!("Некорректный адрес: {err}")).into()
+    }));
+}
+
+/// Fallback for `/api/...` paths that match no route.
+pub async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::NotFound(format!("Нет такого адреса API: {}", req.path())).error_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_carry_fields_and_422() {
+        let err = ApiError::Validation(vec![FieldError {
+            field: "phone".into(),
+            code: "invalid_phone".into(),
+            message: "Неверный телефон".into(),
+        }]);
+        assert_eq!(err.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let p = err.problem();
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.code, ErrorCode::Validation);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let err = ApiError::Internal(anyhow::anyhow!("secret connection string"));
+        assert!(!err.problem().detail.contains("secret"));
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn rate_limit_sets_retry_after() {
+        let res = ApiError::RateLimited { retry_after_secs: 900 }.error_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
+            Some("900")
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The Emhana HTTP API as a library: `main.rs` only parses the command line and calls in here,
+//! and tests start the very same [`startup::Application`] on port 0.
+
+pub mod config;
+pub mod error;
+pub mod openapi;
+pub mod request_id;
+pub mod routes;
+pub mod spa;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use error::ApiError;
+pub use startup::Application;

@@ -1,0 +1,81 @@
+//! The OpenAPI 3.1 document: metadata here, paths and schemas collected from the routes by
+//! utoipa-actix-web. `openapi/openapi.json` is a committed snapshot of [`document`]; the test below
+//! fails when code and file drift (`cargo xtask openapi` rewrites the file).
+
+use actix_web::App;
+use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+/// Document metadata and shared schemas that no single route declares.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Emhana API",
+        description = "REST API of Emhana, a clinic CRM: patients, doctors, price list, visits, \
+                       payments and analytics. Money is a decimal string in tenge with two decimals \
+                       (\"12500.00\"); instants are RFC 3339. Errors are RFC 9457 problem+json with a \
+                       stable `code` and per-field `errors`.",
+        license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness probes")
+    ),
+    components(schemas(ProblemDetails, FieldError, ErrorCode))
+)]
+pub struct ApiDoc;
+
+/// The complete document, as served at `/api-docs/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::all)
+        .split_for_parts();
+    api
+}
+
+/// The document as the pretty JSON committed in `openapi/openapi.json` (trailing newline).
+pub fn document_json() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot_path() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json")
+    }
+
+    /// Drift check. With `EMHANA_UPDATE_OPENAPI=1` (what `cargo xtask openapi` sets) it rewrites
+    /// the snapshot instead of comparing.
+    #[test]
+    fn committed_openapi_matches_the_code() {
+        let generated = document_json();
+        let path = snapshot_path();
+        if std::env::var_os("EMHANA_UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("write {path:?}: {e}"));
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "openapi/openapi.json is out of date with the code: run `cargo xtask openapi` and commit it"
+        );
+    }
+
+    #[test]
+    fn document_is_openapi_3_1_with_probes() {
+        let v: serde_json::Value = serde_json::from_str(&document_json()).unwrap_or_default();
+        assert!(v["openapi"].as_str().unwrap_or_default().starts_with("3.1"));
+        assert_eq!(v["info"]["title"], "Emhana API");
+        assert!(v["paths"]["/healthz"]["get"].is_object());
+        assert!(v["paths"]["/readyz"]["get"].is_object());
+        assert!(v["components"]["schemas"]["ProblemDetails"].is_object());
+    }
+}

@@ -1,0 +1,22 @@
+//! HTTP routes, one file per resource, each exposing `configure`. Composed in one place here,
+//! so the running app and the OpenAPI document can never disagree about what exists.
+
+pub mod health;
+
+use actix_web::web;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::error::api_not_found;
+
+/// Every documented route: probes at the root, resources under `/api/v1`.
+pub fn all(cfg: &mut ServiceConfig) {
+    health::configure(cfg);
+    cfg.service(
+        scope("/api/v1")
+            .configure(api_v1)
+            .default_service(web::to(api_not_found)),
+    );
+}
+
+/// Resources under `/api/v1` (each new resource adds its `configure` here).
+fn api_v1(_cfg: &mut ServiceConfig) {}

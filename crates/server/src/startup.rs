@@ -1,0 +1,75 @@
+//! Builds the application: store → migrations → listener → actix server. `build` binds first, so
+//! tests can ask for port 0 and read the real port before requests are sent.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use emhana_store::{Store, StoreConfig};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{error, openapi, request_id, routes, spa, Settings};
+
+/// A bound, migrated, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+}
+
+impl Application {
+    /// Connects and migrates the database, binds the listener and prepares the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let mut store_config = StoreConfig::new(&settings.database_url);
+        store_config.max_connections = settings.db_max_connections;
+        let store = Store::connect(&store_config).await?;
+        store.migrate().await?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, store.clone(), settings)?;
+        Ok(Self { port, server, store })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The store the server uses (tests inspect database state through it).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests and closes the pool.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.store.close().await;
+        result
+    }
+}
+
+fn run(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Result<Server> {
+    let store = web::Data::new(store);
+    let static_dir = settings.static_dir.clone();
+    let spec = openapi::document();
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .wrap(Compress::default())
+            .wrap(from_fn(request_id::middleware))
+            .app_data(store.clone())
+            .configure(error::extractor_configs)
+            .into_utoipa_app()
+            .configure(routes::all)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
+            .service(web::scope("/api").default_service(web::to(error::api_not_found)))
+            .service(spa::service(&static_dir))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

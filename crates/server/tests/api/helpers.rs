@@ -1,0 +1,147 @@
+//! The test harness: `TestApp` runs the real server on a random port against its own database and
+//! removes that database when dropped.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::PathBuf;
+
+use emhana_server::{Application, Settings};
+use emhana_store::Store;
+use sqlx::{Connection, Executor, PgConnection};
+
+/// The PostgreSQL server tests use; override with `EMHANA_TEST_PG_URL`.
+fn pg_admin_url() -> String {
+    std::env::var("EMHANA_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Which backend a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares each test once and runs it on both backends, as `<name>::sqlite` and `<name>::postgres`.
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn body($app: $crate::helpers::TestApp) $body
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    body($crate::helpers::TestApp::spawn($crate::helpers::Db::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    body($crate::helpers::TestApp::spawn($crate::helpers::Db::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+
+/// A running app plus a client pointed at it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(PathBuf),
+    PgDatabase(String),
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database of the given backend.
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    /// Like [`spawn`](Self::spawn) with settings adjusted by `tweak` before start.
+    pub async fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (url, cleanup) = match db {
+            Db::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("emhana-test-{id}"));
+                (format!("sqlite://{}/emhana.db", dir.display()), Cleanup::SqliteDir(dir))
+            }
+            Db::Postgres => {
+                let name = format!("emhana_test_{id}");
+                create_pg_database(&name).await;
+                (format!("{}/{name}", pg_admin_url()), Cleanup::PgDatabase(name))
+            }
+        };
+        let mut settings = Settings::for_tests(url);
+        tweak(&mut settings);
+        let app = Application::build(settings).await.expect("the app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let store = app.store().clone();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            store,
+            db,
+            cleanup,
+        }
+    }
+
+    /// GET a path (absolute, e.g. `/healthz`).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+async fn create_pg_database(name: &str) {
+    let admin = format!("{}/postgres", pg_admin_url());
+    let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is not reachable at {admin} ({e}). Start it with \
+             `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` \
+             or point EMHANA_TEST_PG_URL at a server. The suite never skips PostgreSQL."
+        )
+    });
+    conn.execute(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
+        .await
+        .expect("create test database");
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase(name) => {
+                // Drop runs inside the test's runtime; use a fresh one on its own thread.
+                let name = name.clone();
+                let store = self.store.clone();
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async move {
+                        store.close().await;
+                        let admin = format!("{}/postgres", pg_admin_url());
+                        if let Ok(mut conn) = PgConnection::connect(&admin).await {
+                            let _ = conn
+                                .execute(sqlx::AssertSqlSafe(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Storage for Emhana on one sqlx [`AnyPool`] serving SQLite and PostgreSQL.
+//!
+//! One set of SQL serves both backends so they cannot drift apart; the portable column subset is:
+//! money as BIGINT tiyn, instants as fixed-width RFC 3339 UTC text (see [`time`]), flags as 0/1
+//! integers, `$N` placeholders and `INSERT ... RETURNING`. The store owns transactions, never
+//! decisions: rules live in `emhana-domain`.
+
+pub mod error;
+pub mod settings;
+pub mod time;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use error::StoreError;
+
+/// Which database engine a [`Store`] talks to; picked by the `DATABASE_URL` scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default for a single clinic machine).
+    Sqlite,
+    /// PostgreSQL (several API instances behind a load balancer).
+    Postgres,
+}
+
+impl Backend {
+    /// Detects the backend from a database URL, or refuses an unknown scheme with a clear message.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "DATABASE_URL must start with sqlite: or postgres:// (got {:?})",
+                url.split(':').next().unwrap_or_default()
+            )))
+        }
+    }
+
+    /// Lower-case name used in logs and `/readyz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Connection settings a [`Store`] is opened with.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `sqlite://path/to.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// Upper bound of pooled connections.
+    pub max_connections: u32,
+}
+
+impl StoreConfig {
+    /// A config with a pool size that suits the backend: SQLite serialises writers anyway.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), max_connections: 16 }
+    }
+}
+
+/// Handle to the database: a pool plus which backend it is. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens a pool. For SQLite the file (and its folder) is created when missing, WAL mode is
+    /// switched on, and every connection gets foreign keys and a busy timeout.
+    #[tracing::instrument(skip_all, fields(backend))]
+    pub async fn connect(config: &StoreConfig) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(&config.url)?;
+        tracing::Span::current().record("backend", backend.name());
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(&config.url)?,
+            Backend::Postgres => config.url.clone(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let mut pool_options = AnyPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            pool_options = pool_options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_options.connect_with(options).await?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the database file: set once, readers stop blocking the writer.
+            sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await?;
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies every pending migration of this backend's folder (embedded at compile time).
+    #[tracing::instrument(skip_all)]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Round-trips a trivial query: the readiness probe.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Which engine this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The underlying pool, for repositories in this crate and for tests.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every pooled connection (graceful shutdown, tests dropping their database).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes a SQLite URL open-or-create and creates the file's folder, so `sqlite://data/emhana.db`
+/// works on a fresh checkout.
+fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::Config(
+            "SQLite needs a file path (an in-memory database is not shared across the pool)".into(),
+        ));
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Config(format!("cannot create database folder {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_picked_by_scheme() {
+        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn sqlite_urls_become_open_or_create() {
+        let dir = std::env::temp_dir().join(format!("emhana-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/a.db", dir.display());
+        assert_eq!(prepare_sqlite_url(&url).ok(), Some(format!("{url}?mode=rwc")));
+        assert!(dir.is_dir());
+        assert!(prepare_sqlite_url("sqlite::memory:").is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
