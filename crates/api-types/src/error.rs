@@ -144,7 +144,8 @@ mod tests {
 
     #[test]
     fn unknown_codes_decode_as_unknown() {
-        let c: ErrorCode = serde_json::from_str("\"brand_new_code\"").unwrap_or(ErrorCode::Internal);
+        let c: ErrorCode =
+            serde_json::from_str("\"brand_new_code\"").unwrap_or(ErrorCode::Internal);
         assert_eq!(c, ErrorCode::Unknown);
     }
 }

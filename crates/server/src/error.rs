@@ -83,7 +83,9 @@ impl ApiError {
                 format!("Повторите попытку через {retry_after_secs} с")
             }
             Self::Unavailable(_) => "База данных временно недоступна".to_owned(),
-            Self::Internal(_) => "Непредвиденная ошибка; сообщите администратору номер запроса".to_owned(),
+            Self::Internal(_) => {
+                "Непредвиденная ошибка; сообщите администратору номер запроса".to_owned()
+            }
         };
         let mut problem = ProblemDetails::new(code, detail);
         if let Self::Validation(errors) = self {
@@ -137,9 +139,13 @@ fn anyhow_chain(err: &ApiError) -> String {
 
 /// Re-shapes actix's own extractor failures (bad JSON, query, path) into problem+json.
 pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(|err, _req| {
-        ApiError::BadRequest(format!("Некорректный JSON: {err}")).into()
-    }))
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(256 * 1024)
+            .error_handler(|err, _req| {
+                ApiError::BadRequest(format!("Некорректный JSON: {err}")).into()
+            }),
+    )
     .app_data(web::QueryConfig::default().error_handler(|err, _req| {
         ApiError::BadRequest(format!("Некорректные параметры запроса: {err}")).into()
     }))
@@ -179,10 +185,15 @@ mod tests {
 
     #[test]
     fn rate_limit_sets_retry_after() {
-        let res = ApiError::RateLimited { retry_after_secs: 900 }.error_response();
+        let res = ApiError::RateLimited {
+            retry_after_secs: 900,
+        }
+        .error_response();
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(
-            res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
+            res.headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
             Some("900")
         );
     }

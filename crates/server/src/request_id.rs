@@ -24,7 +24,9 @@ fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(HEADER)?.to_str().ok()?;
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| value.to_owned())
 }
 
@@ -39,7 +41,8 @@ pub async fn middleware(
         .scope(id.clone(), next.call(req).instrument(span.clone()))
         .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
     span.in_scope(|| {
         tracing::info!(status = res.status().as_u16(), "handled");

@@ -24,13 +24,18 @@ pub fn service(dir: &Path) -> impl HttpServiceFactory {
     }))
 }
 
-async fn fallback(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
+async fn fallback(
+    req: ServiceRequest,
+    index: PathBuf,
+) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     let res = match NamedFile::open(&index) {
         Ok(file) => {
             let mut res = file.into_response(&req);
-            res.headers_mut()
-                .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-cache"),
+            );
             res
         }
         Err(_) => HttpResponse::NotFound()

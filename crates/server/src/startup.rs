@@ -30,7 +30,11 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let server = run(listener, store.clone(), settings)?;
-        Ok(Self { port, server, store })
+        Ok(Self {
+            port,
+            server,
+            store,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -64,9 +68,11 @@ fn run(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Resul
             .into_utoipa_app()
             .configure(routes::all)
             .split_for_parts();
-        app.service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
-            .service(web::scope("/api").default_service(web::to(error::api_not_found)))
-            .service(spa::service(&static_dir))
+        app.service(
+            SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec.clone()),
+        )
+        .service(web::scope("/api").default_service(web::to(error::api_not_found)))
+        .service(spa::service(&static_dir))
     })
     .shutdown_timeout(10)
     .listen(listener)?

@@ -65,7 +65,10 @@ pub struct StoreConfig {
 impl StoreConfig {
     /// A config with a pool size that suits the backend: SQLite serialises writers anyway.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), max_connections: 16 }
+        Self {
+            url: url.into(),
+            max_connections: 16,
+        }
     }
 }
 
@@ -105,7 +108,9 @@ impl Store {
         let pool = pool_options.connect_with(options).await?;
         if backend == Backend::Sqlite {
             // WAL is a property of the database file: set once, readers stop blocking the writer.
-            sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .fetch_all(&pool)
+                .await?;
         }
         Ok(Self { pool, backend })
     }
@@ -146,7 +151,9 @@ impl Store {
 /// Makes a SQLite URL open-or-create and creates the file's folder, so `sqlite://data/emhana.db`
 /// works on a fresh checkout.
 fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::Config(
@@ -156,7 +163,10 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     if let Some(dir) = std::path::Path::new(path).parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Config(format!("cannot create database folder {}: {e}", dir.display()))
+                StoreError::Config(format!(
+                    "cannot create database folder {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
     }
@@ -175,9 +185,18 @@ mod tests {
 
     #[test]
     fn backend_is_picked_by_scheme() {
-        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::from_url("mysql://u@h/db").is_err());
     }
 
@@ -185,7 +204,10 @@ mod tests {
     fn sqlite_urls_become_open_or_create() {
         let dir = std::env::temp_dir().join(format!("emhana-url-{}", std::process::id()));
         let url = format!("sqlite://{}/a.db", dir.display());
-        assert_eq!(prepare_sqlite_url(&url).ok(), Some(format!("{url}?mode=rwc")));
+        assert_eq!(
+            prepare_sqlite_url(&url).ok(),
+            Some(format!("{url}?mode=rwc"))
+        );
         assert!(dir.is_dir());
         assert!(prepare_sqlite_url("sqlite::memory:").is_err());
         let _ = std::fs::remove_dir_all(dir);

@@ -16,7 +16,11 @@ impl Store {
 
     /// Returns the stored value of `key`, storing `candidate` first if the key is absent.
     /// Safe when several instances start at once: the first writer wins and all read its value.
-    pub async fn setting_or_insert(&self, key: &str, candidate: &str) -> Result<String, StoreError> {
+    pub async fn setting_or_insert(
+        &self,
+        key: &str,
+        candidate: &str,
+    ) -> Result<String, StoreError> {
         let now = time::encode(Utc::now());
         sqlx::query(
             "INSERT INTO settings (key, value, created_at, updated_at) VALUES ($1, $2, $3, $3) \

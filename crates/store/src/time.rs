@@ -27,7 +27,10 @@ mod tests {
 
     #[test]
     fn instants_round_trip_with_fixed_width() {
-        let at = Utc.with_ymd_and_hms(2026, 3, 1, 0, 5, 9).single().unwrap_or_default();
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 1, 0, 5, 9)
+            .single()
+            .unwrap_or_default();
         let text = encode(at);
         assert_eq!(text, "2026-03-01T00:05:09.000000Z");
         assert_eq!(decode(&text).ok(), Some(at));
@@ -35,8 +38,14 @@ mod tests {
 
     #[test]
     fn text_order_is_time_order() {
-        let a = Utc.with_ymd_and_hms(2026, 1, 9, 23, 0, 0).single().unwrap_or_default();
-        let b = Utc.with_ymd_and_hms(2026, 1, 10, 1, 0, 0).single().unwrap_or_default();
+        let a = Utc
+            .with_ymd_and_hms(2026, 1, 9, 23, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let b = Utc
+            .with_ymd_and_hms(2026, 1, 10, 1, 0, 0)
+            .single()
+            .unwrap_or_default();
         assert!(encode(a) < encode(b));
     }
 }

@@ -1,1 +1,204 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own build, run and test driver.
+//!
+//! It installs what the project needs (idempotently, quietly when present) so the README's two
+//! commands work on a brand-new machine: `cargo xtask run` and `cargo xtask test`.
+
+mod cmd;
+mod tools;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use cmd::{project_root, Cmd};
+
+const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa>
+  run      install missing tools, build the SPA and the API, serve on http://127.0.0.1:8080
+  test     fmt, clippy, unit, API (SQLite + PostgreSQL), OpenAPI drift, browser tests
+  openapi  regenerate openapi/openapi.json from the code
+  spa      build the SPA into dist/ only";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("openapi") => openapi(),
+        Some("spa") => tools::ensure_spa_tools().and_then(|()| build_spa()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the SPA with Trunk into `dist/` (release profile, offline).
+fn build_spa() -> Result<(), String> {
+    Cmd::new("trunk")
+        .args(["build", "--release"])
+        .with_tool_path()
+        .run()
+}
+
+/// `cargo xtask run`: tools → SPA → API → serve (extra args go to `emhana serve`).
+fn run(extra: &[String]) -> Result<(), String> {
+    tools::ensure_spa_tools()?;
+    build_spa()?;
+    Cmd::new("cargo")
+        .args(["build", "--quiet", "-p", "emhana-server", "--bin", "emhana"])
+        .run()?;
+    let bin = project_root().join("target/debug/emhana");
+    println!();
+    println!("  Emhana: http://127.0.0.1:8080   (API docs: http://127.0.0.1:8080/swagger-ui/)");
+    println!(
+        "  Database: DATABASE_URL or sqlite://data/emhana.db (migrated at start). Ctrl+C stops."
+    );
+    println!();
+    let mut cmd = Cmd::new(bin.to_string_lossy().as_ref()).arg("serve");
+    for a in extra {
+        cmd = cmd.arg(a);
+    }
+    cmd.env_default("EMHANA_STATIC_DIR", "dist").run()
+}
+
+/// `cargo xtask openapi`: rewrites the committed spec through the drift test's update mode.
+fn openapi() -> Result<(), String> {
+    Cmd::new("cargo")
+        .args([
+            "test",
+            "--quiet",
+            "-p",
+            "emhana-server",
+            "--lib",
+            "openapi::",
+        ])
+        .env("EMHANA_UPDATE_OPENAPI", "1")
+        .run()?;
+    println!("openapi/openapi.json regenerated");
+    Ok(())
+}
+
+/// One named check with its outcome, for the summary.
+struct Suite {
+    name: &'static str,
+    ok: bool,
+    secs: f64,
+}
+
+/// `cargo xtask test`: every check, in order of cost; all run, the summary tells which failed.
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    tools::ensure_spa_tools()?;
+    tools::ensure_test_tools()?;
+    tools::ensure_postgres()?;
+
+    let mut suites: Vec<Suite> = Vec::new();
+    let mut check = |name: &'static str, f: &dyn Fn() -> Result<(), String>| {
+        println!("\n=== {name} ===");
+        let t = Instant::now();
+        let result = f();
+        if let Err(e) = &result {
+            eprintln!("{name} failed: {e}");
+        }
+        suites.push(Suite {
+            name,
+            ok: result.is_ok(),
+            secs: t.elapsed().as_secs_f64(),
+        });
+    };
+
+    check("fmt", &|| {
+        Cmd::new("cargo")
+            .args(["fmt", "--all", "--", "--check"])
+            .run()
+    });
+    check("clippy", &|| {
+        Cmd::new("cargo")
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .run()?;
+        Cmd::new("cargo")
+            .args([
+                "clippy",
+                "-p",
+                "emhana-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--quiet",
+            ])
+            .args(["--", "-D", "warnings"])
+            .run()
+    });
+    check("unit", &|| {
+        Cmd::new("cargo")
+            .args([
+                "test",
+                "--workspace",
+                "--lib",
+                "--bins",
+                "--",
+                "--skip",
+                "openapi::",
+            ])
+            .run()
+    });
+    check("openapi drift", &|| {
+        Cmd::new("cargo")
+            .args(["test", "-p", "emhana-server", "--lib", "openapi::"])
+            .run()
+    });
+    check("api (sqlite + postgres)", &|| {
+        Cmd::new("cargo")
+            .args(["test", "-p", "emhana-server", "--test", "api"])
+            .run()
+    });
+    check("browser (chromium)", &|| {
+        build_spa()?;
+        Cmd::new("cargo")
+            .args(["build", "--quiet", "-p", "emhana-server", "--bin", "emhana"])
+            .run()?;
+        let root = project_root();
+        Cmd::new("node")
+            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .arg("tests/e2e/")
+            .env(
+                "EMHANA_BIN",
+                root.join("target/debug/emhana").to_string_lossy().as_ref(),
+            )
+            .env("EMHANA_DIST", root.join("dist").to_string_lossy().as_ref())
+            .run()
+    });
+
+    println!(
+        "\n=== summary ({:.0} s) ===",
+        started.elapsed().as_secs_f64()
+    );
+    for s in &suites {
+        println!(
+            "{:<26} {:<6} {:>6.1} s",
+            s.name,
+            if s.ok { "ok" } else { "FAILED" },
+            s.secs
+        );
+    }
+    let failed = suites.iter().filter(|s| !s.ok).count();
+    println!("suites: {} passed, {failed} failed", suites.len() - failed);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} suite(s) failed"))
+    }
+}

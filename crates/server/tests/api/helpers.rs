@@ -11,7 +11,8 @@ use sqlx::{Connection, Executor, PgConnection};
 
 /// The PostgreSQL server tests use; override with `EMHANA_TEST_PG_URL`.
 fn pg_admin_url() -> String {
-    std::env::var("EMHANA_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("EMHANA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// Which backend a test runs against.
@@ -68,12 +69,18 @@ impl TestApp {
         let (url, cleanup) = match db {
             Db::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("emhana-test-{id}"));
-                (format!("sqlite://{}/emhana.db", dir.display()), Cleanup::SqliteDir(dir))
+                (
+                    format!("sqlite://{}/emhana.db", dir.display()),
+                    Cleanup::SqliteDir(dir),
+                )
             }
             Db::Postgres => {
                 let name = format!("emhana_test_{id}");
                 create_pg_database(&name).await;
-                (format!("{}/{name}", pg_admin_url()), Cleanup::PgDatabase(name))
+                (
+                    format!("{}/{name}", pg_admin_url()),
+                    Cleanup::PgDatabase(name),
+                )
             }
         };
         let mut settings = Settings::for_tests(url);
@@ -129,13 +136,18 @@ impl Drop for TestApp {
                 let name = name.clone();
                 let store = self.store.clone();
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(async move {
                         store.close().await;
                         let admin = format!("{}/postgres", pg_admin_url());
                         if let Ok(mut conn) = PgConnection::connect(&admin).await {
                             let _ = conn
-                                .execute(sqlx::AssertSqlSafe(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)))
+                                .execute(sqlx::AssertSqlSafe(format!(
+                                    r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                                )))
                                 .await;
                         }
                     });

@@ -87,16 +87,28 @@ mod spa {
         for path in ["/", "/crm", "/patients/42"] {
             let res = app.get(path).await;
             assert_eq!(res.status(), 200, "{path}");
-            assert_eq!(res.text().await.unwrap(), "<html>SPA INDEX</html>", "{path}");
+            assert_eq!(
+                res.text().await.unwrap(),
+                "<html>SPA INDEX</html>",
+                "{path}"
+            );
         }
-        assert_eq!(app.get("/app.js").await.text().await.unwrap(), "console.log(1)");
-        assert_eq!(app.get("/api/v1/missing").await.status(), 404, "API paths never fall back");
+        assert_eq!(
+            app.get("/app.js").await.text().await.unwrap(),
+            "console.log(1)"
+        );
+        assert_eq!(
+            app.get("/api/v1/missing").await.status(),
+            404,
+            "API paths never fall back"
+        );
         let _ = std::fs::remove_dir_all(dist);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn without_a_built_spa_the_root_says_how_to_build_it() {
-        let app = TestApp::spawn_with(Db::Sqlite, |s| s.static_dir = "/nonexistent-dist".into()).await;
+        let app =
+            TestApp::spawn_with(Db::Sqlite, |s| s.static_dir = "/nonexistent-dist".into()).await;
         let res = app.get("/").await;
         assert_eq!(res.status(), 404);
         assert!(res.text().await.unwrap().contains("cargo xtask run"));

@@ -1,0 +1,6 @@
+//! One module per page (areas get their own folders as they grow).
+
+pub mod chart_demo;
+pub mod home;
+pub mod login;
+pub mod placeholder;

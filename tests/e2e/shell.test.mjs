@@ -1,0 +1,64 @@
+// The SPA shell: WASM renders, talks to the API, routes deep links, draws ECharts.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, newPage, screenshot, startServer } from './harness.mjs';
+
+describe('SPA shell', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the home page is rendered by WASM and shows the live server status', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/`);
+    const title = page.getByTestId('app-title');
+    await title.waitFor({ timeout: 20_000 });
+    assert.equal(await title.textContent(), 'Емхана');
+    const status = page.getByTestId('api-status');
+    await status.waitFor();
+    assert.match(await status.textContent(), /работает \(v\d+\.\d+\.\d+\)/);
+    await screenshot(page, 'home');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('CRM comes first in the navigation and a deep link opens its page', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/patients`);
+    await page.getByRole('heading', { name: 'Клиенты' }).waitFor({ timeout: 20_000 });
+    const links = await page.locator('nav a').allTextContents();
+    assert.equal(links[0], 'CRM');
+    assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Клиенты');
+    await page.locator('nav a', { hasText: 'CRM' }).click();
+    await page.getByRole('heading', { name: 'CRM' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/crm');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('the demo donut is drawn by ECharts from the local npm asset', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/demo/chart`);
+    const canvas = page.locator('#demo-donut canvas');
+    await canvas.waitFor({ timeout: 20_000 });
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `canvas size ${JSON.stringify(box)}`);
+    await screenshot(page, 'demo-donut');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('unknown client routes show the not-found page, not a server error', async () => {
+    const page = await newPage(browser);
+    const res = await page.goto(`${server.url}/no/such/page`);
+    assert.equal(res.status(), 200);
+    await page.getByRole('heading', { name: 'Страница не найдена' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(page.errors, []);
+  });
+});
