@@ -85,6 +85,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl From<emhana_domain::FieldViolation> for FieldError {
+    fn from(v: emhana_domain::FieldViolation) -> Self {
+        Self {
+            field: v.field,
+            code: v.code.to_owned(),
+            message: v.message,
+        }
+    }
+}
+
 /// RFC 9457 problem details, as returned by every failing endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,1 +1,22 @@
-//! placeholder
+//! Emhana's rules as pure functions over typed values: money, allocation of payments over visit
+//! lines, payment status, the visit status machine, roles and input validation.
+//!
+//! No I/O and no async: the server calls these inside its transactions, and the SPA (wasm32) calls
+//! the same code to show the same numbers. Every rule has its unit tests beside it; the money
+//! invariants are also pinned by property tests (`tests/money_properties.rs`).
+
+pub mod allocation;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod payment;
+pub mod role;
+pub mod validation;
+pub mod visit_status;
+
+pub use allocation::{allocate, allocate_many, AllocationError};
+pub use error::{FieldViolation, Violations};
+pub use money::{Money, MoneyError};
+pub use payment::{check_payment, check_price_edit, PaymentMethod, PaymentRefusal, PaymentStatus};
+pub use role::Role;
+pub use visit_status::{Stamp, TransitionError, VisitStatus};

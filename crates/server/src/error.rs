@@ -96,6 +96,18 @@ impl ApiError {
     }
 }
 
+impl From<emhana_domain::Violations> for ApiError {
+    fn from(v: emhana_domain::Violations) -> Self {
+        Self::Validation(v.0.into_iter().map(FieldError::from).collect())
+    }
+}
+
+impl From<emhana_domain::FieldViolation> for ApiError {
+    fn from(v: emhana_domain::FieldViolation) -> Self {
+        Self::Validation(vec![v.into()])
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         if err.is_unavailable() {
@@ -174,6 +186,32 @@ mod tests {
         let p = err.problem();
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.code, ErrorCode::Validation);
+    }
+
+    #[test]
+    fn domain_violations_become_422_with_every_field() {
+        let mut v = emhana_domain::Violations::default();
+        v.check(emhana_domain::validation::PhoneNumber::parse(
+            "phone", "123",
+        ));
+        v.check(emhana_domain::validation::PersonName::parse(
+            "first_name",
+            "",
+        ));
+        let err = ApiError::from(v);
+        let fields: Vec<_> = err
+            .problem()
+            .errors
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("phone".into(), "invalid_phone".into()),
+                ("first_name".into(), "required".into())
+            ]
+        );
     }
 
     #[test]

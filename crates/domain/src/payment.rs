@@ -1,0 +1,323 @@
+//! Payment rules: the derived payment status, methods, and the two money guards (no overpayment;
+//! no price edit that leaves a visit billed below what was already paid).
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+
+/// A visit's payment status, always derived from `(total, paid)` — never stored on its own
+/// authority, so a price edit can never leave it stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Nothing paid on a visit that costs something.
+    Unpaid,
+    /// Something paid, less than the total.
+    PartiallyPaid,
+    /// Paid in full (or nothing to pay).
+    Paid,
+}
+
+impl PaymentStatus {
+    /// DESIGN §4: paid == 0 → unpaid; 0 < paid < total → partially paid; paid >= total → paid.
+    /// A visit with total 0 is paid.
+    pub fn derive(total: Money, paid: Money) -> Self {
+        if paid >= total {
+            Self::Paid
+        } else if paid.is_positive() {
+            Self::PartiallyPaid
+        } else {
+            Self::Unpaid
+        }
+    }
+
+    /// Stable code (database and JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unpaid => "unpaid",
+            Self::PartiallyPaid => "partially_paid",
+            Self::Paid => "paid",
+        }
+    }
+
+    /// Russian label.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Unpaid => "не оплачено",
+            Self::PartiallyPaid => "частично оплачено",
+            Self::Paid => "оплачено",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Unpaid, Self::PartiallyPaid, Self::Paid]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// How a payment was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Bank card.
+    Card,
+    /// Cash.
+    Cash,
+    /// QR payment (Kaspi QR).
+    Qr,
+    /// Bank transfer.
+    Transfer,
+}
+
+impl PaymentMethod {
+    /// Every method, in the order the UI lists them.
+    pub const ALL: [PaymentMethod; 4] = [Self::Card, Self::Cash, Self::Qr, Self::Transfer];
+
+    /// Stable code (database and JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Card => "card",
+            Self::Cash => "cash",
+            Self::Qr => "qr",
+            Self::Transfer => "transfer",
+        }
+    }
+
+    /// Russian label shown in the UI.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Card => "Карта",
+            Self::Cash => "Наличные",
+            Self::Qr => "QR (Kaspi)",
+            Self::Transfer => "Перевод",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// Maps the old system's labels, which changed across versions (`QR-код` in v2.7,
+    /// `Kaspi QR` later) — both are QR.
+    pub fn from_legacy_label(label: &str) -> Option<Self> {
+        match label.trim().to_lowercase().as_str() {
+            "карта" | "card" => Some(Self::Card),
+            "наличные" | "cash" => Some(Self::Cash),
+            "qr-код" | "qr код" | "kaspi qr" | "qr" | "qr (kaspi)" => Some(Self::Qr),
+            "перевод" | "transfer" => Some(Self::Transfer),
+            _ => None,
+        }
+    }
+
+    /// Everything except cash counts as cashless (the owner's "безнал" share).
+    pub fn is_cashless(self) -> bool {
+        self != Self::Cash
+    }
+}
+
+/// Why a money change on a visit is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentRefusal {
+    /// The payment is zero or negative.
+    #[error("Сумма оплаты должна быть больше нуля")]
+    NotPositive,
+    /// The payment is larger than what is still owed (HTTP 422, nothing written).
+    #[error("Сумма {} превышает остаток к оплате {}", amount.format_ui(), remaining.format_ui())]
+    Overpayment {
+        /// What was offered.
+        amount: Money,
+        /// What is still owed.
+        remaining: Money,
+    },
+    /// A price edit would make the total smaller than what was already paid (HTTP 409): a
+    /// payment must be voided first.
+    #[error("Новая сумма визита {} меньше уже оплаченной {}; сначала отмените платёж", new_total.format_ui(), paid.format_ui())]
+    TotalBelowPaid {
+        /// The total after the edit.
+        new_total: Money,
+        /// What live payments already cover.
+        paid: Money,
+    },
+}
+
+/// The overpayment guard (DESIGN §4): `amount` (the sum of all methods in one request) must be
+/// positive and at most `total - paid`. Returns the paid sum after the payment.
+pub fn check_payment(total: Money, paid: Money, amount: Money) -> Result<Money, PaymentRefusal> {
+    if !amount.is_positive() {
+        return Err(PaymentRefusal::NotPositive);
+    }
+    let remaining = Money::from_tiyn(total.tiyn().saturating_sub(paid.tiyn())).max(Money::ZERO);
+    if amount > remaining {
+        return Err(PaymentRefusal::Overpayment { amount, remaining });
+    }
+    Ok(Money::from_tiyn(paid.tiyn() + amount.tiyn()))
+}
+
+/// The price-edit guard (DESIGN §4): an edit may not make the total smaller than what is paid.
+pub fn check_price_edit(new_total: Money, paid: Money) -> Result<(), PaymentRefusal> {
+    if new_total < paid {
+        return Err(PaymentRefusal::TotalBelowPaid { new_total, paid });
+    }
+    Ok(())
+}
+
+/// What is still owed: `total - paid`, never below zero (a legacy overpaid visit owes nothing).
+pub fn remaining(total: Money, paid: Money) -> Money {
+    Money::from_tiyn(total.tiyn().saturating_sub(paid.tiyn())).max(Money::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tg(v: i64) -> Money {
+        Money::from_tiyn(v * 100)
+    }
+
+    #[test]
+    fn status_follows_the_changelog_table() {
+        assert_eq!(
+            PaymentStatus::derive(tg(10_000), tg(0)),
+            PaymentStatus::Unpaid
+        );
+        assert_eq!(
+            PaymentStatus::derive(tg(10_000), tg(5_000)),
+            PaymentStatus::PartiallyPaid
+        );
+        assert_eq!(
+            PaymentStatus::derive(tg(10_000), Money::from_tiyn(999_999)),
+            PaymentStatus::PartiallyPaid
+        );
+        assert_eq!(
+            PaymentStatus::derive(tg(10_000), tg(10_000)),
+            PaymentStatus::Paid
+        );
+        assert_eq!(
+            PaymentStatus::derive(tg(10_000), Money::from_tiyn(1)),
+            PaymentStatus::PartiallyPaid
+        );
+    }
+
+    #[test]
+    fn a_free_visit_is_paid_and_an_overpaid_legacy_visit_too() {
+        assert_eq!(
+            PaymentStatus::derive(Money::ZERO, Money::ZERO),
+            PaymentStatus::Paid
+        );
+        assert_eq!(PaymentStatus::derive(tg(100), tg(120)), PaymentStatus::Paid);
+    }
+
+    #[test]
+    fn payment_over_the_remainder_is_refused_equal_is_accepted() {
+        assert_eq!(
+            check_payment(tg(10_000), tg(4_000), tg(6_000)),
+            Ok(tg(10_000))
+        );
+        assert_eq!(
+            check_payment(tg(10_000), tg(4_000), tg(1_000)),
+            Ok(tg(5_000))
+        );
+        assert_eq!(
+            check_payment(tg(10_000), tg(4_000), Money::from_tiyn(600_001)),
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(600_001),
+                remaining: tg(6_000)
+            })
+        );
+        assert_eq!(
+            check_payment(Money::ZERO, Money::ZERO, Money::from_tiyn(1)),
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(1),
+                remaining: Money::ZERO
+            })
+        );
+        assert_eq!(
+            check_payment(tg(100), tg(0), Money::ZERO),
+            Err(PaymentRefusal::NotPositive)
+        );
+    }
+
+    #[test]
+    fn overpayment_message_names_both_amounts_in_russian() {
+        let e = PaymentRefusal::Overpayment {
+            amount: tg(7_000),
+            remaining: tg(6_000),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Сумма 7\u{a0}000\u{a0}₸ превышает остаток к оплате 6\u{a0}000\u{a0}₸"
+        );
+    }
+
+    #[test]
+    fn price_edit_after_partial_payment_may_not_go_below_paid() {
+        // Visit 10 000, paid 6 000: lowering to 6 000 is fine (becomes paid), to 5 999.99 is not.
+        assert_eq!(check_price_edit(tg(6_000), tg(6_000)), Ok(()));
+        assert_eq!(
+            PaymentStatus::derive(tg(6_000), tg(6_000)),
+            PaymentStatus::Paid
+        );
+        assert_eq!(
+            check_price_edit(Money::from_tiyn(599_999), tg(6_000)),
+            Err(PaymentRefusal::TotalBelowPaid {
+                new_total: Money::from_tiyn(599_999),
+                paid: tg(6_000)
+            })
+        );
+        // Raising the price of a paid visit makes it partially paid again.
+        assert_eq!(check_price_edit(tg(12_000), tg(10_000)), Ok(()));
+        assert_eq!(
+            PaymentStatus::derive(tg(12_000), tg(10_000)),
+            PaymentStatus::PartiallyPaid
+        );
+        // Zero price with nothing paid is allowed.
+        assert_eq!(check_price_edit(Money::ZERO, Money::ZERO), Ok(()));
+    }
+
+    #[test]
+    fn remaining_never_goes_negative() {
+        assert_eq!(remaining(tg(100), tg(30)), tg(70));
+        assert_eq!(remaining(tg(100), tg(130)), Money::ZERO);
+    }
+
+    #[test]
+    fn methods_have_codes_labels_and_legacy_spellings() {
+        for m in PaymentMethod::ALL {
+            assert_eq!(PaymentMethod::from_code(m.code()), Some(m));
+            assert_eq!(PaymentMethod::from_legacy_label(m.label_ru()), Some(m));
+        }
+        assert_eq!(
+            PaymentMethod::from_legacy_label("QR-код"),
+            Some(PaymentMethod::Qr)
+        );
+        assert_eq!(
+            PaymentMethod::from_legacy_label("Kaspi QR"),
+            Some(PaymentMethod::Qr)
+        );
+        assert_eq!(
+            PaymentMethod::from_legacy_label(" Наличные "),
+            Some(PaymentMethod::Cash)
+        );
+        assert_eq!(PaymentMethod::from_legacy_label("Бартер"), None);
+        assert_eq!(PaymentMethod::Qr.label_ru(), "QR (Kaspi)");
+        assert!(!PaymentMethod::Cash.is_cashless());
+        assert!(PaymentMethod::Transfer.is_cashless());
+        assert_eq!(serde_json::to_string(&PaymentMethod::Qr).unwrap(), "\"qr\"");
+    }
+
+    #[test]
+    fn statuses_have_codes_and_labels() {
+        for s in [
+            PaymentStatus::Unpaid,
+            PaymentStatus::PartiallyPaid,
+            PaymentStatus::Paid,
+        ] {
+            assert_eq!(PaymentStatus::from_code(s.code()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+        }
+        assert_eq!(PaymentStatus::PartiallyPaid.label_ru(), "частично оплачено");
+    }
+}

@@ -1,0 +1,453 @@
+//! Parsing of people's input into trusted values ("parse, don't validate"). Each parser takes the
+//! JSON field name so its [`FieldViolation`] points at the right form field, in Russian.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldViolation;
+
+/// Longest accepted name part.
+pub const NAME_MAX_CHARS: usize = 100;
+/// Longest accepted notes text.
+pub const NOTES_MAX_CHARS: usize = 2000;
+/// Longest accepted search query.
+pub const SEARCH_MAX_CHARS: usize = 100;
+/// Longest accepted e-mail (RFC 5321 path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// A person's first or last name: 1..=100 characters of letters (any script: Kazakh Ә Ғ Қ Ң Ө Ұ Ү
+/// Һ І, Russian, Latin), spaces, hyphens and apostrophes; trimmed, inner spaces collapsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// Parses a required name.
+    pub fn parse(field: &str, input: &str) -> Result<Self, FieldViolation> {
+        let collapsed = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() {
+            return Err(FieldViolation::new(field, "required", "Заполните поле"));
+        }
+        if collapsed.chars().count() > NAME_MAX_CHARS {
+            return Err(FieldViolation::new(
+                field,
+                "too_long",
+                format!("Не длиннее {NAME_MAX_CHARS} символов"),
+            ));
+        }
+        let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | 'ʼ');
+        if !collapsed.chars().all(allowed) {
+            return Err(FieldViolation::new(
+                field,
+                "invalid_name",
+                "Допустимы только буквы, пробел, дефис и апостроф",
+            ));
+        }
+        if !collapsed.chars().any(char::is_alphabetic) {
+            return Err(FieldViolation::new(
+                field,
+                "invalid_name",
+                "Имя должно содержать буквы",
+            ));
+        }
+        Ok(Self(collapsed))
+    }
+
+    /// The name as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A Kazakhstan phone number in E.164: `+7` and ten digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Normalizes the usual spellings: `+7 (701) 123-45-67`, `8 701 123 45 67`, `87011234567`,
+    /// `77011234567`, `7011234567`. Spaces, dashes, dots and brackets are ignored.
+    pub fn parse(field: &str, input: &str) -> Result<Self, FieldViolation> {
+        let invalid = || {
+            FieldViolation::new(
+                field,
+                "invalid_phone",
+                "Телефон в формате +7 (7XX) XXX-XX-XX, 8 7XX XXX XX XX или 87XXXXXXXXX",
+            )
+        };
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(FieldViolation::new(field, "required", "Укажите телефон"));
+        }
+        let (plus, rest) = match trimmed.strip_prefix('+') {
+            Some(r) => (true, r),
+            None => (false, trimmed),
+        };
+        let mut digits = String::with_capacity(12);
+        for c in rest.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '(' | ')' | '.' | '\u{a0}' => {}
+                _ => return Err(invalid()),
+            }
+        }
+        let national = match (plus, digits.len()) {
+            (true, 11) if digits.starts_with('7') => &digits[1..],
+            (false, 11) if digits.starts_with('7') || digits.starts_with('8') => &digits[1..],
+            (false, 10) => &digits[..],
+            _ => return Err(invalid()),
+        };
+        // Kazakhstan numbers (mobile 7xx, landline 7xx city codes) start with 6 or 7 nationally.
+        if !(national.starts_with('7') || national.starts_with('6')) {
+            return Err(invalid());
+        }
+        Ok(Self(format!("+7{national}")))
+    }
+
+    /// `+7XXXXXXXXXX`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, RFC-like: `local@domain.tld`, domain lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an address; rejects spaces, missing parts, bad domain labels.
+    pub fn parse(field: &str, input: &str) -> Result<Self, FieldViolation> {
+        let invalid = || FieldViolation::new(field, "invalid_email", "Неверный адрес эл. почты");
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(FieldViolation::new(
+                field,
+                "required",
+                "Укажите адрес эл. почты",
+            ));
+        }
+        if s.chars().count() > EMAIL_MAX_CHARS {
+            return Err(FieldViolation::new(
+                field,
+                "too_long",
+                "Слишком длинный адрес",
+            ));
+        }
+        let (local, domain) = s.rsplit_once('@').ok_or_else(invalid)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            })
+            && labels.last().is_some_and(|tld| tld.chars().count() >= 2);
+        if !(local_ok && domain_ok) {
+            return Err(invalid());
+        }
+        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+
+    /// The address as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free-text notes, at most 2000 characters; trimmed; empty → `None`.
+pub fn parse_notes(field: &str, input: &str) -> Result<Option<String>, FieldViolation> {
+    let s = input.trim();
+    if s.chars().count() > NOTES_MAX_CHARS {
+        return Err(FieldViolation::new(
+            field,
+            "too_long",
+            format!("Не длиннее {NOTES_MAX_CHARS} символов"),
+        ));
+    }
+    Ok((!s.is_empty()).then(|| s.to_owned()))
+}
+
+/// A birth date: not in the future (relative to the clinic's `today`) and not before 1900.
+pub fn parse_birth_date(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, FieldViolation> {
+    if date > today {
+        return Err(FieldViolation::new(
+            field,
+            "in_future",
+            "Дата рождения не может быть в будущем",
+        ));
+    }
+    if date.year() < 1900 {
+        return Err(FieldViolation::new(
+            field,
+            "too_old",
+            "Проверьте год рождения",
+        ));
+    }
+    Ok(date)
+}
+
+/// A search query for patients: case-folded text plus, when it looks like a phone, the digits to
+/// look for inside stored `+7XXXXXXXXXX` numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Lower-cased text (Unicode-aware: `АЙГ` → `айг`, `ҚАНАТ` → `қанат`).
+    pub folded: String,
+    /// Digits as they appear inside a normalized phone (`8701…` → `7701…`), if the query is
+    /// phone-like (only digits and phone punctuation, at least 3 digits).
+    pub phone_digits: Option<String>,
+}
+
+impl SearchQuery {
+    /// Parses `?q=`; blank → `None` (no filter); longer than 100 characters → error.
+    pub fn parse(field: &str, input: &str) -> Result<Option<Self>, FieldViolation> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        if s.chars().count() > SEARCH_MAX_CHARS {
+            return Err(FieldViolation::new(
+                field,
+                "too_long",
+                format!("Запрос не длиннее {SEARCH_MAX_CHARS} символов"),
+            ));
+        }
+        let phone_like = s
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        let phone_digits = (phone_like && digits.len() >= 3).then(|| {
+            if !s.starts_with('+') && digits.len() >= 2 && digits.starts_with('8') {
+                // National trunk prefix 8 stands for country code 7.
+                format!("7{}", &digits[1..])
+            } else {
+                digits
+            }
+        });
+        Ok(Some(Self {
+            folded: s.to_lowercase(),
+            phone_digits,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(s: &str) -> Option<String> {
+        PhoneNumber::parse("phone", s)
+            .ok()
+            .map(|p| p.as_str().to_owned())
+    }
+
+    #[test]
+    fn names_accept_kazakh_russian_and_latin_letters() {
+        for n in [
+            "Айгүл",
+            "Нұрлан",
+            "Қанат",
+            "Әсел",
+            "Ғалым",
+            "Ңң",
+            "Өмір",
+            "Ұлан",
+            "Һһ",
+            "Іңкәр",
+            "Анна-Мария",
+            "O'Brien",
+            "Д’Артаньян",
+            "Jean Luc",
+        ] {
+            assert!(PersonName::parse("first_name", n).is_ok(), "{n}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_collapsed() {
+        assert_eq!(
+            PersonName::parse("f", "  Айгүл   Сәрсен ")
+                .unwrap()
+                .as_str(),
+            "Айгүл Сәрсен"
+        );
+    }
+
+    #[test]
+    fn names_refuse_digits_symbols_blank_and_overlong() {
+        assert_eq!(
+            PersonName::parse("first_name", "Иван2").unwrap_err().code,
+            "invalid_name"
+        );
+        assert_eq!(
+            PersonName::parse("first_name", "<b>").unwrap_err().code,
+            "invalid_name"
+        );
+        assert_eq!(
+            PersonName::parse("first_name", "--").unwrap_err().code,
+            "invalid_name"
+        );
+        let blank = PersonName::parse("first_name", "   ").unwrap_err();
+        assert_eq!(
+            (blank.field.as_str(), blank.code),
+            ("first_name", "required")
+        );
+        assert!(PersonName::parse("f", &"а".repeat(100)).is_ok());
+        assert_eq!(
+            PersonName::parse("f", &"а".repeat(101)).unwrap_err().code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn every_usual_phone_spelling_normalizes_to_e164() {
+        let want = Some("+77051234567".to_owned());
+        for s in [
+            "77051234567",
+            "+77051234567",
+            "87051234567",
+            "8 705 123 45 67",
+            "+7 (705) 123-45-67",
+            "8(705)123-45-67",
+            "7051234567",
+            " +7 705 123 4567 ",
+            "8.705.123.45.67",
+        ] {
+            assert_eq!(phone(s), want, "{s}");
+        }
+        assert_eq!(phone("+7 727 250 00 00").as_deref(), Some("+77272500000"));
+    }
+
+    #[test]
+    fn wrong_phones_are_refused_with_a_russian_hint() {
+        for s in [
+            "12345",
+            "+8 705 123 45 67",
+            "+77051234567 доб. 2",
+            "9051234567",
+            "+1 202 555 0100",
+            "770512345678",
+            "abc",
+        ] {
+            let e = PhoneNumber::parse("phone", s).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code),
+                ("phone", "invalid_phone"),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            PhoneNumber::parse("phone", " ").unwrap_err().code,
+            "required"
+        );
+    }
+
+    #[test]
+    fn emails_are_checked_and_domain_lowercased() {
+        assert_eq!(
+            Email::parse("email", " Aigul.S@Mail.KZ ").unwrap().as_str(),
+            "Aigul.S@mail.kz"
+        );
+        assert!(Email::parse("email", "a+tag@clinic.example.com").is_ok());
+        for bad in [
+            "a@b",
+            "@mail.kz",
+            "a@@mail.kz",
+            "a b@mail.kz",
+            "a@mail..kz",
+            "a@-mail.kz",
+            ".a@mail.kz",
+            "a@mail.k",
+        ] {
+            assert_eq!(
+                Email::parse("email", bad).unwrap_err().code,
+                "invalid_email",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn notes_are_limited_to_2000_characters() {
+        assert_eq!(parse_notes("notes", "  "), Ok(None));
+        assert_eq!(
+            parse_notes("notes", " аллергия "),
+            Ok(Some("аллергия".to_owned()))
+        );
+        assert!(parse_notes("notes", &"ә".repeat(2000)).is_ok());
+        assert_eq!(
+            parse_notes("notes", &"ә".repeat(2001)).unwrap_err().code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn birth_dates_may_be_today_but_not_tomorrow() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let tomorrow = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(parse_birth_date("birth_date", today, today), Ok(today));
+        assert_eq!(
+            parse_birth_date("birth_date", tomorrow, today)
+                .unwrap_err()
+                .code,
+            "in_future"
+        );
+        let ancient = NaiveDate::from_ymd_opt(1899, 12, 31).unwrap();
+        assert_eq!(
+            parse_birth_date("birth_date", ancient, today)
+                .unwrap_err()
+                .code,
+            "too_old"
+        );
+    }
+
+    #[test]
+    fn search_folds_case_for_kazakh_letters() {
+        let q = SearchQuery::parse("q", "АЙГҮЛ").unwrap().unwrap();
+        assert_eq!(q.folded, "айгүл");
+        assert_eq!(q.phone_digits, None);
+        assert_eq!(
+            SearchQuery::parse("q", "ҚАНАТ").unwrap().unwrap().folded,
+            "қанат"
+        );
+    }
+
+    #[test]
+    fn phone_like_queries_search_by_normalized_digits() {
+        let digits = |s: &str| {
+            SearchQuery::parse("q", s)
+                .unwrap()
+                .and_then(|q| q.phone_digits)
+        };
+        assert_eq!(digits("8701").as_deref(), Some("7701"));
+        assert_eq!(digits("+7 701").as_deref(), Some("7701"));
+        assert_eq!(digits("701 12").as_deref(), Some("70112"));
+        assert_eq!(digits("870").as_deref(), Some("770"));
+        assert_eq!(digits("12"), None, "too short to be a phone fragment");
+        assert_eq!(digits("айг 870"), None);
+    }
+
+    #[test]
+    fn search_is_optional_and_length_limited() {
+        assert_eq!(SearchQuery::parse("q", "   "), Ok(None));
+        assert!(SearchQuery::parse("q", &"a".repeat(100)).unwrap().is_some());
+        assert_eq!(
+            SearchQuery::parse("q", &"a".repeat(101)).unwrap_err().code,
+            "too_long"
+        );
+    }
+}
