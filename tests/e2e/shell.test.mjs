@@ -54,6 +54,22 @@ describe('SPA shell', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('Swagger UI renders the Emhana API document from local assets', async () => {
+    const page = await newPage(browser);
+    const external = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url)) external.push(r.url());
+    });
+    await page.goto(`${server.url}/swagger-ui/`);
+    const title = page.locator('.swagger-ui .info .title');
+    await title.waitFor({ timeout: 20_000 });
+    assert.match(await title.textContent(), /Emhana API/);
+    await page.locator('.opblock-summary-path', { hasText: '/readyz' }).waitFor();
+    await screenshot(page, 'swagger-ui');
+    assert.deepEqual(external, [], 'no request leaves the server');
+    assert.deepEqual(page.errors, []);
+  });
+
   test('unknown client routes show the not-found page, not a server error', async () => {
     const page = await newPage(browser);
     const res = await page.goto(`${server.url}/no/such/page`);
