@@ -5,6 +5,7 @@
 //! the same code to show the same numbers. Every rule has its unit tests beside it; the money
 //! invariants are also pinned by property tests (`tests/money_properties.rs`).
 
+pub mod access;
 pub mod allocation;
 pub mod error;
 pub mod ids;

@@ -201,6 +201,51 @@ pub fn parse_birth_date(
     Ok(date)
 }
 
+/// Shortest accepted new password.
+pub const PASSWORD_MIN_CHARS: usize = 8;
+
+/// A staff login: 3..=50 of letters, digits, `.`, `_`, `-`; trimmed. Uniqueness is
+/// case-insensitive (the store keys on the lower-cased form).
+pub fn parse_login(field: &str, input: &str) -> Result<String, FieldViolation> {
+    let s = input.trim();
+    let len = s.chars().count();
+    if len == 0 {
+        return Err(FieldViolation::new(field, "required", "Укажите логин"));
+    }
+    if !(3..=50).contains(&len)
+        || !s
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(FieldViolation::new(
+            field,
+            "invalid_login",
+            "Логин: от 3 до 50 букв, цифр, точек, дефисов или подчёркиваний",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// A new password: at least 8 characters, at most 200, not only spaces.
+pub fn parse_new_password(field: &str, input: &str) -> Result<String, FieldViolation> {
+    let len = input.chars().count();
+    if len < PASSWORD_MIN_CHARS || input.trim().is_empty() {
+        return Err(FieldViolation::new(
+            field,
+            "weak_password",
+            format!("Пароль не короче {PASSWORD_MIN_CHARS} символов"),
+        ));
+    }
+    if len > 200 {
+        return Err(FieldViolation::new(
+            field,
+            "too_long",
+            "Пароль не длиннее 200 символов",
+        ));
+    }
+    Ok(input.to_owned())
+}
+
 /// A search query for patients: case-folded text plus, when it looks like a phone, the digits to
 /// look for inside stored `+7XXXXXXXXXX` numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -439,6 +484,36 @@ mod tests {
         assert_eq!(digits("870").as_deref(), Some("770"));
         assert_eq!(digits("12"), None, "too short to be a phone fragment");
         assert_eq!(digits("айг 870"), None);
+    }
+
+    #[test]
+    fn logins_and_passwords_follow_their_rules() {
+        assert_eq!(parse_login("login", " Aigul.S "), Ok("Aigul.S".to_owned()));
+        assert_eq!(parse_login("login", "айгүл_1").unwrap(), "айгүл_1");
+        assert_eq!(
+            parse_login("login", "ab").unwrap_err().code,
+            "invalid_login"
+        );
+        assert_eq!(
+            parse_login("login", "a b c").unwrap_err().code,
+            "invalid_login"
+        );
+        assert_eq!(parse_login("login", "").unwrap_err().code, "required");
+        assert!(parse_new_password("password", "12345678").is_ok());
+        assert_eq!(
+            parse_new_password("password", "1234567").unwrap_err().code,
+            "weak_password"
+        );
+        assert_eq!(
+            parse_new_password("password", "        ").unwrap_err().code,
+            "weak_password"
+        );
+        assert_eq!(
+            parse_new_password("password", &"x".repeat(201))
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Settings {
     pub owner_password: Option<String>,
 }
 
+/// The first owner's password in [`Settings::for_tests`].
+pub const TEST_OWNER_PASSWORD: &str = "owner-password-1";
+
 impl Settings {
     /// Settings for tests and tools: given database, port 0, no SPA folder.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
@@ -45,7 +48,7 @@ impl Settings {
             tz: "Asia/Almaty".into(),
             static_dir: PathBuf::from("dist"),
             jwt_secret: None,
-            owner_password: None,
+            owner_password: Some(TEST_OWNER_PASSWORD.into()),
         }
     }
 }

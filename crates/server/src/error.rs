@@ -34,6 +34,12 @@ pub enum ApiError {
     /// Conflicts with current state.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A unique value is taken (HTTP 409, with the field named).
+    #[error("duplicate {field}")]
+    Duplicate {
+        /// The input field whose value is taken.
+        field: String,
+    },
     /// Field validation failed.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
@@ -60,7 +66,7 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::Duplicate { .. } => ErrorCode::Conflict,
             Self::Validation(_) => ErrorCode::Validation,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
@@ -77,6 +83,7 @@ impl ApiError {
             | Self::Forbidden(d)
             | Self::NotFound(d)
             | Self::Conflict(d) => d.clone(),
+            Self::Duplicate { .. } => "Такое значение уже существует".to_owned(),
             Self::MethodNotAllowed => "Этот метод не поддерживается для данного адреса".to_owned(),
             Self::Validation(_) => "Проверьте выделенные поля".to_owned(),
             Self::RateLimited { retry_after_secs } => {
@@ -88,8 +95,14 @@ impl ApiError {
             }
         };
         let mut problem = ProblemDetails::new(code, detail);
-        if let Self::Validation(errors) = self {
-            problem.errors.clone_from(errors);
+        match self {
+            Self::Validation(errors) => problem.errors.clone_from(errors),
+            Self::Duplicate { field } => problem.errors.push(FieldError {
+                field: field.clone(),
+                code: "duplicate".into(),
+                message: "Это значение уже занято".into(),
+            }),
+            _ => {}
         }
         problem.request_id = request_id::current();
         problem
@@ -110,10 +123,14 @@ impl From<emhana_domain::FieldViolation> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        if err.is_unavailable() {
-            Self::Unavailable(err.to_string())
-        } else {
-            Self::Internal(anyhow::Error::new(err))
+        match err {
+            StoreError::NotFound => Self::NotFound("Запись не найдена".into()),
+            StoreError::Duplicate { field } => Self::Duplicate { field: field.into() },
+            StoreError::StaleVersion { current } => Self::Conflict(format!(
+                "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
+            )),
+            e if e.is_unavailable() => Self::Unavailable(e.to_string()),
+            e => Self::Internal(anyhow::Error::new(e)),
         }
     }
 }
@@ -147,6 +164,20 @@ fn anyhow_chain(err: &ApiError) -> String {
         source = s.source();
     }
     out
+}
+
+/// A JSON body extracted without failing the request, so handlers check the caller's role first
+/// and an unauthorized caller always gets 401/403, never a parse error (actix extracts arguments
+/// concurrently: a bad body would otherwise win the race against the token check).
+pub type JsonBody<T> = Result<web::Json<T>, actix_web::Error>;
+
+/// Unwraps a [`JsonBody`] after authorization, keeping the problem body of a parse failure.
+pub fn json_body<T>(body: JsonBody<T>) -> Result<T, ApiError> {
+    body.map(web::Json::into_inner)
+        .map_err(|e| match e.as_error::<ApiError>() {
+            Some(ApiError::BadRequest(message)) => ApiError::BadRequest(message.clone()),
+            _ => ApiError::BadRequest(format!("Некорректный JSON: {e}")),
+        })
 }
 
 /// Re-shapes actix's own extractor failures (bad JSON, query, path) into problem+json.

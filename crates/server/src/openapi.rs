@@ -21,11 +21,37 @@ use crate::routes;
         license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
     tags(
-        (name = "health", description = "Liveness and readiness probes")
+        (name = "health", description = "Liveness and readiness probes"),
+        (name = "auth", description = "Sessions: login, refresh-token rotation, logout, own account"),
+        (name = "users", description = "Staff accounts (owner, admin)"),
+        (name = "audit", description = "Append-only audit log (owner, admin)")
     ),
-    components(schemas(ProblemDetails, FieldError, ErrorCode))
+    components(schemas(ProblemDetails, FieldError, ErrorCode)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme that protected operations reference.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from POST /api/v1/auth/login (15 minutes)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The complete document, as served at `/api-docs/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {

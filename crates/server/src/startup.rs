@@ -10,7 +10,7 @@ use emhana_store::{Store, StoreConfig};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{error, openapi, request_id, routes, spa, Settings};
+use crate::{auth, error, openapi, request_id, routes, spa, Settings};
 
 /// A bound, migrated, ready-to-run server.
 pub struct Application {
@@ -26,10 +26,12 @@ impl Application {
         store_config.max_connections = settings.db_max_connections;
         let store = Store::connect(&store_config).await?;
         store.migrate().await?;
+        let keys = auth::bootstrap::signing_keys(&store, &settings).await?;
+        auth::bootstrap::ensure_owner(&store, &settings).await?;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, store.clone(), settings)?;
+        let server = run(listener, store.clone(), keys, settings)?;
         Ok(Self {
             port,
             server,
@@ -55,8 +57,14 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    store: Store,
+    keys: auth::Keys,
+    settings: Settings,
+) -> anyhow::Result<Server> {
     let store = web::Data::new(store);
+    let keys = web::Data::new(keys);
     let static_dir = settings.static_dir.clone();
     let spec = openapi::document();
     let server = HttpServer::new(move || {
@@ -64,6 +72,7 @@ fn run(listener: TcpListener, store: Store, settings: Settings) -> anyhow::Resul
             .wrap(Compress::default())
             .wrap(from_fn(request_id::middleware))
             .app_data(store.clone())
+            .app_data(keys.clone())
             .configure(error::extractor_configs)
             .into_utoipa_app()
             .configure(routes::all)

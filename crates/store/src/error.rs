@@ -3,12 +3,27 @@
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The configuration cannot work (bad URL scheme, unusable path).
+    /// The configuration cannot work (bad URL scheme, unusable path) or stored data is corrupt.
     #[error("database configuration: {0}")]
     Config(String),
     /// A migration failed to apply.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique value is already taken; `field` names the input field it came from.
+    #[error("{field} is already taken")]
+    Duplicate {
+        /// The input field whose value clashes.
+        field: &'static str,
+    },
+    /// Optimistic locking: the row changed since the client read it.
+    #[error("stale version; current is {current}")]
+    StaleVersion {
+        /// The current version, for the client to reload.
+        current: i64,
+    },
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -24,5 +39,16 @@ impl StoreError {
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
             )
         )
+    }
+
+    /// Maps a unique-constraint violation (by the driver's error kind, never by message text)
+    /// to `Duplicate { field }`; other errors pass through.
+    pub fn on_unique(err: sqlx::Error, field: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                Self::Duplicate { field }
+            }
+            _ => Self::Database(err),
+        }
     }
 }

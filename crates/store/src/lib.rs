@@ -5,9 +5,12 @@
 //! integers, `$N` placeholders and `INSERT ... RETURNING`. The store owns transactions, never
 //! decisions: rules live in `emhana-domain`.
 
+pub mod audit;
 pub mod error;
+pub mod sessions;
 pub mod settings;
 pub mod time;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,7 +1,11 @@
 //! HTTP routes, one file per resource, each exposing `configure`. Composed in one place here,
 //! so the running app and the OpenAPI document can never disagree about what exists.
 
+pub mod audit;
+pub mod auth;
 pub mod health;
+pub mod me;
+pub mod users;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -19,4 +23,9 @@ pub fn all(cfg: &mut ServiceConfig) {
 }
 
 /// Resources under `/api/v1` (each new resource adds its `configure` here).
-fn api_v1(_cfg: &mut ServiceConfig) {}
+fn api_v1(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    users::configure(cfg);
+    audit::configure(cfg);
+}

@@ -5,8 +5,10 @@
 
 use std::path::PathBuf;
 
+use emhana_api_types::auth::Session;
 use emhana_server::{Application, Settings};
 use emhana_store::Store;
+use serde_json::{json, Value};
 use sqlx::{Connection, Executor, PgConnection};
 
 /// The PostgreSQL server tests use; override with `EMHANA_TEST_PG_URL`.
@@ -99,6 +101,83 @@ impl TestApp {
             db,
             cleanup,
         }
+    }
+
+    /// Signs in; panics unless it succeeds.
+    pub async fn login(&self, login: &str, password: &str) -> Session {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &json!({"login": login, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "login {login}");
+        res.json().await.unwrap()
+    }
+
+    /// The bootstrap owner's access token.
+    pub async fn owner_token(&self) -> String {
+        self.login("owner", emhana_server::config::TEST_OWNER_PASSWORD)
+            .await
+            .access_token
+    }
+
+    /// Creates an account of `role` (as the owner) and returns its access token.
+    pub async fn token_for(&self, role: &str) -> String {
+        let owner = self.owner_token().await;
+        let login = format!("{role}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let res = self
+            .post_json(
+                "/api/v1/users",
+                Some(&owner),
+                &json!({"login": login, "display_name": "Тест Тестов", "role": role, "password": "password-123"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "create {role}");
+        self.login(&login, "password-123").await.access_token
+    }
+
+    /// Sends any method with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// POST JSON.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    /// GET with a token.
+    pub async fn get_auth(&self, path: &str, token: &str) -> reqwest::Response {
+        self.send(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    /// Runs a statement directly on the test database (to age rows, inspect state).
+    pub async fn exec(&self, sql: &'static str) {
+        sqlx::query(sql).execute(self.store.pool()).await.unwrap();
     }
 
     /// GET a path (absolute, e.g. `/healthz`).

@@ -1,8 +1,14 @@
 //! Black-box HTTP tests: each test starts the real app on port 0 against a fresh database, once on
 //! SQLite and once on PostgreSQL (see `helpers::both_backends!`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[macro_use]
 mod helpers;
 
+mod audit;
+mod auth;
 mod health;
+mod permissions;
 mod platform;
+mod users;

@@ -1,0 +1,209 @@
+//! Who may do what (DESIGN §5), as one table, and the login lockout rule.
+//!
+//! The server's role guard asks [`allows`] for every endpoint; the SPA asks the same function to
+//! decide what to show, so the two can never disagree.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::role::Role;
+
+/// An action an endpoint performs. Each endpoint names exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Read one's own profile, change one's own password.
+    OwnAccount,
+    /// List and read staff accounts.
+    UsersRead,
+    /// Create and change staff accounts (owners only for owner accounts: see [`may_manage`]).
+    UsersManage,
+    /// Read the audit log.
+    AuditRead,
+    /// Read patients.
+    PatientsRead,
+    /// Create, change, deactivate patients.
+    PatientsWrite,
+    /// Read doctors, services and lead sources (pickers, price list).
+    DirectoriesRead,
+    /// Change doctors, services and lead sources.
+    DirectoriesWrite,
+    /// Read any visit and its payments.
+    VisitsRead,
+    /// Book, change, move visits through statuses; edit lines and prices.
+    VisitsWrite,
+    /// Take and void payments.
+    PaymentsWrite,
+    /// Read analytics dashboards.
+    AnalyticsRead,
+    /// Download exports.
+    ExportsRead,
+    /// A doctor's own schedule.
+    OwnSchedule,
+}
+
+/// The permission table (DESIGN §5): owner = all; admin = all (owner accounts excepted, see
+/// [`may_manage`]); receptionist = patients, visits, payments, reading directories; doctor = own
+/// schedule, read-only.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::Owner | Role::Admin => true,
+        Role::Receptionist => matches!(
+            permission,
+            OwnAccount
+                | PatientsRead
+                | PatientsWrite
+                | DirectoriesRead
+                | VisitsRead
+                | VisitsWrite
+                | PaymentsWrite
+                | OwnSchedule
+        ),
+        Role::Doctor => matches!(permission, OwnAccount | OwnSchedule | DirectoriesRead),
+    }
+}
+
+/// May `actor` create or change an account whose role is (or becomes) `target`? Admins manage
+/// everyone but owners; only owners create or change owners.
+pub fn may_manage(actor: Role, target: Role) -> bool {
+    match actor {
+        Role::Owner => true,
+        Role::Admin => target != Role::Owner,
+        Role::Receptionist | Role::Doctor => false,
+    }
+}
+
+/// Failed logins allowed per login name in [`LOCKOUT_WINDOW_MINUTES`].
+pub const MAX_FAILURES_PER_LOGIN: usize = 5;
+/// Failed logins allowed per client IP in [`LOCKOUT_WINDOW_MINUTES`].
+pub const MAX_FAILURES_PER_IP: usize = 20;
+/// The sliding window, and the lock's length.
+pub const LOCKOUT_WINDOW_MINUTES: i64 = 15;
+
+/// Sliding-window lockout. `recent_failures` are the failure instants within the window (since
+/// the last successful login), newest first; once `limit` of them are in the window the key is
+/// locked until the `limit`-th newest leaves it. Returns how long the lock still lasts.
+pub fn lockout_remaining(
+    recent_failures: &[DateTime<Utc>],
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Option<Duration> {
+    let window = Duration::minutes(LOCKOUT_WINDOW_MINUTES);
+    let in_window: Vec<_> = recent_failures
+        .iter()
+        .filter(|at| **at > now - window)
+        .collect();
+    if in_window.len() < limit {
+        return None;
+    }
+    let mut sorted = in_window;
+    sorted.sort_by(|a, b| b.cmp(a));
+    let unlock_at = *sorted[limit - 1] + window;
+    (unlock_at > now).then(|| unlock_at - now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use Permission::*;
+
+    const ALL: [Permission; 14] = [
+        OwnAccount,
+        UsersRead,
+        UsersManage,
+        AuditRead,
+        PatientsRead,
+        PatientsWrite,
+        DirectoriesRead,
+        DirectoriesWrite,
+        VisitsRead,
+        VisitsWrite,
+        PaymentsWrite,
+        AnalyticsRead,
+        ExportsRead,
+        OwnSchedule,
+    ];
+
+    #[test]
+    fn owner_and_admin_may_do_everything() {
+        for p in ALL {
+            assert!(allows(Role::Owner, p) && allows(Role::Admin, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn receptionist_works_the_front_desk_only() {
+        let yes = [
+            OwnAccount,
+            PatientsRead,
+            PatientsWrite,
+            DirectoriesRead,
+            VisitsRead,
+            VisitsWrite,
+            PaymentsWrite,
+            OwnSchedule,
+        ];
+        for p in ALL {
+            assert_eq!(allows(Role::Receptionist, p), yes.contains(&p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn doctor_is_read_only_on_own_schedule() {
+        let yes = [OwnAccount, OwnSchedule, DirectoriesRead];
+        for p in ALL {
+            assert_eq!(allows(Role::Doctor, p), yes.contains(&p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn only_owners_manage_owners() {
+        assert!(may_manage(Role::Owner, Role::Owner));
+        assert!(may_manage(Role::Admin, Role::Admin));
+        assert!(may_manage(Role::Admin, Role::Receptionist));
+        assert!(!may_manage(Role::Admin, Role::Owner));
+        assert!(!may_manage(Role::Receptionist, Role::Doctor));
+        assert!(!may_manage(Role::Doctor, Role::Doctor));
+    }
+
+    fn at(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+            .single()
+            .unwrap()
+            + Duration::minutes(min)
+    }
+
+    #[test]
+    fn four_failures_do_not_lock_the_fifth_does() {
+        let four = [at(4), at(3), at(2), at(1)];
+        assert_eq!(
+            lockout_remaining(&four, MAX_FAILURES_PER_LOGIN, at(5)),
+            None
+        );
+        let five = [at(5), at(4), at(3), at(2), at(1)];
+        // Locked until the 5th newest (at 1) leaves the 15-minute window: 11 minutes from 5.
+        assert_eq!(
+            lockout_remaining(&five, MAX_FAILURES_PER_LOGIN, at(5)),
+            Some(Duration::minutes(11))
+        );
+    }
+
+    #[test]
+    fn the_lock_expires_when_the_window_slides_past() {
+        let five = [at(4), at(3), at(2), at(1), at(0)];
+        assert!(lockout_remaining(&five, 5, at(14)).is_some());
+        assert_eq!(
+            lockout_remaining(&five, 5, at(15)),
+            None,
+            "boundary: the oldest is exactly 15 min old"
+        );
+        assert_eq!(lockout_remaining(&five, 5, at(30)), None);
+    }
+
+    #[test]
+    fn ip_limit_is_twenty() {
+        let many: Vec<_> = (0..20).map(|i| at(i / 2)).collect();
+        assert!(lockout_remaining(&many[..19], MAX_FAILURES_PER_IP, at(10)).is_none());
+        assert!(lockout_remaining(&many, MAX_FAILURES_PER_IP, at(10)).is_some());
+    }
+}

@@ -1,0 +1,113 @@
+//! Request extractors: [`Authenticated`] (Bearer access token, checked against the account's
+//! current state on every request) and [`ClientMeta`] (request id and client IP for anonymous
+//! endpoints such as login). The role guard is [`Authenticated::require`] over the one permission
+//! table in `emhana_domain::access`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use emhana_domain::access::{allows, Permission};
+use emhana_domain::ids::UserId;
+use emhana_domain::Role;
+use emhana_store::audit::Actor;
+use emhana_store::Store;
+
+use super::Keys;
+use crate::{request_id, ApiError};
+
+/// The caller's identity, verified.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// Account id.
+    pub user_id: UserId,
+    /// Current role (from the database, not the token: a role change applies at once).
+    pub role: Role,
+    /// Login.
+    pub login: String,
+    /// Who/where for audit rows.
+    pub actor: Actor,
+}
+
+impl Authenticated {
+    /// The role guard: 403 unless the permission table allows this role.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if allows(self.role, permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Недостаточно прав для этого действия".into(),
+            ))
+        }
+    }
+}
+
+/// Request id and client address, for anonymous endpoints.
+#[derive(Debug, Clone)]
+pub struct ClientMeta(pub Actor);
+
+fn client_ip(req: &HttpRequest) -> String {
+    // The direct peer; a trusted-proxy setting would go here, never a raw X-Forwarded-For.
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl FromRequest for ClientMeta {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Self(Actor {
+            user_id: None,
+            request_id: request_id::current(),
+            client_ip: client_ip(req),
+        })))
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let store = req.app_data::<web::Data<Store>>().cloned();
+        let keys = req.app_data::<web::Data<Keys>>().cloned();
+        let bearer = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let ip = client_ip(req);
+        Box::pin(async move {
+            let (Some(store), Some(keys)) = (store, keys) else {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "auth state not configured"
+                )));
+            };
+            let unauthorized = || ApiError::Unauthorized("Войдите в систему заново".into());
+            let token =
+                bearer.ok_or_else(|| ApiError::Unauthorized("Требуется вход в систему".into()))?;
+            let claims = keys.verify(&token).ok_or_else(unauthorized)?;
+            let user = store
+                .user(UserId(claims.sub))
+                .await?
+                .ok_or_else(unauthorized)?;
+            if !user.active() || user.token_version != claims.tv {
+                return Err(unauthorized());
+            }
+            let user_id = UserId(user.id);
+            Ok(Self {
+                user_id,
+                role: user.role()?,
+                login: user.login,
+                actor: Actor {
+                    user_id: Some(user_id),
+                    request_id: request_id::current(),
+                    client_ip: ip,
+                },
+            })
+        })
+    }
+}

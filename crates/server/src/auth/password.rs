@@ -1,0 +1,61 @@
+//! Password hashing with argon2id, off the async runtime (hashing is deliberately slow).
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+
+/// Minimum length of a new password.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// A real argon2id hash of a random string, made once: verifying against it when the login is
+/// unknown makes unknown logins take as long as wrong passwords (no login enumeration by timing).
+static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// Spends the same time as a real verification, for unknown logins. Always `false`.
+pub async fn verify_nothing(password: String) -> anyhow::Result<bool> {
+    let dummy = DUMMY_HASH
+        .get_or_try_init(|| async { hash(super::tokens::random_hex(16)?).await })
+        .await?;
+    verify(password, dummy.clone()).await?;
+    Ok(false)
+}
+
+/// Hashes a new password (PHC string).
+pub async fn hash(password: String) -> anyhow::Result<String> {
+    actix_web::rt::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hash password: {e}"))
+    })
+    .await?
+}
+
+/// Checks a password against a stored PHC hash; any malformed hash simply fails.
+pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    Ok(actix_web::rt::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn hashes_verify_and_wrong_passwords_fail() {
+        let h = hash("Қазақстан-2026".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify("Қазақстан-2026".into(), h.clone()).await.unwrap());
+        assert!(!verify("wrong".into(), h).await.unwrap());
+        assert!(!verify("x".into(), "garbage".into()).await.unwrap());
+        assert!(!verify_nothing("x".into()).await.unwrap());
+    }
+}

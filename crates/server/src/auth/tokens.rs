@@ -1,0 +1,126 @@
+//! Access tokens (HS256 JWT, 15 minutes) and refresh tokens (random, stored only as SHA-256).
+
+use chrono::{Duration, Utc};
+use emhana_domain::Role;
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Lifetime of an access token.
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+/// Lifetime of a refresh token (rotated on every use).
+pub const REFRESH_TTL_DAYS: i64 = 30;
+
+/// What an access token says. `tv` is the account's token version at issue time: bumping it in
+/// the database (deactivation, password change) invalidates every token issued before.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id.
+    pub sub: i64,
+    /// Role code.
+    pub role: String,
+    /// Token version.
+    pub tv: i64,
+    /// Issued at (unix seconds).
+    pub iat: i64,
+    /// Expires at (unix seconds).
+    pub exp: i64,
+}
+
+/// The signing keys, built once from the secret.
+#[derive(Clone)]
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(..)")
+    }
+}
+
+impl Keys {
+    /// Keys from a shared secret.
+    pub fn new(secret: &[u8]) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+
+    /// Signs an access token for a user.
+    pub fn issue(&self, user_id: i64, role: Role, token_version: i64) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id,
+            role: role.code().to_owned(),
+            tv: token_version,
+            iat: now,
+            exp: now + ACCESS_TTL_SECS,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// Verifies signature and expiry (HS256 only; no leeway beyond the library default).
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        decode::<Claims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+/// 32 random bytes as hex: refresh tokens, generated secrets and passwords.
+pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no system randomness: {e}"))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// SHA-256 hex of a refresh token: what the database keeps.
+pub fn hash_refresh(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// When a refresh token issued now expires.
+pub fn refresh_expiry() -> chrono::DateTime<Utc> {
+    Utc::now() + Duration::days(REFRESH_TTL_DAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_other_secrets_fail() {
+        let keys = Keys::new(b"secret-one");
+        let token = keys.issue(7, Role::Admin, 3).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(
+            (claims.sub, claims.role.as_str(), claims.tv),
+            (7, "admin", 3)
+        );
+        assert_eq!(claims.exp - claims.iat, ACCESS_TTL_SECS);
+        assert!(Keys::new(b"secret-two").verify(&token).is_none());
+        assert!(keys.verify("not.a.token").is_none());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let a = random_hex(32).unwrap();
+        let b = random_hex(32).unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(hash_refresh(&a).len(), 64);
+        assert_ne!(hash_refresh(&a), a);
+    }
+}

@@ -1,0 +1,122 @@
+//! The audit log viewer's API (read-only: nothing can edit or delete audit rows).
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use emhana_api_types::auth::{AuditEntryView, Page};
+use emhana_api_types::ProblemDetails;
+use emhana_domain::access::Permission;
+use emhana_domain::FieldViolation;
+use emhana_store::audit::{AuditFilter, AuditRow};
+use emhana_store::{time, Store};
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Authenticated;
+use crate::ApiError;
+
+/// Registers the audit endpoint.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(audit_log);
+}
+
+/// Filters of `GET /audit-log`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Entity name (`user`, `patient`, ...).
+    pub entity: Option<String>,
+    /// Entity id.
+    pub entity_id: Option<i64>,
+    /// Acting account.
+    pub user_id: Option<i64>,
+    /// Action (`create`, `update`, `login_failed`, ...).
+    pub action: Option<String>,
+    /// From this instant (RFC 3339, inclusive).
+    pub from: Option<String>,
+    /// Before this instant (RFC 3339, exclusive).
+    pub to: Option<String>,
+    /// Page size, 1..=200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn instant(field: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
+    value
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| time::encode(t.with_timezone(&Utc)))
+                .map_err(|_| {
+                    FieldViolation::new(
+                        field,
+                        "invalid_datetime",
+                        "Дата и время в формате RFC 3339",
+                    )
+                    .into()
+                })
+        })
+        .transpose()
+}
+
+fn view(row: AuditRow) -> AuditEntryView {
+    let json = |t: Option<String>| t.and_then(|s| serde_json::from_str(&s).ok());
+    AuditEntryView {
+        id: row.id,
+        at: row.at,
+        user_id: row.user_id,
+        action: row.action,
+        entity: row.entity,
+        entity_id: row.entity_id,
+        old: json(row.old_json),
+        new: json(row.new_json),
+        request_id: row.request_id,
+        client_ip: row.client_ip,
+    }
+}
+
+/// Audit rows, newest first, with filters and keyset paging (owner, admin).
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
+    (status = 200, body = Page<AuditEntryView>),
+    (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/audit-log")]
+pub async fn audit_log(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::AuditRead)?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(FieldViolation::new("limit", "out_of_range", "От 1 до 200").into());
+    }
+    let before_id = match q.cursor.as_deref() {
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| FieldViolation::new("cursor", "invalid_cursor", "Неверный курсор"))?,
+        ),
+        None => None,
+    };
+    let filter = AuditFilter {
+        entity: q.entity.clone(),
+        entity_id: q.entity_id,
+        user_id: q.user_id,
+        action: q.action.clone(),
+        from: instant("from", q.from.as_deref())?,
+        to: instant("to", q.to.as_deref())?,
+        before_id,
+        limit: limit + 1,
+    };
+    let mut rows = store.audit_rows(&filter).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id.to_string())
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,74 @@
+//! The signed-in account: who am I, change my password.
+
+use actix_web::{get, post, web, HttpResponse};
+use emhana_api_types::auth::{ChangePassword, UserView};
+use emhana_api_types::ProblemDetails;
+use emhana_domain::access::Permission;
+use emhana_domain::validation::parse_new_password;
+use emhana_domain::FieldViolation;
+use emhana_store::users::UserChange;
+use emhana_store::Store;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::{password, Authenticated};
+use crate::error::{json_body, JsonBody};
+use crate::routes::users::user_view;
+use crate::ApiError;
+
+/// Registers the own-account endpoints.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(me).service(change_password);
+}
+
+/// The signed-in account (any role).
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = UserView),
+    (status = 401, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/me")]
+pub async fn me(auth: Authenticated, store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::OwnAccount)?;
+    let row = store
+        .user(auth.user_id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Войдите заново".into()))?;
+    Ok(HttpResponse::Ok().json(user_view(&row)?))
+}
+
+/// Change one's own password (the current one is required). Ends every session of the account,
+/// including this one: sign in again. Audited.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = ChangePassword, responses(
+    (status = 204, description = "Changed; sign in again"),
+    (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, description = "Wrong current password or weak new one", body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[post("/me/password")]
+pub async fn change_password(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    body: JsonBody<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::OwnAccount)?;
+    let body = json_body(body)?;
+    let row = store
+        .user(auth.user_id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Войдите заново".into()))?;
+    if !password::verify(body.current_password.clone(), row.password_hash.clone()).await? {
+        return Err(FieldViolation::new(
+            "current_password",
+            "wrong_password",
+            "Неверный текущий пароль",
+        )
+        .into());
+    }
+    let new = parse_new_password("new_password", &body.new_password)?;
+    let change = UserChange {
+        password_hash: Some(password::hash(new).await?),
+        ..UserChange::default()
+    };
+    store
+        .update_user(&auth.actor, auth.user_id, None, change)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

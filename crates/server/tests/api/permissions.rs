@@ -1,0 +1,101 @@
+//! The role matrix, checked against every operation in the OpenAPI document: adding an endpoint
+//! without adding it here fails `every_documented_endpoint_is_in_the_matrix`.
+
+use serde_json::json;
+
+/// (method, path, roles allowed). Public endpoints list every role plus "anonymous".
+const MATRIX: &[(&str, &str, &[&str])] = &[
+    (
+        "get",
+        "/healthz",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "get",
+        "/readyz",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/auth/login",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/auth/refresh",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/auth/logout",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "get",
+        "/api/v1/me",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/me/password",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("get", "/api/v1/users", &["owner", "admin"]),
+    ("post", "/api/v1/users", &["owner", "admin"]),
+    ("patch", "/api/v1/users/{id}", &["owner", "admin"]),
+    ("get", "/api/v1/audit-log", &["owner", "admin"]),
+];
+
+#[test]
+fn every_documented_endpoint_is_in_the_matrix() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&emhana_server::openapi::document_json()).unwrap();
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    for (method, path) in &documented {
+        assert!(
+            MATRIX.iter().any(|(m, p, _)| m == method && p == path),
+            "{method} {path} is documented but missing from the permission matrix"
+        );
+    }
+    assert_eq!(
+        documented.len(),
+        MATRIX.len(),
+        "the matrix lists an endpoint that does not exist"
+    );
+}
+
+both_backends! {
+    async fn every_role_gets_exactly_what_the_matrix_allows(app) {
+        let mut tokens = vec![("anonymous", None)];
+        for role in ["owner", "admin", "receptionist", "doctor"] {
+            let token = if role == "owner" { app.owner_token().await } else { app.token_for(role).await };
+            tokens.push((role, Some(token)));
+        }
+        for (method, path, allowed) in MATRIX {
+            // Account 2 is the admin created above: every manager may touch it (not so the owner).
+            let path = path.replace("{id}", "2");
+            for (role, token) in &tokens {
+                let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                // A harmless body: permission is decided before validation.
+                let body = (method != reqwest::Method::GET).then(|| json!({"version": 0}));
+                let res = app.send(method.clone(), &path, token.as_deref(), body.as_ref()).await;
+                let status = res.status().as_u16();
+                if allowed.contains(&"anonymous") {
+                    // Public endpoints answer 401 for a bad refresh token: never 403.
+                    assert_ne!(status, 403, "{role} {method} {path}");
+                } else if allowed.contains(role) {
+                    assert!(status != 401 && status != 403, "{role} {method} {path} -> {status}, expected allowed");
+                } else if *role == "anonymous" {
+                    assert_eq!(status, 401, "{role} {method} {path}");
+                } else {
+                    assert_eq!(status, 403, "{role} {method} {path}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The append-only audit log: one helper every use case calls inside its own transaction, and the
+//! filtered read for the audit viewer. The database refuses UPDATE/DELETE on the table (triggers).
+
+use emhana_domain::ids::UserId;
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use crate::{time, Store, StoreError};
+
+/// Who did it and from where: taken from the HTTP request, passed into every use case.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// The authenticated user, if any (failed logins have none).
+    pub user_id: Option<UserId>,
+    /// The request id (also in the response header and the logs).
+    pub request_id: String,
+    /// The client's address.
+    pub client_ip: String,
+}
+
+/// One audit row to append.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// `create`, `update`, `delete`, `void`, `login`, `login_failed`, ...
+    pub action: &'a str,
+    /// Table-like entity name: `user`, `patient`, `appointment`, ...
+    pub entity: &'a str,
+    /// The entity's id, when there is one.
+    pub entity_id: Option<i64>,
+    /// State before the change.
+    pub old: Option<Value>,
+    /// State after the change.
+    pub new: Option<Value>,
+}
+
+/// Appends one row on the caller's connection (normally its open transaction).
+pub async fn append(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: AuditEntry<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(time::encode(chrono::Utc::now()))
+    .bind(actor.user_id.map(|u| u.0))
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.old.map(|v| v.to_string()))
+    .bind(entry.new.map(|v| v.to_string()))
+    .bind(&actor.request_id)
+    .bind(&actor.client_ip)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A stored audit row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    /// Row id (also the paging cursor: newest first).
+    pub id: i64,
+    /// When (stored instant text).
+    pub at: String,
+    /// Who.
+    pub user_id: Option<i64>,
+    /// What.
+    pub action: String,
+    /// On which kind of thing.
+    pub entity: String,
+    /// On which one.
+    pub entity_id: Option<i64>,
+    /// Before (JSON text).
+    pub old_json: Option<String>,
+    /// After (JSON text).
+    pub new_json: Option<String>,
+    /// Request id.
+    pub request_id: Option<String>,
+    /// Client address.
+    pub client_ip: Option<String>,
+}
+
+/// Filters of the audit viewer; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Entity name.
+    pub entity: Option<String>,
+    /// Entity id.
+    pub entity_id: Option<i64>,
+    /// Acting user.
+    pub user_id: Option<i64>,
+    /// Action.
+    pub action: Option<String>,
+    /// From this instant (inclusive), stored-text form.
+    pub from: Option<String>,
+    /// Before this instant (exclusive), stored-text form.
+    pub to: Option<String>,
+    /// Only rows with id below this (keyset paging, newest first).
+    pub before_id: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+impl Store {
+    /// Reads audit rows newest first. Every filter is a bound parameter; a `NULL` parameter
+    /// disables its condition, so one statement serves every combination on both backends.
+    pub async fn audit_rows(&self, f: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query_as::<_, AuditRow>(
+            "SELECT id, at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip \
+             FROM audit_log \
+             WHERE ($1 IS NULL OR entity = $1) \
+               AND ($2 IS NULL OR entity_id = $2) \
+               AND ($3 IS NULL OR user_id = $3) \
+               AND ($4 IS NULL OR action = $4) \
+               AND ($5 IS NULL OR at >= $5) \
+               AND ($6 IS NULL OR at < $6) \
+               AND ($7 IS NULL OR id < $7) \
+             ORDER BY id DESC LIMIT $8",
+        )
+        .bind(f.entity.as_deref())
+        .bind(f.entity_id)
+        .bind(f.user_id)
+        .bind(f.action.as_deref())
+        .bind(f.from.as_deref())
+        .bind(f.to.as_deref())
+        .bind(f.before_id)
+        .bind(f.limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows)
+    }
+}
