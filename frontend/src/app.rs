@@ -1,47 +1,91 @@
-//! The shell: sidebar navigation plus the router outlet.
+//! The shell: restores the session, shows the login form until someone signs in, then the
+//! sidebar (only what the role may use) and the router outlet.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::i18n::t;
-use crate::pages::{chart_demo::ChartDemo, home::Home, login::Login, placeholder::Placeholder};
+use crate::pages::{
+    audit::AuditPage, chart_demo::ChartDemo, home::Home, login::Login, placeholder::Placeholder,
+    staff::StaffPage,
+};
 use crate::routes::SECTIONS;
+use crate::{api, session};
 
 /// Root component mounted on `<body>`.
 #[component]
 pub fn App() -> impl IntoView {
-    let s = t();
+    let user = session::init();
+    let restoring = RwSignal::new(session::may_have_session());
+    // A reload loses the in-memory access token: the refresh cookie brings the session back.
+    if restoring.get_untracked() {
+        spawn_local(async move {
+            if api::refresh().await.is_err() {
+                session::clear();
+            }
+            restoring.set(false);
+        });
+    }
     view! {
         <Router>
-            <div class="layout">
-                <aside class="sidebar">
-                    <p class="brand" data-testid="app-title">{s.app_name}</p>
-                    <nav aria-label="Главное меню">
-                        {SECTIONS
-                            .iter()
-                            .map(|sec| view! { <A href=sec.path>{(sec.label)(s)}</A> })
-                            .collect_view()}
-                    </nav>
-                </aside>
-                <main class="content">
-                    <Routes fallback=|| view! { <h1>{t().not_found}</h1> }>
-                        <Route path=path!("/") view=Home />
-                        <Route path=path!("/login") view=Login />
-                        <Route path=path!("/crm") view=|| view! { <Placeholder title=t().nav_crm /> } />
-                        <Route path=path!("/visits") view=|| view! { <Placeholder title=t().nav_visits /> } />
-                        <Route path=path!("/patients") view=|| view! { <Placeholder title=t().nav_patients /> } />
-                        <Route path=path!("/doctors") view=|| view! { <Placeholder title=t().nav_doctors /> } />
-                        <Route path=path!("/services") view=|| view! { <Placeholder title=t().nav_services /> } />
-                        <Route path=path!("/sources") view=|| view! { <Placeholder title=t().nav_sources /> } />
-                        <Route path=path!("/analytics") view=|| view! { <Placeholder title=t().nav_analytics /> } />
-                        <Route path=path!("/audit") view=|| view! { <Placeholder title=t().nav_audit /> } />
-                        <Route path=path!("/staff") view=|| view! { <Placeholder title=t().nav_staff /> } />
-                        <Route path=path!("/exports") view=|| view! { <Placeholder title=t().nav_exports /> } />
-                        <Route path=path!("/demo/chart") view=ChartDemo />
-                    </Routes>
-                </main>
-            </div>
+            {move || {
+                if restoring.get() {
+                    view! { <p class="muted centered">{t().loading}</p> }.into_any()
+                } else if user.with(Option::is_none) {
+                    view! { <Login /> }.into_any()
+                } else {
+                    view! { <Shell /> }.into_any()
+                }
+            }}
         </Router>
+    }
+}
+
+/// Sidebar + pages for a signed-in user.
+#[component]
+fn Shell() -> impl IntoView {
+    let s = t();
+    let user = session::user();
+    let logout = move |_| spawn_local(api::logout());
+    view! {
+        <div class="layout">
+            <aside class="sidebar">
+                <p class="brand" data-testid="app-title">{s.app_name}</p>
+                <nav aria-label="Главное меню">
+                    {move || {
+                        SECTIONS
+                            .iter()
+                            .filter(|sec| session::can(sec.permission))
+                            .map(|sec| view! { <A href=sec.path>{(sec.label)(s)}</A> })
+                            .collect_view()
+                    }}
+                </nav>
+                <div class="whoami">
+                    <span data-testid="whoami">
+                        {move || user.with(|u| u.as_ref().map(|u| format!("{} · {}", u.display_name, u.role.label_ru())))}
+                    </span>
+                    <button class="link" data-testid="logout" on:click=logout>{s.logout}</button>
+                </div>
+            </aside>
+            <main class="content">
+                <Routes fallback=|| view! { <h1>{t().not_found}</h1> }>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/login") view=Home />
+                    <Route path=path!("/crm") view=|| view! { <Placeholder title=t().nav_crm /> } />
+                    <Route path=path!("/visits") view=|| view! { <Placeholder title=t().nav_visits /> } />
+                    <Route path=path!("/patients") view=|| view! { <Placeholder title=t().nav_patients /> } />
+                    <Route path=path!("/doctors") view=|| view! { <Placeholder title=t().nav_doctors /> } />
+                    <Route path=path!("/services") view=|| view! { <Placeholder title=t().nav_services /> } />
+                    <Route path=path!("/sources") view=|| view! { <Placeholder title=t().nav_sources /> } />
+                    <Route path=path!("/analytics") view=|| view! { <Placeholder title=t().nav_analytics /> } />
+                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/staff") view=StaffPage />
+                    <Route path=path!("/exports") view=|| view! { <Placeholder title=t().nav_exports /> } />
+                    <Route path=path!("/demo/chart") view=ChartDemo />
+                </Routes>
+            </main>
+        </div>
     }
 }

@@ -47,6 +47,44 @@ pub struct Strings {
     pub demo_chart_title: &'static str,
     /// Labels of the demo donut (payment methods).
     pub demo_methods: [&'static str; 4],
+    /// Sidebar sign-out button.
+    pub logout: &'static str,
+    /// Login field.
+    pub login_label: &'static str,
+    /// Password field.
+    pub password_label: &'static str,
+    /// Sign-in button.
+    pub login_button: &'static str,
+    /// Display name column/field.
+    pub name_label: &'static str,
+    /// Role column/field.
+    pub role_label: &'static str,
+    /// Account status column.
+    pub status_label: &'static str,
+    /// Active account.
+    pub active: &'static str,
+    /// Deactivated account.
+    pub inactive: &'static str,
+    /// Activate button.
+    pub activate: &'static str,
+    /// Deactivate button.
+    pub deactivate: &'static str,
+    /// New account form title.
+    pub new_user: &'static str,
+    /// Create button.
+    pub create: &'static str,
+    /// Audit entity filter/column.
+    pub entity_label: &'static str,
+    /// Audit action filter/column.
+    pub action_label: &'static str,
+    /// Time column.
+    pub time_label: &'static str,
+    /// User column.
+    pub user_label: &'static str,
+    /// Audit diff column.
+    pub changes_label: &'static str,
+    /// Empty list.
+    pub empty: &'static str,
 }
 
 /// The Russian table (the default).
@@ -73,6 +111,25 @@ pub const RU: Strings = Strings {
     not_found: "Страница не найдена",
     demo_chart_title: "Способы оплаты (демо)",
     demo_methods: ["Карта", "Наличные", "QR (Kaspi)", "Перевод"],
+    logout: "Выйти",
+    login_label: "Логин",
+    password_label: "Пароль",
+    login_button: "Войти",
+    name_label: "Имя",
+    role_label: "Роль",
+    status_label: "Статус",
+    active: "активен",
+    inactive: "отключён",
+    activate: "Включить",
+    deactivate: "Отключить",
+    new_user: "Новый сотрудник",
+    create: "Создать",
+    entity_label: "Объект",
+    action_label: "Действие",
+    time_label: "Время",
+    user_label: "Сотрудник",
+    changes_label: "Изменения",
+    empty: "Записей нет",
 };
 
 /// The strings for the current UI language.

@@ -1,4 +1,7 @@
-//! The route table: every page's path and navigation label, in navigation order ("CRM" first).
+//! The route table: every page's path, navigation label and the permission that shows it, in
+//! navigation order ("CRM" first).
+
+use emhana_domain::access::Permission;
 
 use crate::i18n::Strings;
 
@@ -8,6 +11,8 @@ pub struct Section {
     pub path: &'static str,
     /// Label getter from the string table.
     pub label: fn(&Strings) -> &'static str,
+    /// Shown only to roles with this permission (the server enforces the same table).
+    pub permission: Permission,
 }
 
 /// Sidebar order; CRM is what a receptionist opens all day, so it comes first.
@@ -15,45 +20,56 @@ pub const SECTIONS: &[Section] = &[
     Section {
         path: "/crm",
         label: |s| s.nav_crm,
+        permission: Permission::OwnSchedule,
     },
     Section {
         path: "/visits",
         label: |s| s.nav_visits,
+        permission: Permission::VisitsRead,
     },
     Section {
         path: "/patients",
         label: |s| s.nav_patients,
+        permission: Permission::PatientsRead,
     },
     Section {
         path: "/doctors",
         label: |s| s.nav_doctors,
+        permission: Permission::DirectoriesRead,
     },
     Section {
         path: "/services",
         label: |s| s.nav_services,
+        permission: Permission::DirectoriesRead,
     },
     Section {
         path: "/sources",
         label: |s| s.nav_sources,
+        permission: Permission::DirectoriesWrite,
     },
     Section {
         path: "/analytics",
         label: |s| s.nav_analytics,
+        permission: Permission::AnalyticsRead,
     },
     Section {
         path: "/audit",
         label: |s| s.nav_audit,
+        permission: Permission::AuditRead,
     },
     Section {
         path: "/staff",
         label: |s| s.nav_staff,
+        permission: Permission::UsersRead,
     },
     Section {
         path: "/exports",
         label: |s| s.nav_exports,
+        permission: Permission::ExportsRead,
     },
     Section {
         path: "/demo/chart",
         label: |s| s.nav_chart_demo,
+        permission: Permission::AnalyticsRead,
     },
 ];

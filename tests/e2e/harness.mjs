@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
+/** The first owner's password in every browser-test server. */
+export const OWNER_PASSWORD = 'owner-password-1';
+
 const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'target', 'e2e-screenshots');
 
@@ -48,6 +51,7 @@ export async function startServer() {
       EMHANA_BIND: `127.0.0.1:${port}`,
       DATABASE_URL: `sqlite://${dataDir}/emhana.db`,
       EMHANA_STATIC_DIR: dist,
+      EMHANA_OWNER_PASSWORD: OWNER_PASSWORD,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -100,4 +104,27 @@ export async function screenshot(page, name) {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Signs in through the login form and waits for the shell. */
+export async function loginAs(page, url, login, password) {
+  await page.goto(`${url}/`);
+  await page.locator('input[name="login"]').fill(login, { timeout: 20_000 });
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByTestId('logout').waitFor({ timeout: 20_000 });
+}
+
+/** Creates an account through the API as the owner (for role tests). */
+export async function createUser(url, { login, role, password }) {
+  const auth = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'owner', password: OWNER_PASSWORD }),
+  }).then((r) => r.json());
+  const res = await fetch(`${url}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.access_token}` },
+    body: JSON.stringify({ login, display_name: 'Айгүл Сәрсенова', role, password }),
+  });
+  if (res.status !== 201) throw new Error(`create user: ${res.status} ${await res.text()}`);
 }

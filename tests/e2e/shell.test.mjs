@@ -1,7 +1,7 @@
 // The SPA shell: WASM renders, talks to the API, routes deep links, draws ECharts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, screenshot, startServer } from './harness.mjs';
+import { OWNER_PASSWORD, launchBrowser, loginAs, newPage, screenshot, startServer } from './harness.mjs';
 
 describe('SPA shell', () => {
   let server;
@@ -19,6 +19,7 @@ describe('SPA shell', () => {
 
   test('the home page is rendered by WASM and shows the live server status', async () => {
     const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
     await page.goto(`${server.url}/`);
     const title = page.getByTestId('app-title');
     await title.waitFor({ timeout: 20_000 });
@@ -32,6 +33,8 @@ describe('SPA shell', () => {
 
   test('CRM comes first in the navigation and a deep link opens its page', async () => {
     const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    // A full page load: the session comes back from the refresh cookie.
     await page.goto(`${server.url}/patients`);
     await page.getByRole('heading', { name: 'Клиенты' }).waitFor({ timeout: 20_000 });
     const links = await page.locator('nav a').allTextContents();
@@ -45,6 +48,7 @@ describe('SPA shell', () => {
 
   test('the demo donut is drawn by ECharts from the local npm asset', async () => {
     const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
     await page.goto(`${server.url}/demo/chart`);
     const canvas = page.locator('#demo-donut canvas');
     await canvas.waitFor({ timeout: 20_000 });
@@ -72,6 +76,7 @@ describe('SPA shell', () => {
 
   test('unknown client routes show the not-found page, not a server error', async () => {
     const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
     const res = await page.goto(`${server.url}/no/such/page`);
     assert.equal(res.status(), 200);
     await page.getByRole('heading', { name: 'Страница не найдена' }).waitFor({ timeout: 20_000 });

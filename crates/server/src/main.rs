@@ -22,6 +22,18 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Create a staff account; the password is read from the first line of stdin (for scripts).
+    CreateUser {
+        /// Login (3..50 letters, digits, `.`, `_`, `-`).
+        #[arg(long)]
+        login: String,
+        /// owner | admin | receptionist | doctor.
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the login).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[actix_web::main]
@@ -45,6 +57,58 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Openapi => print!("{}", openapi::document_json()),
+        Command::CreateUser { login, role, name } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
+            store.migrate().await?;
+            let row = cli_create_user(
+                &store,
+                &login,
+                &role,
+                name.as_deref(),
+                password.trim_end_matches(['\r', '\n']),
+            )
+            .await;
+            store.close().await;
+            let row = row?;
+            println!(
+                "created user {} (id {}, role {})",
+                row.login, row.id, row.role
+            );
+        }
     }
     Ok(())
+}
+
+/// `emhana create-user`: the same validation and audit as `POST /api/v1/users`.
+async fn cli_create_user(
+    store: &Store,
+    login: &str,
+    role: &str,
+    name: Option<&str>,
+    password: &str,
+) -> anyhow::Result<emhana_store::users::UserRow> {
+    use emhana_domain::validation::{parse_login, parse_new_password, PersonName};
+    let role = emhana_domain::Role::from_code(role)
+        .ok_or_else(|| anyhow::anyhow!("role must be owner, admin, receptionist or doctor"))?;
+    let login = parse_login("login", login)?;
+    let display_name = match name {
+        Some(n) => PersonName::parse("name", n)?.as_str().to_owned(),
+        None => login.clone(),
+    };
+    let password = parse_new_password("password", password)?;
+    let new = emhana_store::users::NewUser {
+        login,
+        display_name,
+        role,
+        password_hash: emhana_server::auth::password::hash(password).await?,
+        doctor_id: None,
+    };
+    let actor = emhana_store::audit::Actor {
+        user_id: None,
+        request_id: "cli".into(),
+        client_ip: "local".into(),
+    };
+    Ok(store.create_user(&actor, new).await?)
 }

@@ -46,19 +46,26 @@ fn build_spa() -> Result<(), String> {
         .run()
 }
 
+/// Builds the `emhana` binary with the same package selection as the tests (no rebuilds).
+fn build_server() -> Result<(), String> {
+    Cmd::new("cargo").args(["build", "--quiet", "--bins"]).run()
+}
+
 /// `cargo xtask run`: tools → SPA → API → serve (extra args go to `emhana serve`).
 fn run(extra: &[String]) -> Result<(), String> {
     tools::ensure_spa_tools()?;
     build_spa()?;
-    Cmd::new("cargo")
-        .args(["build", "--quiet", "-p", "emhana-server", "--bin", "emhana"])
-        .run()?;
+    build_server()?;
     let bin = project_root().join("target/debug/emhana");
     println!();
     println!("  Emhana: http://127.0.0.1:8080   (API docs: http://127.0.0.1:8080/swagger-ui/)");
     println!(
         "  Database: DATABASE_URL or sqlite://data/emhana.db (migrated at start). Ctrl+C stops."
     );
+    println!(
+        "  Sign in as `owner`: on the first start the password is EMHANA_OWNER_PASSWORD, or a"
+    );
+    println!("  generated one printed once in the log below. More accounts: the Сотрудники page.");
     println!();
     let mut cmd = Cmd::new(bin.to_string_lossy().as_ref()).arg("serve");
     for a in extra {
@@ -70,14 +77,7 @@ fn run(extra: &[String]) -> Result<(), String> {
 /// `cargo xtask openapi`: rewrites the committed spec through the drift test's update mode.
 fn openapi() -> Result<(), String> {
     Cmd::new("cargo")
-        .args([
-            "test",
-            "--quiet",
-            "-p",
-            "emhana-server",
-            "--lib",
-            "openapi::",
-        ])
+        .args(["test", "--quiet", "--lib", "openapi::"])
         .env("EMHANA_UPDATE_OPENAPI", "1")
         .run()?;
     println!("openapi/openapi.json regenerated");
@@ -113,6 +113,8 @@ fn test() -> Result<(), String> {
         });
     };
 
+    // Every native step selects the same packages (the workspace's default members: all but the
+    // wasm frontend), so cargo unifies features identically and compiles each dependency once.
     check("fmt", &|| {
         Cmd::new("cargo")
             .args(["fmt", "--all", "--", "--check"])
@@ -120,15 +122,7 @@ fn test() -> Result<(), String> {
     });
     check("clippy", &|| {
         Cmd::new("cargo")
-            .args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ])
+            .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
             .run()?;
         Cmd::new("cargo")
             .args([
@@ -142,13 +136,14 @@ fn test() -> Result<(), String> {
             .args(["--", "-D", "warnings"])
             .run()
     });
-    check("unit", &|| {
+    check("unit (+ property tests)", &|| {
         Cmd::new("cargo")
             .args([
                 "test",
-                "--workspace",
                 "--lib",
                 "--bins",
+                "--test",
+                "money_properties",
                 "--",
                 "--skip",
                 "openapi::",
@@ -156,20 +151,14 @@ fn test() -> Result<(), String> {
             .run()
     });
     check("openapi drift", &|| {
-        Cmd::new("cargo")
-            .args(["test", "-p", "emhana-server", "--lib", "openapi::"])
-            .run()
+        Cmd::new("cargo").args(["test", "--lib", "openapi::"]).run()
     });
     check("api (sqlite + postgres)", &|| {
-        Cmd::new("cargo")
-            .args(["test", "-p", "emhana-server", "--test", "api"])
-            .run()
+        Cmd::new("cargo").args(["test", "--test", "api"]).run()
     });
     check("browser (chromium)", &|| {
         build_spa()?;
-        Cmd::new("cargo")
-            .args(["build", "--quiet", "-p", "emhana-server", "--bin", "emhana"])
-            .run()?;
+        build_server()?;
         let root = project_root();
         Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])

@@ -1,9 +1,17 @@
-//! The one typed client of the Emhana API. Every call goes through [`send`], which decodes
-//! non-2xx answers into the shared [`ProblemDetails`] body (auth and refresh join here later).
+//! The one typed client of the Emhana API. Every call goes through [`call`], which adds the
+//! access token, refreshes the session once on a 401 (the refresh token lives in an HttpOnly
+//! cookie the browser sends to `/api/v1/auth`), and decodes non-2xx answers into the shared
+//! [`ProblemDetails`] body.
 
+use emhana_api_types::auth::{
+    AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
+};
 use emhana_api_types::{ErrorCode, Health, ProblemDetails};
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::session;
 
 /// Why a call failed, as the UI shows it.
 #[derive(Debug, Clone)]
@@ -18,8 +26,26 @@ impl ApiError {
     /// A one-line Russian message for error states.
     pub fn message(&self) -> String {
         match self {
-            Self::Problem(p) => format!("{}: {}", p.title, p.detail),
+            Self::Problem(p) if p.errors.is_empty() => p.detail.clone(),
+            Self::Problem(p) => p
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
             Self::Network(e) => format!("Нет связи с сервером ({e})"),
+        }
+    }
+
+    /// The message for one form field, if the server named it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Problem(p) => p
+                .errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            Self::Network(_) => None,
         }
     }
 }
@@ -32,33 +58,141 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Sends a request and decodes a JSON success body or the problem body.
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    let response = request
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()));
+fn build(
+    method: &Method,
+    path: &str,
+    body: Option<&str>,
+) -> Result<gloo_net::http::Request, ApiError> {
+    let mut rb = RequestBuilder::new(path).method(method.clone());
+    if let Some(token) = session::access_token() {
+        rb = rb.header("Authorization", &format!("Bearer {token}"));
     }
+    match body {
+        Some(b) => rb
+            .header("Content-Type", "application/json")
+            .body(b.to_owned()),
+        None => rb.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn problem(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<ProblemDetails>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
-        Err(_) => Err(ApiError::Problem(ProblemDetails::new(
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Problem(ProblemDetails::new(
             if status >= 500 {
                 ErrorCode::Internal
             } else {
                 ErrorCode::Unknown
             },
             format!("HTTP {status}"),
-        ))),
+        )),
     }
+}
+
+/// Sends a request; on 401 with a session, refreshes once and retries.
+async fn raw(method: Method, path: &str, body: Option<String>) -> Result<Response, ApiError> {
+    let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
+    let had_token = session::access_token().is_some();
+    let response = build(&method, path, body.as_deref())?
+        .send()
+        .await
+        .map_err(net)?;
+    if response.status() == 401 && had_token && !path.starts_with("/api/v1/auth/") {
+        if refresh().await.is_ok() {
+            let retry = build(&method, path, body.as_deref())?
+                .send()
+                .await
+                .map_err(net)?;
+            return if retry.ok() {
+                Ok(retry)
+            } else {
+                Err(problem(retry).await)
+            };
+        }
+        session::clear();
+    }
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+async fn call<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    raw(method, path, body)
+        .await?
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+fn json<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 /// `GET /healthz`.
 pub async fn health() -> Result<Health, ApiError> {
-    send(Request::get("/healthz")).await
+    call(Method::GET, "/healthz", None).await
+}
+
+/// Signs in and stores the session.
+pub async fn login(login: String, password: String) -> Result<UserView, ApiError> {
+    let s: Session = call(
+        Method::POST,
+        "/api/v1/auth/login",
+        json(&LoginRequest { login, password }),
+    )
+    .await?;
+    session::set(s.access_token, s.user.clone());
+    Ok(s.user)
+}
+
+/// Renews the session from the HttpOnly refresh cookie (also restores it after a page reload).
+pub async fn refresh() -> Result<UserView, ApiError> {
+    // Sent directly (no retry path): a failing refresh must not trigger another refresh.
+    let response = build(&Method::POST, "/api/v1/auth/refresh", Some("{}"))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(problem(response).await);
+    }
+    let s: Session = response
+        .json()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    session::set(s.access_token, s.user.clone());
+    Ok(s.user)
+}
+
+/// Signs out on the server (revokes the refresh cookie's session) and forgets the session here.
+pub async fn logout() {
+    let _ = raw(Method::POST, "/api/v1/auth/logout", Some("{}".into())).await;
+    session::clear();
+}
+
+/// `GET /api/v1/users`.
+pub async fn users() -> Result<Vec<UserView>, ApiError> {
+    call(Method::GET, "/api/v1/users", None).await
+}
+
+/// `POST /api/v1/users`.
+pub async fn create_user(body: CreateUser) -> Result<UserView, ApiError> {
+    call(Method::POST, "/api/v1/users", json(&body)).await
+}
+
+/// `PATCH /api/v1/users/{id}`.
+pub async fn update_user(id: i64, body: UpdateUser) -> Result<UserView, ApiError> {
+    call(Method::PATCH, &format!("/api/v1/users/{id}"), json(&body)).await
+}
+
+/// `GET /api/v1/audit-log` with a prepared query string (without `?`).
+pub async fn audit_log(query: String) -> Result<Page<AuditEntryView>, ApiError> {
+    call(Method::GET, &format!("/api/v1/audit-log?{query}"), None).await
 }

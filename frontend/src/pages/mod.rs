@@ -1,6 +1,8 @@
 //! One module per page (areas get their own folders as they grow).
 
+pub mod audit;
 pub mod chart_demo;
 pub mod home;
 pub mod login;
 pub mod placeholder;
+pub mod staff;

@@ -1,0 +1,69 @@
+//! The signed-in session. The access token is kept in memory only (never in storage, so a script
+//! injected into the page cannot read it from there); the refresh token is an HttpOnly cookie the
+//! browser manages. The current user is a signal the whole UI reacts to.
+
+use std::cell::RefCell;
+
+use emhana_api_types::auth::UserView;
+use emhana_domain::access::{allows, Permission};
+use leptos::prelude::*;
+
+thread_local! {
+    static ACCESS: RefCell<Option<String>> = const { RefCell::new(None) };
+    static USER: RefCell<Option<RwSignal<Option<UserView>>>> = const { RefCell::new(None) };
+}
+
+/// Creates the user signal; call once at the app root.
+pub fn init() -> RwSignal<Option<UserView>> {
+    let user = RwSignal::new(None);
+    USER.with(|u| *u.borrow_mut() = Some(user));
+    user
+}
+
+/// The current user signal.
+pub fn user() -> RwSignal<Option<UserView>> {
+    USER.with(|u| *u.borrow_mut().get_or_insert_with(|| RwSignal::new(None)))
+}
+
+/// The in-memory access token.
+pub fn access_token() -> Option<String> {
+    ACCESS.with(|a| a.borrow().clone())
+}
+
+/// Key of the "a session may exist" hint in localStorage. It holds no secret: it only spares a
+/// first-time visitor a refresh request that is bound to fail.
+const HINT_KEY: &str = "emhana.session";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Was this browser signed in before (so the refresh cookie may restore the session)?
+pub fn may_have_session() -> bool {
+    storage()
+        .and_then(|s| s.get_item(HINT_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Stores a fresh session.
+pub fn set(token: String, view: UserView) {
+    ACCESS.with(|a| *a.borrow_mut() = Some(token));
+    if let Some(s) = storage() {
+        let _ = s.set_item(HINT_KEY, "1");
+    }
+    user().set(Some(view));
+}
+
+/// Forgets the session (logout, expired refresh).
+pub fn clear() {
+    ACCESS.with(|a| *a.borrow_mut() = None);
+    if let Some(s) = storage() {
+        let _ = s.remove_item(HINT_KEY);
+    }
+    user().set(None);
+}
+
+/// Does the signed-in user's role allow this? (The server enforces it anyway.)
+pub fn can(permission: Permission) -> bool {
+    user().with(|u| u.as_ref().is_some_and(|u| allows(u.role, permission)))
+}
