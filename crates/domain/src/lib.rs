@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod clinic_time;
 pub mod error;
 pub mod ids;
 pub mod money;
@@ -16,6 +17,7 @@ pub mod validation;
 pub mod visit_status;
 
 pub use allocation::{allocate, allocate_many, AllocationError};
+pub use clinic_time::ClinicZone;
 pub use error::{FieldViolation, Violations};
 pub use money::{Money, MoneyError};
 pub use payment::{check_payment, check_price_edit, PaymentMethod, PaymentRefusal, PaymentStatus};

@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
+use emhana_domain::ClinicZone;
 use emhana_store::{Store, StoreConfig};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -22,6 +23,8 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the database, binds the listener and prepares the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // A wrong zone would silently shift every day boundary: refuse to start instead.
+        let zone = ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
         let mut store_config = StoreConfig::new(&settings.database_url);
         store_config.max_connections = settings.db_max_connections;
         let store = Store::connect(&store_config).await?;
@@ -31,7 +34,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, store.clone(), keys, settings)?;
+        let server = run(listener, store.clone(), keys, zone, settings)?;
         Ok(Self {
             port,
             server,
@@ -61,10 +64,12 @@ fn run(
     listener: TcpListener,
     store: Store,
     keys: auth::Keys,
+    zone: ClinicZone,
     settings: Settings,
 ) -> anyhow::Result<Server> {
     let store = web::Data::new(store);
     let keys = web::Data::new(keys);
+    let zone = web::Data::new(zone);
     let static_dir = settings.static_dir.clone();
     let spec = openapi::document();
     let server = HttpServer::new(move || {
@@ -73,6 +78,7 @@ fn run(
             .wrap(from_fn(request_id::middleware))
             .app_data(store.clone())
             .app_data(keys.clone())
+            .app_data(zone.clone())
             .configure(error::extractor_configs)
             .into_utoipa_app()
             .configure(routes::all)

@@ -5,7 +5,7 @@ use emhana_domain::ids::UserId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::users::UserRow;
+use crate::users::{UserRow, USER_COLUMNS};
 use crate::{time, Store, StoreError};
 
 /// What presenting a refresh token led to.
@@ -245,13 +245,11 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         id: i64,
     ) -> Result<Option<UserRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, login, display_name, role, password_hash, is_active, doctor_id, token_version, version, \
-                    created_at, updated_at, last_login_at FROM users WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?)
     }
 }
 

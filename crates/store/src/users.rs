@@ -58,7 +58,9 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str = "id, login, display_name, role, password_hash, is_active, doctor_id, \
+/// The column list every `UserRow` query selects.
+pub(crate) const USER_COLUMNS: &str =
+    "id, login, display_name, role, password_hash, is_active, doctor_id, \
                             token_version, version, created_at, updated_at, last_login_at";
 
 /// A new account, already validated and hashed.

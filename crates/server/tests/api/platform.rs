@@ -114,3 +114,13 @@ mod spa {
         assert!(res.text().await.unwrap().contains("cargo xtask run"));
     }
 }
+
+mod config {
+    use crate::helpers::{Db, TestApp};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[should_panic(expected = "the app starts")]
+    async fn an_unknown_clinic_time_zone_stops_the_start() {
+        TestApp::spawn_with(Db::Sqlite, |s| s.tz = "UTC+6".into()).await;
+    }
+}
