@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod patients;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};
 pub use health::{Health, Readiness};

@@ -11,6 +11,7 @@ pub mod clinic_time;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod patient;
 pub mod payment;
 pub mod role;
 pub mod validation;

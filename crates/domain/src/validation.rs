@@ -246,6 +246,12 @@ pub fn parse_new_password(field: &str, input: &str) -> Result<String, FieldViola
     Ok(input.to_owned())
 }
 
+/// A calendar date in ISO form (`YYYY-MM-DD`).
+pub fn parse_iso_date(field: &str, input: &str) -> Result<NaiveDate, FieldViolation> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldViolation::new(field, "invalid_date", "Дата в формате ГГГГ-ММ-ДД"))
+}
+
 /// A search query for patients: case-folded text plus, when it looks like a phone, the digits to
 /// look for inside stored `+7XXXXXXXXXX` numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -513,6 +519,22 @@ mod tests {
                 .unwrap_err()
                 .code,
             "too_long"
+        );
+    }
+
+    #[test]
+    fn iso_dates_parse_and_others_are_refused() {
+        assert_eq!(
+            parse_iso_date("d", "1990-05-01"),
+            Ok(NaiveDate::from_ymd_opt(1990, 5, 1).unwrap())
+        );
+        assert_eq!(
+            parse_iso_date("d", "01.05.1990").unwrap_err().code,
+            "invalid_date"
+        );
+        assert_eq!(
+            parse_iso_date("d", "1990-02-30").unwrap_err().code,
+            "invalid_date"
         );
     }
 

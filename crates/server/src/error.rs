@@ -34,6 +34,9 @@ pub enum ApiError {
     /// Conflicts with current state.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A clash with stored data, with the fields named (HTTP 409).
+    #[error("conflict: {0:?}")]
+    ConflictFields(Vec<FieldError>),
     /// A unique value is taken (HTTP 409, with the field named).
     #[error("duplicate {field}")]
     Duplicate {
@@ -66,7 +69,9 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Conflict(_) | Self::Duplicate { .. } => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::Duplicate { .. } | Self::ConflictFields(_) => {
+                ErrorCode::Conflict
+            }
             Self::Validation(_) => ErrorCode::Validation,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
@@ -84,6 +89,10 @@ impl ApiError {
             | Self::NotFound(d)
             | Self::Conflict(d) => d.clone(),
             Self::Duplicate { .. } => "Такое значение уже существует".to_owned(),
+            Self::ConflictFields(errors) => errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
             Self::MethodNotAllowed => "Этот метод не поддерживается для данного адреса".to_owned(),
             Self::Validation(_) => "Проверьте выделенные поля".to_owned(),
             Self::RateLimited { retry_after_secs } => {
@@ -96,7 +105,9 @@ impl ApiError {
         };
         let mut problem = ProblemDetails::new(code, detail);
         match self {
-            Self::Validation(errors) => problem.errors.clone_from(errors),
+            Self::Validation(errors) | Self::ConflictFields(errors) => {
+                problem.errors.clone_from(errors)
+            }
             Self::Duplicate { field } => problem.errors.push(FieldError {
                 field: field.clone(),
                 code: "duplicate".into(),
@@ -106,6 +117,16 @@ impl ApiError {
         }
         problem.request_id = request_id::current();
         problem
+    }
+}
+
+impl ApiError {
+    /// The same field errors, reported as a 409 conflict (a value clashes with stored data).
+    pub fn into_conflict(self) -> Self {
+        match self {
+            Self::Validation(errors) => Self::ConflictFields(errors),
+            other => other,
+        }
     }
 }
 

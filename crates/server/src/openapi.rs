@@ -24,7 +24,8 @@ use crate::routes;
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "Sessions: login, refresh-token rotation, logout, own account"),
         (name = "users", description = "Staff accounts (owner, admin)"),
-        (name = "audit", description = "Append-only audit log (owner, admin)")
+        (name = "audit", description = "Append-only audit log (owner, admin)"),
+        (name = "patients", description = "Patients (клиенты): search by name or any phone spelling, soft delete")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod patients;
 pub mod sessions;
 pub mod settings;
 pub mod time;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod patients;
 pub mod users;
 
 use actix_web::web;
@@ -28,4 +29,5 @@ fn api_v1(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     users::configure(cfg);
     audit::configure(cfg);
+    patients::configure(cfg);
 }

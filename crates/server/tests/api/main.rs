@@ -9,6 +9,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod health;
+mod patients;
 mod permissions;
 mod platform;
 mod users;

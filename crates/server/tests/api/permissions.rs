@@ -44,6 +44,31 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("post", "/api/v1/users", &["owner", "admin"]),
     ("patch", "/api/v1/users/{id}", &["owner", "admin"]),
     ("get", "/api/v1/audit-log", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/patients",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/patients",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/patients/{id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "patch",
+        "/api/v1/patients/{id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "delete",
+        "/api/v1/patients/{id}",
+        &["owner", "admin", "receptionist"],
+    ),
 ];
 
 #[test]

@@ -1,0 +1,61 @@
+//! Patients on the wire.
+
+use serde::{Deserialize, Serialize};
+
+/// A patient card as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientView {
+    /// Id.
+    pub id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// Normalized `+7XXXXXXXXXX`.
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// False once deactivated (kept for history, hidden from pickers).
+    pub is_active: bool,
+    /// Send back with `PATCH`/`DELETE`; a stale one gets 409.
+    pub version: i64,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+}
+
+/// `POST /api/v1/patients` and the body of `PATCH` (with `version`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "first_name": "Айгүл", "last_name": "Сәрсенова", "birth_date": "1990-05-01",
+    "phone": "8 701 123 45 67", "email": "aigul@mail.kz", "notes": "аллергия на пенициллин"
+})))]
+pub struct PatientWrite {
+    /// 1..100 letters (any script), spaces, hyphens, apostrophes.
+    pub first_name: String,
+    /// Optional, same rule.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// `YYYY-MM-DD`, not in the future.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// Any usual spelling (`8 701 …`, `+7 (701) …`); stored as `+7XXXXXXXXXX`; unique among
+    /// active patients.
+    pub phone: String,
+    /// Optional e-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Optional, at most 2000 characters.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Required on `PATCH`: the version read.
+    #[serde(default)]
+    pub version: Option<i64>,
+}

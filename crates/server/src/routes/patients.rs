@@ -1,0 +1,258 @@
+//! Patients ("клиенты"): search, card, create, change, deactivate.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use emhana_api_types::auth::Page;
+use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::ProblemDetails;
+use emhana_domain::access::Permission;
+use emhana_domain::ids::PatientId;
+use emhana_domain::patient::{PatientCard, PatientInput};
+use emhana_domain::validation::{parse_iso_date, SearchQuery};
+use emhana_domain::{ClinicZone, FieldViolation, Violations};
+use emhana_store::patients::{PatientQuery, PatientRow};
+use emhana_store::{Store, StoreError};
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Authenticated;
+use crate::error::{json_body, JsonBody};
+use crate::ApiError;
+
+/// Registers the patient endpoints.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_patients)
+        .service(create_patient)
+        .service(get_patient)
+        .service(update_patient)
+        .service(deactivate_patient);
+}
+
+fn view(r: PatientRow) -> PatientView {
+    PatientView {
+        id: r.id,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        birth_date: r.birth_date,
+        phone: r.phone,
+        email: r.email,
+        notes: r.notes,
+        is_active: r.is_active == 1,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+/// Parses a body into a card; every field error at once.
+fn card(body: &PatientWrite, zone: ClinicZone) -> Result<PatientCard, ApiError> {
+    let mut v = Violations::default();
+    let birth_date = body
+        .birth_date
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .and_then(|d| v.check(parse_iso_date("birth_date", d)));
+    v.clone().into_result()?;
+    let input = PatientInput {
+        first_name: &body.first_name,
+        last_name: body.last_name.as_deref(),
+        birth_date,
+        phone: &body.phone,
+        email: body.email.as_deref(),
+        notes: body.notes.as_deref(),
+    };
+    Ok(PatientCard::parse(&input, zone.local_date(Utc::now()))?)
+}
+
+/// A duplicate phone names the patient who already has it.
+async fn on_duplicate(store: &Store, card: &PatientCard, err: StoreError) -> ApiError {
+    if let StoreError::Duplicate { .. } = err {
+        if let Ok(Some(other)) = store.active_patient_by_phone(card.phone.as_str()).await {
+            let name = format!(
+                "{} {}",
+                other.first_name,
+                other.last_name.unwrap_or_default()
+            );
+            return ApiError::Validation(vec![FieldViolation::new(
+                "phone",
+                "duplicate_phone",
+                format!(
+                    "Этот телефон уже у клиента «{}» (№{})",
+                    name.trim(),
+                    other.id
+                ),
+            )
+            .into()])
+            .into_conflict();
+        }
+    }
+    err.into()
+}
+
+/// `?q=&limit=&cursor=&include_inactive=`
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatientListQuery {
+    /// Name (any case, Kazakh letters included) or phone in any spelling (`8701`, `+7 701`).
+    pub q: Option<String>,
+    /// Include deactivated patients (default false).
+    pub include_inactive: Option<bool>,
+    /// Page size 1..=200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Search patients, newest first, with keyset paging.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(PatientListQuery), responses(
+    (status = 200, body = Page<PatientView>),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/patients")]
+pub async fn list_patients(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    q: web::Query<PatientListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsRead)?;
+    let search = SearchQuery::parse("q", q.q.as_deref().unwrap_or_default())?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(FieldViolation::new("limit", "out_of_range", "От 1 до 200").into());
+    }
+    let before_id = match q.cursor.as_deref() {
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| FieldViolation::new("cursor", "invalid_cursor", "Неверный курсор"))?,
+        ),
+        None => None,
+    };
+    let query = PatientQuery {
+        text: search.as_ref().map(|s| s.folded.clone()),
+        phone_digits: search.and_then(|s| s.phone_digits),
+        include_inactive: q.include_inactive.unwrap_or(false),
+        before_id,
+        limit: limit + 1,
+    };
+    let mut rows = store.search_patients(&query).await?;
+    let next_cursor = (rows.len() as i64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id.to_string())
+    });
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor: next_cursor.flatten(),
+    }))
+}
+
+/// Create a patient. The phone is normalized; a phone held by an active patient → 409 naming them.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), request_body = PatientWrite, responses(
+    (status = 201, body = PatientView),
+    (status = 409, description = "Phone taken", body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[post("/patients")]
+pub async fn create_patient(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    body: JsonBody<PatientWrite>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsWrite)?;
+    let body = json_body(body)?;
+    let card = card(&body, **zone)?;
+    match store.create_patient(&auth.actor, &card).await {
+        Ok(row) => Ok(HttpResponse::Created().json(view(row))),
+        Err(e) => Err(on_duplicate(&store, &card, e).await),
+    }
+}
+
+/// One patient (inactive ones too: history links to them).
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = PatientView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/patients/{id}")]
+pub async fn get_patient(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsRead)?;
+    let row = store
+        .patient(PatientId(path.into_inner()))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("Клиент не найден".into()))?;
+    Ok(HttpResponse::Ok().json(view(row)))
+}
+
+/// Replace a patient's card; `version` required (stale → 409). Audited with old and new.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PatientWrite, responses(
+    (status = 200, body = PatientView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[patch("/patients/{id}")]
+pub async fn update_patient(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    path: web::Path<i64>,
+    body: JsonBody<PatientWrite>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsWrite)?;
+    let body = json_body(body)?;
+    let version = body.version.ok_or_else(|| {
+        ApiError::from(FieldViolation::new(
+            "version",
+            "required",
+            "Укажите версию записи",
+        ))
+    })?;
+    let card = card(&body, **zone)?;
+    match store
+        .update_patient(&auth.actor, PatientId(path.into_inner()), version, &card)
+        .await
+    {
+        Ok(row) => Ok(HttpResponse::Ok().json(view(row))),
+        Err(e) => Err(on_duplicate(&store, &card, e).await),
+    }
+}
+
+/// `?version=` of `DELETE`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// The version read (stale → 409).
+    pub version: i64,
+}
+
+/// Deactivate a patient (soft delete; history keeps them). Audited.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(("id" = i64, Path), VersionQuery), responses(
+    (status = 200, body = PatientView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[delete("/patients/{id}")]
+pub async fn deactivate_patient(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    q: Result<web::Query<VersionQuery>, actix_web::Error>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsWrite)?;
+    let version = q
+        .map_err(|_| {
+            ApiError::from(FieldViolation::new(
+                "version",
+                "required",
+                "Укажите версию записи",
+            ))
+        })?
+        .version;
+    let row = store
+        .deactivate_patient(&auth.actor, PatientId(path.into_inner()), version)
+        .await?;
+    Ok(HttpResponse::Ok().json(view(row)))
+}

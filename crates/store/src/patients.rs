@@ -1,0 +1,249 @@
+//! Patients: create, change, deactivate (each with its audit row in one transaction), read,
+//! and search by case-folded name or phone digits with keyset paging.
+
+use chrono::NaiveDate;
+use emhana_domain::ids::PatientId;
+use emhana_domain::patient::PatientCard;
+use serde_json::json;
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::{time, Store, StoreError};
+
+/// A patient as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PatientRow {
+    /// Id.
+    pub id: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// `+7XXXXXXXXXX`.
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// 1 active, 0 deactivated.
+    pub is_active: i64,
+    /// Optimistic-locking version.
+    pub version: i64,
+    /// Created (instant text).
+    pub created_at: String,
+    /// Updated (instant text).
+    pub updated_at: String,
+}
+
+impl PatientRow {
+    /// What the audit log records of a patient.
+    pub fn audit_json(&self) -> serde_json::Value {
+        json!({
+            "first_name": self.first_name, "last_name": self.last_name, "birth_date": self.birth_date,
+            "phone": self.phone, "email": self.email, "notes": self.notes, "is_active": self.is_active == 1,
+        })
+    }
+}
+
+const COLUMNS: &str =
+    "id, first_name, last_name, birth_date, phone, email, notes, is_active, version, created_at, updated_at";
+
+/// Search and paging of the patient list.
+#[derive(Debug, Clone, Default)]
+pub struct PatientQuery {
+    /// Case-folded text to find in names (and phone).
+    pub text: Option<String>,
+    /// Digits to find in the normalized phone.
+    pub phone_digits: Option<String>,
+    /// Include deactivated patients.
+    pub include_inactive: bool,
+    /// Only ids below this (newest first).
+    pub before_id: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl Store {
+    /// One patient.
+    pub async fn patient(&self, id: PatientId) -> Result<Option<PatientRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM patients WHERE id = $1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The active patient holding a phone, if any (names the clash of a duplicate).
+    pub async fn active_patient_by_phone(
+        &self,
+        phone: &str,
+    ) -> Result<Option<PatientRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM patients WHERE phone = $1 AND is_active = 1");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(phone)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Newest first; text matches names or phone, digits match the phone; both → either.
+    pub async fn search_patients(&self, q: &PatientQuery) -> Result<Vec<PatientRow>, StoreError> {
+        let text = q.text.as_ref().map(|t| format!("%{}%", escape_like(t)));
+        let digits = q
+            .phone_digits
+            .as_ref()
+            .map(|d| format!("%{}%", escape_like(d)));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM patients \
+             WHERE ($1 = 1 OR is_active = 1) \
+               AND (($2 IS NULL AND $3 IS NULL) OR search_key LIKE $2 ESCAPE '\\' OR phone LIKE $3 ESCAPE '\\') \
+               AND ($4 IS NULL OR id < $4) \
+             ORDER BY id DESC LIMIT $5"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(i64::from(q.include_inactive))
+            .bind(text)
+            .bind(digits)
+            .bind(q.before_id)
+            .bind(q.limit)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Creates a patient (audited). An active patient with the same phone → `Duplicate(phone)`.
+    pub async fn create_patient(
+        &self,
+        actor: &Actor,
+        card: &PatientCard,
+    ) -> Result<PatientRow, StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.pool().begin().await?;
+        let sql = format!(
+            "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, search_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+        );
+        let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(card.first_name.as_str())
+            .bind(card.last_name.as_ref().map(|n| n.as_str()))
+            .bind(date_text(card.birth_date))
+            .bind(card.phone.as_str())
+            .bind(card.email.as_ref().map(|e| e.as_str()))
+            .bind(card.notes.as_deref())
+            .bind(card.search_key())
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, "phone"))?;
+        let entry = AuditEntry {
+            action: "create",
+            entity: "patient",
+            entity_id: Some(row.id),
+            old: None,
+            new: Some(row.audit_json()),
+        };
+        audit::append(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Replaces a patient's card if `version` is current (audited with old and new).
+    pub async fn update_patient(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+        card: &PatientCard,
+    ) -> Result<PatientRow, StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.pool().begin().await?;
+        // Guarded write first (SQLite takes its write lock before reading the old state).
+        let sql = format!(
+            "UPDATE patients SET first_name = $1, last_name = $2, birth_date = $3, phone = $4, email = $5, notes = $6, \
+                    search_key = $7, version = version + 1, updated_at = $8 \
+             WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
+        );
+        let new: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(card.first_name.as_str())
+            .bind(card.last_name.as_ref().map(|n| n.as_str()))
+            .bind(date_text(card.birth_date))
+            .bind(card.phone.as_str())
+            .bind(card.email.as_ref().map(|e| e.as_str()))
+            .bind(card.notes.as_deref())
+            .bind(card.search_key())
+            .bind(&now)
+            .bind(id.0)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, "phone"))?;
+        let Some(new) = new else {
+            return Err(self.missing_or_stale(id).await);
+        };
+        let old = json!({ "version": version });
+        let entry = AuditEntry {
+            action: "update",
+            entity: "patient",
+            entity_id: Some(id.0),
+            old: Some(old),
+            new: Some(new.audit_json()),
+        };
+        audit::append(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    /// Deactivates a patient (soft delete: history keeps them; pickers and search hide them).
+    pub async fn deactivate_patient(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+    ) -> Result<PatientRow, StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.pool().begin().await?;
+        let sql = format!(
+            "UPDATE patients SET is_active = 0, version = version + 1, updated_at = $1 \
+             WHERE id = $2 AND version = $3 RETURNING {COLUMNS}"
+        );
+        let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&now)
+            .bind(id.0)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(self.missing_or_stale(id).await);
+        };
+        let entry = AuditEntry {
+            action: "delete",
+            entity: "patient",
+            entity_id: Some(id.0),
+            old: Some(json!({ "is_active": true })),
+            new: Some(json!({ "is_active": false })),
+        };
+        audit::append(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn missing_or_stale(&self, id: PatientId) -> StoreError {
+        match self.patient(id).await {
+            Ok(Some(current)) => StoreError::StaleVersion {
+                current: current.version,
+            },
+            Ok(None) => StoreError::NotFound,
+            Err(e) => e,
+        }
+    }
+}
+
+/// Escapes LIKE wildcards in user text, so "50%" searches for a literal percent sign.
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
