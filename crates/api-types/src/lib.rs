@@ -4,6 +4,7 @@
 //! server encodes. Server-only OpenAPI derives sit behind the `openapi` feature.
 
 pub mod auth;
+pub mod directories;
 pub mod error;
 pub mod health;
 pub mod patients;

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod allocation;
 pub mod clinic_time;
+pub mod directories;
 pub mod error;
 pub mod ids;
 pub mod money;

@@ -25,7 +25,10 @@ use crate::routes;
         (name = "auth", description = "Sessions: login, refresh-token rotation, logout, own account"),
         (name = "users", description = "Staff accounts (owner, admin)"),
         (name = "audit", description = "Append-only audit log (owner, admin)"),
-        (name = "patients", description = "Patients (клиенты): search by name or any phone spelling, soft delete")
+        (name = "patients", description = "Patients (клиенты): search by name or any phone spelling, soft delete"),
+        (name = "doctors", description = "Doctors (never deleted: deactivated)"),
+        (name = "services", description = "The price list; base prices are decimal strings in tenge"),
+        (name = "lead-sources", description = "Where patients come from (Откуда узнали о нас)")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

@@ -6,6 +6,7 @@
 //! decisions: rules live in `emhana-domain`.
 
 pub mod audit;
+pub mod directories;
 pub mod error;
 pub mod patients;
 pub mod sessions;

@@ -3,9 +3,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod common;
+pub mod doctors;
 pub mod health;
+pub mod lead_sources;
 pub mod me;
 pub mod patients;
+pub mod services;
 pub mod users;
 
 use actix_web::web;
@@ -30,4 +34,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
     users::configure(cfg);
     audit::configure(cfg);
     patients::configure(cfg);
+    doctors::configure(cfg);
+    services::configure(cfg);
+    lead_sources::configure(cfg);
 }

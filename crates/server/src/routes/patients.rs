@@ -15,6 +15,7 @@ use emhana_store::{Store, StoreError};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::common::{required_version, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -203,13 +204,7 @@ pub async fn update_patient(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsWrite)?;
     let body = json_body(body)?;
-    let version = body.version.ok_or_else(|| {
-        ApiError::from(FieldViolation::new(
-            "version",
-            "required",
-            "Укажите версию записи",
-        ))
-    })?;
+    let version = required_version(body.version)?;
     let card = card(&body, **zone)?;
     match store
         .update_patient(&auth.actor, PatientId(path.into_inner()), version, &card)
@@ -218,14 +213,6 @@ pub async fn update_patient(
         Ok(row) => Ok(HttpResponse::Ok().json(view(row))),
         Err(e) => Err(on_duplicate(&store, &card, e).await),
     }
-}
-
-/// `?version=` of `DELETE`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct VersionQuery {
-    /// The version read (stale → 409).
-    pub version: i64,
 }
 
 /// Deactivate a patient (soft delete; history keeps them). Audited.
@@ -242,15 +229,7 @@ pub async fn deactivate_patient(
     q: Result<web::Query<VersionQuery>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsWrite)?;
-    let version = q
-        .map_err(|_| {
-            ApiError::from(FieldViolation::new(
-                "version",
-                "required",
-                "Укажите версию записи",
-            ))
-        })?
-        .version;
+    let version = VersionQuery::required(q)?;
     let row = store
         .deactivate_patient(&auth.actor, PatientId(path.into_inner()), version)
         .await?;

@@ -8,6 +8,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod directories;
 mod health;
 mod patients;
 mod permissions;

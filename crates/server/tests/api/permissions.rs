@@ -69,6 +69,40 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/api/v1/patients/{id}",
         &["owner", "admin", "receptionist"],
     ),
+    (
+        "get",
+        "/api/v1/doctors",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("post", "/api/v1/doctors", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/doctors/{id}",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("patch", "/api/v1/doctors/{id}", &["owner", "admin"]),
+    ("delete", "/api/v1/doctors/{id}", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/services",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("post", "/api/v1/services", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/services/{id}",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("patch", "/api/v1/services/{id}", &["owner", "admin"]),
+    ("delete", "/api/v1/services/{id}", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/lead-sources",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("post", "/api/v1/lead-sources", &["owner", "admin"]),
+    ("patch", "/api/v1/lead-sources/{id}", &["owner", "admin"]),
+    ("delete", "/api/v1/lead-sources/{id}", &["owner", "admin"]),
 ];
 
 #[test]

@@ -1,0 +1,39 @@
+//! Query shapes and checks several resources share.
+
+use actix_web::web;
+use emhana_domain::FieldViolation;
+use serde::Deserialize;
+
+use crate::ApiError;
+
+/// `?include_inactive=` of directory lists.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Include deactivated records (default false: what pickers show).
+    pub include_inactive: Option<bool>,
+}
+
+/// `?version=` of `DELETE` (deactivation): the version read; a stale one gets 409.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// The version read.
+    pub version: i64,
+}
+
+impl VersionQuery {
+    /// The version, or a 422 naming the missing field (checked after authorization).
+    pub fn required(q: Result<web::Query<Self>, actix_web::Error>) -> Result<i64, ApiError> {
+        q.map(|q| q.version).map_err(|_| missing_version())
+    }
+}
+
+fn missing_version() -> ApiError {
+    FieldViolation::new("version", "required", "Укажите версию записи").into()
+}
+
+/// `version` of a `PATCH` body, required.
+pub fn required_version(v: Option<i64>) -> Result<i64, ApiError> {
+    v.ok_or_else(missing_version)
+}
