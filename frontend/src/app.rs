@@ -8,8 +8,8 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    audit::AuditPage, chart_demo::ChartDemo, home::Home, login::Login, placeholder::Placeholder,
-    staff::StaffPage,
+    audit::AuditPage, chart_demo::ChartDemo, home::Home, login::Login, patients::PatientsPage,
+    placeholder::Placeholder, staff::StaffPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -75,7 +75,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/login") view=Home />
                     <Route path=path!("/crm") view=|| view! { <Placeholder title=t().nav_crm /> } />
                     <Route path=path!("/visits") view=|| view! { <Placeholder title=t().nav_visits /> } />
-                    <Route path=path!("/patients") view=|| view! { <Placeholder title=t().nav_patients /> } />
+                    <Route path=path!("/patients") view=PatientsPage />
                     <Route path=path!("/doctors") view=|| view! { <Placeholder title=t().nav_doctors /> } />
                     <Route path=path!("/services") view=|| view! { <Placeholder title=t().nav_services /> } />
                     <Route path=path!("/sources") view=|| view! { <Placeholder title=t().nav_sources /> } />

@@ -85,6 +85,30 @@ pub struct Strings {
     pub changes_label: &'static str,
     /// Empty list.
     pub empty: &'static str,
+    /// Patient search label.
+    pub search_label: &'static str,
+    /// Patient search placeholder.
+    pub search_hint: &'static str,
+    /// New patient button/title.
+    pub new_patient: &'static str,
+    /// Edit patient title.
+    pub edit_patient: &'static str,
+    /// First name.
+    pub first_name_label: &'static str,
+    /// Last name.
+    pub last_name_label: &'static str,
+    /// Phone.
+    pub phone_label: &'static str,
+    /// Birth date.
+    pub birth_date_label: &'static str,
+    /// E-mail.
+    pub email_label: &'static str,
+    /// Notes.
+    pub notes_label: &'static str,
+    /// Save button.
+    pub save: &'static str,
+    /// Cancel button.
+    pub cancel: &'static str,
 }
 
 /// The Russian table (the default).
@@ -130,6 +154,18 @@ pub const RU: Strings = Strings {
     user_label: "Сотрудник",
     changes_label: "Изменения",
     empty: "Записей нет",
+    search_label: "Поиск",
+    search_hint: "Имя или телефон (8701…, +7 701…)",
+    new_patient: "Новый клиент",
+    edit_patient: "Карточка клиента",
+    first_name_label: "Имя",
+    last_name_label: "Фамилия",
+    phone_label: "Телефон",
+    birth_date_label: "Дата рождения",
+    email_label: "Эл. почта",
+    notes_label: "Заметки",
+    save: "Сохранить",
+    cancel: "Отмена",
 };
 
 /// The strings for the current UI language.

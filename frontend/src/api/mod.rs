@@ -6,6 +6,7 @@
 use emhana_api_types::auth::{
     AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
+use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::{ErrorCode, Health, ProblemDetails};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -195,4 +196,52 @@ pub async fn update_user(id: i64, body: UpdateUser) -> Result<UserView, ApiError
 /// `GET /api/v1/audit-log` with a prepared query string (without `?`).
 pub async fn audit_log(query: String) -> Result<Page<AuditEntryView>, ApiError> {
     call(Method::GET, &format!("/api/v1/audit-log?{query}"), None).await
+}
+
+/// Percent-encodes a query value (names are Cyrillic, phones have `+` and spaces).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /api/v1/patients?q=` (first page, newest first).
+pub async fn patients(q: String) -> Result<Page<PatientView>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/patients?limit=50&q={}", encode(&q)),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/patients`.
+pub async fn create_patient(body: PatientWrite) -> Result<PatientView, ApiError> {
+    call(Method::POST, "/api/v1/patients", json(&body)).await
+}
+
+/// `PATCH /api/v1/patients/{id}` (body carries `version`).
+pub async fn update_patient(id: i64, body: PatientWrite) -> Result<PatientView, ApiError> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/patients/{id}"),
+        json(&body),
+    )
+    .await
+}
+
+/// `DELETE /api/v1/patients/{id}?version=` (deactivate).
+pub async fn deactivate_patient(id: i64, version: i64) -> Result<PatientView, ApiError> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/patients/{id}?version={version}"),
+        None,
+    )
+    .await
 }

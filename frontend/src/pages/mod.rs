@@ -4,5 +4,6 @@ pub mod audit;
 pub mod chart_demo;
 pub mod home;
 pub mod login;
+pub mod patients;
 pub mod placeholder;
 pub mod staff;
