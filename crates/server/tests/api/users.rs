@@ -61,6 +61,20 @@ both_backends! {
         assert_eq!(ok.status(), 201);
     }
 
+    async fn a_doctor_account_links_only_to_an_existing_active_doctor(app) {
+        let owner = app.owner_token().await;
+        let body = json!({"login": "doc2", "display_name": "Ерлан", "role": "doctor", "password": "password-123", "doctor_id": 999});
+        let res = app.post_json("/api/v1/users", Some(&owner), &body).await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(res.json::<ProblemDetails>().await.unwrap().errors[0].field, "doctor_id");
+        let doctor: serde_json::Value = app
+            .post_json("/api/v1/doctors", Some(&owner), &json!({"first_name": "Ерлан", "last_name": "Жұмабаев", "specialization": "Стоматолог"}))
+            .await.json().await.unwrap();
+        let body = json!({"login": "doc2", "display_name": "Ерлан", "role": "doctor", "password": "password-123", "doctor_id": doctor["id"]});
+        let created: UserView = app.post_json("/api/v1/users", Some(&owner), &body).await.json().await.unwrap();
+        assert_eq!(created.doctor_id, doctor["id"].as_i64());
+    }
+
     async fn nobody_deactivates_themselves(app) {
         let owner = app.owner_token().await;
         let res = app.send(reqwest::Method::PATCH, "/api/v1/users/1", Some(&owner), Some(&json!({"is_active": false, "version": 1}))).await;
