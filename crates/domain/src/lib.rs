@@ -12,6 +12,7 @@ pub mod directories;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod paging;
 pub mod patient;
 pub mod payment;
 pub mod role;

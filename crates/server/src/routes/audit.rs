@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use emhana_api_types::auth::{AuditEntryView, Page};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
+use emhana_domain::paging::PageRequest;
 use emhana_domain::FieldViolation;
 use emhana_store::audit::{AuditFilter, AuditRow};
 use emhana_store::{time, Store};
@@ -87,17 +88,7 @@ pub async fn audit_log(
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::AuditRead)?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(FieldViolation::new("limit", "out_of_range", "От 1 до 200").into());
-    }
-    let before_id = match q.cursor.as_deref() {
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| FieldViolation::new("cursor", "invalid_cursor", "Неверный курсор"))?,
-        ),
-        None => None,
-    };
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let filter = AuditFilter {
         entity: q.entity.clone(),
         entity_id: q.entity_id,
@@ -105,16 +96,10 @@ pub async fn audit_log(
         action: q.action.clone(),
         from: instant("from", q.from.as_deref())?,
         to: instant("to", q.to.as_deref())?,
-        before_id,
-        limit: limit + 1,
+        before_id: page.before_id,
+        limit: page.fetch_limit(),
     };
-    let mut rows = store.audit_rows(&filter).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page.split(store.audit_rows(&filter).await?, |r| r.id);
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(view).collect(),
         next_cursor,

@@ -7,6 +7,7 @@ use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
+use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::validation::{parse_iso_date, SearchQuery};
 use emhana_domain::{ClinicZone, FieldViolation, Violations};
@@ -117,32 +118,18 @@ pub async fn list_patients(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsRead)?;
     let search = SearchQuery::parse("q", q.q.as_deref().unwrap_or_default())?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(FieldViolation::new("limit", "out_of_range", "От 1 до 200").into());
-    }
-    let before_id = match q.cursor.as_deref() {
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| FieldViolation::new("cursor", "invalid_cursor", "Неверный курсор"))?,
-        ),
-        None => None,
-    };
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let query = PatientQuery {
         text: search.as_ref().map(|s| s.folded.clone()),
         phone_digits: search.and_then(|s| s.phone_digits),
         include_inactive: q.include_inactive.unwrap_or(false),
-        before_id,
-        limit: limit + 1,
+        before_id: page.before_id,
+        limit: page.fetch_limit(),
     };
-    let mut rows = store.search_patients(&query).await?;
-    let next_cursor = (rows.len() as i64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    });
+    let (rows, next_cursor) = page.split(store.search_patients(&query).await?, |r| r.id);
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(view).collect(),
-        next_cursor: next_cursor.flatten(),
+        next_cursor,
     }))
 }
 
