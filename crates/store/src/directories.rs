@@ -166,7 +166,7 @@ impl Store {
         };
         let Some(row) = row else {
             return Err(self
-                .directory_missing_or_stale(Directory::Doctors, target)
+                .missing_or_stale_row(Directory::Doctors.table(), target.map(|(id, _)| id))
                 .await);
         };
         let action = if target.is_some() { "update" } else { "create" };
@@ -253,7 +253,7 @@ impl Store {
         };
         let Some(row) = row else {
             return Err(self
-                .directory_missing_or_stale(Directory::Services, target)
+                .missing_or_stale_row(Directory::Services.table(), target.map(|(id, _)| id))
                 .await);
         };
         let action = if target.is_some() { "update" } else { "create" };
@@ -332,7 +332,7 @@ impl Store {
             .await?;
         let Some(row) = row else {
             return Err(self
-                .directory_missing_or_stale(Directory::LeadSources, Some((id, version)))
+                .missing_or_stale_row(Directory::LeadSources.table(), Some(id))
                 .await);
         };
         let entry = AuditEntry {
@@ -368,9 +368,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some((new_version,)) = row else {
-            return Err(self
-                .directory_missing_or_stale(dir, Some((id, version)))
-                .await);
+            return Err(self.missing_or_stale_row(dir.table(), Some(id)).await);
         };
         let entry = AuditEntry {
             action: "delete",
@@ -382,25 +380,5 @@ impl Store {
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(new_version)
-    }
-
-    async fn directory_missing_or_stale(
-        &self,
-        dir: Directory,
-        target: Option<(i64, i64)>,
-    ) -> StoreError {
-        let Some((id, _)) = target else {
-            return StoreError::Config("insert returned no row".into());
-        };
-        let sql = format!("SELECT version FROM {} WHERE id = $1", dir.table());
-        match sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-        {
-            Ok(Some((current,))) => StoreError::StaleVersion { current },
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e.into(),
-        }
     }
 }

@@ -147,6 +147,30 @@ impl Store {
         &self.pool
     }
 
+    /// Why a versioned `UPDATE ... WHERE id = $ AND version = $` matched nothing: the row is gone
+    /// (`NotFound`) or changed since the client read it (`StaleVersion` with the current version).
+    /// `table` always comes from code, never from input; `id` is `None` only for an insert that
+    /// returned no row, which is a bug.
+    pub(crate) async fn missing_or_stale_row(
+        &self,
+        table: &'static str,
+        id: Option<i64>,
+    ) -> StoreError {
+        let Some(id) = id else {
+            return StoreError::Config(format!("insert into {table} returned no row"));
+        };
+        let sql = format!("SELECT version FROM {table} WHERE id = $1");
+        match sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+        {
+            Ok(Some((current,))) => StoreError::StaleVersion { current },
+            Ok(None) => StoreError::NotFound,
+            Err(e) => e.into(),
+        }
+    }
+
     /// Closes every pooled connection (graceful shutdown, tests dropping their database).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -181,7 +181,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::on_unique(e, "phone"))?;
         let Some(new) = new else {
-            return Err(self.missing_or_stale(id).await);
+            return Err(self.missing_or_stale_row("patients", Some(id.0)).await);
         };
         let old = json!({ "version": version });
         let entry = AuditEntry {
@@ -216,7 +216,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else {
-            return Err(self.missing_or_stale(id).await);
+            return Err(self.missing_or_stale_row("patients", Some(id.0)).await);
         };
         let entry = AuditEntry {
             action: "delete",
@@ -228,16 +228,6 @@ impl Store {
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(row)
-    }
-
-    async fn missing_or_stale(&self, id: PatientId) -> StoreError {
-        match self.patient(id).await {
-            Ok(Some(current)) => StoreError::StaleVersion {
-                current: current.version,
-            },
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e,
-        }
     }
 }
 
