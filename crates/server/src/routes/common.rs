@@ -2,6 +2,7 @@
 
 use actix_web::web;
 use emhana_domain::FieldViolation;
+use emhana_store::Store;
 use serde::Deserialize;
 
 use crate::ApiError;
@@ -36,4 +37,18 @@ fn missing_version() -> ApiError {
 /// `version` of a `PATCH` body, required.
 pub fn required_version(v: Option<i64>) -> Result<i64, ApiError> {
     v.ok_or_else(missing_version)
+}
+
+/// A `doctor_id` given in a body must name an active doctor (pickers offer no others). `Ok(None)`
+/// when it does or none was given; the violation to report otherwise.
+pub async fn check_active_doctor(
+    store: &Store,
+    doctor_id: Option<i64>,
+) -> Result<Option<FieldViolation>, ApiError> {
+    let Some(id) = doctor_id else {
+        return Ok(None);
+    };
+    let active = store.doctor(id).await?.is_some_and(|d| d.is_active == 1);
+    Ok((!active)
+        .then(|| FieldViolation::new("doctor_id", "unknown_doctor", "Нет такого активного врача")))
 }

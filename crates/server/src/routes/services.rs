@@ -6,13 +6,13 @@ use emhana_api_types::directories::{ServiceView, ServiceWrite};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::directories::ServiceCard;
-use emhana_domain::{FieldViolation, Money};
+use emhana_domain::Money;
 use emhana_store::directories::{Directory, ServiceRow};
 use emhana_store::Store;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{required_version, VersionQuery};
+use super::common::{check_active_doctor, required_version, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -47,15 +47,8 @@ async fn card(store: &Store, b: &ServiceWrite) -> Result<ServiceCard, ApiError> 
         &b.base_price,
         b.duration_minutes,
     )?;
-    if let Some(id) = b.doctor_id {
-        if store.doctor(id).await?.is_none_or(|d| d.is_active != 1) {
-            return Err(FieldViolation::new(
-                "doctor_id",
-                "unknown_doctor",
-                "Нет такого активного врача",
-            )
-            .into());
-        }
+    if let Some(violation) = check_active_doctor(store, b.doctor_id).await? {
+        return Err(violation.into());
     }
     Ok(card)
 }

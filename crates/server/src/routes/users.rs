@@ -7,11 +7,12 @@ use emhana_api_types::ProblemDetails;
 use emhana_domain::access::{may_manage, Permission};
 use emhana_domain::ids::UserId;
 use emhana_domain::validation::{parse_login, parse_new_password, PersonName};
-use emhana_domain::{FieldViolation, Role, Violations};
+use emhana_domain::{Role, Violations};
 use emhana_store::users::{NewUser, UserChange, UserRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::common::check_active_doctor;
 use crate::auth::{password, Authenticated};
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -89,14 +90,8 @@ pub async fn create_user(
     let login = v.check(parse_login("login", &body.login));
     let name = v.check(PersonName::parse("display_name", &body.display_name));
     let pw = v.check(parse_new_password("password", &body.password));
-    if let Some(id) = body.doctor_id {
-        if store.doctor(id).await?.is_none_or(|d| d.is_active != 1) {
-            v.0.push(FieldViolation::new(
-                "doctor_id",
-                "unknown_doctor",
-                "Нет такого активного врача",
-            ));
-        }
+    if let Some(violation) = check_active_doctor(&store, body.doctor_id).await? {
+        v.0.push(violation);
     }
     v.into_result()?;
     let (Some(login), Some(name), Some(pw)) = (login, name, pw) else {
