@@ -37,12 +37,6 @@ pub enum ApiError {
     /// A clash with stored data, with the fields named (HTTP 409).
     #[error("conflict: {0:?}")]
     ConflictFields(Vec<FieldError>),
-    /// A unique value is taken (HTTP 409, with the field named).
-    #[error("duplicate {field}")]
-    Duplicate {
-        /// The input field whose value is taken.
-        field: String,
-    },
     /// Field validation failed.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
@@ -69,9 +63,7 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::Conflict(_) | Self::Duplicate { .. } | Self::ConflictFields(_) => {
-                ErrorCode::Conflict
-            }
+            Self::Conflict(_) | Self::ConflictFields(_) => ErrorCode::Conflict,
             Self::Validation(_) => ErrorCode::Validation,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
@@ -88,7 +80,6 @@ impl ApiError {
             | Self::Forbidden(d)
             | Self::NotFound(d)
             | Self::Conflict(d) => d.clone(),
-            Self::Duplicate { .. } => "Такое значение уже существует".to_owned(),
             Self::ConflictFields(errors) => errors
                 .first()
                 .map(|e| e.message.clone())
@@ -104,16 +95,8 @@ impl ApiError {
             }
         };
         let mut problem = ProblemDetails::new(code, detail);
-        match self {
-            Self::Validation(errors) | Self::ConflictFields(errors) => {
-                problem.errors.clone_from(errors)
-            }
-            Self::Duplicate { field } => problem.errors.push(FieldError {
-                field: field.clone(),
-                code: "duplicate".into(),
-                message: "Это значение уже занято".into(),
-            }),
-            _ => {}
+        if let Self::Validation(errors) | Self::ConflictFields(errors) = self {
+            problem.errors.clone_from(errors);
         }
         problem.request_id = request_id::current();
         problem
@@ -146,7 +129,11 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::NotFound("Запись не найдена".into()),
-            StoreError::Duplicate { field } => Self::Duplicate { field: field.into() },
+            StoreError::Duplicate { field } => Self::ConflictFields(vec![FieldError {
+                field: field.into(),
+                code: "duplicate".into(),
+                message: "Это значение уже занято".into(),
+            }]),
             StoreError::StaleVersion { current } => Self::Conflict(format!(
                 "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
             )),
