@@ -22,7 +22,7 @@ pub enum Rotation {
 impl Store {
     /// Failure instants within the window for a key (`login_key` or `client_ip`), newest first,
     /// counting only failures after that key's last success.
-    pub async fn recent_failures(
+    pub(crate) async fn recent_failures(
         &self,
         column: FailureKey,
         key: &str,
@@ -47,6 +47,39 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(|(at,)| time::decode(at)).collect()
+    }
+
+    /// How long sign-in stays locked for this login name or client IP, if at all: reads both
+    /// failure windows and applies the domain's sliding-window rule to each (the longer lock wins).
+    pub async fn login_lockout(
+        &self,
+        login_key: &str,
+        client_ip: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<chrono::Duration>, StoreError> {
+        use emhana_domain::access::{
+            lockout_remaining, LOCKOUT_WINDOW_MINUTES, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN,
+        };
+        let since = now - chrono::Duration::minutes(LOCKOUT_WINDOW_MINUTES);
+        let limit = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let by_login = self
+            .recent_failures(
+                FailureKey::Login,
+                login_key,
+                since,
+                limit(MAX_FAILURES_PER_LOGIN),
+            )
+            .await?;
+        let by_ip = self
+            .recent_failures(FailureKey::Ip, client_ip, since, limit(MAX_FAILURES_PER_IP))
+            .await?;
+        Ok([
+            lockout_remaining(&by_login, MAX_FAILURES_PER_LOGIN, now),
+            lockout_remaining(&by_ip, MAX_FAILURES_PER_IP, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max())
     }
 
     /// Records a refused login (wrong password, unknown login, inactive account, or locked) and
@@ -255,7 +288,7 @@ impl Store {
 
 /// Which attempts a lockout counts.
 #[derive(Debug, Clone, Copy)]
-pub enum FailureKey {
+pub(crate) enum FailureKey {
     /// Per login name.
     Login,
     /// Per client IP.

@@ -5,11 +5,8 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use emhana_api_types::auth::{LoginRequest, RefreshRequest, Session};
 use emhana_api_types::ProblemDetails;
-use emhana_domain::access::{
-    lockout_remaining, LOCKOUT_WINDOW_MINUTES, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN,
-};
 use emhana_domain::ids::UserId;
-use emhana_store::sessions::{FailureKey, Rotation};
+use emhana_store::sessions::Rotation;
 use emhana_store::users::{login_key, UserRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -54,31 +51,9 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let actor = meta.0;
     let key = login_key(&body.login);
-    let now = Utc::now();
-    let since = now - chrono::Duration::minutes(LOCKOUT_WINDOW_MINUTES);
-    let by_login = store
-        .recent_failures(
-            FailureKey::Login,
-            &key,
-            since,
-            MAX_FAILURES_PER_LOGIN as i64,
-        )
+    let locked = store
+        .login_lockout(&key, &actor.client_ip, Utc::now())
         .await?;
-    let by_ip = store
-        .recent_failures(
-            FailureKey::Ip,
-            &actor.client_ip,
-            since,
-            MAX_FAILURES_PER_IP as i64,
-        )
-        .await?;
-    let locked = [
-        lockout_remaining(&by_login, MAX_FAILURES_PER_LOGIN, now),
-        lockout_remaining(&by_ip, MAX_FAILURES_PER_IP, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
     if let Some(wait) = locked {
         store
             .record_login_failure(&actor, &key, None, "locked", false)
