@@ -8,8 +8,9 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    audit::AuditPage, chart_demo::ChartDemo, home::Home, login::Login, patients::PatientsPage,
-    placeholder::Placeholder, staff::StaffPage,
+    audit::AuditPage, chart_demo::ChartDemo, doctors::DoctorsPage, home::Home, login::Login,
+    patients::PatientsPage, placeholder::Placeholder, services::ServicesPage, sources::SourcesPage,
+    staff::StaffPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -76,9 +77,9 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/crm") view=|| view! { <Placeholder title=t().nav_crm /> } />
                     <Route path=path!("/visits") view=|| view! { <Placeholder title=t().nav_visits /> } />
                     <Route path=path!("/patients") view=PatientsPage />
-                    <Route path=path!("/doctors") view=|| view! { <Placeholder title=t().nav_doctors /> } />
-                    <Route path=path!("/services") view=|| view! { <Placeholder title=t().nav_services /> } />
-                    <Route path=path!("/sources") view=|| view! { <Placeholder title=t().nav_sources /> } />
+                    <Route path=path!("/doctors") view=DoctorsPage />
+                    <Route path=path!("/services") view=ServicesPage />
+                    <Route path=path!("/sources") view=SourcesPage />
                     <Route path=path!("/analytics") view=|| view! { <Placeholder title=t().nav_analytics /> } />
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />

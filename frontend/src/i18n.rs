@@ -109,6 +109,52 @@ pub struct Strings {
     pub save: &'static str,
     /// Cancel button.
     pub cancel: &'static str,
+    /// "из" in "21–40 из 57".
+    pub of: &'static str,
+    /// Pager landmark label.
+    pub pages: &'static str,
+    /// Pager: previous.
+    pub prev_page: &'static str,
+    /// Pager: next.
+    pub next_page: &'static str,
+    /// Cursor lists: fetch the next page.
+    pub load_more: &'static str,
+    /// Directory filter: include deactivated records.
+    pub show_inactive: &'static str,
+    /// Doctor form title (create).
+    pub new_doctor: &'static str,
+    /// Doctor form title (edit).
+    pub edit_doctor: &'static str,
+    /// Doctor's specialization.
+    pub specialization_label: &'static str,
+    /// Service form title (create).
+    pub new_service: &'static str,
+    /// Service form title (edit).
+    pub edit_service: &'static str,
+    /// Service name.
+    pub service_name_label: &'static str,
+    /// Service description.
+    pub description_label: &'static str,
+    /// Base price.
+    pub price_label: &'static str,
+    /// Duration in minutes.
+    pub duration_label: &'static str,
+    /// Doctor column/picker.
+    pub doctor_label: &'static str,
+    /// Doctor picker: not tied to one doctor.
+    pub any_doctor: &'static str,
+    /// Lead source form title (create).
+    pub new_source: &'static str,
+    /// Lead source form title (edit).
+    pub edit_source: &'static str,
+    /// Lead source code.
+    pub code_label: &'static str,
+    /// Lead source label.
+    pub label_label: &'static str,
+    /// Default lead source marker.
+    pub default_label: &'static str,
+    /// Boolean yes.
+    pub yes: &'static str,
 }
 
 /// The Russian table (the default).
@@ -166,6 +212,29 @@ pub const RU: Strings = Strings {
     notes_label: "Заметки",
     save: "Сохранить",
     cancel: "Отмена",
+    of: "из",
+    pages: "Страницы",
+    prev_page: "‹ Назад",
+    next_page: "Вперёд ›",
+    load_more: "Показать ещё",
+    show_inactive: "Показать отключённых",
+    new_doctor: "Новый врач",
+    edit_doctor: "Карточка врача",
+    specialization_label: "Специализация",
+    new_service: "Новая услуга",
+    edit_service: "Услуга",
+    service_name_label: "Название",
+    description_label: "Описание",
+    price_label: "Цена, ₸",
+    duration_label: "Длительность, мин",
+    doctor_label: "Врач",
+    any_doctor: "— любой врач —",
+    new_source: "Новый источник",
+    edit_source: "Источник",
+    code_label: "Код",
+    label_label: "Название",
+    default_label: "По умолчанию",
+    yes: "да",
 };
 
 /// The strings for the current UI language.

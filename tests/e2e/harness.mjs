@@ -115,16 +115,22 @@ export async function loginAs(page, url, login, password) {
   await page.getByTestId('logout').waitFor({ timeout: 20_000 });
 }
 
-/** Creates an account through the API as the owner (for role tests). */
-export async function createUser(url, { login, role, password }) {
+/** Calls the API as the owner (setting up data a test is not about); returns the parsed body. */
+export async function ownerApi(url, method, path, body) {
   const auth = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ login: 'owner', password: OWNER_PASSWORD }),
   }).then((r) => r.json());
-  const res = await fetch(`${url}/api/v1/users`, {
-    method: 'POST',
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.access_token}` },
-    body: JSON.stringify({ login, display_name: 'Айгүл Сәрсенова', role, password }),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status !== 201) throw new Error(`create user: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+/** Creates an account through the API as the owner (for role tests). */
+export async function createUser(url, { login, role, password }) {
+  await ownerApi(url, 'POST', '/users', { login, display_name: 'Айгүл Сәрсенова', role, password });
 }

@@ -2,7 +2,7 @@
 // in another spelling, edit.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, launchBrowser, loginAs, newPage, screenshot, startServer } from './harness.mjs';
+import { createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer } from './harness.mjs';
 
 describe('patients', () => {
   let server;
@@ -52,5 +52,23 @@ describe('patients', () => {
     await table.getByText('Айгүл Сәрсенқызы').waitFor();
     await screenshot(page, 'patients');
     assert.deepEqual(page.errors.filter((e) => !e.includes('422')), []);
+  });
+
+  test('the list pages with "Показать ещё" and sorts by name', async () => {
+    for (let i = 0; i < 55; i += 1) {
+      await ownerApi(server.url, 'POST', '/patients', { first_name: `Пациент`, last_name: `Номер${String.fromCharCode(1040 + (i % 32))}`, phone: `8 702 ${String(10000000 + i).slice(1)}` });
+    }
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'desk', 'password-123');
+    await page.locator('nav a', { hasText: 'Клиенты' }).click();
+    const rows = page.getByTestId('patients-table').locator('tbody tr');
+    await page.getByRole('button', { name: 'Показать ещё' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="patients-table"] tbody tr').length >= 56);
+    assert.equal(await page.getByRole('button', { name: 'Показать ещё' }).count(), 0, 'no more pages');
+    await page.getByRole('button', { name: /^Имя/ }).click();
+    const names = await rows.locator('td:first-child').allTextContents();
+    const sorted = [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'ru'));
+    assert.equal(names[0], sorted[0]);
+    assert.deepEqual(page.errors, []);
   });
 });

@@ -7,31 +7,51 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
     /// Address to listen on. Keep it on 127.0.0.1 unless a reverse proxy fronts the server.
-    #[arg(long, env = "EMHANA_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_BIND",
+        default_value = "127.0.0.1:8080"
+    )]
     pub bind: String,
 
     /// `sqlite://data/emhana.db` (embedded default) or `postgres://user@host:5432/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/emhana.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/emhana.db"
+    )]
     pub database_url: String,
 
     /// Maximum pooled database connections.
-    #[arg(long, env = "EMHANA_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_DB_MAX_CONNECTIONS",
+        default_value_t = 16
+    )]
     pub db_max_connections: u32,
 
     /// The clinic's IANA time zone: day boundaries of calendars and analytics.
-    #[arg(long, env = "EMHANA_TZ", default_value = "Asia/Almaty")]
+    #[arg(long, global = true, env = "EMHANA_TZ", default_value = "Asia/Almaty")]
     pub tz: String,
 
     /// Folder with the built SPA (Trunk's `dist/`). Missing folder → the API still serves.
-    #[arg(long, env = "EMHANA_STATIC_DIR", default_value = "dist")]
+    #[arg(long, global = true, env = "EMHANA_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
 
     /// Secret for signing access tokens; generated and stored in the database when absent.
-    #[arg(long, env = "EMHANA_JWT_SECRET", hide_env_values = true)]
+    #[arg(long, global = true, env = "EMHANA_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
     /// Password of the `owner` account created on first start; generated and printed when absent.
-    #[arg(long, env = "EMHANA_OWNER_PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_OWNER_PASSWORD",
+        hide_env_values = true
+    )]
     pub owner_password: Option<String>,
 }
 

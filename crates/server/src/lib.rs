@@ -7,6 +7,7 @@ pub mod error;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
+pub mod seed;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;

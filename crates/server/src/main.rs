@@ -1,7 +1,7 @@
 //! `emhana`: the server binary. Parses the command line and hands over to the library.
 
 use clap::{Parser, Subcommand};
-use emhana_server::{openapi, telemetry, Application, Settings};
+use emhana_server::{openapi, seed, telemetry, Application, Settings};
 use emhana_store::{Store, StoreConfig};
 
 /// Emhana clinic CRM server.
@@ -22,6 +22,14 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Fill an empty database with a demo clinic (doctors, price list, patients, demo staff
+    /// accounts). Creates the owner account first, like `serve` does.
+    SeedDemo {
+        /// Do nothing (exit 0) when the database was seeded before or already holds a clinic;
+        /// without it that is an error.
+        #[arg(long)]
+        if_empty: bool,
+    },
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
         /// Login (3..50 letters, digits, `.`, `_`, `-`).
@@ -57,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Openapi => print!("{}", openapi::document_json()),
+        Command::SeedDemo { if_empty } => seed_demo(&cli.settings, if_empty).await?,
         Command::CreateUser { login, role, name } => {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
@@ -82,6 +91,30 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// `emhana create-user`: the same validation and audit as `POST /api/v1/users`.
+/// `emhana seed-demo`: migrate, make sure the owner exists, seed.
+async fn seed_demo(settings: &Settings, if_empty: bool) -> anyhow::Result<()> {
+    let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    store.migrate().await?;
+    emhana_server::auth::bootstrap::ensure_owner(&store, settings).await?;
+    let outcome = seed::seed_demo(&store, zone.local_date(chrono::Utc::now())).await;
+    store.close().await;
+    match outcome? {
+        Ok(r) => println!(
+            "demo clinic seeded: {} doctors, {} services, {} patients, {} staff accounts \
+             (admin, reception, doctor; password {})",
+            r.doctors,
+            r.services,
+            r.patients,
+            r.users,
+            seed::DEMO_PASSWORD
+        ),
+        Err(skipped) if if_empty => println!("demo data not seeded: {skipped}"),
+        Err(skipped) => anyhow::bail!("demo data not seeded: {skipped}"),
+    }
+    Ok(())
+}
+
 async fn cli_create_user(
     store: &Store,
     login: &str,

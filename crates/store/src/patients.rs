@@ -69,6 +69,14 @@ fn date_text(d: Option<NaiveDate>) -> Option<String> {
 }
 
 impl Store {
+    /// How many patient cards exist (active or not): tells an empty clinic from a real one.
+    pub async fn count_patients(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM patients")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
     /// One patient.
     pub async fn patient(&self, id: PatientId) -> Result<Option<PatientRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM patients WHERE id = $1");

@@ -14,6 +14,7 @@ use cmd::{project_root, Cmd};
 const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa>
   run      install missing tools, build the SPA and the API, serve on http://127.0.0.1:8080
   test     fmt, clippy, unit, API (SQLite + PostgreSQL), OpenAPI drift, browser tests
+           (`cargo xtask test browser api` runs only the suites whose names start so)
   openapi  regenerate openapi/openapi.json from the code
   spa      build the SPA into dist/ only";
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
-        Some("test") => test(),
+        Some("test") => test(&args[1..]),
         Some("openapi") => openapi(),
         Some("spa") => tools::ensure_spa_tools().and_then(|()| build_spa()),
         _ => {
@@ -57,6 +58,13 @@ fn run(extra: &[String]) -> Result<(), String> {
     build_spa()?;
     build_server()?;
     let bin = project_root().join("target/debug/emhana");
+    // A first start shows a working demo clinic; later starts (or a real clinic's database)
+    // are left as they are.
+    let mut seed = Cmd::new(bin.to_string_lossy().as_ref()).args(["seed-demo", "--if-empty"]);
+    for a in extra {
+        seed = seed.arg(a);
+    }
+    seed.run()?;
     println!();
     println!("  Emhana: http://127.0.0.1:8080   (API docs: http://127.0.0.1:8080/swagger-ui/)");
     println!(
@@ -65,7 +73,8 @@ fn run(extra: &[String]) -> Result<(), String> {
     println!(
         "  Sign in as `owner`: on the first start the password is EMHANA_OWNER_PASSWORD, or a"
     );
-    println!("  generated one printed once in the log below. More accounts: the Сотрудники page.");
+    println!("  generated one printed once above. Demo accounts: admin, reception, doctor with");
+    println!("  the password emhana-demo-2026. More accounts: the Сотрудники page.");
     println!();
     let mut cmd = Cmd::new(bin.to_string_lossy().as_ref()).arg("serve");
     for a in extra {
@@ -91,8 +100,9 @@ struct Suite {
     secs: f64,
 }
 
-/// `cargo xtask test`: every check, in order of cost; all run, the summary tells which failed.
-fn test() -> Result<(), String> {
+/// `cargo xtask test [suite...]`: every check (or those whose names start with one of the given
+/// words), in order of cost; all run, the summary tells which failed.
+fn test(only: &[String]) -> Result<(), String> {
     let started = Instant::now();
     tools::ensure_spa_tools()?;
     tools::ensure_test_tools()?;
@@ -100,6 +110,9 @@ fn test() -> Result<(), String> {
 
     let mut suites: Vec<Suite> = Vec::new();
     let mut check = |name: &'static str, f: &dyn Fn() -> Result<(), String>| {
+        if !only.is_empty() && !only.iter().any(|w| name.starts_with(w.as_str())) {
+            return;
+        }
         println!("\n=== {name} ===");
         let t = Instant::now();
         let result = f();

@@ -6,6 +6,10 @@
 use emhana_api_types::auth::{
     AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
+use emhana_api_types::directories::{
+    DoctorView, DoctorWrite, LeadSourceCreate, LeadSourceUpdate, LeadSourceView, ServiceView,
+    ServiceWrite,
+};
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::{ErrorCode, Health, ProblemDetails};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -211,11 +215,14 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// `GET /api/v1/patients?q=` (first page, newest first).
-pub async fn patients(q: String) -> Result<Page<PatientView>, ApiError> {
+/// `GET /api/v1/patients?q=&cursor=` (newest first; `cursor` from the previous page).
+pub async fn patients(q: String, cursor: Option<String>) -> Result<Page<PatientView>, ApiError> {
+    let cursor = cursor
+        .map(|c| format!("&cursor={}", encode(&c)))
+        .unwrap_or_default();
     call(
         Method::GET,
-        &format!("/api/v1/patients?limit=50&q={}", encode(&q)),
+        &format!("/api/v1/patients?limit=50&q={}{cursor}", encode(&q)),
         None,
     )
     .await
@@ -236,12 +243,86 @@ pub async fn update_patient(id: i64, body: PatientWrite) -> Result<PatientView, 
     .await
 }
 
-/// `DELETE /api/v1/patients/{id}?version=` (deactivate).
-pub async fn deactivate_patient(id: i64, version: i64) -> Result<PatientView, ApiError> {
+/// `GET /api/v1/doctors`.
+pub async fn doctors(include_inactive: bool) -> Result<Vec<DoctorView>, ApiError> {
     call(
-        Method::DELETE,
-        &format!("/api/v1/patients/{id}?version={version}"),
+        Method::GET,
+        &format!("/api/v1/doctors?include_inactive={include_inactive}"),
         None,
     )
     .await
+}
+
+/// `POST /api/v1/doctors`, or `PATCH /api/v1/doctors/{id}` when `id` is given.
+pub async fn save_doctor(id: Option<i64>, body: DoctorWrite) -> Result<DoctorView, ApiError> {
+    match id {
+        Some(id) => call(Method::PATCH, &format!("/api/v1/doctors/{id}"), json(&body)).await,
+        None => call(Method::POST, "/api/v1/doctors", json(&body)).await,
+    }
+}
+
+/// `GET /api/v1/services`.
+pub async fn services(include_inactive: bool) -> Result<Vec<ServiceView>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/services?include_inactive={include_inactive}"),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/services`, or `PATCH /api/v1/services/{id}` when `id` is given.
+pub async fn save_service(id: Option<i64>, body: ServiceWrite) -> Result<ServiceView, ApiError> {
+    match id {
+        Some(id) => {
+            call(
+                Method::PATCH,
+                &format!("/api/v1/services/{id}"),
+                json(&body),
+            )
+            .await
+        }
+        None => call(Method::POST, "/api/v1/services", json(&body)).await,
+    }
+}
+
+/// `GET /api/v1/lead-sources`.
+pub async fn lead_sources(include_inactive: bool) -> Result<Vec<LeadSourceView>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/lead-sources?include_inactive={include_inactive}"),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/lead-sources`.
+pub async fn create_lead_source(body: LeadSourceCreate) -> Result<LeadSourceView, ApiError> {
+    call(Method::POST, "/api/v1/lead-sources", json(&body)).await
+}
+
+/// `PATCH /api/v1/lead-sources/{id}` (the label).
+pub async fn update_lead_source(
+    id: i64,
+    body: LeadSourceUpdate,
+) -> Result<LeadSourceView, ApiError> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/lead-sources/{id}"),
+        json(&body),
+    )
+    .await
+}
+
+/// `DELETE /api/v1/{collection}/{id}?version=`: deactivates a directory record (patients,
+/// doctors, services, lead-sources). Patients answer with the card, the others with 204; the
+/// caller reloads its list either way.
+pub async fn deactivate(collection: &str, id: i64, version: i64) -> Result<(), ApiError> {
+    raw(
+        Method::DELETE,
+        &format!("/api/v1/{collection}/{id}?version={version}"),
+        None,
+    )
+    .await
+    .map(|_| ())
 }

@@ -1,3 +1,5 @@
-//! Reusable view pieces.
+//! Reusable widgets.
 
 pub mod donut_chart;
+pub mod form;
+pub mod table;

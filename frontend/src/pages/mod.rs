@@ -2,8 +2,11 @@
 
 pub mod audit;
 pub mod chart_demo;
+pub mod doctors;
 pub mod home;
 pub mod login;
 pub mod patients;
 pub mod placeholder;
+pub mod services;
+pub mod sources;
 pub mod staff;

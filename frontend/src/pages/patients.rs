@@ -5,7 +5,11 @@ use emhana_api_types::patients::{PatientView, PatientWrite};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use emhana_domain::validation::PhoneNumber;
+
 use crate::api::{self, ApiError};
+use crate::components::form::{field_error, FormError};
+use crate::components::table::{sort_rows, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
 /// What the form is editing.
@@ -16,6 +20,14 @@ enum Editing {
     Existing(PatientView),
 }
 
+/// Where the list is.
+#[derive(Debug, Clone, PartialEq)]
+enum ListState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
 /// `/patients`
 #[component]
 pub fn PatientsPage() -> impl IntoView {
@@ -23,13 +35,58 @@ pub fn PatientsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::None);
-    let list = LocalResource::new(move || {
+    let rows = RwSignal::new(Vec::<PatientView>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let state = RwSignal::new(ListState::Loading);
+    let order = RwSignal::new(SortOrder::SERVER);
+    // Search-as-you-type sends a request per keystroke; only the newest one may fill the table.
+    let generation = StoredValue::new(0u64);
+    let load = move |append: bool| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let after = if append { cursor.get_untracked() } else { None };
+        state.set(ListState::Loading);
+        spawn_local(async move {
+            let result = api::patients(query.get_untracked(), after).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    if append {
+                        rows.update(|r| r.extend(page.items));
+                    } else {
+                        rows.set(page.items);
+                    }
+                    cursor.set(page.next_cursor);
+                    state.set(ListState::Ready);
+                }
+                Err(e) => state.set(ListState::Failed(e.message())),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        query.track();
         reload.track();
-        api::patients(query.get())
+        load(false);
     });
     let saved = move || {
         editing.set(Editing::None);
         reload.update(|n| *n += 1);
+    };
+    let sorted = move || {
+        let mut list = rows.get();
+        sort_rows(&mut list, order.get(), |p, column| match column {
+            0 => SortKey::text(&format!(
+                "{} {}",
+                p.first_name,
+                p.last_name.clone().unwrap_or_default()
+            )),
+            1 => SortKey::text(&p.phone),
+            2 => SortKey::text(p.birth_date.as_deref().unwrap_or("")),
+            _ => SortKey::text(p.email.as_deref().unwrap_or("")),
+        });
+        list
     };
     view! {
         <h1>{s.nav_patients}</h1>
@@ -46,45 +103,48 @@ pub fn PatientsPage() -> impl IntoView {
             Editing::Existing(p) => view! { <PatientForm patient=Some(p) on_saved=saved on_cancel=move || editing.set(Editing::None) /> }.into_any(),
         }}
         <div class="panel">
-            <Transition fallback=move || view! { <p>{s.loading}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(page) if page.items.is_empty() => view! { <p class="muted">{s.empty}</p> }.into_any(),
-                    Ok(page) => view! {
-                        <table class="table" data-testid="patients-table">
-                            <thead><tr><th>{s.name_label}</th><th>{s.phone_label}</th><th>{s.birth_date_label}</th><th>{s.email_label}</th></tr></thead>
-                            <tbody>
-                                {page.items.into_iter().map(|p| {
-                                    let open = p.clone();
-                                    let open_key = p.clone();
-                                    view! {
-                                        <tr class="clickable" tabindex="0"
-                                            on:click=move |_| editing.set(Editing::Existing(open.clone()))
-                                            on:keydown=move |ev| if ev.key() == "Enter" { editing.set(Editing::Existing(open_key.clone())) }>
-                                            <td>{format!("{} {}", p.first_name, p.last_name.clone().unwrap_or_default())}</td>
-                                            <td>{format_phone(&p.phone)}</td>
-                                            <td>{p.birth_date.clone().unwrap_or_default()}</td>
-                                            <td>{p.email.clone().unwrap_or_default()}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                })}
-            </Transition>
+            {move || match state.get() {
+                ListState::Failed(e) => Some(view! { <p class="status-error" role="alert">{e}</p> }.into_any()),
+                ListState::Ready if rows.with(Vec::is_empty) => Some(view! { <p class="muted">{s.empty}</p> }.into_any()),
+                _ => None,
+            }}
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <table class="table" data-testid="patients-table">
+                    <thead><tr>
+                        <SortHeader label=s.name_label column=0 order=order />
+                        <SortHeader label=s.phone_label column=1 order=order />
+                        <SortHeader label=s.birth_date_label column=2 order=order />
+                        <SortHeader label=s.email_label column=3 order=order />
+                    </tr></thead>
+                    <tbody>
+                        <For each=sorted key=|p| (p.id, p.version) let:p>
+                            <PatientRow patient=p editing=editing />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            {move || (state.get() == ListState::Loading).then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || cursor.with(Option::is_some) && state.get() == ListState::Ready>
+                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
+            </Show>
         </div>
     }
 }
 
-/// `+77011234567` → `+7 (701) 123-45-67`.
-fn format_phone(p: &str) -> String {
-    let d: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
-    if d.len() != 11 {
-        return p.to_owned();
+#[component]
+fn PatientRow(patient: PatientView, editing: RwSignal<Editing>) -> impl IntoView {
+    let open = patient.clone();
+    let open_key = patient.clone();
+    view! {
+        <tr class="clickable" tabindex="0"
+            on:click=move |_| editing.set(Editing::Existing(open.clone()))
+            on:keydown=move |ev| if ev.key() == "Enter" { editing.set(Editing::Existing(open_key.clone())) }>
+            <td>{format!("{} {}", patient.first_name, patient.last_name.clone().unwrap_or_default())}</td>
+            <td>{PhoneNumber::display(&patient.phone)}</td>
+            <td>{patient.birth_date.clone().unwrap_or_default()}</td>
+            <td>{patient.email.clone().unwrap_or_default()}</td>
+        </tr>
     }
-    let s = |a: usize, b: usize| d[a..b].iter().collect::<String>();
-    format!("+7 ({}) {}-{}-{}", s(1, 4), s(4, 7), s(7, 9), s(9, 11))
 }
 
 #[component]
@@ -145,35 +205,14 @@ fn PatientForm(
     let deactivate = move |_| {
         if let Some((id, version)) = target {
             spawn_local(async move {
-                match api::deactivate_patient(id, version).await {
+                match api::deactivate("patients", id, version).await {
                     Ok(_) => on_saved(),
                     Err(e) => error.set(Some(e)),
                 }
             });
         }
     };
-    let field =
-        move |name: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field(name)));
-    let general = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| match e {
-                    ApiError::Problem(p) => p.errors.iter().all(|f| {
-                        ![
-                            "first_name",
-                            "last_name",
-                            "phone",
-                            "birth_date",
-                            "email",
-                            "notes",
-                        ]
-                        .contains(&f.field.as_str())
-                    }),
-                    ApiError::Network(_) => true,
-                })
-                .map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })
-        })
-    };
+    let field = move |name: &'static str| field_error(error, name);
     view! {
         <form class="panel form-row" on:submit=submit data-testid="patient-form">
             <h2>{if target.is_some() { s.edit_patient } else { s.new_patient }}</h2>
@@ -187,7 +226,8 @@ fn PatientForm(
             </label>
             <label>{s.phone_label}
                 <input name="phone" type="tel" inputmode="tel" placeholder="+7 (7XX) XXX-XX-XX" required
-                    prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
+                    prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))
+                    on:change=move |ev| phone.set(PhoneNumber::mask_input(&event_target_value(&ev))) />
                 <span class="field-error" data-field="phone">{field("phone")}</span>
             </label>
             <label>{s.birth_date_label}
@@ -202,7 +242,7 @@ fn PatientForm(
                 <input name="notes" maxlength="2000" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="notes">{field("notes")}</span>
             </label>
-            {general}
+            <FormError error=error fields=&["first_name", "last_name", "phone", "birth_date", "email", "notes"] />
             <button type="submit" disabled=move || busy.get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}

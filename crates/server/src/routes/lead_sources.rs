@@ -98,7 +98,8 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(view(row)))
 }
 
-/// Deactivate a lead source (hidden from pickers; history and analytics keep it). Audited.
+/// Deactivate a lead source (hidden from pickers; history and analytics keep it). The default
+/// source cannot be deactivated (409): new visits fall back to it. Audited.
 #[utoipa::path(tag = "lead-sources", security(("bearer" = [])), params(("id" = i64, Path), VersionQuery), responses(
     (status = 204, description = "Deactivated"),
     (status = 409, body = ProblemDetails, content_type = "application/problem+json")
@@ -112,13 +113,20 @@ pub async fn deactivate(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::DirectoriesWrite)?;
     let version = VersionQuery::required(q)?;
+    let id = path.into_inner();
+    // New visits fall back to the default source, so it must stay pickable.
+    let is_default = store
+        .lead_sources(true)
+        .await?
+        .iter()
+        .any(|s| s.id == id && s.is_default == 1);
+    if is_default {
+        return Err(ApiError::Conflict(
+            "Источник по умолчанию нельзя отключить: он подставляется в новые визиты".into(),
+        ));
+    }
     store
-        .deactivate(
-            &auth.actor,
-            Directory::LeadSources,
-            path.into_inner(),
-            version,
-        )
+        .deactivate(&auth.actor, Directory::LeadSources, id, version)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -36,6 +36,13 @@ both_backends! {
         assert!(active.iter().all(|x| x.code != "tiktok"), "hidden from pickers");
         let all: Vec<LeadSourceView> = app.get_auth("/api/v1/lead-sources?include_inactive=true", &admin).await.json().await.unwrap();
         assert!(all.iter().any(|x| x.code == "tiktok" && !x.is_active), "kept for history");
+        let default = all.iter().find(|x| x.is_default).unwrap();
+        let refused = app
+            .send(reqwest::Method::DELETE, &format!("/api/v1/lead-sources/{}?version={}", default.id, default.version), Some(&admin), None)
+            .await;
+        assert_eq!(refused.status(), 409, "the default source stays active");
+        let after: Vec<LeadSourceView> = app.get_auth("/api/v1/lead-sources", &admin).await.json().await.unwrap();
+        assert!(after.iter().any(|x| x.is_default && x.is_active));
     }
 
     async fn doctors_are_created_validated_versioned_and_deactivated(app) {

@@ -13,4 +13,5 @@ mod health;
 mod patients;
 mod permissions;
 mod platform;
+mod seed;
 mod users;

@@ -1,0 +1,249 @@
+//! `emhana seed-demo`: a believable demo clinic (Kazakh names, the old system's kind of services
+//! and tenge prices) so a first `cargo xtask run` shows a working CRM, not empty tables.
+//!
+//! Everything goes through the same store calls the API uses (validated cards, audit rows with
+//! the request id `seed-demo`). Data is deterministic: the same run gives the same clinic.
+
+use chrono::NaiveDate;
+use emhana_domain::directories::{DoctorCard, ServiceCard};
+use emhana_domain::patient::{PatientCard, PatientInput};
+use emhana_domain::validation::PersonName;
+use emhana_domain::Role;
+use emhana_store::audit::Actor;
+use emhana_store::users::NewUser;
+use emhana_store::Store;
+
+use crate::auth::password;
+
+/// Settings key written when the demo clinic has been seeded (so `--if-empty` seeds once).
+const SEEDED_KEY: &str = "demo_seeded_at";
+
+/// The demo staff accounts and their password (printed by `cargo xtask run`).
+pub const DEMO_PASSWORD: &str = "emhana-demo-2026";
+
+/// (login, display name, role). The doctor account is linked to the first doctor.
+const DEMO_USERS: &[(&str, &str, Role)] = &[
+    ("admin", "Администратор Демо", Role::Admin),
+    ("reception", "Регистратор Демо", Role::Receptionist),
+    ("doctor", "Ерлан Жұмабаев", Role::Doctor),
+];
+
+/// (first name, last name, specialization).
+const DOCTORS: &[(&str, &str, &str)] = &[
+    ("Ерлан", "Жұмабаев", "Стоматолог-терапевт"),
+    ("Әлия", "Сейтқалиева", "Ортодонт"),
+    ("Гүлнар", "Омарова", "Гинеколог"),
+    ("Бауыржан", "Ахметов", "Терапевт"),
+    ("Динара", "Касымова", "УЗИ-диагност"),
+    ("Асель", "Нурланова", "Педиатр"),
+];
+
+/// (name, price in tenge, minutes, index into DOCTORS or none).
+const SERVICES: &[(&str, i64, i64, Option<usize>)] = &[
+    ("Консультация стоматолога", 5_000, 30, Some(0)),
+    ("Лечение кариеса (пломба)", 25_000, 60, Some(0)),
+    ("Профессиональная чистка зубов", 18_000, 60, Some(0)),
+    ("Удаление зуба", 15_000, 45, Some(0)),
+    ("Консультация ортодонта", 7_000, 30, Some(1)),
+    ("Установка брекет-системы", 350_000, 120, Some(1)),
+    ("Консультация гинеколога", 9_000, 30, Some(2)),
+    ("УЗИ органов малого таза", 12_000, 30, Some(4)),
+    ("Консультация терапевта", 8_000, 30, Some(3)),
+    ("ЭКГ с расшифровкой", 5_000, 20, Some(3)),
+    ("УЗИ брюшной полости", 12_500, 30, Some(4)),
+    ("УЗИ щитовидной железы", 9_500, 20, Some(4)),
+    ("Консультация педиатра", 8_000, 30, Some(5)),
+    ("Общий анализ крови", 3_500, 10, None),
+    ("Биохимический анализ крови", 9_800, 10, None),
+    ("Справка 086/у", 6_000, 20, None),
+];
+
+/// Masculine first names, feminine first names, surname stems (masculine + "ов"/"ев" forms are
+/// written out so the feminine is stem + "а").
+const MEN: &[&str] = &[
+    "Нурлан",
+    "Даурен",
+    "Арман",
+    "Ерлан",
+    "Айдос",
+    "Канат",
+    "Тимур",
+    "Ержан",
+    "Бауыржан",
+    "Серик",
+];
+const WOMEN: &[&str] = &[
+    "Айгерим",
+    "Асель",
+    "Жанар",
+    "Мадина",
+    "Динара",
+    "Гульнара",
+    "Сауле",
+    "Алия",
+    "Самал",
+    "Акмарал",
+];
+const SURNAMES: &[&str] = &[
+    "Ахметов",
+    "Сериков",
+    "Нурланов",
+    "Касымов",
+    "Омаров",
+    "Жумабаев",
+    "Абенов",
+    "Тулегенов",
+    "Искаков",
+    "Мухамедов",
+    "Сулейменов",
+    "Бекмуханов",
+];
+
+/// How many demo patients.
+const PATIENTS: u32 = 60;
+
+/// What was seeded.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Doctors created.
+    pub doctors: usize,
+    /// Services created.
+    pub services: usize,
+    /// Patients created.
+    pub patients: usize,
+    /// Staff accounts created.
+    pub users: usize,
+}
+
+/// Why nothing was seeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// The demo clinic was seeded before.
+    AlreadySeeded,
+    /// The database already holds a real clinic's doctors or patients.
+    NotEmpty,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::AlreadySeeded => "the demo clinic was seeded before",
+            Self::NotEmpty => "the database already holds doctors or patients",
+        })
+    }
+}
+
+/// A tiny deterministic generator (no `rand` dependency for demo data).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.next(from.len() as u64) as usize]
+    }
+}
+
+fn actor() -> Actor {
+    Actor {
+        user_id: None,
+        request_id: "seed-demo".into(),
+        client_ip: "local".into(),
+    }
+}
+
+/// Seeds the demo clinic into an empty database, once. `today` is the clinic-local date (birth
+/// dates must not be in the future).
+pub async fn seed_demo(
+    store: &Store,
+    today: NaiveDate,
+) -> anyhow::Result<Result<SeedReport, Skipped>> {
+    if store.setting(SEEDED_KEY).await?.is_some() {
+        return Ok(Err(Skipped::AlreadySeeded));
+    }
+    if !store.doctors(true).await?.is_empty() || store.count_patients().await? > 0 {
+        return Ok(Err(Skipped::NotEmpty));
+    }
+    let actor = actor();
+    let mut report = SeedReport::default();
+    let mut doctor_ids = Vec::new();
+    for (i, (first, last, spec)) in DOCTORS.iter().enumerate() {
+        let phone = format!("+7 727 250 00 {:02}", 10 + i);
+        let card = DoctorCard::parse(first, last, spec, Some(&phone), None)
+            .map_err(|v| anyhow::anyhow!("demo doctor {first}: {v:?}"))?;
+        doctor_ids.push(store.save_doctor(&actor, None, &card).await?.id);
+        report.doctors += 1;
+    }
+    for (name, tenge, minutes, doctor) in SERVICES {
+        let card = ServiceCard::parse(name, None, &tenge.to_string(), *minutes)
+            .map_err(|v| anyhow::anyhow!("demo service {name}: {v:?}"))?;
+        let doctor_id = doctor.map(|i| doctor_ids[i]);
+        store.save_service(&actor, None, &card, doctor_id).await?;
+        report.services += 1;
+    }
+    let mut rng = Lcg(2026);
+    for n in 0..PATIENTS {
+        let woman = rng.next(2) == 0;
+        let first = if woman {
+            rng.pick(WOMEN)
+        } else {
+            rng.pick(MEN)
+        };
+        let stem = rng.pick(SURNAMES);
+        let last = if woman {
+            format!("{stem}а")
+        } else {
+            stem.to_owned()
+        };
+        let operator = ["701", "702", "705", "707", "747", "777", "778"][rng.next(7) as usize];
+        let phone = format!(
+            "8 {operator} {:03} {:02} {:02}",
+            100 + n,
+            rng.next(100),
+            rng.next(100)
+        );
+        let birth = NaiveDate::from_ymd_opt(
+            1955 + rng.next(60) as i32,
+            1 + rng.next(12) as u32,
+            1 + rng.next(28) as u32,
+        )
+        .filter(|d| *d <= today);
+        let email = (rng.next(3) == 0).then(|| format!("patient{n}@example.kz"));
+        let input = PatientInput {
+            first_name: first,
+            last_name: Some(&last),
+            birth_date: birth,
+            phone: &phone,
+            email: email.as_deref(),
+            notes: None,
+        };
+        let card = PatientCard::parse(&input, today)
+            .map_err(|v| anyhow::anyhow!("demo patient {first} {last}: {v:?}"))?;
+        store.create_patient(&actor, &card).await?;
+        report.patients += 1;
+    }
+    for (login, name, role) in DEMO_USERS {
+        if store.user_by_login(login).await?.is_some() {
+            continue;
+        }
+        let new = NewUser {
+            login: (*login).to_owned(),
+            display_name: PersonName::parse("name", name)?.as_str().to_owned(),
+            role: *role,
+            password_hash: password::hash(DEMO_PASSWORD.to_owned()).await?,
+            doctor_id: (*role == Role::Doctor).then(|| doctor_ids[0]),
+        };
+        store.create_user(&actor, new).await?;
+        report.users += 1;
+    }
+    store
+        .setting_or_insert(SEEDED_KEY, &chrono::Utc::now().to_rfc3339())
+        .await?;
+    Ok(Ok(report))
+}

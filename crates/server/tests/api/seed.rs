@@ -1,0 +1,49 @@
+//! `emhana seed-demo`: a demo clinic on an empty database, once; never over a real clinic.
+
+use emhana_api_types::auth::Page;
+use emhana_api_types::directories::{DoctorView, ServiceView};
+use emhana_api_types::patients::PatientView;
+use emhana_server::seed::{seed_demo, Skipped, DEMO_PASSWORD};
+use serde_json::json;
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+both_backends! {
+    async fn seed_demo_fills_an_empty_clinic_once(app) {
+        let report = seed_demo(&app.store, today()).await.unwrap().unwrap();
+        assert_eq!((report.doctors, report.services, report.patients, report.users), (6, 16, 60, 3));
+        assert_eq!(seed_demo(&app.store, today()).await.unwrap(), Err(Skipped::AlreadySeeded));
+
+        let reception = app.login("reception", DEMO_PASSWORD).await.access_token;
+        let doctors: Vec<DoctorView> = app.get_auth("/api/v1/doctors", &reception).await.json().await.unwrap();
+        assert_eq!(doctors.len(), 6);
+        let services: Vec<ServiceView> = app.get_auth("/api/v1/services", &reception).await.json().await.unwrap();
+        assert_eq!(services.len(), 16);
+        let brackets = services.iter().find(|s| s.name == "Установка брекет-системы").unwrap();
+        assert_eq!(brackets.base_price.to_string(), "350000.00");
+        assert!(services.iter().filter(|s| s.doctor_id.is_some()).count() >= 12, "most services are tied to a doctor");
+        let page: Page<PatientView> = app.get_auth("/api/v1/patients?limit=200", &reception).await.json().await.unwrap();
+        assert_eq!(page.items.len(), 60);
+        assert!(page.items.iter().all(|p| p.phone.starts_with("+77") && p.phone.len() == 12));
+        // The seed goes through the audited store calls like any other write.
+        let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE request_id = 'seed-demo'")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(audited, 6 + 16 + 60 + 3);
+        // The demo doctor account sees its own doctor.
+        let doctor = app.login("doctor", DEMO_PASSWORD).await;
+        assert_eq!(doctor.user.doctor_id, Some(doctors.iter().find(|d| d.last_name == "Жұмабаев").unwrap().id));
+    }
+
+    async fn seed_demo_never_touches_a_real_clinic(app) {
+        let owner = app.owner_token().await;
+        let res = app.post_json("/api/v1/patients", Some(&owner), &json!({"first_name": "Айгерим", "phone": "87011234567"})).await;
+        assert_eq!(res.status(), 201);
+        assert_eq!(seed_demo(&app.store, today()).await.unwrap(), Err(Skipped::NotEmpty));
+        let (doctors,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM doctors").fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(doctors, 0);
+        let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(users, 1, "only the owner");
+    }
+}

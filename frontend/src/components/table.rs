@@ -1,0 +1,159 @@
+//! Sorting and paging for the SPA's tables. Directory lists are small (tens to hundreds of rows),
+//! so they are sorted and paged in the browser; every table gets the same clickable headers and
+//! the same pager, keyboard-usable (headers are buttons).
+
+use leptos::prelude::*;
+
+use crate::i18n::t;
+
+/// Rows per table page.
+pub const PAGE_SIZE: usize = 20;
+
+/// Which column a table is sorted by, and which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortOrder {
+    /// Column index as the page numbers its headers.
+    pub column: usize,
+    /// A→Я / small→large when true.
+    pub ascending: bool,
+}
+
+impl SortOrder {
+    /// No column chosen: rows stay in the order the server sent.
+    pub const SERVER: Self = Self {
+        column: usize::MAX,
+        ascending: true,
+    };
+
+    /// Ascending by `column`.
+    pub const fn by(column: usize) -> Self {
+        Self {
+            column,
+            ascending: true,
+        }
+    }
+}
+
+/// A cell's value as it sorts: numbers by value, text case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    /// Money in tiyn, minutes, ids.
+    Num(i64),
+    /// Names, codes (compared lower-cased).
+    Text(String),
+}
+
+impl SortKey {
+    /// Text key, lower-cased so "айгерим" and "Айгерим" sort together.
+    pub fn text(s: &str) -> Self {
+        Self::Text(s.to_lowercase())
+    }
+}
+
+/// Sorts `rows` by `order`, stably, so equal keys (and [`SortOrder::SERVER`]) keep the server's
+/// order. `key` gives a cell's value by column index.
+pub fn sort_rows<T>(rows: &mut [T], order: SortOrder, key: impl Fn(&T, usize) -> SortKey) {
+    if order == SortOrder::SERVER {
+        return;
+    }
+    rows.sort_by(|a, b| {
+        let o = key(a, order.column).cmp(&key(b, order.column));
+        if order.ascending {
+            o
+        } else {
+            o.reverse()
+        }
+    });
+}
+
+/// [`sort_rows`], then the page `page` (0-based) of [`PAGE_SIZE`] rows.
+pub fn sorted_page<T: Clone>(
+    rows: &[T],
+    order: SortOrder,
+    page: usize,
+    key: impl Fn(&T, usize) -> SortKey,
+) -> Vec<T> {
+    let mut rows = rows.to_vec();
+    sort_rows(&mut rows, order, key);
+    rows.into_iter()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect()
+}
+
+/// A column header that sorts by its column: first click ascending, second descending.
+#[component]
+pub fn SortHeader(
+    /// Header text.
+    label: &'static str,
+    /// This column's index.
+    column: usize,
+    /// The table's order.
+    order: RwSignal<SortOrder>,
+) -> impl IntoView {
+    let aria = move || {
+        let o = order.get();
+        match (o.column == column, o.ascending) {
+            (false, _) => "none",
+            (true, true) => "ascending",
+            (true, false) => "descending",
+        }
+    };
+    let arrow = move || match aria() {
+        "ascending" => " ▲",
+        "descending" => " ▼",
+        _ => "",
+    };
+    let click = move |_| {
+        order.update(|o| {
+            *o = if o.column == column {
+                SortOrder {
+                    column,
+                    ascending: !o.ascending,
+                }
+            } else {
+                SortOrder::by(column)
+            }
+        });
+    };
+    view! {
+        <th aria-sort=aria>
+            <button type="button" class="link sort" on:click=click>{label}{arrow}</button>
+        </th>
+    }
+}
+
+/// "‹ Назад · 21–40 из 57 · Вперёд ›" under a table; hidden when everything fits on one page.
+#[component]
+pub fn Pager(
+    /// Current page, 0-based.
+    page: RwSignal<usize>,
+    /// Rows in the whole table.
+    #[prop(into)]
+    total: Signal<usize>,
+) -> impl IntoView {
+    let s = t();
+    let pages = move || total.get().div_ceil(PAGE_SIZE).max(1);
+    // A filter that shrinks the table must not leave the pager past the end.
+    Effect::new(move |_| {
+        if page.get() >= pages() {
+            page.set(pages() - 1);
+        }
+    });
+    let range = move || {
+        let first = page.get() * PAGE_SIZE + 1;
+        let last = ((page.get() + 1) * PAGE_SIZE).min(total.get());
+        format!("{first}–{last} {} {}", s.of, total.get())
+    };
+    view! {
+        <Show when=move || { pages() > 1 }>
+            <nav class="pager" aria-label=s.pages>
+                <button type="button" class="secondary" disabled=move || page.get() == 0
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{s.prev_page}</button>
+                <span data-testid="pager-range">{range}</span>
+                <button type="button" class="secondary" disabled=move || { page.get() + 1 >= pages() }
+                    on:click=move |_| page.update(|p| *p += 1)>{s.next_page}</button>
+            </nav>
+        </Show>
+    }
+}
