@@ -122,6 +122,12 @@ pub struct ProblemDetails {
     /// The request id (also in the `X-Request-Id` header) to find the server log lines.
     #[serde(default)]
     pub request_id: String,
+    /// Overpayment only: what the visit still owes, as a decimal string (the most that can be paid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<String>,
+    /// Double booking only: the id of the visit this one clashes with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflicting_appointment_id: Option<i64>,
 }
 
 impl ProblemDetails {
@@ -135,6 +141,8 @@ impl ProblemDetails {
             code,
             errors: Vec::new(),
             request_id: String::new(),
+            remaining: None,
+            conflicting_appointment_id: None,
         }
     }
 }

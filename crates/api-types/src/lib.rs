@@ -8,6 +8,7 @@ pub mod directories;
 pub mod error;
 pub mod health;
 pub mod patients;
+pub mod visits;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};
 pub use health::{Health, Readiness};

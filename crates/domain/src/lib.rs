@@ -17,6 +17,7 @@ pub mod patient;
 pub mod payment;
 pub mod role;
 pub mod validation;
+pub mod visit;
 pub mod visit_status;
 
 pub use allocation::{allocate, allocate_many, AllocationError};

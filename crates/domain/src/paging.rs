@@ -61,9 +61,47 @@ impl PageRequest {
     }
 }
 
+/// The cursor of lists in time order (visits by start, then id): the last row's stored instant
+/// and id, as `"<instant>~<id>"`. Opaque to clients.
+pub fn timeline_cursor(at: &str, id: i64) -> String {
+    format!("{at}~{id}")
+}
+
+/// Parses a [`timeline_cursor`].
+pub fn parse_timeline_cursor(field: &str, cursor: &str) -> Result<(String, i64), FieldViolation> {
+    cursor
+        .rsplit_once('~')
+        .and_then(|(at, id)| Some((at, id.parse::<i64>().ok()?)))
+        .filter(|(at, _)| at.len() == 27 && at.ends_with('Z'))
+        .map(|(at, id)| (at.to_owned(), id))
+        .ok_or_else(|| FieldViolation::new(field, "invalid_cursor", "Некорректный курсор страницы"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeline_cursor_round_trips_and_refuses_garbage() {
+        let c = timeline_cursor("2026-11-25T04:00:00.000000Z", 42);
+        assert_eq!(
+            parse_timeline_cursor("cursor", &c).unwrap(),
+            ("2026-11-25T04:00:00.000000Z".to_owned(), 42)
+        );
+        for bad in [
+            "",
+            "42",
+            "x~1",
+            "2026-11-25T04:00:00.000000Z~",
+            "2026-11-25T04:00:00.000000Z~z",
+        ] {
+            assert_eq!(
+                parse_timeline_cursor("cursor", bad).unwrap_err().code,
+                "invalid_cursor",
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn defaults_and_bounds() {

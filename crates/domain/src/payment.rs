@@ -141,6 +141,14 @@ pub enum PaymentRefusal {
         /// What live payments already cover.
         paid: Money,
     },
+    /// A line's new price is below what payments already allocated to it (HTTP 409).
+    #[error("Новая цена {} меньше уже оплаченной по этой услуге суммы {}; сначала отмените платёж", new_price.format_ui(), paid.format_ui())]
+    LineBelowPaid {
+        /// The price asked for.
+        new_price: Money,
+        /// What live payments allocated to the line.
+        paid: Money,
+    },
 }
 
 /// The overpayment guard (DESIGN §4): `amount` (the sum of all methods in one request) must be

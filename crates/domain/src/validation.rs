@@ -242,6 +242,22 @@ pub fn parse_birth_date(
     Ok(date)
 }
 
+/// An instant from the API: RFC 3339 with an offset (`2026-11-26T10:00:00+05:00` or `...Z`).
+pub fn parse_instant(
+    field: &str,
+    input: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, FieldViolation> {
+    chrono::DateTime::parse_from_rfc3339(input.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            FieldViolation::new(
+                field,
+                "invalid_datetime",
+                "Дата и время в формате 2026-11-26T10:00:00+05:00",
+            )
+        })
+}
+
 /// Shortest accepted new password.
 pub const PASSWORD_MIN_CHARS: usize = 8;
 
@@ -340,6 +356,20 @@ impl SearchQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_need_an_offset() {
+        let t = parse_instant("starts_at", "2026-11-26T10:00:00+05:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-26T05:00:00+00:00");
+        assert!(parse_instant("starts_at", "2026-11-26T05:00:00Z").is_ok());
+        for bad in ["2026-11-26T10:00:00", "2026-11-26", "завтра", ""] {
+            assert_eq!(
+                parse_instant("starts_at", bad).unwrap_err().field,
+                "starts_at",
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn display_spells_a_stored_number_for_people() {

@@ -49,6 +49,9 @@ pub enum ApiError {
     /// The database is not reachable.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A fully formed problem (with extension members such as `remaining`).
+    #[error("{}", .0.detail)]
+    Problem(Box<ProblemDetails>),
     /// Anything unexpected; logged, answered generically.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -67,12 +70,18 @@ impl ApiError {
             Self::Validation(_) => ErrorCode::Validation,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::Problem(p) => p.code,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
     /// The problem body for this error (request id filled in from the current request).
     pub fn problem(&self) -> ProblemDetails {
+        if let Self::Problem(p) = self {
+            let mut p = (**p).clone();
+            p.request_id = request_id::current();
+            return p;
+        }
         let code = self.code();
         let detail = match self {
             Self::BadRequest(d)
@@ -93,6 +102,7 @@ impl ApiError {
             Self::Internal(_) => {
                 "Непредвиденная ошибка; сообщите администратору номер запроса".to_owned()
             }
+            Self::Problem(p) => p.detail.clone(),
         };
         let mut problem = ProblemDetails::new(code, detail);
         if let Self::Validation(errors) | Self::ConflictFields(errors) = self {

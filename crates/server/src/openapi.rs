@@ -28,7 +28,9 @@ use crate::routes;
         (name = "patients", description = "Patients (клиенты): search by name or any phone spelling, soft delete"),
         (name = "doctors", description = "Doctors (never deleted: deactivated)"),
         (name = "services", description = "The price list; base prices are decimal strings in tenge"),
-        (name = "lead-sources", description = "Where patients come from (Откуда узнали о нас)")
+        (name = "lead-sources", description = "Where patients come from (Откуда узнали о нас)"),
+        (name = "appointments", description = "Visits: booking without double booking, the status machine with its history, service lines with per-visit prices"),
+        (name = "payments", description = "Payments: several methods at once, never more than owed, split over the lines; Idempotency-Key; void with a reason")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

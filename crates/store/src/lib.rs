@@ -9,10 +9,12 @@ pub mod audit;
 pub mod directories;
 pub mod error;
 pub mod patients;
+pub mod payments;
 pub mod sessions;
 pub mod settings;
 pub mod time;
 pub mod users;
+pub mod visits;
 
 use std::str::FromStr;
 use std::time::Duration;

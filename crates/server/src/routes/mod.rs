@@ -9,8 +9,11 @@ pub mod health;
 pub mod lead_sources;
 pub mod me;
 pub mod patients;
+pub mod payments;
 pub mod services;
 pub mod users;
+pub mod visit_view;
+pub mod visits;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -37,4 +40,6 @@ fn api_v1(cfg: &mut ServiceConfig) {
     doctors::configure(cfg);
     services::configure(cfg);
     lead_sources::configure(cfg);
+    visits::configure(cfg);
+    payments::configure(cfg);
 }

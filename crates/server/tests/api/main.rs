@@ -15,3 +15,4 @@ mod permissions;
 mod platform;
 mod seed;
 mod users;
+mod visits;

@@ -103,6 +103,62 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("post", "/api/v1/lead-sources", &["owner", "admin"]),
     ("patch", "/api/v1/lead-sources/{id}", &["owner", "admin"]),
     ("delete", "/api/v1/lead-sources/{id}", &["owner", "admin"]),
+    // Doctors read their own schedule (another doctor's visit is a 404, never a 403).
+    (
+        "get",
+        "/api/v1/appointments",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/appointments",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/appointments/{id}",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "patch",
+        "/api/v1/appointments/{id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/appointments/{id}/status",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/appointments/{id}/lines",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "patch",
+        "/api/v1/appointments/{id}/lines/{line_id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "delete",
+        "/api/v1/appointments/{id}/lines/{line_id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/appointments/{id}/payments",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "post",
+        "/api/v1/appointments/{id}/payments",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/payments/{id}/void",
+        &["owner", "admin", "receptionist"],
+    ),
 ];
 
 #[test]
@@ -137,7 +193,7 @@ both_backends! {
         }
         for (method, path, allowed) in MATRIX {
             // Account 2 is the admin created above: every manager may touch it (not so the owner).
-            let path = path.replace("{id}", "2");
+            let path = path.replace("{id}", "2").replace("{line_id}", "1");
             for (role, token) in &tokens {
                 let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // A harmless body: permission is decided before validation.

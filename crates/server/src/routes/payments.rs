@@ -1,0 +1,175 @@
+//! Payments: take one or several methods for a visit at once (all or nothing, never more than
+//! owed, `Idempotency-Key` honoured), list them, void one with a reason.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use emhana_api_types::visits::{PaymentCreate, PaymentView, VisitView, VoidRequest};
+use emhana_api_types::ProblemDetails;
+use emhana_domain::access::Permission;
+use emhana_domain::validation::parse_notes;
+use emhana_domain::visit::parse_reason;
+use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentMethod, Violations};
+use emhana_store::payments::{NewPayments, PayOutcome};
+use emhana_store::Store;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::visit_view::{readable_doctor, visit_error, visit_view};
+use crate::auth::Authenticated;
+use crate::error::{json_body, JsonBody};
+use crate::ApiError;
+
+/// Registers the payment endpoints.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(void);
+}
+
+/// Most methods in one request (one per method is the usual case).
+const MAX_PARTS: usize = 4;
+
+/// Parses the request's parts (a known method and a positive amount each) and note.
+fn parse(body: &PaymentCreate) -> Result<NewPayments, ApiError> {
+    let mut v = Violations::default();
+    if body.payments.is_empty() || body.payments.len() > MAX_PARTS {
+        v.0.push(FieldViolation::new(
+            "payments",
+            "count",
+            "Укажите от одного до четырёх способов оплаты",
+        ));
+    }
+    let mut parsed = Vec::with_capacity(body.payments.len());
+    for (i, p) in body.payments.iter().enumerate() {
+        let method = PaymentMethod::from_code(&p.method);
+        if method.is_none() {
+            v.0.push(FieldViolation::new(
+                format!("payments.{i}.method"),
+                "unknown",
+                "Способ оплаты: card, cash, qr или transfer",
+            ));
+        }
+        let amount = v.check(
+            Money::parse_payment(&p.amount).map_err(|e| e.on(format!("payments.{i}.amount"))),
+        );
+        if let (Some(m), Some(a)) = (method, amount) {
+            parsed.push((m, a));
+        }
+    }
+    let note = v
+        .check(parse_notes(
+            "note",
+            body.note.as_deref().unwrap_or_default(),
+        ))
+        .flatten();
+    v.into_result()?;
+    Ok(NewPayments {
+        parts: parsed,
+        note,
+        idempotency: None,
+    })
+}
+
+/// `Idempotency-Key`: 1..=200 visible ASCII characters.
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=200).contains(&k.len()))
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key: от 1 до 200 видимых ASCII-символов".into())
+        })
+}
+
+/// A visit's payments, oldest first, voided ones included (with allocations).
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<PaymentView>),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/appointments/{id}/payments")]
+pub async fn list(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let own = readable_doctor(&auth, &store).await?;
+    let visit = store
+        .visit(path.into_inner())
+        .await?
+        .filter(|v| own.is_none_or(|d| v.appointment.doctor_id == d))
+        .ok_or_else(|| ApiError::NotFound("Визит не найден".into()))?;
+    Ok(HttpResponse::Ok().json(visit_view(visit).payments))
+}
+
+/// Take a payment: one or several `{method, amount}` checked together and written atomically,
+/// each split over the visit's lines in proportion to what each still owes. More than the
+/// remaining amount → 422 with `remaining`; nothing is written. With an `Idempotency-Key`, a
+/// retry returns the first answer (header `Idempotent-Replayed: true`) and writes nothing.
+#[utoipa::path(tag = "payments", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = PaymentCreate, responses(
+    (status = 201, description = "The visit after the payment", body = VisitView),
+    (status = 409, description = "Cancelled visit, or the key was used for another request", body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, description = "Overpayment (with `remaining`) or bad input", body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[post("/appointments/{id}/payments")]
+pub async fn create(
+    req: HttpRequest,
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    path: web::Path<i64>,
+    body: JsonBody<PaymentCreate>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PaymentsWrite)?;
+    let body = json_body(body)?;
+    let id = path.into_inner();
+    let key = idempotency_key(&req)?;
+    let mut new = parse(&body)?;
+    let fingerprint =
+        serde_json::json!({"appointment_id": id, "payments": &body.payments, "note": &body.note})
+            .to_string();
+    new.idempotency = key.map(|k| (k, fingerprint));
+    let now = chrono::Utc::now();
+    let zone = **zone;
+    let outcome = store
+        .pay(&auth.actor, id, &new, now, zone.local_date(now), |v| {
+            serde_json::to_string(&visit_view(v.clone())).unwrap_or_default()
+        })
+        .await
+        .map_err(|e| visit_error(e, zone))?;
+    Ok(match outcome {
+        PayOutcome::Created(visit) => HttpResponse::Created().json(visit_view(*visit)),
+        PayOutcome::Replayed(body) => HttpResponse::Created()
+            .insert_header(("Idempotent-Replayed", "true"))
+            .content_type("application/json")
+            .body(body),
+    })
+}
+
+/// Void a payment (a reason is required): it stops counting, the visit's paid, remaining and
+/// status are recomputed; the payment stays in the history, marked.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)), request_body = VoidRequest, responses(
+    (status = 200, description = "The visit after the void", body = VisitView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, description = "Already voided", body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[post("/payments/{id}/void")]
+pub async fn void(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    path: web::Path<i64>,
+    body: JsonBody<VoidRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PaymentsWrite)?;
+    let body = json_body(body)?;
+    let reason = parse_reason("reason", Some(&body.reason))?;
+    let visit = store
+        .void_payment(&auth.actor, path.into_inner(), &reason)
+        .await
+        .map_err(|e| visit_error(e, **zone))?;
+    Ok(HttpResponse::Ok().json(visit_view(visit)))
+}
