@@ -8,9 +8,9 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    audit::AuditPage, chart_demo::ChartDemo, doctors::DoctorsPage, home::Home, login::Login,
-    patients::PatientsPage, placeholder::Placeholder, services::ServicesPage, sources::SourcesPage,
-    staff::StaffPage,
+    audit::AuditPage, chart_demo::ChartDemo, crm::CrmPage, doctors::DoctorsPage, home::Home,
+    login::Login, patients::PatientsPage, placeholder::Placeholder, services::ServicesPage,
+    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -20,6 +20,11 @@ use crate::{api, session};
 pub fn App() -> impl IntoView {
     let user = session::init();
     let restoring = RwSignal::new(session::may_have_session());
+    spawn_local(async {
+        if let Ok(h) = api::health().await {
+            crate::clinic::set_zone(&h.timezone);
+        }
+    });
     // A reload loses the in-memory access token: the refresh cookie brings the session back.
     if restoring.get_untracked() {
         spawn_local(async move {
@@ -74,8 +79,8 @@ fn Shell() -> impl IntoView {
                 <Routes fallback=|| view! { <h1>{t().not_found}</h1> }>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=Home />
-                    <Route path=path!("/crm") view=|| view! { <Placeholder title=t().nav_crm /> } />
-                    <Route path=path!("/visits") view=|| view! { <Placeholder title=t().nav_visits /> } />
+                    <Route path=path!("/crm") view=CrmPage />
+                    <Route path=path!("/visits") view=VisitsPage />
                     <Route path=path!("/patients") view=PatientsPage />
                     <Route path=path!("/doctors") view=DoctorsPage />
                     <Route path=path!("/services") view=ServicesPage />

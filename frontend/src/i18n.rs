@@ -155,6 +155,80 @@ pub struct Strings {
     pub default_label: &'static str,
     /// Boolean yes.
     pub yes: &'static str,
+    /// Close a panel.
+    pub close: &'static str,
+    /// Status button: scheduled → in progress.
+    pub arrived: &'static str,
+    /// Status button: in progress → completed.
+    pub finish_visit: &'static str,
+    /// Status button: scheduled → no-show.
+    pub no_show: &'static str,
+    /// Status button: scheduled → cancelled.
+    pub cancel_visit: &'static str,
+    /// Reason of a status revert.
+    pub revert_reason: &'static str,
+    /// Revert button prefix.
+    pub revert_to: &'static str,
+    /// Lead source picker.
+    pub source_label: &'static str,
+    /// Services of a visit.
+    pub services_heading: &'static str,
+    /// Paid amount.
+    pub paid_label: &'static str,
+    /// Add a service to a visit.
+    pub add_service: &'static str,
+    /// Add button.
+    pub add: &'static str,
+    /// Before the base price hint.
+    pub base_price_hint: &'static str,
+    /// Remove a line.
+    pub remove: &'static str,
+    /// Payment section title.
+    pub payment_heading: &'static str,
+    /// Visit total.
+    pub total_label: &'static str,
+    /// Still owed.
+    pub remaining_label: &'static str,
+    /// Submit a payment.
+    pub take_payment: &'static str,
+    /// No payments yet.
+    pub no_payments: &'static str,
+    /// Payment method column.
+    pub method_label: &'static str,
+    /// Amount column.
+    pub amount_label: &'static str,
+    /// A voided payment.
+    pub voided: &'static str,
+    /// Void button.
+    pub void_payment: &'static str,
+    /// Reason of a void.
+    pub void_reason: &'static str,
+    /// Jump to today.
+    pub today: &'static str,
+    /// Week calendar toggle.
+    pub week_view: &'static str,
+    /// Calendar without doctors.
+    pub no_doctors: &'static str,
+    /// Free slot label prefix.
+    pub book_at: &'static str,
+    /// Booking form title.
+    pub new_visit: &'static str,
+    /// Date field.
+    pub date_label: &'static str,
+    /// Patient field.
+    pub patient_label: &'static str,
+    /// Change a choice.
+    pub change: &'static str,
+    /// Book button.
+    pub book: &'static str,
+    /// Period start.
+    pub period_from: &'static str,
+    /// Period end.
+    pub period_to: &'static str,
+    /// Any value of a filter.
+    pub all: &'static str,
+    /// Payment status filter.
+    pub payment_status_label: &'static str,
 }
 
 /// The Russian table (the default).
@@ -235,6 +309,43 @@ pub const RU: Strings = Strings {
     label_label: "Название",
     default_label: "По умолчанию",
     yes: "да",
+    close: "Закрыть",
+    arrived: "Пациент пришёл",
+    finish_visit: "Завершить приём",
+    no_show: "Не явился",
+    cancel_visit: "Отменить визит",
+    revert_reason: "Причина возврата",
+    revert_to: "Вернуть в",
+    source_label: "Откуда узнали о нас",
+    services_heading: "Услуги",
+    paid_label: "Оплачено",
+    add_service: "Добавить услугу",
+    add: "Добавить",
+    base_price_hint: "по прайсу",
+    remove: "Убрать",
+    payment_heading: "Управление оплатой",
+    total_label: "Итого",
+    remaining_label: "Остаток",
+    take_payment: "Принять оплату",
+    no_payments: "Оплат пока нет",
+    method_label: "Способ",
+    amount_label: "Сумма",
+    voided: "отменён",
+    void_payment: "Отменить платёж",
+    void_reason: "Причина отмены платежа",
+    today: "Сегодня",
+    week_view: "Неделя",
+    no_doctors: "Добавьте врачей в разделе «Врачи», чтобы записывать пациентов",
+    book_at: "Записать на",
+    new_visit: "Новая запись",
+    date_label: "Дата",
+    patient_label: "Пациент",
+    change: "изменить",
+    book: "Записать",
+    period_from: "С",
+    period_to: "По",
+    all: "все",
+    payment_status_label: "Оплата",
 };
 
 /// The strings for the current UI language.

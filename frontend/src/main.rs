@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod clinic;
 mod components;
 mod i18n;
 mod pages;

@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 /// `GET /healthz`: the process is up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"status": "ok", "version": "0.1.0"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"status": "ok", "version": "0.1.0", "timezone": "Asia/Almaty"})))]
 pub struct Health {
     /// Always `ok` when the server answers at all.
     pub status: String,
     /// The server's version (Cargo package version).
     pub version: String,
+    /// The clinic's IANA time zone: clients show and enter visit times in it.
+    pub timezone: String,
 }
 
 /// `GET /readyz`: the process can serve requests (its database answers).

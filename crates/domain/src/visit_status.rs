@@ -142,6 +142,26 @@ impl VisitStatus {
         Ok(cleared)
     }
 
+    /// The forward moves offered from this status (the buttons a receptionist sees), in order.
+    pub fn next_moves(self) -> &'static [VisitStatus] {
+        use VisitStatus::*;
+        match self {
+            Scheduled => &[InProgress, NoShow, Cancelled],
+            InProgress => &[Completed],
+            Completed | NoShow | Cancelled => &[],
+        }
+    }
+
+    /// The status a manager's revert returns to (one step back), if any.
+    pub fn revert_target(self) -> Option<VisitStatus> {
+        use VisitStatus::*;
+        match self {
+            InProgress | NoShow | Cancelled => Some(Scheduled),
+            Completed => Some(InProgress),
+            Scheduled => None,
+        }
+    }
+
     /// May `role` change the service lines (and their prices) of a visit in this status?
     /// Scheduled and in-progress visits: front desk and managers. Closed visits (completed,
     /// no-show, cancelled) are frozen except for owners and admins. Doctors never edit.
@@ -158,6 +178,34 @@ impl VisitStatus {
 mod tests {
     use super::*;
     use VisitStatus::*;
+
+    #[test]
+    fn offered_moves_are_exactly_the_legal_ones() {
+        for from in VisitStatus::ALL {
+            for to in VisitStatus::ALL {
+                assert_eq!(
+                    from.next_moves().contains(&to),
+                    from.transition(to).is_ok(),
+                    "{from:?} → {to:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_offered_revert_is_the_legal_one() {
+        for from in VisitStatus::ALL {
+            let legal: Vec<_> = VisitStatus::ALL
+                .into_iter()
+                .filter(|to| from.revert(*to, Role::Admin, "x").is_ok())
+                .collect();
+            assert_eq!(
+                from.revert_target().into_iter().collect::<Vec<_>>(),
+                legal,
+                "{from:?}"
+            );
+        }
+    }
 
     #[test]
     fn legal_forward_moves_stamp_their_times() {

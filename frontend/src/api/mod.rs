@@ -11,6 +11,10 @@ use emhana_api_types::directories::{
     ServiceWrite,
 };
 use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::visits::{
+    LineCreate, LinePriceUpdate, PaymentCreate, StatusChange, VisitCreate, VisitSummary,
+    VisitUpdate, VisitView, VoidRequest,
+};
 use emhana_api_types::{ErrorCode, Health, ProblemDetails};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -67,8 +71,12 @@ fn build(
     method: &Method,
     path: &str,
     body: Option<&str>,
+    idempotency_key: Option<&str>,
 ) -> Result<gloo_net::http::Request, ApiError> {
     let mut rb = RequestBuilder::new(path).method(method.clone());
+    if let Some(key) = idempotency_key {
+        rb = rb.header("Idempotency-Key", key);
+    }
     if let Some(token) = session::access_token() {
         rb = rb.header("Authorization", &format!("Bearer {token}"));
     }
@@ -98,15 +106,25 @@ async fn problem(response: Response) -> ApiError {
 
 /// Sends a request; on 401 with a session, refreshes once and retries.
 async fn raw(method: Method, path: &str, body: Option<String>) -> Result<Response, ApiError> {
+    raw_with_key(method, path, body, None).await
+}
+
+/// [`raw`] with an `Idempotency-Key` (the retry after a refresh carries the same key).
+async fn raw_with_key(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    key: Option<&str>,
+) -> Result<Response, ApiError> {
     let net = |e: gloo_net::Error| ApiError::Network(e.to_string());
     let had_token = session::access_token().is_some();
-    let response = build(&method, path, body.as_deref())?
+    let response = build(&method, path, body.as_deref(), key)?
         .send()
         .await
         .map_err(net)?;
     if response.status() == 401 && had_token && !path.starts_with("/api/v1/auth/") {
         if refresh().await.is_ok() {
-            let retry = build(&method, path, body.as_deref())?
+            let retry = build(&method, path, body.as_deref(), key)?
                 .send()
                 .await
                 .map_err(net)?;
@@ -161,7 +179,7 @@ pub async fn login(login: String, password: String) -> Result<UserView, ApiError
 /// Renews the session from the HttpOnly refresh cookie (also restores it after a page reload).
 pub async fn refresh() -> Result<UserView, ApiError> {
     // Sent directly (no retry path): a failing refresh must not trigger another refresh.
-    let response = build(&Method::POST, "/api/v1/auth/refresh", Some("{}"))?
+    let response = build(&Method::POST, "/api/v1/auth/refresh", Some("{}"), None)?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -325,4 +343,94 @@ pub async fn deactivate(collection: &str, id: i64, version: i64) -> Result<(), A
     )
     .await
     .map(|_| ())
+}
+
+/// `GET /api/v1/appointments` with a prepared query string (without `?`).
+pub async fn visits(query: String) -> Result<Page<VisitSummary>, ApiError> {
+    call(Method::GET, &format!("/api/v1/appointments?{query}"), None).await
+}
+
+/// `GET /api/v1/appointments/{id}`.
+pub async fn visit(id: i64) -> Result<VisitView, ApiError> {
+    call(Method::GET, &format!("/api/v1/appointments/{id}"), None).await
+}
+
+/// `POST /api/v1/appointments`.
+pub async fn book_visit(body: VisitCreate) -> Result<VisitView, ApiError> {
+    call(Method::POST, "/api/v1/appointments", json(&body)).await
+}
+
+/// `PATCH /api/v1/appointments/{id}`.
+pub async fn update_visit(id: i64, body: VisitUpdate) -> Result<VisitView, ApiError> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/appointments/{id}"),
+        json(&body),
+    )
+    .await
+}
+
+/// `POST /api/v1/appointments/{id}/status`.
+pub async fn change_status(id: i64, body: StatusChange) -> Result<VisitView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/appointments/{id}/status"),
+        json(&body),
+    )
+    .await
+}
+
+/// `POST /api/v1/appointments/{id}/lines`.
+pub async fn add_line(id: i64, body: LineCreate) -> Result<VisitView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/appointments/{id}/lines"),
+        json(&body),
+    )
+    .await
+}
+
+/// `PATCH /api/v1/appointments/{id}/lines/{line_id}`.
+pub async fn set_line_price(id: i64, line_id: i64, price: String) -> Result<VisitView, ApiError> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/appointments/{id}/lines/{line_id}"),
+        json(&LinePriceUpdate { price }),
+    )
+    .await
+}
+
+/// `DELETE /api/v1/appointments/{id}/lines/{line_id}`.
+pub async fn remove_line(id: i64, line_id: i64) -> Result<VisitView, ApiError> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/appointments/{id}/lines/{line_id}"),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/appointments/{id}/payments` with an `Idempotency-Key`: a click whose answer
+/// was lost can be sent again with the same key without paying twice.
+pub async fn pay(id: i64, body: PaymentCreate, key: String) -> Result<VisitView, ApiError> {
+    raw_with_key(
+        Method::POST,
+        &format!("/api/v1/appointments/{id}/payments"),
+        json(&body),
+        Some(&key),
+    )
+    .await?
+    .json()
+    .await
+    .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `POST /api/v1/payments/{id}/void`.
+pub async fn void_payment(id: i64, reason: String) -> Result<VisitView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/payments/{id}/void"),
+        json(&VoidRequest { reason }),
+    )
+    .await
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod chart_demo;
+pub mod crm;
 pub mod doctors;
 pub mod home;
 pub mod login;
@@ -10,3 +11,5 @@ pub mod placeholder;
 pub mod services;
 pub mod sources;
 pub mod staff;
+pub mod visit_card;
+pub mod visits;

@@ -2,6 +2,7 @@
 
 use actix_web::{get, web, HttpResponse};
 use emhana_api_types::{Health, ProblemDetails, Readiness};
+use emhana_domain::ClinicZone;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -15,10 +16,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Liveness: the process is up and answering.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/healthz")]
-pub async fn healthz() -> HttpResponse {
+pub async fn healthz(zone: web::Data<ClinicZone>) -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        timezone: zone.name().into(),
     })
 }
 

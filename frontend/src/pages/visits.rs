@@ -1,0 +1,136 @@
+//! The visit list ("Визиты"): a period, status and payment-status filter; rows coloured by
+//! payment status; a click opens the visit card.
+
+use emhana_api_types::visits::VisitSummary;
+use emhana_domain::{PaymentStatus, VisitStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::clinic;
+use crate::i18n::t;
+use crate::pages::visit_card::VisitCard;
+
+/// `/visits`
+#[component]
+pub fn VisitsPage() -> impl IntoView {
+    let s = t();
+    let today = clinic::today().to_string();
+    let from = RwSignal::new(today.clone());
+    let to = RwSignal::new(today);
+    let status = RwSignal::new(String::new());
+    let payment = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<VisitSummary>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let open = RwSignal::new(None::<i64>);
+    let reload = RwSignal::new(0u32);
+    let generation = StoredValue::new(0u64);
+    let query = move |after: Option<String>| {
+        let mut q = format!(
+            "from={}&to={}&limit=100",
+            from.get_untracked(),
+            to.get_untracked()
+        );
+        for (k, v) in [
+            ("status", status.get_untracked()),
+            ("payment_status", payment.get_untracked()),
+        ] {
+            if !v.is_empty() {
+                q.push_str(&format!("&{k}={v}"));
+            }
+        }
+        if let Some(c) = after {
+            q.push_str(&format!("&cursor={c}"));
+        }
+        q
+    };
+    let load = move |append: bool| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let q = query(if append { cursor.get_untracked() } else { None });
+        loading.set(true);
+        spawn_local(async move {
+            let result = api::visits(q).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(page) => {
+                    if append {
+                        rows.update(|r| r.extend(page.items));
+                    } else {
+                        rows.set(page.items);
+                    }
+                    cursor.set(page.next_cursor);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        from.track();
+        to.track();
+        status.track();
+        payment.track();
+        reload.track();
+        load(false);
+    });
+    view! {
+        <h1>{s.nav_visits}</h1>
+        <div class="panel form-row">
+            <label>{s.period_from}<input type="date" name="from" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+            <label>{s.period_to}<input type="date" name="to" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+            <label>{s.status_label}
+                <select name="status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">{s.all}</option>
+                    {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{v.label_ru()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{s.payment_status_label}
+                <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
+                    <option value="">{s.all}</option>
+                    {[PaymentStatus::Unpaid, PaymentStatus::PartiallyPaid, PaymentStatus::Paid].into_iter()
+                        .map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <div class="panel">
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <table class="table" data-testid="visits-table">
+                    <thead><tr>
+                        <th>{s.time_label}</th><th>{s.patient_label}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
+                        <th>{s.total_label}</th><th>{s.paid_label}</th><th>{s.remaining_label}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|v| (v.id, v.version) let:v>
+                            <tr class="clickable" tabindex="0"
+                                on:click=move |_| open.set(Some(v.id))
+                                on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(v.id)) }>
+                                <td>{clinic::day_hm(&v.starts_at)}</td>
+                                <td>{v.patient.name.clone()}</td>
+                                <td>{v.doctor.name.clone()}</td>
+                                <td>{v.status_label.clone()}</td>
+                                <td class="num">{v.total.format_ui()}</td>
+                                <td class="num">{v.paid.format_ui()}</td>
+                                <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.format_ui()}</span></td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
+                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
+            </Show>
+        </div>
+        {move || open.get().map(|id| view! {
+            <VisitCard visit_id=id on_changed=move || reload.update(|n| *n += 1) on_close=move || open.set(None) />
+        })}
+    }
+}

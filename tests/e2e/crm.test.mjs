@@ -1,0 +1,93 @@
+// CRM in the browser: book a visit from the calendar, change a line's price, pay part by card
+// (the form refuses more than the remainder) and the rest in cash; the visit turns yellow, then green.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer } from './harness.mjs';
+
+describe('crm', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    await createUser(server.url, { login: 'desk', role: 'receptionist', password: 'password-123' });
+    const doctor = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
+    await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '5000', duration_minutes: 30, doctor_id: doctor.id });
+    await ownerApi(server.url, 'POST', '/services', { name: 'Снимок', base_price: '3000', duration_minutes: 15 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('book from the calendar, edit a price, pay by card then cash', async () => {
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'desk', 'password-123');
+    await page.locator('nav a', { hasText: 'CRM' }).click();
+    const calendar = page.getByTestId('calendar');
+    await calendar.locator('td.slot[data-time="10:00"]').first().click();
+
+    const form = page.getByTestId('booking-form');
+    await form.locator('input[name="new_first_name"]').fill('Айгерим');
+    await form.locator('input[name="new_phone"]').fill('87011234567');
+    await form.getByRole('button', { name: 'Новый клиент' }).click();
+    await form.getByTestId('chosen-patient').getByText('Айгерим').waitFor();
+    await form.getByLabel(/Консультация/).check();
+    await form.getByLabel(/Снимок/).check();
+    await form.getByRole('button', { name: 'Записать' }).click();
+
+    const card = page.getByTestId('visit-card');
+    await card.getByTestId('payment-status').getByText('не оплачено').waitFor();
+    assert.equal(await card.getByTestId('total').textContent(), '8\u00a0000\u00a0₸');
+    const visit = calendar.getByTestId('calendar-visit');
+    await visit.getByText('Айгерим').waitFor();
+    assert.match(await visit.getAttribute('class'), /pay-unpaid/);
+
+    // Per-visit price with the base price as the hint and a save button per line.
+    const line = card.getByTestId('line').filter({ hasText: 'Консультация' });
+    assert.match(await line.textContent(), /по прайсу 5\u00a0000\u00a0₸/);
+    await line.locator('input[name="price"]').fill('4 500');
+    await line.getByRole('button', { name: /Сохранить/ }).click();
+    await card.getByTestId('total').getByText('7\u00a0500\u00a0₸').waitFor();
+
+    // Part by card: yellow.
+    await card.locator('input[name="amount_card"]').fill('5000');
+    await card.getByRole('button', { name: 'Принять оплату' }).click();
+    await card.getByTestId('payment-status').getByText('частично оплачено').waitFor();
+    assert.equal(await card.getByTestId('remaining').textContent(), '2\u00a0500\u00a0₸');
+    await page.waitForFunction(() => document.querySelector('[data-testid="calendar-visit"]')?.className.includes('pay-partially_paid'));
+    await screenshot(page, 'crm-partially-paid');
+
+    // More than the remainder is blocked in the form, saying why.
+    await card.locator('input[name="amount_cash"]').fill('3000');
+    await card.getByTestId('payment-error').getByText(/превышает остаток/).waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Принять оплату' }).isDisabled(), true);
+
+    // The rest in cash: green.
+    await card.locator('input[name="amount_cash"]').fill('2500');
+    await card.getByRole('button', { name: 'Принять оплату' }).click();
+    await card.getByTestId('payment-status').getByText(/^оплачено$/).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="calendar-visit"]')?.className.includes('pay-paid'));
+    const rows = card.getByTestId('payments-table').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    await screenshot(page, 'crm-paid');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('the visit list shows the visit with its payment colour, and a status button moves it', async () => {
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'desk', 'password-123');
+    await page.locator('nav a', { hasText: 'Визиты' }).click();
+    const table = page.getByTestId('visits-table');
+    await table.getByText('Айгерим').click();
+    const card = page.getByTestId('visit-card');
+    await card.getByRole('button', { name: 'Пациент пришёл' }).click();
+    await card.getByTestId('visit-status').getByText('на приеме').waitFor();
+    await card.getByRole('button', { name: 'Завершить приём' }).click();
+    await card.getByTestId('visit-status').getByText('прием завершен').waitFor();
+    assert.equal(await table.locator('.badge.pay-paid').count(), 1);
+    assert.deepEqual(page.errors, []);
+  });
+});
