@@ -229,6 +229,8 @@ pub struct Strings {
     pub all: &'static str,
     /// Payment status filter.
     pub payment_status_label: &'static str,
+    /// Move a visit.
+    pub reschedule: &'static str,
 }
 
 /// The Russian table (the default).
@@ -346,6 +348,7 @@ pub const RU: Strings = Strings {
     period_to: "По",
     all: "все",
     payment_status_label: "Оплата",
+    reschedule: "Перенести",
 };
 
 /// The strings for the current UI language.

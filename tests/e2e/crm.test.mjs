@@ -83,6 +83,10 @@ describe('crm', () => {
     const table = page.getByTestId('visits-table');
     await table.getByText('Айгерим').click();
     const card = page.getByTestId('visit-card');
+    const move = card.getByTestId('reschedule');
+    await move.locator('input[name="move_time"]').fill('11:00');
+    await move.getByRole('button', { name: 'Перенести' }).click();
+    await card.getByText(/11:00–11:45/).waitFor();
     await card.getByRole('button', { name: 'Пациент пришёл' }).click();
     await card.getByTestId('visit-status').getByText('на приеме').waitFor();
     await card.getByRole('button', { name: 'Завершить приём' }).click();

@@ -104,6 +104,40 @@ fn VisitHeader(
             apply(api::update_visit(id, body).await);
         });
     };
+    // Moving a scheduled visit: another day, time or doctor (the server re-checks the clash).
+    let local_start = clinic::local(&v.starts_at);
+    let new_day = RwSignal::new(
+        local_start
+            .map(|t| t.date().to_string())
+            .unwrap_or_default(),
+    );
+    let new_time = RwSignal::new(
+        local_start
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+    );
+    let new_doctor = RwSignal::new(v.doctor.id);
+    let doctors = LocalResource::new(|| api::doctors(false));
+    let reschedule = move |_| {
+        let (Ok(d), Ok(tm)) = (
+            new_day.get_untracked().parse::<chrono::NaiveDate>(),
+            chrono::NaiveTime::parse_from_str(&new_time.get_untracked(), "%H:%M"),
+        ) else {
+            return;
+        };
+        spawn_local(async move {
+            let body = VisitUpdate {
+                starts_at: Some(clinic::to_api(d, tm)),
+                doctor_id: Some(new_doctor.get_untracked()),
+                version: Some(version),
+                ..VisitUpdate::default()
+            };
+            apply(api::update_visit(id, body).await);
+        });
+    };
+    let movable = status == VisitStatus::Scheduled
+        && session::can(emhana_domain::access::Permission::VisitsWrite);
+    let current_doctor = v.doctor.id;
     view! {
         <h2>{format!("{} · {}", v.patient.name, emhana_domain::validation::PhoneNumber::display(&v.patient_phone))}</h2>
         <p>
@@ -131,6 +165,21 @@ fn VisitHeader(
                 <button type="button" class="secondary" on:click=move |_| move_to(to, Some(revert_reason.get_untracked()))>
                     {format!("{} «{}»", s.revert_to, to.label_ru())}
                 </button>
+            })}
+            {movable.then(|| view! {
+                <fieldset class="form-row" data-testid="reschedule">
+                    <legend>{s.reschedule}</legend>
+                    <label>{s.date_label}<input type="date" name="move_date" prop:value=new_day on:input=move |ev| new_day.set(event_target_value(&ev)) /></label>
+                    <label>{s.time_label}<input type="time" name="move_time" step="300" prop:value=new_time on:input=move |ev| new_time.set(event_target_value(&ev)) /></label>
+                    <label>{s.doctor_label}
+                        <select name="move_doctor" on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { new_doctor.set(d) }>
+                            {move || doctors.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
+                                view! { <option value=d.id.to_string() selected=d.id == current_doctor>{format!("{} {}", d.last_name, d.first_name)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="button" class="secondary" on:click=reschedule>{s.reschedule}</button>
+                </fieldset>
             })}
             <label>{s.source_label}
                 <select name="source" on:change=move |ev| change_source(event_target_value(&ev))>
