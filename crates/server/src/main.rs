@@ -29,6 +29,9 @@ enum Command {
         /// without it that is an error.
         #[arg(long)]
         if_empty: bool,
+        /// How many demo visits (spread over the last four weeks and the next three days).
+        #[arg(long, default_value_t = 300)]
+        visits: usize,
     },
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
@@ -65,7 +68,9 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Openapi => print!("{}", openapi::document_json()),
-        Command::SeedDemo { if_empty } => seed_demo(&cli.settings, if_empty).await?,
+        Command::SeedDemo { if_empty, visits } => {
+            seed_demo(&cli.settings, if_empty, visits).await?
+        }
         Command::CreateUser { login, role, name } => {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
@@ -92,20 +97,21 @@ async fn main() -> anyhow::Result<()> {
 
 /// `emhana create-user`: the same validation and audit as `POST /api/v1/users`.
 /// `emhana seed-demo`: migrate, make sure the owner exists, seed.
-async fn seed_demo(settings: &Settings, if_empty: bool) -> anyhow::Result<()> {
+async fn seed_demo(settings: &Settings, if_empty: bool, visits: usize) -> anyhow::Result<()> {
     let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
     let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
     store.migrate().await?;
     emhana_server::auth::bootstrap::ensure_owner(&store, settings).await?;
-    let outcome = seed::seed_demo(&store, zone.local_date(chrono::Utc::now())).await;
+    let outcome = seed::seed_demo(&store, zone, visits).await;
     store.close().await;
     match outcome? {
         Ok(r) => println!(
-            "demo clinic seeded: {} doctors, {} services, {} patients, {} staff accounts \
+            "demo clinic seeded: {} doctors, {} services, {} patients, {} visits, {} staff accounts \
              (admin, reception, doctor; password {})",
             r.doctors,
             r.services,
             r.patients,
+            r.visits,
             r.users,
             seed::DEMO_PASSWORD
         ),

@@ -3,18 +3,15 @@
 use emhana_api_types::auth::Page;
 use emhana_api_types::directories::{DoctorView, ServiceView};
 use emhana_api_types::patients::PatientView;
+use emhana_domain::ClinicZone;
 use emhana_server::seed::{seed_demo, Skipped, DEMO_PASSWORD};
 use serde_json::json;
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-}
-
 both_backends! {
     async fn seed_demo_fills_an_empty_clinic_once(app) {
-        let report = seed_demo(&app.store, today()).await.unwrap().unwrap();
-        assert_eq!((report.doctors, report.services, report.patients, report.users), (6, 16, 60, 3));
-        assert_eq!(seed_demo(&app.store, today()).await.unwrap(), Err(Skipped::AlreadySeeded));
+        let report = seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap().unwrap();
+        assert_eq!((report.doctors, report.services, report.patients, report.users, report.visits), (6, 16, 60, 3, 62));
+        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap(), Err(Skipped::AlreadySeeded));
 
         let reception = app.login("reception", DEMO_PASSWORD).await.access_token;
         let doctors: Vec<DoctorView> = app.get_auth("/api/v1/doctors", &reception).await.json().await.unwrap();
@@ -30,7 +27,15 @@ both_backends! {
         // The seed goes through the audited store calls like any other write.
         let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE request_id = 'seed-demo'")
             .fetch_one(app.store.pool()).await.unwrap();
-        assert_eq!(audited, 6 + 16 + 60 + 3);
+        assert!(audited > 6 + 16 + 60 + 3 + 62, "visits, statuses and payments audited too");
+        // Past visits are closed and mostly paid; the money adds up on every one.
+        let (paid_visits,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM appointments WHERE payment_status = 'paid' AND status = 'completed'")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert!(paid_visits > 20, "{paid_visits}");
+        let (mismatched,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM appointments a WHERE a.paid <> (SELECT COALESCE(SUM(amount), 0) FROM payments y WHERE y.appointment_id = a.id AND y.voided_at IS NULL)")
+            .fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(mismatched, 0);
         // The demo doctor account sees its own doctor.
         let doctor = app.login("doctor", DEMO_PASSWORD).await;
         assert_eq!(doctor.user.doctor_id, Some(doctors.iter().find(|d| d.last_name == "Жұмабаев").unwrap().id));
@@ -40,7 +45,7 @@ both_backends! {
         let owner = app.owner_token().await;
         let res = app.post_json("/api/v1/patients", Some(&owner), &json!({"first_name": "Айгерим", "phone": "87011234567"})).await;
         assert_eq!(res.status(), 201);
-        assert_eq!(seed_demo(&app.store, today()).await.unwrap(), Err(Skipped::NotEmpty));
+        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap(), Err(Skipped::NotEmpty));
         let (doctors,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM doctors").fetch_one(app.store.pool()).await.unwrap();
         assert_eq!(doctors, 0);
         let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(app.store.pool()).await.unwrap();
