@@ -231,6 +231,10 @@ pub struct Strings {
     pub payment_status_label: &'static str,
     /// Move a visit.
     pub reschedule: &'static str,
+    /// Why a manager books over a clash.
+    pub overlap_reason: &'static str,
+    /// Book over a clash.
+    pub book_anyway: &'static str,
 }
 
 /// The Russian table (the default).
@@ -349,6 +353,8 @@ pub const RU: Strings = Strings {
     all: "все",
     payment_status_label: "Оплата",
     reschedule: "Перенести",
+    overlap_reason: "Причина записи поверх занятого времени",
+    book_anyway: "Записать поверх",
 };
 
 /// The strings for the current UI language.

@@ -12,6 +12,7 @@ describe('crm', () => {
     server = await startServer();
     browser = await launchBrowser();
     await createUser(server.url, { login: 'desk', role: 'receptionist', password: 'password-123' });
+    await createUser(server.url, { login: 'chief', role: 'admin', password: 'password-123' });
     const doctor = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '5000', duration_minutes: 30, doctor_id: doctor.id });
     await ownerApi(server.url, 'POST', '/services', { name: 'Снимок', base_price: '3000', duration_minutes: 15 });
@@ -93,5 +94,31 @@ describe('crm', () => {
     await card.getByTestId('visit-status').getByText('прием завершен').waitFor();
     assert.equal(await table.locator('.badge.pay-paid').count(), 1);
     assert.deepEqual(page.errors, []);
+  });
+
+  test('a clash is refused naming the other visit; an admin books over it with a reason', async () => {
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'chief', 'password-123');
+    await page.locator('nav a', { hasText: 'CRM' }).click();
+    const calendar = page.getByTestId('calendar');
+    for (const [slot, time] of [['13:00', '13:00'], ['14:00', '13:15']]) {
+      await calendar.locator(`td.slot[data-time="${slot}"]`).first().click();
+      const form = page.getByTestId('booking-form');
+      await form.locator('input[name="time"]').fill(time);
+      await form.locator('input[name="patient_search"]').fill('Айгерим');
+      await form.locator('ul.picker button').first().click();
+      await form.getByLabel(/Консультация/).check();
+      await form.getByRole('button', { name: 'Записать' }).click();
+      if (time === '13:00') {
+        await page.getByTestId('visit-card').waitFor();
+      }
+    }
+    const form = page.getByTestId('booking-form');
+    await form.locator('[data-field="starts_at"]').getByText(/Врач занят: визит №\d+ \(Айгерим\) с .* 13:00/).waitFor();
+    await form.locator('input[name="overlap_reason"]').fill('срочный пациент');
+    await form.getByRole('button', { name: 'Записать поверх' }).click();
+    await page.getByTestId('visit-card').getByText(/13:15–13:45/).waitFor();
+    await screenshot(page, 'crm-overlap');
+    assert.deepEqual(page.errors.filter((e) => !e.includes('409')), []);
   });
 });

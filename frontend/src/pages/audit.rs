@@ -53,7 +53,7 @@ fn AuditTable(rows: Vec<AuditEntryView>) -> impl IntoView {
             <tbody>
                 {rows.into_iter().map(|r| view! {
                     <tr>
-                        <td>{r.at.get(..19).unwrap_or(&r.at).replace('T', " ")}</td>
+                        <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| t.format("%d.%m.%Y %H:%M:%S").to_string())}</td>
                         <td>{r.user_id.map(|u| format!("#{u}")).unwrap_or_else(|| "—".into())}</td>
                         <td>{r.action.clone()}</td>
                         <td>{format!("{} {}", r.entity, r.entity_id.map(|i| format!("#{i}")).unwrap_or_default())}</td>

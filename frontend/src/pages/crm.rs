@@ -346,8 +346,15 @@ fn BookingForm(
             }
         });
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let overlap_reason = RwSignal::new(String::new());
+    let is_manager =
+        session::user().with_untracked(|u| u.as_ref().is_some_and(|u| u.role.is_manager()));
+    // A clash answer names the other visit; managers may book over it with a reason.
+    let clashed = move || {
+        is_manager
+            && error.with(|e| matches!(e, Some(ApiError::Problem(p)) if p.conflicting_appointment_id.is_some()))
+    };
+    let send = move |overlap: Option<String>| {
         let starts_at = match (
             day.get_untracked().parse::<NaiveDate>(),
             NaiveTime::parse_from_str(&at.get_untracked(), "%H:%M"),
@@ -362,6 +369,8 @@ fn BookingForm(
             service_ids: chosen.get_untracked(),
             source: Some(source.get_untracked()).filter(|s| !s.is_empty()),
             notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
+            allow_overlap: overlap.is_some(),
+            overlap_reason: overlap,
             ..VisitCreate::default()
         };
         busy.set(true);
@@ -373,6 +382,10 @@ fn BookingForm(
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(None);
     };
     let toggle = move |id: i64| {
         chosen.update(|c| {
@@ -479,6 +492,15 @@ fn BookingForm(
                 </label>
             </div>
             <FormError error=error fields=BOOKING_FIELDS />
+            <Show when=clashed>
+                <div class="form-row" data-testid="overlap">
+                    <label class="grow">{s.overlap_reason}
+                        <input name="overlap_reason" prop:value=overlap_reason on:input=move |ev| overlap_reason.set(event_target_value(&ev)) />
+                        <span class="field-error" data-field="overlap_reason">{field_error(error, "overlap_reason")}</span>
+                    </label>
+                    <button type="button" class="danger" on:click=move |_| send(Some(overlap_reason.get_untracked()))>{s.book_anyway}</button>
+                </div>
+            </Show>
             <button type="submit" disabled=move || busy.get()>{s.book}</button>
             " "
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
