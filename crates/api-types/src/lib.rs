@@ -3,6 +3,7 @@
 //! Everything here is plain serde data that compiles for wasm32, so the SPA decodes exactly what the
 //! server encodes. Server-only OpenAPI derives sit behind the `openapi` feature.
 
+pub mod analytics;
 pub mod auth;
 pub mod directories;
 pub mod error;

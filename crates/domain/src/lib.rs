@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod analytics;
 pub mod clinic_time;
 pub mod directories;
 pub mod error;

@@ -5,6 +5,7 @@
 //! integers, `$N` placeholders and `INSERT ... RETURNING`. The store owns transactions, never
 //! decisions: rules live in `emhana-domain`.
 
+pub mod analytics;
 pub mod audit;
 pub mod directories;
 pub mod error;

@@ -760,13 +760,14 @@ impl Store {
         let (base_price, _) = active_service(&mut tx, service_id, "service_id").await?;
         let price = price.map_or(base_price, Money::tiyn);
         let inserted = sqlx::query(
-            "INSERT INTO appointment_services (appointment_id, service_id, base_price, price, paid, position) \
-             VALUES ($1, $2, $3, $4, 0, (SELECT COALESCE(MAX(position), -1) + 1 FROM appointment_services WHERE appointment_id = $1))",
+            "INSERT INTO appointment_services (appointment_id, service_id, base_price, price, paid, position, price_changed_by) \
+             VALUES ($1, $2, $3, $4, 0, (SELECT COALESCE(MAX(position), -1) + 1 FROM appointment_services WHERE appointment_id = $1), $5)",
         )
         .bind(id)
         .bind(service_id)
         .bind(base_price)
         .bind(price)
+        .bind((price != base_price).then(|| actor.user_id.map(|u| u.0)).flatten())
         .execute(&mut *tx)
         .await;
         if let Err(e) = inserted {
@@ -820,11 +821,14 @@ impl Store {
             return Err(StoreError::NotFound.into());
         };
         check_line_price(price, money(line_paid))?;
-        sqlx::query("UPDATE appointment_services SET price = $1 WHERE id = $2")
-            .bind(price.tiyn())
-            .bind(line_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE appointment_services SET price = $1, price_changed_by = $2 WHERE id = $3",
+        )
+        .bind(price.tiyn())
+        .bind(actor.user_id.map(|u| u.0))
+        .bind(line_id)
+        .execute(&mut *tx)
+        .await?;
         let (total, paid) = recompute_totals(&mut tx, id).await?;
         emhana_domain::check_price_edit(total, paid)?;
         audit::append(

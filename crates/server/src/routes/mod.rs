@@ -1,6 +1,7 @@
 //! HTTP routes, one file per resource, each exposing `configure`. Composed in one place here,
 //! so the running app and the OpenAPI document can never disagree about what exists.
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod common;
@@ -42,4 +43,5 @@ fn api_v1(cfg: &mut ServiceConfig) {
     lead_sources::configure(cfg);
     visits::configure(cfg);
     payments::configure(cfg);
+    analytics::configure(cfg);
 }

@@ -159,6 +159,21 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/api/v1/payments/{id}/void",
         &["owner", "admin", "receptionist"],
     ),
+    ("get", "/api/v1/analytics/summary", &["owner", "admin"]),
+    ("get", "/api/v1/analytics/sources", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/analytics/payment-methods",
+        &["owner", "admin"],
+    ),
+    (
+        "get",
+        "/api/v1/analytics/revenue-daily",
+        &["owner", "admin"],
+    ),
+    ("get", "/api/v1/analytics/doctors", &["owner", "admin"]),
+    ("get", "/api/v1/analytics/services", &["owner", "admin"]),
+    ("get", "/api/v1/analytics/discounts", &["owner", "admin"]),
 ];
 
 #[test]

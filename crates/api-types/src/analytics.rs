@@ -1,0 +1,205 @@
+//! The owner's dashboard on the wire (DESIGN §7). Every report covers `from`..=`to` (clinic-local
+//! days) and optionally one doctor. Money is a decimal string; percentages are JSON numbers with
+//! two decimals.
+
+use emhana_domain::Money;
+use serde::{Deserialize, Serialize};
+
+/// `GET /analytics/summary`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SummaryReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Live payments taken in the range (by payment day).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1250000.00"))]
+    pub revenue: Money,
+    /// Non-cancelled visits starting in the range.
+    pub visits: i64,
+    /// Distinct patients of those visits.
+    pub unique_patients: i64,
+    /// Of them, patients whose first visit ever is in the range.
+    pub new_patients: i64,
+    /// `unique_patients - new_patients`.
+    pub returning_patients: i64,
+    /// Paid on the range's visits ÷ those of them with anything paid.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12500.00"))]
+    pub average_check: Money,
+    /// `total - paid` summed over the range's visits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "86000.00"))]
+    pub outstanding_debt: Money,
+    /// No-shows ÷ visits × 100.
+    pub no_show_rate_percent: f64,
+    /// Card + QR + transfer ÷ revenue × 100.
+    pub cashless_share_percent: f64,
+}
+
+/// One lead source's line of `GET /analytics/sources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceItem {
+    /// Code (`instagram`).
+    pub source: String,
+    /// Label ("Instagram").
+    pub label: String,
+    /// Non-cancelled visits in the range that came from it.
+    pub visits: i64,
+    /// Distinct patients of those visits.
+    pub patients: i64,
+    /// Paid on those visits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "250000.00"))]
+    pub revenue: Money,
+    /// Its share of the range's visits, %.
+    pub share_percent: f64,
+    /// Revenue ÷ its visits with anything paid.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12500.00"))]
+    pub average_check: Money,
+}
+
+/// `GET /analytics/sources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourcesReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Sources with visits in the range.
+    pub items: Vec<SourceItem>,
+    /// The highest revenue (ties: more visits); none for an empty range.
+    pub best_source: Option<String>,
+}
+
+/// One method's line of `GET /analytics/payment-methods`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MethodItem {
+    /// `card` | `cash` | `qr` | `transfer`.
+    pub method: String,
+    /// Russian label.
+    pub label: String,
+    /// Live payments by it in the range.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "500000.00"))]
+    pub amount: Money,
+    /// Its share of the amount, %.
+    pub share_percent: f64,
+    /// Visits with at least one live payment by it.
+    pub visits: i64,
+    /// Amount ÷ number of its payments.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "9000.00"))]
+    pub average_payment: Money,
+}
+
+/// `GET /analytics/payment-methods`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MethodsReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Methods used in the range.
+    pub items: Vec<MethodItem>,
+    /// The method that paid the most visits (ties: the larger amount).
+    pub most_popular_method: Option<String>,
+}
+
+/// One day of `GET /analytics/revenue-daily` (every day of the range, zero ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayItem {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Live payments taken that day.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "85000.00"))]
+    pub revenue: Money,
+    /// How many.
+    pub payments: i64,
+}
+
+/// One doctor of `GET /analytics/doctors`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoctorItem {
+    /// Doctor id.
+    pub doctor_id: i64,
+    /// "Фамилия Имя".
+    pub name: String,
+    /// Non-cancelled visits in the range.
+    pub visits: i64,
+    /// Distinct patients.
+    pub patients: i64,
+    /// Live payments in the range for the doctor's visits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "400000.00"))]
+    pub revenue: Money,
+}
+
+/// One service of `GET /analytics/services`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceItem {
+    /// Service id.
+    pub service_id: i64,
+    /// Name.
+    pub name: String,
+    /// Times it was on a non-cancelled visit in the range.
+    pub count: i64,
+    /// Its prices on those visits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "150000.00"))]
+    pub billed: Money,
+    /// Live payments in the range allocated to it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "120000.00"))]
+    pub revenue: Money,
+}
+
+/// One staff member of `GET /analytics/discounts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiscountItem {
+    /// Who set the prices (none: unknown, e.g. imported).
+    pub user_id: Option<i64>,
+    /// Their name.
+    pub name: Option<String>,
+    /// Lines priced below the base price.
+    pub count: i64,
+    /// Base − price, summed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "15000.00"))]
+    pub total: Money,
+    /// Total ÷ count.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1500.00"))]
+    pub average: Money,
+}
+
+/// `GET /analytics/discounts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiscountsReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Discounted lines in the range.
+    pub count: i64,
+    /// Base − price, summed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "45000.00"))]
+    pub total: Money,
+    /// Total ÷ count.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1500.00"))]
+    pub average: Money,
+    /// By staff member.
+    pub items: Vec<DiscountItem>,
+}
+
+/// `{from, to, items}` of the per-day, per-doctor and per-service reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemsReport<T> {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// The rows.
+    pub items: Vec<T>,
+}
