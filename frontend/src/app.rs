@@ -8,7 +8,7 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    audit::AuditPage, chart_demo::ChartDemo, crm::CrmPage, doctors::DoctorsPage, home::Home,
+    analytics::AnalyticsPage, audit::AuditPage, crm::CrmPage, doctors::DoctorsPage, home::Home,
     login::Login, patients::PatientsPage, placeholder::Placeholder, services::ServicesPage,
     sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
@@ -85,11 +85,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/doctors") view=DoctorsPage />
                     <Route path=path!("/services") view=ServicesPage />
                     <Route path=path!("/sources") view=SourcesPage />
-                    <Route path=path!("/analytics") view=|| view! { <Placeholder title=t().nav_analytics /> } />
+                    <Route path=path!("/analytics") view=AnalyticsPage />
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />
                     <Route path=path!("/exports") view=|| view! { <Placeholder title=t().nav_exports /> } />
-                    <Route path=path!("/demo/chart") view=ChartDemo />
                 </Routes>
             </main>
         </div>

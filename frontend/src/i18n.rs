@@ -27,8 +27,6 @@ pub struct Strings {
     pub nav_staff: &'static str,
     /// Exports.
     pub nav_exports: &'static str,
-    /// Chart demo page.
-    pub nav_chart_demo: &'static str,
     /// Login page title.
     pub login_title: &'static str,
     /// Placeholder body for sections that are not built yet.
@@ -43,10 +41,6 @@ pub struct Strings {
     pub api_down: &'static str,
     /// Page-not-found title.
     pub not_found: &'static str,
-    /// Title of the demo donut.
-    pub demo_chart_title: &'static str,
-    /// Labels of the demo donut (payment methods).
-    pub demo_methods: [&'static str; 4],
     /// Sidebar sign-out button.
     pub logout: &'static str,
     /// Login field.
@@ -235,6 +229,52 @@ pub struct Strings {
     pub overlap_reason: &'static str,
     /// Book over a clash.
     pub book_anyway: &'static str,
+    /// Quick range.
+    pub last_7_days: &'static str,
+    /// Quick range.
+    pub this_month: &'static str,
+    /// Quick range.
+    pub last_month: &'static str,
+    /// Quick range.
+    pub this_year: &'static str,
+    /// Doctor filter: everyone.
+    pub all_doctors: &'static str,
+    /// Sources report.
+    pub sources_heading: &'static str,
+    /// Payment methods report.
+    pub methods_heading: &'static str,
+    /// Revenue line.
+    pub revenue_daily_heading: &'static str,
+    /// Doctors bars.
+    pub by_doctor_heading: &'static str,
+    /// Services bars.
+    pub by_service_heading: &'static str,
+    /// Discounts report.
+    pub discounts_heading: &'static str,
+    /// Revenue.
+    pub revenue_label: &'static str,
+    /// Visits.
+    pub visits_label: &'static str,
+    /// Patients.
+    pub patients_label: &'static str,
+    /// New patients (short).
+    pub new_short: &'static str,
+    /// Returning patients (short).
+    pub returning_short: &'static str,
+    /// Average check.
+    pub average_check_label: &'static str,
+    /// Outstanding debt.
+    pub debt_label: &'static str,
+    /// No-show rate.
+    pub no_show_label: &'static str,
+    /// Cashless share.
+    pub cashless_label: &'static str,
+    /// Average payment.
+    pub average_payment_label: &'static str,
+    /// Average.
+    pub average_label: &'static str,
+    /// Count.
+    pub count_label: &'static str,
 }
 
 /// The Russian table (the default).
@@ -251,7 +291,6 @@ pub const RU: Strings = Strings {
     nav_audit: "Журнал действий",
     nav_staff: "Сотрудники",
     nav_exports: "Экспорт",
-    nav_chart_demo: "Демо диаграммы",
     login_title: "Вход в Емхана",
     section_pending: "Раздел появится в следующих версиях.",
     loading: "Загрузка…",
@@ -259,8 +298,6 @@ pub const RU: Strings = Strings {
     api_ok: "работает",
     api_down: "недоступен",
     not_found: "Страница не найдена",
-    demo_chart_title: "Способы оплаты (демо)",
-    demo_methods: ["Карта", "Наличные", "QR (Kaspi)", "Перевод"],
     logout: "Выйти",
     login_label: "Логин",
     password_label: "Пароль",
@@ -355,6 +392,29 @@ pub const RU: Strings = Strings {
     reschedule: "Перенести",
     overlap_reason: "Причина записи поверх занятого времени",
     book_anyway: "Записать поверх",
+    last_7_days: "7 дней",
+    this_month: "Этот месяц",
+    last_month: "Прошлый месяц",
+    this_year: "Год",
+    all_doctors: "Все врачи",
+    sources_heading: "Откуда узнали о нас",
+    methods_heading: "Способы оплаты",
+    revenue_daily_heading: "Выручка по дням",
+    by_doctor_heading: "Выручка по врачам",
+    by_service_heading: "Выручка по услугам",
+    discounts_heading: "Скидки",
+    revenue_label: "Выручка",
+    visits_label: "Визиты",
+    patients_label: "Пациенты",
+    new_short: "новых",
+    returning_short: "повторных",
+    average_check_label: "Средний чек",
+    debt_label: "Долг",
+    no_show_label: "Неявки",
+    cashless_label: "Безнал",
+    average_payment_label: "Средний платёж",
+    average_label: "в среднем",
+    count_label: "Количество",
 };
 
 /// The strings for the current UI language.

@@ -67,9 +67,4 @@ pub const SECTIONS: &[Section] = &[
         label: |s| s.nav_exports,
         permission: Permission::ExportsRead,
     },
-    Section {
-        path: "/demo/chart",
-        label: |s| s.nav_chart_demo,
-        permission: Permission::AnalyticsRead,
-    },
 ];

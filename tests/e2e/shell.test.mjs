@@ -46,18 +46,6 @@ describe('SPA shell', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test('the demo donut is drawn by ECharts from the local npm asset', async () => {
-    const page = await newPage(browser);
-    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
-    await page.goto(`${server.url}/demo/chart`);
-    const canvas = page.locator('#demo-donut canvas');
-    await canvas.waitFor({ timeout: 20_000 });
-    const box = await canvas.boundingBox();
-    assert.ok(box && box.width > 100 && box.height > 100, `canvas size ${JSON.stringify(box)}`);
-    await screenshot(page, 'demo-donut');
-    assert.deepEqual(page.errors, []);
-  });
-
   test('Swagger UI renders the Emhana API document from local assets', async () => {
     const page = await newPage(browser);
     const external = [];

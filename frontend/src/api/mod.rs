@@ -434,3 +434,13 @@ pub async fn void_payment(id: i64, reason: String) -> Result<VisitView, ApiError
     )
     .await
 }
+
+/// `GET /api/v1/analytics/{report}?from=&to=[&doctor_id=]`.
+pub async fn analytics<T: DeserializeOwned>(report: &str, query: String) -> Result<T, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/analytics/{report}?{query}"),
+        None,
+    )
+    .await
+}

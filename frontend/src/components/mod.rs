@@ -1,5 +1,5 @@
 //! Reusable widgets.
 
-pub mod donut_chart;
+pub mod chart;
 pub mod form;
 pub mod table;

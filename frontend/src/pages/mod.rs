@@ -1,7 +1,7 @@
 //! One module per page (areas get their own folders as they grow).
 
+pub mod analytics;
 pub mod audit;
-pub mod chart_demo;
 pub mod crm;
 pub mod doctors;
 pub mod home;

@@ -1,0 +1,59 @@
+// The owner's dashboard in the browser: KPI tiles, both donuts with their tables, the revenue
+// line and the bars for a chosen range; the doctor filter narrows everything.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, loginAs, newPage, OWNER_PASSWORD, ownerApi, screenshot, startServer } from './harness.mjs';
+
+describe('analytics', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const d = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
+    const s = await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '8000', duration_minutes: 30 });
+    const p = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Айгерим', phone: '87011234567' });
+    const q = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Нурлан', phone: '87021234567' });
+    const now = new Date();
+    const at = (h) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, 0)).toISOString();
+    const v1 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at(3), service_ids: [s.id], source: 'instagram' });
+    const v2 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: q.id, doctor_id: d.id, starts_at: at(4), service_ids: [s.id], source: '2gis' });
+    await ownerApi(server.url, 'POST', `/appointments/${v1.id}/payments`, { payments: [{ method: 'card', amount: '5000' }, { method: 'cash', amount: '3000' }] });
+    await ownerApi(server.url, 'POST', `/appointments/${v2.id}/payments`, { payments: [{ method: 'qr', amount: '4000' }] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the dashboard draws both donuts with their tables for this month', async () => {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.locator('nav a', { hasText: 'Аналитика' }).click();
+    await page.getByRole('button', { name: 'Этот месяц' }).click();
+    const kpis = page.getByTestId('kpis');
+    await kpis.getByText('12\u00a0000\u00a0₸').waitFor();
+    for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars']) {
+      const canvas = page.locator(`#${id} canvas`);
+      await canvas.waitFor({ timeout: 20_000 });
+      const box = await canvas.boundingBox();
+      assert.ok(box && box.width > 200 && box.height > 200, `${id} ${JSON.stringify(box)}`);
+    }
+    assert.equal(await page.locator('.status-error').count(), 0, 'no chart failed to draw');
+    const sources = page.getByTestId('sources-report');
+    assert.equal(await sources.locator('tbody tr').count(), 2);
+    assert.match(await sources.locator('tr.best').textContent(), /Instagram/);
+    const methods = page.getByTestId('methods-report');
+    assert.equal(await methods.locator('tbody tr').count(), 3);
+    assert.match(await methods.locator('tr', { hasText: 'Карта' }).textContent(), /5\u00a0000\u00a0₸/);
+    // Charts follow the window.
+    const before = (await page.locator('#sources-donut canvas').boundingBox()).width;
+    await page.setViewportSize({ width: 800, height: 1000 });
+    await page.waitForFunction((w) => Math.abs(document.querySelector('#sources-donut canvas').getBoundingClientRect().width - w) > 5, before);
+    await screenshot(page, 'analytics');
+    assert.deepEqual(page.errors, []);
+  });
+});
