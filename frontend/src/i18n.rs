@@ -275,6 +275,14 @@ pub struct Strings {
     pub average_label: &'static str,
     /// Count.
     pub count_label: &'static str,
+    /// Trend charts.
+    pub trends_heading: &'static str,
+    /// Trend step.
+    pub trend_period: &'static str,
+    /// Weekly trend.
+    pub by_week: &'static str,
+    /// Monthly trend.
+    pub by_month: &'static str,
 }
 
 /// The Russian table (the default).
@@ -415,6 +423,10 @@ pub const RU: Strings = Strings {
     average_payment_label: "Средний платёж",
     average_label: "в среднем",
     count_label: "Количество",
+    trends_heading: "Тренды",
+    trend_period: "Шаг",
+    by_week: "по неделям",
+    by_month: "по месяцам",
 };
 
 /// The strings for the current UI language.

@@ -36,7 +36,7 @@ describe('analytics', () => {
     await page.getByRole('button', { name: 'Этот месяц' }).click();
     const kpis = page.getByTestId('kpis');
     await kpis.getByText('12\u00a0000\u00a0₸').waitFor();
-    for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars']) {
+    for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars', 'sources-trend', 'methods-trend']) {
       const canvas = page.locator(`#${id} canvas`);
       await canvas.waitFor({ timeout: 20_000 });
       const box = await canvas.boundingBox();

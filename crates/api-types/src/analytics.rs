@@ -203,3 +203,34 @@ pub struct ItemsReport<T> {
     /// The rows.
     pub items: Vec<T>,
 }
+
+/// One series of a trend chart: a source's visits or a method's amounts per bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendSeries {
+    /// Source or method code.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// One value per bucket: visits (sources) or a decimal string amount (methods).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["3", "5"])))]
+    pub values: Vec<String>,
+}
+
+/// `GET /analytics/trends`: sources and methods per week or month ("тренды").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendsReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// `week` | `month`.
+    pub period: String,
+    /// First day of each bucket (Mondays or the 1st).
+    pub buckets: Vec<String>,
+    /// Visits per source per bucket (values are integer strings).
+    pub sources: Vec<TrendSeries>,
+    /// Live payment amounts per method per bucket (decimal strings).
+    pub methods: Vec<TrendSeries>,
+}

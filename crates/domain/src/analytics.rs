@@ -2,7 +2,53 @@
 //! defined once so the API, the SPA and the tests agree to the tiyn and the hundredth of a percent.
 //! The store aggregates in SQL; these functions turn its sums and counts into the answers.
 
+use chrono::{Datelike, Duration, NaiveDate};
+
 use crate::money::Money;
+
+/// The step of a trend chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Monday-based weeks.
+    Week,
+    /// Calendar months.
+    Month,
+}
+
+impl Period {
+    /// `week` | `month`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "week" => Some(Self::Week),
+            "month" => Some(Self::Month),
+            _ => None,
+        }
+    }
+
+    /// The first day of the bucket holding `day`.
+    pub fn bucket(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Self::Month => day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    /// Every bucket from the one holding `from` to the one holding `to`, in order.
+    pub fn buckets(self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        let mut b = self.bucket(from);
+        while b <= to {
+            out.push(b);
+            b = match self {
+                Self::Week => b + Duration::days(7),
+                Self::Month => b
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(NaiveDate::MAX),
+            };
+        }
+        out
+    }
+}
 
 /// `part / whole` as a percentage rounded half-up to two decimals (`12.35`); 0 when `whole` is 0.
 /// A number for display and charts, never for money.
@@ -65,6 +111,43 @@ pub fn most_popular<'a>(items: impl IntoIterator<Item = (&'a str, i64, Money)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_on_the_first() {
+        assert_eq!(
+            Period::Week.bucket(d(2026, 11, 25)),
+            d(2026, 11, 23),
+            "a Wednesday"
+        );
+        assert_eq!(
+            Period::Week.bucket(d(2026, 11, 23)),
+            d(2026, 11, 23),
+            "a Monday"
+        );
+        assert_eq!(
+            Period::Week.bucket(d(2026, 11, 29)),
+            d(2026, 11, 23),
+            "a Sunday"
+        );
+        assert_eq!(Period::Month.bucket(d(2026, 11, 25)), d(2026, 11, 1));
+        assert_eq!(Period::from_code("day"), None);
+    }
+
+    #[test]
+    fn buckets_cover_the_range_across_a_year_end() {
+        assert_eq!(
+            Period::Month.buckets(d(2026, 11, 15), d(2027, 1, 3)),
+            [d(2026, 11, 1), d(2026, 12, 1), d(2027, 1, 1)]
+        );
+        assert_eq!(
+            Period::Week.buckets(d(2026, 12, 30), d(2027, 1, 5)),
+            [d(2026, 12, 28), d(2027, 1, 4)]
+        );
+    }
 
     fn m(tenge: i64) -> Money {
         Money::from_tiyn(tenge * 100)

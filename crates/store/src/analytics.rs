@@ -288,6 +288,65 @@ impl Store {
     }
 }
 
+/// Visits of one source on one clinic-local day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SourceDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Source code.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// Non-cancelled visits.
+    pub visits: i64,
+}
+
+/// Live payments of one method on one clinic-local day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MethodDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Method code.
+    pub method: String,
+    /// Tiyn.
+    pub amount: i64,
+}
+
+impl Store {
+    /// Visits per source per day (trend charts bucket the days into weeks or months).
+    pub async fn source_days(&self, r: Range) -> Result<Vec<SourceDay>, StoreError> {
+        let (from, to) = r.days();
+        let sql = format!(
+            "SELECT a.local_date AS day, s.code, s.label, COUNT(*) AS visits \
+             FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
+             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
+             GROUP BY a.local_date, s.id, s.code, s.label ORDER BY a.local_date, s.id"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(r.doctor_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Live payments per method per day.
+    pub async fn method_days(&self, r: Range) -> Result<Vec<MethodDay>, StoreError> {
+        let (from, to) = r.days();
+        let sql = format!(
+            "SELECT y.local_date AS day, y.method, CAST(COALESCE(SUM(y.amount), 0) AS BIGINT) AS amount \
+             FROM payments y JOIN appointments a ON a.id = y.appointment_id \
+             WHERE {PAYMENTS_IN_RANGE} GROUP BY y.local_date, y.method ORDER BY y.local_date, y.method"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(r.doctor_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+}
+
 /// How [`Store::payment_groups`] groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentKey {

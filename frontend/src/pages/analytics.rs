@@ -9,7 +9,7 @@ use charming::Chart;
 use chrono::{Datelike, Duration, NaiveDate};
 use emhana_api_types::analytics::{
     DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,
-    SummaryReport,
+    SummaryReport, TrendSeries, TrendsReport,
 };
 use leptos::prelude::*;
 
@@ -62,6 +62,11 @@ pub fn AnalyticsPage() -> impl IntoView {
         LocalResource::new(move || api::analytics::<ItemsReport<ServiceItem>>("services", query()));
     let discounts =
         LocalResource::new(move || api::analytics::<DiscountsReport>("discounts", query()));
+    let period = RwSignal::new("week".to_owned());
+    let trends = LocalResource::new(move || {
+        let q = format!("{}&period={}", query(), period.get());
+        api::analytics::<TrendsReport>("trends", q)
+    });
     let doctor_list = LocalResource::new(|| api::doctors(true));
     view! {
         <h1>{s.nav_analytics}</h1>
@@ -125,6 +130,25 @@ pub fn AnalyticsPage() -> impl IntoView {
             </section>
         </div>
         <section class="panel">
+            <h2>{s.trends_heading}</h2>
+            <label class="inline">{s.trend_period}
+                <select name="period" on:change=move |ev| period.set(event_target_value(&ev))>
+                    <option value="week">{s.by_week}</option>
+                    <option value="month">{s.by_month}</option>
+                </select>
+            </label>
+            <div class="grid-2">
+                <EChart id="sources-trend" draw=move || {
+                    let r = trends.get().and_then(Result::ok);
+                    trend(s.sources_heading, r.as_ref().map(|r| (r.buckets.clone(), r.sources.clone())))
+                } />
+                <EChart id="methods-trend" draw=move || {
+                    let r = trends.get().and_then(Result::ok);
+                    trend(s.methods_heading, r.as_ref().map(|r| (r.buckets.clone(), r.methods.clone())))
+                } />
+            </div>
+        </section>
+        <section class="panel">
             <h2>{s.discounts_heading}</h2>
             {move || discounts.get().and_then(Result::ok).map(|r| view! { <DiscountsTable r=r /> })}
         </section>
@@ -142,6 +166,31 @@ fn donut(title: &str, data: Vec<(f64, String)>) -> Chart {
         .tooltip(Tooltip::new())
         .legend(Legend::new().bottom("0"))
         .series(Pie::new().name(title).radius(vec!["45%", "70%"]).data(data))
+}
+
+/// Stacked bars: one series per source or method, one bar per week or month.
+fn trend(title: &str, data: Option<(Vec<String>, Vec<TrendSeries>)>) -> Chart {
+    let (buckets, series) = data.unwrap_or_default();
+    let mut chart = Chart::new()
+        .animation(false)
+        .title(charming::component::Title::new().text(title).left("center"))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().bottom("0"))
+        .grid(Grid::new().left("60").right("20").bottom("60"))
+        .x_axis(
+            Axis::new().type_(AxisType::Category).data(
+                buckets
+                    .iter()
+                    .map(|b| b.get(5..).unwrap_or(b).to_owned())
+                    .collect(),
+            ),
+        )
+        .y_axis(Axis::new().type_(AxisType::Value));
+    for s in series {
+        let values: Vec<f64> = s.values.iter().map(|v| v.parse().unwrap_or(0.0)).collect();
+        chart = chart.series(Bar::new().name(s.label).stack("total").data(values));
+    }
+    chart
 }
 
 fn bars(name: &str, items: Vec<(String, f64)>) -> Chart {

@@ -8,11 +8,11 @@ use actix_web::{get, web, HttpResponse};
 use chrono::Duration;
 use emhana_api_types::analytics::{
     DayItem, DiscountItem, DiscountsReport, DoctorItem, ItemsReport, MethodItem, MethodsReport,
-    ServiceItem, SourceItem, SourcesReport, SummaryReport,
+    ServiceItem, SourceItem, SourcesReport, SummaryReport, TrendSeries, TrendsReport,
 };
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::analytics::{average, best_source, most_popular, share_percent};
+use emhana_domain::analytics::{average, best_source, most_popular, share_percent, Period};
 use emhana_domain::validation::parse_iso_date;
 use emhana_domain::{FieldViolation, Money, PaymentMethod, Violations};
 use emhana_store::analytics::{PaymentKey, Range};
@@ -31,7 +31,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(revenue_daily)
         .service(doctors)
         .service(services)
-        .service(discounts);
+        .service(discounts)
+        .service(trends);
 }
 
 /// Longest range a report covers (a few years of daily points).
@@ -360,5 +361,102 @@ pub async fn discounts(
         total: tiyn(total),
         average: average(tiyn(total), count),
         items,
+    }))
+}
+
+/// `?from=&to=&doctor_id=&period=`
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    /// First clinic-local day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last clinic-local day (inclusive).
+    pub to: Option<String>,
+    /// Only this doctor's visits and the payments for them.
+    pub doctor_id: Option<i64>,
+    /// `week` (default) or `month`.
+    pub period: Option<String>,
+}
+
+/// Trends: visits per source and payment amounts per method, per week (Monday-based) or month,
+/// every bucket of the range present (zeros included).
+#[utoipa::path(tag = "analytics", security(("bearer" = [])), params(TrendQuery), responses(
+    (status = 200, body = TrendsReport),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/analytics/trends")]
+pub async fn trends(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    q: web::Query<TrendQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rq = RangeQuery {
+        from: q.from.clone(),
+        to: q.to.clone(),
+        doctor_id: q.doctor_id,
+    };
+    let r = range(&auth, &rq)?;
+    let code = q.period.as_deref().unwrap_or("week");
+    let period = Period::from_code(code).ok_or_else(|| {
+        ApiError::from(FieldViolation::new(
+            "period",
+            "unknown",
+            "Период: week или month",
+        ))
+    })?;
+    let buckets = period.buckets(r.from, r.to);
+    let index = |day: &str| -> Option<usize> {
+        let d = day.parse().ok()?;
+        buckets.binary_search(&period.bucket(d)).ok()
+    };
+    // (code, label) in first-seen order, with per-bucket sums.
+    let mut by_source: Vec<(String, String, Vec<i64>)> = Vec::new();
+    for row in store.source_days(r).await? {
+        let Some(i) = index(&row.day) else { continue };
+        let pos = match by_source.iter().position(|s| s.0 == row.code) {
+            Some(p) => p,
+            None => {
+                by_source.push((row.code.clone(), row.label.clone(), vec![0; buckets.len()]));
+                by_source.len() - 1
+            }
+        };
+        by_source[pos].2[i] += row.visits;
+    }
+    let mut by_method: Vec<(String, Vec<i64>)> = Vec::new();
+    for row in store.method_days(r).await? {
+        let Some(i) = index(&row.day) else { continue };
+        let pos = match by_method.iter().position(|m| m.0 == row.method) {
+            Some(p) => p,
+            None => {
+                by_method.push((row.method.clone(), vec![0; buckets.len()]));
+                by_method.len() - 1
+            }
+        };
+        by_method[pos].1[i] += row.amount;
+    }
+    by_method.sort_by_key(|m| PaymentMethod::from_code(&m.0));
+    let (from, to) = days(&r);
+    Ok(HttpResponse::Ok().json(TrendsReport {
+        from,
+        to,
+        period: code.to_owned(),
+        buckets: buckets.iter().map(ToString::to_string).collect(),
+        sources: by_source
+            .into_iter()
+            .map(|(code, label, v)| TrendSeries {
+                code,
+                label,
+                values: v.iter().map(ToString::to_string).collect(),
+            })
+            .collect(),
+        methods: by_method
+            .into_iter()
+            .map(|(code, v)| TrendSeries {
+                label: PaymentMethod::from_code(&code)
+                    .map_or_else(|| code.clone(), |m| m.label_ru().to_owned()),
+                code,
+                values: v.iter().map(|t| tiyn(*t).to_string()).collect(),
+            })
+            .collect(),
     }))
 }

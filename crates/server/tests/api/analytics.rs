@@ -306,6 +306,19 @@ both_backends! {
         assert_eq!((discounts["count"].as_i64(), discounts["total"].as_str(), discounts["average"].as_str()), (Some(1), Some("1000.00"), Some("1000.00")));
         assert_eq!(discounts["items"][0]["name"], "Тест Тестов", "the admin who set the price");
 
+        // Trends: this week's (or two weeks') buckets; every source's visits and method's amounts.
+        let from = c.today - Duration::days(1);
+        let trends: Value = app.get_auth(&format!("/api/v1/analytics/trends?from={from}&to={}&period=month", c.today), &c.admin).await.json().await.unwrap();
+        let buckets = trends["buckets"].as_array().unwrap().len();
+        assert!(buckets == 1 || buckets == 2, "yesterday and today span one or two months");
+        let visits: i64 = trends["sources"].as_array().unwrap().iter()
+            .flat_map(|s| s["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().parse::<i64>().unwrap())).sum();
+        assert_eq!(visits, 4);
+        let card = trends["methods"].as_array().unwrap().iter().find(|m| m["code"] == "card").unwrap();
+        assert_eq!(card["values"].as_array().unwrap().last().unwrap(), "6000.00");
+        let bad = app.get_auth(&format!("/api/v1/analytics/trends?from={from}&to={}&period=day", c.today), &c.admin).await;
+        assert_eq!(bad.status(), 422);
+
         // An empty range answers zeros, not errors.
         let far = app.get_auth("/api/v1/analytics/summary?from=2000-01-01&to=2000-01-31", &c.admin).await;
         let far: Value = far.json().await.unwrap();

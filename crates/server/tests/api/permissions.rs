@@ -174,6 +174,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("get", "/api/v1/analytics/doctors", &["owner", "admin"]),
     ("get", "/api/v1/analytics/services", &["owner", "admin"]),
     ("get", "/api/v1/analytics/discounts", &["owner", "admin"]),
+    ("get", "/api/v1/analytics/trends", &["owner", "admin"]),
 ];
 
 #[test]
