@@ -33,6 +33,16 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         visits: usize,
     },
+    /// Generate a large deterministic dataset for benchmarks (multi-row inserts, no audit rows):
+    /// the demo clinic if the database is empty, one patient per 20 visits, N visits over a year.
+    SeedBulk {
+        /// How many visits.
+        #[arg(long, default_value_t = 1_000_000)]
+        visits: usize,
+        /// Generator seed (the same seed gives the same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
         /// Login (3..50 letters, digits, `.`, `_`, `-`).
@@ -68,6 +78,23 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Openapi => print!("{}", openapi::document_json()),
+        Command::SeedBulk { visits, seed } => {
+            let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &cli.settings.tz)?;
+            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
+            store.migrate().await?;
+            emhana_server::auth::bootstrap::ensure_owner(&store, &cli.settings).await?;
+            let started = std::time::Instant::now();
+            let report = seed::seed_bulk(&store, zone, visits, seed).await;
+            store.close().await;
+            let r = report?;
+            println!(
+                "generated {} visits, {} payments, {} patients in {:.1} s",
+                r.visits,
+                r.payments,
+                r.patients,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::SeedDemo { if_empty, visits } => {
             seed_demo(&cli.settings, if_empty, visits).await?
         }

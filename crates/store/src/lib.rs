@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod bulk;
 pub mod directories;
 pub mod error;
 pub mod patients;

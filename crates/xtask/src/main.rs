@@ -3,6 +3,7 @@
 //! It installs what the project needs (idempotently, quietly when present) so the README's two
 //! commands work on a brand-new machine: `cargo xtask run` and `cargo xtask test`.
 
+mod bench;
 mod cmd;
 mod tools;
 
@@ -11,12 +12,15 @@ use std::time::Instant;
 
 use cmd::{project_root, Cmd};
 
-const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa>
+const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
   run      install missing tools, build the SPA and the API, serve on http://127.0.0.1:8080
   test     fmt, clippy, unit, API (SQLite + PostgreSQL), OpenAPI drift, browser tests
            (`cargo xtask test browser api` runs only the suites whose names start so)
   openapi  regenerate openapi/openapi.json from the code
-  spa      build the SPA into dist/ only";
+  spa      build the SPA into dist/ only
+  bench analytics [--visits N] [--requests R]
+           analytics endpoints over HTTP on N generated visits (default 1,000,000),
+           SQLite and PostgreSQL, p50/p95 per endpoint";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("openapi") => openapi(),
+        Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::ensure_spa_tools().and_then(|()| build_spa()),
         _ => {
             eprintln!("{USAGE}");

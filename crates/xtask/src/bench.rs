@@ -1,0 +1,280 @@
+//! `cargo xtask bench analytics [--visits N] [--requests R]`: every analytics endpoint over HTTP
+//! against the release server on a generated dataset (default 1,000,000 visits), on SQLite and on
+//! PostgreSQL; prints p50/p95 per endpoint and the dataset generation time.
+//!
+//! Datasets are kept under `target/bench/` (SQLite) and in the `emhana_bench_<N>` database
+//! (PostgreSQL) with a marker file, so a second run measures without regenerating.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cmd::{project_root, Cmd};
+use crate::tools;
+
+/// The reports measured, with the range each asks for (the last year: the whole dataset).
+const ENDPOINTS: &[&str] = &[
+    "summary",
+    "sources",
+    "payment-methods",
+    "revenue-daily",
+    "doctors",
+    "services",
+    "discounts",
+    "trends",
+];
+
+const OWNER_PASSWORD: &str = "bench-owner-password";
+
+/// Entry point: `args` after `bench`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("analytics") => {}
+        _ => return Err("usage: cargo xtask bench analytics [--visits N] [--requests R]".into()),
+    }
+    let flag = |name: &str, default: usize| -> Result<usize, String> {
+        match args.iter().position(|a| a == name) {
+            Some(i) => args
+                .get(i + 1)
+                .and_then(|v| v.replace('_', "").parse().ok())
+                .ok_or_else(|| format!("{name} needs a number")),
+            None => Ok(default),
+        }
+    };
+    let visits = flag("--visits", 1_000_000)?;
+    let requests = flag("--requests", 30)?;
+    tools::ensure_postgres()?;
+    Cmd::new("cargo")
+        .args(["build", "--quiet", "--release", "--bin", "emhana"])
+        .run()?;
+    let dir = project_root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let sqlite = format!(
+        "sqlite://{}",
+        dir.join(format!("analytics-{visits}.db")).display()
+    );
+    let pg_db = format!("emhana_bench_{visits}");
+    let pg = format!("postgres://postgres@127.0.0.1:5432/{pg_db}");
+    let mut tables = Vec::new();
+    for (name, url, port) in [
+        ("sqlite", sqlite.as_str(), 18_081),
+        ("postgres", pg.as_str(), 18_082),
+    ] {
+        let marker = dir.join(format!("analytics-{visits}.{name}.done"));
+        let generated = if marker.exists() {
+            None
+        } else {
+            if name == "sqlite" {
+                let _ = std::fs::remove_file(dir.join(format!("analytics-{visits}.db")));
+            } else {
+                psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
+                psql(&format!("CREATE DATABASE {pg_db}"))?;
+            }
+            let t = Instant::now();
+            Cmd::new("target/release/emhana")
+                .args(["seed-bulk", "--visits", &visits.to_string()])
+                .env("DATABASE_URL", url)
+                .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
+                .run()?;
+            let secs = t.elapsed().as_secs_f64();
+            std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
+            Some(secs)
+        };
+        let generated = generated.or_else(|| {
+            std::fs::read_to_string(&marker)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+        });
+        let rows = measure(url, port, requests)?;
+        tables.push((name, generated, rows));
+    }
+    println!("\nanalytics on {visits} visits, {requests} requests per endpoint after 3 warm-ups, range = last 365 days");
+    println!(
+        "{:<18} {:>12} {:>12} {:>12} {:>12}",
+        "endpoint", "sqlite p50", "sqlite p95", "pg p50", "pg p95"
+    );
+    for (i, endpoint) in ENDPOINTS.iter().enumerate() {
+        let (s, p) = (&tables[0].2[i], &tables[1].2[i]);
+        println!(
+            "{endpoint:<18} {:>9.1} ms {:>9.1} ms {:>9.1} ms {:>9.1} ms",
+            s.0, s.1, p.0, p.1
+        );
+    }
+    for (name, generated, _) in &tables {
+        match generated {
+            Some(secs) => println!("dataset on {name}: generated in {secs:.1} s"),
+            None => println!("dataset on {name}: reused"),
+        }
+    }
+    Ok(())
+}
+
+fn psql(sql: &str) -> Result<(), String> {
+    Cmd::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql])
+        .run()
+}
+
+/// Starts the server on `url`, signs in as the owner, and returns (p50, p95) in ms per endpoint.
+fn measure(url: &str, port: u16, requests: usize) -> Result<Vec<(f64, f64)>, String> {
+    let mut server = Server::start(url, port)?;
+    let token = server.login()?;
+    let today = clinic_today()?;
+    let mut out = Vec::new();
+    for endpoint in ENDPOINTS {
+        let path = format!(
+            "/api/v1/analytics/{endpoint}?from={}&to={today}",
+            year_before(&today)
+        );
+        let mut times = Vec::with_capacity(requests);
+        for i in 0..requests + 3 {
+            let t = Instant::now();
+            let (status, body) = http(port, "GET", &path, Some(&token), None)?;
+            if status != 200 {
+                return Err(format!("{endpoint}: HTTP {status}: {body}"));
+            }
+            if i >= 3 {
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let pick = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+        out.push((pick(0.5), pick(0.95)));
+    }
+    server.stop();
+    Ok(out)
+}
+
+/// `YYYY-MM-DD` one year (364 days) before `day`, by calendar arithmetic on the string.
+fn year_before(day: &str) -> String {
+    let y: i32 = day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
+    format!("{}{}", y - 1, day.get(4..).unwrap_or("-01-01"))
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(url: &str, port: u16) -> Result<Self, String> {
+        let child = Command::new(project_root().join("target/release/emhana"))
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("EMHANA_BIND", format!("127.0.0.1:{port}"))
+            .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let server = Self { child, port };
+        for _ in 0..100 {
+            if http(port, "GET", "/readyz", None, None).is_ok_and(|r| r.0 == 200) {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err("the server did not become ready".into())
+    }
+
+    fn login(&self) -> Result<String, String> {
+        let body = format!(r#"{{"login":"owner","password":"{OWNER_PASSWORD}"}}"#);
+        let (status, answer) = http(self.port, "POST", "/api/v1/auth/login", None, Some(&body))?;
+        if status != 200 {
+            return Err(format!("login: HTTP {status}: {answer}"));
+        }
+        json_string(&answer, "access_token").ok_or_else(|| "no access_token".into())
+    }
+}
+
+/// Today in Almaty (UTC+5, the dataset's zone); a day's slack would not change the figures.
+fn clinic_today() -> Result<String, String> {
+    {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        let days = (secs + 5 * 3600) / 86_400;
+        Ok(civil_date(days as i64))
+    }
+}
+
+impl Server {
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The string value of `"key":"..."` in a flat JSON answer.
+fn json_string(body: &str, key: &str) -> Option<String> {
+    let start = body.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns (status, body).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let body = body.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| {
+            format!(
+                "bad answer: {}",
+                answer.chars().take(80).collect::<String>()
+            )
+        })?;
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
