@@ -153,6 +153,23 @@ impl Lcg {
     fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
         from[self.next(from.len() as u64) as usize]
     }
+
+    /// A Kazakh first name and a surname of the same gender ("Ахметов" / "Ахметова").
+    fn name(&mut self) -> (&'static str, String) {
+        let woman = self.next(2) == 0;
+        let first = if woman {
+            self.pick(WOMEN)
+        } else {
+            self.pick(MEN)
+        };
+        let stem = self.pick(SURNAMES);
+        let last = if woman {
+            format!("{stem}а")
+        } else {
+            stem.to_owned()
+        };
+        (first, last)
+    }
 }
 
 fn actor() -> Actor {
@@ -199,18 +216,7 @@ pub async fn seed_demo(
     }
     let mut rng = Lcg(2026);
     for n in 0..PATIENTS {
-        let woman = rng.next(2) == 0;
-        let first = if woman {
-            rng.pick(WOMEN)
-        } else {
-            rng.pick(MEN)
-        };
-        let stem = rng.pick(SURNAMES);
-        let last = if woman {
-            format!("{stem}а")
-        } else {
-            stem.to_owned()
-        };
+        let (first, last) = rng.name();
         let operator = ["701", "702", "705", "707", "747", "777", "778"][rng.next(7) as usize];
         let phone = format!(
             "8 {operator} {:03} {:02} {:02}",
@@ -496,18 +502,7 @@ pub async fn seed_bulk(
     let patient_count = (visits / 20).max(1);
     let mut cards = Vec::with_capacity(patient_count);
     for n in 0..patient_count {
-        let woman = rng.next(2) == 0;
-        let first = if woman {
-            rng.pick(WOMEN)
-        } else {
-            rng.pick(MEN)
-        };
-        let stem = rng.pick(SURNAMES);
-        let last = if woman {
-            format!("{stem}а")
-        } else {
-            stem.to_owned()
-        };
+        let (first, last) = rng.name();
         let phone = format!("+770{:08}", n);
         let input = PatientInput {
             first_name: first,

@@ -130,6 +130,20 @@ const PAYMENTS_IN_RANGE: &str =
      AND ($3 IS NULL OR a.doctor_id = $3)";
 
 impl Store {
+    /// Runs a report query whose `$1`, `$2`, `$3` are the range's days and doctor.
+    async fn ranged<T>(&self, sql: String, r: Range) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let (from, to) = r.days();
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(r.doctor_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
     /// Visit-side totals (one pass).
     pub async fn visit_totals(&self, r: Range) -> Result<VisitTotals, StoreError> {
         let (from, to) = r.days();
@@ -175,7 +189,6 @@ impl Store {
         r: Range,
         by: PaymentKey,
     ) -> Result<Vec<PaymentGroup>, StoreError> {
-        let (from, to) = r.days();
         let key = match by {
             PaymentKey::Method => "y.method",
             PaymentKey::Day => "y.local_date",
@@ -187,17 +200,11 @@ impl Store {
              FROM payments y JOIN appointments a ON a.id = y.appointment_id \
              WHERE {PAYMENTS_IN_RANGE} GROUP BY {key} ORDER BY {key}"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Visits per lead source (every source, active or not, that has visits in the range).
     pub async fn source_groups(&self, r: Range) -> Result<Vec<SourceGroup>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT s.code, s.label, COUNT(*) AS visits, COUNT(DISTINCT a.patient_id) AS patients, \
                     CAST(COALESCE(SUM(a.paid), 0) AS BIGINT) AS revenue, \
@@ -206,17 +213,11 @@ impl Store {
              WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
              GROUP BY s.id, s.code, s.label ORDER BY s.id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Visits per doctor.
     pub async fn doctor_groups(&self, r: Range) -> Result<Vec<DoctorGroup>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, COUNT(*) AS visits, \
                     COUNT(DISTINCT a.patient_id) AS patients \
@@ -224,17 +225,11 @@ impl Store {
              WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
              GROUP BY d.id, d.last_name, d.first_name ORDER BY d.id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Lines per service on visits in the range.
     pub async fn service_groups(&self, r: Range) -> Result<Vec<ServiceGroup>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT s.id AS service_id, s.name, COUNT(*) AS lines, CAST(COALESCE(SUM(l.price), 0) AS BIGINT) AS billed \
              FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
@@ -242,17 +237,11 @@ impl Store {
              WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
              GROUP BY s.id, s.name ORDER BY s.id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Live payments in the range allocated per service.
     pub async fn service_revenue(&self, r: Range) -> Result<Vec<ServiceRevenue>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT l.service_id, CAST(COALESCE(SUM(x.amount), 0) AS BIGINT) AS revenue \
              FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
@@ -260,17 +249,11 @@ impl Store {
              JOIN appointment_services l ON l.id = x.line_id \
              WHERE {PAYMENTS_IN_RANGE} GROUP BY l.service_id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Lines priced below their base price on visits in the range, by who set the price.
     pub async fn discount_groups(&self, r: Range) -> Result<Vec<DiscountGroup>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT l.price_changed_by AS user_id, u.display_name AS name, COUNT(*) AS lines, \
                     CAST(COALESCE(SUM(l.base_price - l.price), 0) AS BIGINT) AS amount \
@@ -279,12 +262,7 @@ impl Store {
              WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' AND l.price < l.base_price \
              GROUP BY l.price_changed_by, u.display_name ORDER BY l.price_changed_by"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 }
 
@@ -315,35 +293,23 @@ pub struct MethodDay {
 impl Store {
     /// Visits per source per day (trend charts bucket the days into weeks or months).
     pub async fn source_days(&self, r: Range) -> Result<Vec<SourceDay>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT a.local_date AS day, s.code, s.label, COUNT(*) AS visits \
              FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
              WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
              GROUP BY a.local_date, s.id, s.code, s.label ORDER BY a.local_date, s.id"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 
     /// Live payments per method per day.
     pub async fn method_days(&self, r: Range) -> Result<Vec<MethodDay>, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
             "SELECT y.local_date AS day, y.method, CAST(COALESCE(SUM(y.amount), 0) AS BIGINT) AS amount \
              FROM payments y JOIN appointments a ON a.id = y.appointment_id \
              WHERE {PAYMENTS_IN_RANGE} GROUP BY y.local_date, y.method ORDER BY y.local_date, y.method"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_all(self.pool())
-            .await?)
+        self.ranged(sql, r).await
     }
 }
 

@@ -409,31 +409,19 @@ pub async fn trends(
         let d = day.parse().ok()?;
         buckets.binary_search(&period.bucket(d)).ok()
     };
-    // (code, label) in first-seen order, with per-bucket sums.
-    let mut by_source: Vec<(String, String, Vec<i64>)> = Vec::new();
+    let mut by_source = Buckets::new(buckets.len());
     for row in store.source_days(r).await? {
-        let Some(i) = index(&row.day) else { continue };
-        let pos = match by_source.iter().position(|s| s.0 == row.code) {
-            Some(p) => p,
-            None => {
-                by_source.push((row.code.clone(), row.label.clone(), vec![0; buckets.len()]));
-                by_source.len() - 1
-            }
-        };
-        by_source[pos].2[i] += row.visits;
+        if let Some(i) = index(&row.day) {
+            by_source.add(&row.code, &row.label, i, row.visits);
+        }
     }
-    let mut by_method: Vec<(String, Vec<i64>)> = Vec::new();
+    let mut by_method = Buckets::new(buckets.len());
     for row in store.method_days(r).await? {
-        let Some(i) = index(&row.day) else { continue };
-        let pos = match by_method.iter().position(|m| m.0 == row.method) {
-            Some(p) => p,
-            None => {
-                by_method.push((row.method.clone(), vec![0; buckets.len()]));
-                by_method.len() - 1
-            }
-        };
-        by_method[pos].1[i] += row.amount;
+        if let Some(i) = index(&row.day) {
+            by_method.add(&row.method, &row.method, i, row.amount);
+        }
     }
+    let mut by_method = by_method.series;
     by_method.sort_by_key(|m| PaymentMethod::from_code(&m.0));
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(TrendsReport {
@@ -442,6 +430,7 @@ pub async fn trends(
         period: code.to_owned(),
         buckets: buckets.iter().map(ToString::to_string).collect(),
         sources: by_source
+            .series
             .into_iter()
             .map(|(code, label, v)| TrendSeries {
                 code,
@@ -451,7 +440,7 @@ pub async fn trends(
             .collect(),
         methods: by_method
             .into_iter()
-            .map(|(code, v)| TrendSeries {
+            .map(|(code, _, v)| TrendSeries {
                 label: PaymentMethod::from_code(&code)
                     .map_or_else(|| code.clone(), |m| m.label_ru().to_owned()),
                 code,
@@ -459,4 +448,32 @@ pub async fn trends(
             })
             .collect(),
     }))
+}
+
+/// Per-bucket sums of several series, in the order their codes first appear.
+struct Buckets {
+    len: usize,
+    /// (code, label, one sum per bucket).
+    series: Vec<(String, String, Vec<i64>)>,
+}
+
+impl Buckets {
+    fn new(len: usize) -> Self {
+        Self {
+            len,
+            series: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, code: &str, label: &str, bucket: usize, value: i64) {
+        let pos = match self.series.iter().position(|s| s.0 == code) {
+            Some(p) => p,
+            None => {
+                self.series
+                    .push((code.to_owned(), label.to_owned(), vec![0; self.len]));
+                self.series.len() - 1
+            }
+        };
+        self.series[pos].2[bucket] += value;
+    }
 }
