@@ -275,6 +275,10 @@ pub struct Strings {
     pub average_label: &'static str,
     /// Count.
     pub count_label: &'static str,
+    /// Staff table: new password column.
+    pub new_password: &'static str,
+    /// Set a new password.
+    pub set_password: &'static str,
     /// Trend charts.
     pub trends_heading: &'static str,
     /// Trend step.
@@ -423,6 +427,8 @@ pub const RU: Strings = Strings {
     average_payment_label: "Средний платёж",
     average_label: "в среднем",
     count_label: "Количество",
+    new_password: "Новый пароль",
+    set_password: "Задать",
     trends_heading: "Тренды",
     trend_period: "Шаг",
     by_week: "по неделям",

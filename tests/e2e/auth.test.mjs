@@ -80,8 +80,19 @@ describe('sessions and roles', () => {
     await page.locator('input[name="new-password"]').fill('password-123');
     await page.getByRole('button', { name: 'Создать' }).click();
     await page.getByTestId('staff-table').getByText('nurlan').waitFor();
-    assert.ok((await page.getByTestId('staff-table').textContent()).includes('Администратор'));
+    const row = page.locator('tr[data-login="nurlan"]');
+    assert.equal(await row.locator('select[name="role"]').inputValue(), 'admin');
+    // Role change and a password reset from the same table.
+    await row.locator('select[name="role"]').selectOption('receptionist');
+    await page.waitForFunction(() => document.querySelector('tr[data-login="nurlan"] select[name="role"]')?.value === 'receptionist');
+    await page.locator('tr[data-login="nurlan"] input[name="reset-password"]').fill('new-password-1');
+    await page.locator('tr[data-login="nurlan"]').getByRole('button', { name: 'Задать' }).click();
+    await page.waitForFunction(() => document.querySelector('tr[data-login="nurlan"] input[name="reset-password"]')?.value === '');
     await screenshot(page, 'staff');
+    const other = await newPage(browser);
+    await loginAs(other, server.url, 'nurlan', 'new-password-1');
+    assert.match(await other.getByTestId('whoami').textContent(), /Регистратор/);
+    await other.close();
     await page.locator('nav a', { hasText: 'Журнал действий' }).click();
     const table = page.getByTestId('audit-table');
     await table.waitFor();

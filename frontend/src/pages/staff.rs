@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::components::form::{field_error, FormError};
 use crate::i18n::t;
 
 /// `/staff`
@@ -38,15 +39,14 @@ fn UserTable(
 ) -> impl IntoView {
     let s = t();
     let error = RwSignal::new(None::<String>);
-    let toggle = move |u: UserView| {
+    // One change per call: activation, role or a new password (the server checks who may).
+    let change = move |id: i64, change: UpdateUser| {
         spawn_local(async move {
-            let change = UpdateUser {
-                is_active: Some(!u.is_active),
-                version: u.version,
-                ..UpdateUser::default()
-            };
-            match api::update_user(u.id, change).await {
-                Ok(_) => on_changed(),
+            match api::update_user(id, change).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_changed();
+                }
                 Err(e) => error.set(Some(e.message())),
             }
         });
@@ -54,19 +54,38 @@ fn UserTable(
     view! {
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
         <table class="table" data-testid="staff-table">
-            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.role_label}</th><th>{s.status_label}</th><th></th></tr></thead>
+            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.role_label}</th><th>{s.status_label}</th><th>{s.new_password}</th><th></th></tr></thead>
             <tbody>
                 {users.into_iter().map(|u| {
-                    let row = u.clone();
+                    let (id, version, active) = (u.id, u.version, u.is_active);
+                    let current = u.role;
+                    let password = RwSignal::new(String::new());
                     view! {
-                        <tr>
+                        <tr data-login=u.login.clone()>
                             <td>{u.login.clone()}</td>
                             <td>{u.display_name.clone()}</td>
-                            <td>{u.role.label_ru()}</td>
-                            <td>{if u.is_active { s.active } else { s.inactive }}</td>
-                            <td><button class="link" on:click=move |_| toggle(row.clone())>
-                                {if u.is_active { s.deactivate } else { s.activate }}
-                            </button></td>
+                            <td>
+                                <select name="role" on:change=move |ev| {
+                                    if let Some(r) = Role::from_code(&event_target_value(&ev)) {
+                                        change(id, UpdateUser { role: Some(r), version, ..UpdateUser::default() });
+                                    }
+                                }>
+                                    {Role::ALL.into_iter().map(|r| view! {
+                                        <option value=r.code() selected=r == current>{r.label_ru()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </td>
+                            <td>{if active { s.active } else { s.inactive }}</td>
+                            <td class="form-row">
+                                <input name="reset-password" type="password" autocomplete="new-password" prop:value=password
+                                    on:input=move |ev| password.set(event_target_value(&ev)) />
+                                <button type="button" class="secondary" on:click=move |_| {
+                                    change(id, UpdateUser { password: Some(password.get_untracked()), version, ..UpdateUser::default() });
+                                }>{s.set_password}</button>
+                            </td>
+                            <td><button class="link" on:click=move |_| {
+                                change(id, UpdateUser { is_active: Some(!active), version, ..UpdateUser::default() });
+                            }>{if active { s.deactivate } else { s.activate }}</button></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -81,8 +100,10 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let login = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Receptionist);
+    let doctor = RwSignal::new(None::<i64>);
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    let doctors = LocalResource::new(|| api::doctors(false));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = CreateUser {
@@ -90,7 +111,10 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
             display_name: name.get_untracked(),
             role: role.get_untracked(),
             password: password.get_untracked(),
-            doctor_id: None,
+            // A doctor account sees its doctor's schedule.
+            doctor_id: doctor
+                .get_untracked()
+                .filter(|_| role.get_untracked() == Role::Doctor),
         };
         spawn_local(async move {
             match api::create_user(body).await {
@@ -105,18 +129,16 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
             }
         });
     };
-    let field_error =
-        move |f: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field(f)));
     view! {
         <form class="panel form-row" on:submit=submit data-testid="create-user">
             <h2>{s.new_user}</h2>
             <label>{s.login_label}
                 <input name="new-login" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
-                <span class="field-error">{field_error("login")}</span>
+                <span class="field-error" data-field="login">{field_error(error, "login")}</span>
             </label>
             <label>{s.name_label}
                 <input name="new-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                <span class="field-error">{field_error("display_name")}</span>
+                <span class="field-error" data-field="display_name">{field_error(error, "display_name")}</span>
             </label>
             <label>{s.role_label}
                 <select name="new-role" on:change=move |ev| {
@@ -127,11 +149,22 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
                     }).collect_view()}
                 </select>
             </label>
+            <Show when=move || role.get() == Role::Doctor>
+                <label>{s.doctor_label}
+                    <select name="new-doctor" on:change=move |ev| doctor.set(event_target_value(&ev).parse().ok())>
+                        <option value="">"—"</option>
+                        {move || doctors.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
+                            view! { <option value=d.id.to_string()>{format!("{} {}", d.last_name, d.first_name)}</option> }
+                        }).collect_view()}
+                    </select>
+                    <span class="field-error" data-field="doctor_id">{field_error(error, "doctor_id")}</span>
+                </label>
+            </Show>
             <label>{s.password_label}
                 <input name="new-password" type="password" autocomplete="new-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
-                <span class="field-error">{field_error("password")}</span>
+                <span class="field-error" data-field="password">{field_error(error, "password")}</span>
             </label>
-            {move || error.with(|e| e.as_ref().filter(|e| matches!(e, ApiError::Problem(p) if p.errors.is_empty()) || matches!(e, ApiError::Network(_))).map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> }))}
+            <FormError error=error fields=&["login", "display_name", "role", "doctor_id", "password"] />
             <button type="submit">{s.create}</button>
         </form>
     }
