@@ -76,6 +76,7 @@ fn run(
         let (app, _) = App::new()
             .wrap(Compress::default())
             .wrap(from_fn(request_id::middleware))
+            .wrap(from_fn(crate::metrics::middleware))
             .app_data(store.clone())
             .app_data(keys.clone())
             .app_data(zone.clone())

@@ -10,7 +10,9 @@ use crate::ApiError;
 
 /// Registers the probes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(healthz).service(readyz);
+    cfg.service(healthz)
+        .service(readyz)
+        .service(crate::metrics::metrics);
 }
 
 /// Liveness: the process is up and answering.

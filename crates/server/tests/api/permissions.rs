@@ -16,6 +16,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["anonymous", "owner", "admin", "receptionist", "doctor"],
     ),
     (
+        "get",
+        "/metrics",
+        &["anonymous", "owner", "admin", "receptionist", "doctor"],
+    ),
+    (
         "post",
         "/api/v1/auth/login",
         &["anonymous", "owner", "admin", "receptionist", "doctor"],
