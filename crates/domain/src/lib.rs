@@ -12,6 +12,7 @@ pub mod clinic_time;
 pub mod directories;
 pub mod error;
 pub mod ids;
+pub mod legacy;
 pub mod money;
 pub mod paging;
 pub mod patient;

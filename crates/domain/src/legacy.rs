@@ -1,0 +1,130 @@
+//! Reading the old Streamlit system's values (groundwork for `emhana import-legacy`, issue 8).
+//!
+//! Its database stored money as floats (`28990.0`, and allocation leftovers like `3333.3333333`
+//! or `1.455e-11`), sources and statuses as Russian labels that changed between versions. These
+//! functions turn each into Emhana's exact values and say when a value had to move.
+
+use rust_decimal::prelude::*;
+
+use crate::money::Money;
+
+/// A legacy amount read exactly, and how far rounding to the tiyn moved it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegacyAmount {
+    /// Rounded half away from zero to the tiyn.
+    pub money: Money,
+    /// True when the stored value had more than two decimals (the importer reports it; how far
+    /// a regrouped payment moved is the importer's to compute, against the original parts).
+    pub rounded: bool,
+}
+
+/// Why a legacy amount cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LegacyMoneyError {
+    /// Not a number at all.
+    #[error("не число: {0:?}")]
+    NotANumber(String),
+    /// Outside what Emhana stores.
+    #[error("сумма вне допустимого диапазона: {0}")]
+    OutOfRange(String),
+}
+
+/// Reads a legacy float-as-text amount (`"28990.0"`, `"28990"`, `"3333.3333333"`, `"1.455e-11"`)
+/// exactly (as a decimal, never through f64) and rounds it to the tiyn, half away from zero.
+pub fn parse_legacy_amount(text: &str) -> Result<LegacyAmount, LegacyMoneyError> {
+    let t = text.trim();
+    let d = Decimal::from_str(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| LegacyMoneyError::NotANumber(t.to_owned()))?;
+    let rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let money =
+        Money::from_decimal(rounded).map_err(|_| LegacyMoneyError::OutOfRange(t.to_owned()))?;
+    Ok(LegacyAmount {
+        money,
+        rounded: d.normalize().scale() > 2,
+    })
+}
+
+/// The lead-source code of a legacy label: the seven seeded labels (any case), `прямой` (old
+/// rows) → `repeat_visit`; `None` for anything else (the importer maps it to `other` and reports).
+pub fn source_code_from_legacy(label: &str) -> Option<&'static str> {
+    match label.trim().to_lowercase().as_str() {
+        "повторное посещение" | "прямой" | "" => Some("repeat_visit"),
+        "интернет реклама" | "интернет-реклама" => {
+            Some("internet_ads")
+        }
+        "рекомендация" => Some("referral"),
+        "2гис" | "2gis" => Some("2gis"),
+        "instagram" | "инстаграм" => Some("instagram"),
+        "facebook" | "фейсбук" => Some("facebook"),
+        "другое" => Some("other"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(s: &str) -> LegacyAmount {
+        parse_legacy_amount(s).unwrap()
+    }
+
+    #[test]
+    fn whole_and_float_spellings_read_exactly() {
+        assert_eq!(amount("28990.0").money.to_string(), "28990.00");
+        assert_eq!(amount("28990").money.to_string(), "28990.00");
+        assert_eq!(amount(" 12500.50 ").money.to_string(), "12500.50");
+        assert!(!amount("28990.0").rounded);
+        assert!(
+            !amount("12500.50").rounded,
+            "trailing zeros are not extra decimals"
+        );
+    }
+
+    #[test]
+    fn float_leftovers_round_to_the_tiyn_and_are_flagged() {
+        let a = amount("3333.3333333");
+        assert_eq!((a.money.to_string().as_str(), a.rounded), ("3333.33", true));
+        let b = amount("6666.6666667");
+        assert_eq!((b.money.to_string().as_str(), b.rounded), ("6666.67", true));
+        let c = amount("1.455e-11");
+        assert_eq!(
+            (c.money, c.rounded),
+            (Money::ZERO, true),
+            "an allocation remainder is zero"
+        );
+        assert_eq!(
+            amount("0.005").money.to_string(),
+            "0.01",
+            "half away from zero"
+        );
+    }
+
+    #[test]
+    fn garbage_is_refused_with_the_value() {
+        assert_eq!(
+            parse_legacy_amount("двадцать"),
+            Err(LegacyMoneyError::NotANumber("двадцать".into()))
+        );
+        assert!(matches!(
+            parse_legacy_amount("1e20"),
+            Err(LegacyMoneyError::OutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn legacy_source_labels_map_to_codes() {
+        assert_eq!(source_code_from_legacy("прямой"), Some("repeat_visit"));
+        assert_eq!(
+            source_code_from_legacy("Повторное посещение"),
+            Some("repeat_visit")
+        );
+        assert_eq!(source_code_from_legacy("2ГИС"), Some("2gis"));
+        assert_eq!(
+            source_code_from_legacy("Интернет реклама"),
+            Some("internet_ads")
+        );
+        assert_eq!(source_code_from_legacy("TikTok"), None);
+    }
+}
