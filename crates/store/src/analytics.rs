@@ -165,14 +165,16 @@ impl Store {
             .await?)
     }
 
-    /// Patients whose first non-cancelled visit ever falls in the range.
+    /// Patients whose first non-cancelled visit ever falls in the range (one look-back probe per
+    /// distinct patient of the range, not per visit).
     pub async fn new_patients(&self, r: Range) -> Result<i64, StoreError> {
         let (from, to) = r.days();
         let sql = format!(
-            "SELECT COUNT(DISTINCT a.patient_id) FROM appointments a \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
-               AND NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = a.patient_id \
-                               AND b.status <> 'cancelled' AND b.local_date < $1)"
+            "SELECT COUNT(*) FROM ( \
+               SELECT a.patient_id FROM appointments a \
+               WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
+             ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
+                                   AND b.status <> 'cancelled' AND b.local_date < $1)"
         );
         let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(from)
