@@ -133,9 +133,25 @@ pub fn parse_source_code(field: &str, input: &str) -> Result<String, FieldViolat
     }
 }
 
+/// New visits fall back to the default lead source, so it must stay pickable: deactivating it
+/// is refused with this reason (HTTP 409).
+pub fn check_source_deactivation(is_default: bool) -> Result<(), &'static str> {
+    if is_default {
+        Err("Источник по умолчанию нельзя отключить: он подставляется в новые визиты")
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_source_stays_active() {
+        assert!(check_source_deactivation(true).is_err());
+        assert!(check_source_deactivation(false).is_ok());
+    }
 
     #[test]
     fn doctors_need_names_and_specialization_phone_is_normalized_not_unique() {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldViolation, Violations};
 use crate::money::Money;
 
 /// A visit's payment status, always derived from `(total, paid)` — never stored on its own
@@ -151,6 +152,42 @@ pub enum PaymentRefusal {
     },
 }
 
+/// Most methods in one payment request (one per method is the usual case).
+pub const MAX_PAYMENT_PARTS: usize = 4;
+
+/// The `{method, amount}` parts of one payment request: 1..=4 of them, each a known method code
+/// and an amount > 0 with at most two decimals. Every problem is named (`payments.1.amount`).
+pub fn parse_payment_parts(
+    parts: &[(&str, &str)],
+) -> Result<Vec<(PaymentMethod, Money)>, Violations> {
+    let mut v = Violations::default();
+    if parts.is_empty() || parts.len() > MAX_PAYMENT_PARTS {
+        v.0.push(FieldViolation::new(
+            "payments",
+            "count",
+            "Укажите от одного до четырёх способов оплаты",
+        ));
+    }
+    let mut parsed = Vec::with_capacity(parts.len());
+    for (i, (method, amount)) in parts.iter().enumerate() {
+        let method = PaymentMethod::from_code(method);
+        if method.is_none() {
+            v.0.push(FieldViolation::new(
+                format!("payments.{i}.method"),
+                "unknown",
+                "Способ оплаты: card, cash, qr или transfer",
+            ));
+        }
+        let amount =
+            v.check(Money::parse_payment(amount).map_err(|e| e.on(format!("payments.{i}.amount"))));
+        if let (Some(m), Some(a)) = (method, amount) {
+            parsed.push((m, a));
+        }
+    }
+    v.into_result()?;
+    Ok(parsed)
+}
+
 /// The overpayment guard (DESIGN §4): `amount` (the sum of all methods in one request) must be
 /// positive and at most `total - paid`. Returns the paid sum after the payment.
 pub fn check_payment(total: Money, paid: Money, amount: Money) -> Result<Money, PaymentRefusal> {
@@ -180,6 +217,28 @@ pub fn remaining(total: Money, paid: Money) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payment_parts_name_every_bad_field() {
+        let ok = parse_payment_parts(&[("card", "2000"), ("cash", "3000.50")]).unwrap();
+        assert_eq!(
+            ok,
+            [
+                (PaymentMethod::Card, Money::from_tiyn(200_000)),
+                (PaymentMethod::Cash, Money::from_tiyn(300_050))
+            ]
+        );
+        let e = parse_payment_parts(&[("bitcoin", "0")]).unwrap_err();
+        assert_eq!(
+            e.0.iter().map(|v| v.field.as_str()).collect::<Vec<_>>(),
+            ["payments.0.method", "payments.0.amount"]
+        );
+        assert_eq!(parse_payment_parts(&[]).unwrap_err().0[0].field, "payments");
+        assert_eq!(
+            parse_payment_parts(&[("card", "1"); 5]).unwrap_err().0[0].code,
+            "count"
+        );
+    }
 
     fn tg(v: i64) -> Money {
         Money::from_tiyn(v * 100)

@@ -144,6 +144,7 @@ impl From<StoreError> for ApiError {
                 code: "duplicate".into(),
                 message: "Это значение уже занято".into(),
             }]),
+            StoreError::Refused(reason) => Self::Conflict(reason.into()),
             StoreError::StaleVersion { current } => Self::Conflict(format!(
                 "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
             )),

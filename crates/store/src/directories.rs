@@ -1,7 +1,7 @@
 //! Doctors, services (price list) and lead sources: create, change, deactivate — each use case one
 //! transaction with its audit row; reads for lists and pickers.
 
-use emhana_domain::directories::{DoctorCard, ServiceCard};
+use emhana_domain::directories::{check_source_deactivation, DoctorCard, ServiceCard};
 use serde_json::{json, Value};
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -72,7 +72,7 @@ const SERVICE: &str =
 const SOURCE: &str = "id, code, label, is_default, is_active, version";
 
 /// The three directory tables (names come from code, never from input).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Directory {
     /// `doctors`
     Doctors,
@@ -370,6 +370,15 @@ impl Store {
         let Some((new_version,)) = row else {
             return Err(self.missing_or_stale_row(dir.table(), Some(id)).await);
         };
+        if dir == Directory::LeadSources {
+            let (is_default,): (i64,) =
+                sqlx::query_as("SELECT is_default FROM lead_sources WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            // Rolled back with the transaction when refused.
+            check_source_deactivation(is_default == 1).map_err(StoreError::Refused)?;
+        }
         let entry = AuditEntry {
             action: "delete",
             entity: dir.entity(),

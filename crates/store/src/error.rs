@@ -24,6 +24,9 @@ pub enum StoreError {
         /// The current version, for the client to reload.
         current: i64,
     },
+    /// The domain refuses the change in the row's current state (HTTP 409); the reason is Russian.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -30,8 +30,8 @@ pub struct NewPayments {
 /// What `pay` did.
 #[derive(Debug, Clone)]
 pub enum PayOutcome {
-    /// Payments written; the rendered response was stored under the idempotency key.
-    Created(Box<Visit>),
+    /// Payments written; the rendered response (also stored under the idempotency key, if any).
+    Created(String),
     /// A retry of an earlier request with the same key: nothing written; its stored response.
     Replayed(String),
 }
@@ -42,7 +42,7 @@ fn money(tiyn: i64) -> Money {
 
 impl Store {
     /// Takes one or several payments for a visit, all or nothing. `render` turns the resulting
-    /// visit into the response body, stored with the idempotency key so a retry returns it.
+    /// visit into the response body (once), stored with the idempotency key so a retry returns it.
     pub async fn pay(
         &self,
         actor: &Actor,
@@ -177,15 +177,16 @@ impl Store {
         }
         set_payment_status(&mut tx, id, money(total), money(paid_after)).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let response = render(&visit);
         if let Some((key, _)) = &new.idempotency {
             sqlx::query("UPDATE payment_requests SET response = $1 WHERE idempotency_key = $2")
-                .bind(render(&visit))
+                .bind(&response)
                 .bind(key)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        Ok(PayOutcome::Created(Box::new(visit)))
+        Ok(PayOutcome::Created(response))
     }
 
     /// The stored answer to an earlier request with this key, if it was the same request.

@@ -191,14 +191,12 @@ impl Server {
 
 /// Today in Almaty (UTC+5, the dataset's zone); a day's slack would not change the figures.
 fn clinic_today() -> Result<String, String> {
-    {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs();
-        let days = (secs + 5 * 3600) / 86_400;
-        Ok(civil_date(days as i64))
-    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs();
+    let days = (secs + 5 * 3600) / 86_400;
+    Ok(civil_date(days as i64))
 }
 
 impl Server {

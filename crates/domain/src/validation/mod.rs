@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldViolation;
+use crate::error::{FieldViolation, Violations};
 
 mod phone;
 
@@ -221,6 +221,72 @@ pub fn parse_iso_date(field: &str, input: &str) -> Result<NaiveDate, FieldViolat
         .map_err(|_| FieldViolation::new(field, "invalid_date", "Дата в формате ГГГГ-ММ-ДД"))
 }
 
+/// A period of clinic-local days, `from..=to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+}
+
+/// Records `to` before `from`, or a period longer than `max_days`, under `to`.
+fn check_period(from: NaiveDate, to: NaiveDate, max_days: i64, v: &mut Violations) {
+    if to < from {
+        v.0.push(FieldViolation::new(
+            "to",
+            "before_from",
+            "Конец периода раньше начала",
+        ));
+    } else if (to - from).num_days() >= max_days {
+        v.0.push(FieldViolation::new(
+            "to",
+            "too_long",
+            format!("Период — не длиннее {max_days} дней"),
+        ));
+    }
+}
+
+/// A report's period (`?from=&to=`, `YYYY-MM-DD`): both required, `to` not before `from`, at
+/// most `max_days` days. Every problem is reported under its field.
+pub fn parse_date_range(
+    from: Option<&str>,
+    to: Option<&str>,
+    max_days: i64,
+) -> Result<DateRange, Violations> {
+    let mut v = Violations::default();
+    let mut day = |field: &str, value: Option<&str>| match value {
+        Some(d) => v.check(parse_iso_date(field, d)),
+        None => {
+            v.0.push(FieldViolation::new(field, "required", "Укажите дату"));
+            None
+        }
+    };
+    let (from, to) = (day("from", from), day("to", to));
+    if let (Some(f), Some(t)) = (from, to) {
+        check_period(f, t, max_days, &mut v);
+    }
+    match (from, to) {
+        (Some(from), Some(to)) if v.0.is_empty() => Ok(DateRange { from, to }),
+        _ => Err(v),
+    }
+}
+
+/// A list filter's period: each day optional; when both are given, `to` is not before `from`.
+/// Problems go into `v` (the caller collects its other filters' problems too).
+pub fn parse_optional_period(
+    from: Option<&str>,
+    to: Option<&str>,
+    v: &mut Violations,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = from.and_then(|d| v.check(parse_iso_date("from", d)));
+    let to = to.and_then(|d| v.check(parse_iso_date("to", d)));
+    if let (Some(f), Some(t)) = (from, to) {
+        check_period(f, t, i64::MAX, v);
+    }
+    (from, to)
+}
+
 /// A search query for patients: case-folded text plus, when it looks like a phone, the digits to
 /// look for inside stored `+7XXXXXXXXXX` numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,6 +334,55 @@ impl SearchQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_periods_need_both_days_in_order_and_bounded() {
+        let r = parse_date_range(Some("2026-11-01"), Some("2026-11-30"), 1098).unwrap();
+        assert_eq!(
+            (r.from.to_string(), r.to.to_string()),
+            ("2026-11-01".into(), "2026-11-30".into())
+        );
+        let fields = |e: Violations| {
+            e.0.iter()
+                .map(|v| (v.field.clone(), v.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(parse_date_range(None, None, 10).unwrap_err()),
+            [("from".into(), "required"), ("to".into(), "required")]
+        );
+        assert_eq!(
+            fields(parse_date_range(Some("2026-11-30"), Some("2026-11-01"), 10).unwrap_err()),
+            [("to".into(), "before_from")]
+        );
+        assert_eq!(
+            fields(parse_date_range(Some("2026-11-01"), Some("2026-11-11"), 10).unwrap_err()),
+            [("to".into(), "too_long")]
+        );
+        assert!(
+            parse_date_range(Some("2026-11-01"), Some("2026-11-10"), 10).is_ok(),
+            "ten days"
+        );
+        assert!(
+            parse_date_range(Some("2026-11-05"), Some("2026-11-05"), 10).is_ok(),
+            "one day"
+        );
+    }
+
+    #[test]
+    fn list_periods_are_optional_but_ordered() {
+        let mut v = Violations::default();
+        assert_eq!(
+            parse_optional_period(None, Some("2026-11-05"), &mut v).0,
+            None
+        );
+        parse_optional_period(Some("2026-11-05"), Some("2026-11-04"), &mut v);
+        parse_optional_period(Some("26.11.2026"), None, &mut v);
+        assert_eq!(
+            v.0.iter().map(|e| e.code).collect::<Vec<_>>(),
+            ["before_from", "invalid_date"]
+        );
+    }
 
     #[test]
     fn instants_need_an_offset() {

@@ -25,6 +25,8 @@ pub struct Authenticated {
     pub role: Role,
     /// Login.
     pub login: String,
+    /// The doctor a doctor account is linked to (its "own schedule").
+    pub doctor_id: Option<i64>,
     /// Who/where for audit rows.
     pub actor: Actor,
 }
@@ -102,6 +104,7 @@ impl FromRequest for Authenticated {
                 user_id,
                 role: user.role()?,
                 login: user.login,
+                doctor_id: user.doctor_id,
                 actor: Actor {
                     user_id: Some(user_id),
                     request_id: request_id::current(),

@@ -13,8 +13,8 @@ use emhana_api_types::analytics::{
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::analytics::{average, best_source, most_popular, share_percent, Period};
-use emhana_domain::validation::parse_iso_date;
-use emhana_domain::{FieldViolation, Money, PaymentMethod, Violations};
+use emhana_domain::validation::parse_date_range;
+use emhana_domain::{FieldViolation, Money, PaymentMethod};
 use emhana_store::analytics::{PaymentKey, Range};
 use emhana_store::Store;
 use serde::Deserialize;
@@ -52,39 +52,12 @@ pub struct RangeQuery {
 
 fn range(auth: &Authenticated, q: &RangeQuery) -> Result<Range, ApiError> {
     auth.require(Permission::AnalyticsRead)?;
-    let mut v = Violations::default();
-    let mut day = |field: &str, value: &Option<String>| match value {
-        Some(d) => v.check(parse_iso_date(field, d)),
-        None => {
-            v.0.push(FieldViolation::new(field, "required", "Укажите дату"));
-            None
-        }
-    };
-    let (from, to) = (day("from", &q.from), day("to", &q.to));
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            v.0.push(FieldViolation::new(
-                "to",
-                "before_from",
-                "Конец периода раньше начала",
-            ));
-        } else if (t - f).num_days() >= MAX_DAYS {
-            v.0.push(FieldViolation::new(
-                "to",
-                "too_long",
-                "Период — не длиннее трёх лет",
-            ));
-        }
-    }
-    v.into_result()?;
-    match (from, to) {
-        (Some(from), Some(to)) => Ok(Range {
-            from,
-            to,
-            doctor_id: q.doctor_id,
-        }),
-        _ => Err(ApiError::BadRequest("from/to".into())),
-    }
+    let period = parse_date_range(q.from.as_deref(), q.to.as_deref(), MAX_DAYS)?;
+    Ok(Range {
+        from: period.from,
+        to: period.to,
+        doctor_id: q.doctor_id,
+    })
 }
 
 fn days(r: &Range) -> (String, String) {

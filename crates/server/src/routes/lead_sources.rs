@@ -114,17 +114,6 @@ pub async fn deactivate(
     auth.require(Permission::DirectoriesWrite)?;
     let version = VersionQuery::required(q)?;
     let id = path.into_inner();
-    // New visits fall back to the default source, so it must stay pickable.
-    let is_default = store
-        .lead_sources(true)
-        .await?
-        .iter()
-        .any(|s| s.id == id && s.is_default == 1);
-    if is_default {
-        return Err(ApiError::Conflict(
-            "Источник по умолчанию нельзя отключить: он подставляется в новые визиты".into(),
-        ));
-    }
     store
         .deactivate(&auth.actor, Directory::LeadSources, id, version)
         .await?;

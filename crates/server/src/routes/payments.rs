@@ -5,9 +5,10 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use emhana_api_types::visits::{PaymentCreate, PaymentView, VisitView, VoidRequest};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
+use emhana_domain::payment::parse_payment_parts;
 use emhana_domain::validation::parse_notes;
 use emhana_domain::visit::parse_reason;
-use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentMethod, Violations};
+use emhana_domain::{ClinicZone, Violations};
 use emhana_store::payments::{NewPayments, PayOutcome};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,36 +23,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(void);
 }
 
-/// Most methods in one request (one per method is the usual case).
-const MAX_PARTS: usize = 4;
-
-/// Parses the request's parts (a known method and a positive amount each) and note.
+/// The request's parts and note, checked by the domain.
 fn parse(body: &PaymentCreate) -> Result<NewPayments, ApiError> {
+    let raw: Vec<(&str, &str)> = body
+        .payments
+        .iter()
+        .map(|p| (p.method.as_str(), p.amount.as_str()))
+        .collect();
     let mut v = Violations::default();
-    if body.payments.is_empty() || body.payments.len() > MAX_PARTS {
-        v.0.push(FieldViolation::new(
-            "payments",
-            "count",
-            "Укажите от одного до четырёх способов оплаты",
-        ));
-    }
-    let mut parsed = Vec::with_capacity(body.payments.len());
-    for (i, p) in body.payments.iter().enumerate() {
-        let method = PaymentMethod::from_code(&p.method);
-        if method.is_none() {
-            v.0.push(FieldViolation::new(
-                format!("payments.{i}.method"),
-                "unknown",
-                "Способ оплаты: card, cash, qr или transfer",
-            ));
+    let parts = match parse_payment_parts(&raw) {
+        Ok(parts) => parts,
+        Err(e) => {
+            v.0.extend(e.0);
+            Vec::new()
         }
-        let amount = v.check(
-            Money::parse_payment(&p.amount).map_err(|e| e.on(format!("payments.{i}.amount"))),
-        );
-        if let (Some(m), Some(a)) = (method, amount) {
-            parsed.push((m, a));
-        }
-    }
+    };
     let note = v
         .check(parse_notes(
             "note",
@@ -60,7 +46,7 @@ fn parse(body: &PaymentCreate) -> Result<NewPayments, ApiError> {
         .flatten();
     v.into_result()?;
     Ok(NewPayments {
-        parts: parsed,
+        parts,
         note,
         idempotency: None,
     })
@@ -93,7 +79,7 @@ pub async fn list(
     store: web::Data<Store>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let own = readable_doctor(&auth, &store).await?;
+    let own = readable_doctor(&auth)?;
     let visit = store
         .visit(path.into_inner())
         .await?
@@ -139,11 +125,12 @@ pub async fn create(
         })
         .await
         .map_err(|e| visit_error(e, zone))?;
+    let mut res = HttpResponse::Created();
+    res.content_type("application/json");
     Ok(match outcome {
-        PayOutcome::Created(visit) => HttpResponse::Created().json(visit_view(*visit)),
-        PayOutcome::Replayed(body) => HttpResponse::Created()
+        PayOutcome::Created(body) => res.body(body),
+        PayOutcome::Replayed(body) => res
             .insert_header(("Idempotent-Replayed", "true"))
-            .content_type("application/json")
             .body(body),
     })
 }

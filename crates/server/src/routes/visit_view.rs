@@ -11,7 +11,6 @@ use emhana_domain::{
     ClinicZone, Money, PaymentMethod, PaymentStatus, TransitionError, VisitStatus,
 };
 use emhana_store::visits::{AppointmentRow, Visit, VisitError};
-use emhana_store::Store;
 
 use crate::auth::Authenticated;
 use crate::ApiError;
@@ -199,12 +198,11 @@ pub fn visit_error(e: VisitError, zone: ClinicZone) -> ApiError {
 
 /// Whose visits the caller may read: `None` = everyone's (front desk, managers);
 /// `Some(doctor)` = a doctor's own schedule; 403 for anyone else.
-pub async fn readable_doctor(auth: &Authenticated, store: &Store) -> Result<Option<i64>, ApiError> {
+pub fn readable_doctor(auth: &Authenticated) -> Result<Option<i64>, ApiError> {
     if auth.require(Permission::VisitsRead).is_ok() {
         return Ok(None);
     }
     auth.require(Permission::OwnSchedule)?;
-    let user = store.user(auth.user_id).await?;
     // A doctor account not linked to a doctor sees nothing (id 0 matches no visit).
-    Ok(Some(user.and_then(|u| u.doctor_id).unwrap_or(0)))
+    Ok(Some(auth.doctor_id.unwrap_or(0)))
 }

@@ -10,7 +10,7 @@ use emhana_api_types::visits::{
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::paging::{parse_timeline_cursor, timeline_cursor, PageRequest};
-use emhana_domain::validation::{parse_instant, parse_iso_date, parse_notes};
+use emhana_domain::validation::{parse_instant, parse_notes, parse_optional_period};
 use emhana_domain::visit::{check_service_ids, parse_reason};
 use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentStatus, Violations, VisitStatus};
 use emhana_store::visits::{NewVisit, VisitChange, VisitFilter};
@@ -60,22 +60,7 @@ pub struct VisitListQuery {
 
 fn list_filter(q: &VisitListQuery) -> Result<VisitFilter, ApiError> {
     let mut v = Violations::default();
-    let from = q
-        .from
-        .as_deref()
-        .and_then(|d| v.check(parse_iso_date("from", d)));
-    let to =
-        q.to.as_deref()
-            .and_then(|d| v.check(parse_iso_date("to", d)));
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            v.0.push(FieldViolation::new(
-                "to",
-                "before_from",
-                "Конец периода раньше начала",
-            ));
-        }
-    }
+    let (from, to) = parse_optional_period(q.from.as_deref(), q.to.as_deref(), &mut v);
     if let Some(s) = q
         .status
         .as_deref()
@@ -134,7 +119,7 @@ pub async fn list(
     store: web::Data<Store>,
     q: web::Query<VisitListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let own = readable_doctor(&auth, &store).await?;
+    let own = readable_doctor(&auth)?;
     let mut filter = list_filter(&q)?;
     if own.is_some() {
         filter.doctor_id = own;
@@ -232,7 +217,7 @@ pub async fn get_one(
     store: web::Data<Store>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let own = readable_doctor(&auth, &store).await?;
+    let own = readable_doctor(&auth)?;
     let visit = store
         .visit(path.into_inner())
         .await?
