@@ -1,7 +1,10 @@
 //! How forms show a failed save: each field's message under the field the server named, and
 //! everything else (a conflict, a lost connection) once above the buttons.
 
+use std::future::Future;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 
@@ -33,4 +36,23 @@ pub fn FormError(
                 .map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })
         })
     }
+}
+
+/// Runs a form's save or deactivation in the background: `busy` while it runs, then `on_saved`,
+/// or the error for the form to show.
+pub fn spawn_save<T: 'static>(
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    on_saved: impl Fn() + 'static,
+    save: impl Future<Output = Result<T, ApiError>> + 'static,
+) {
+    busy.set(true);
+    spawn_local(async move {
+        let result = save.await;
+        busy.set(false);
+        match result {
+            Ok(_) => on_saved(),
+            Err(e) => error.set(Some(e)),
+        }
+    });
 }

@@ -4,10 +4,9 @@ use emhana_api_types::directories::{DoctorView, DoctorWrite};
 use emhana_domain::access::Permission;
 use emhana_domain::validation::PhoneNumber;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{field_error, FormError};
+use crate::components::form::{field_error, spawn_save, FormError};
 use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
@@ -131,24 +130,18 @@ fn DoctorForm(
             email: opt(email.get_untracked()),
             version: target.map(|(_, v, _)| v),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::save_doctor(target.map(|(id, _, _)| id), body).await;
-            busy.set(false);
-            match result {
-                Ok(_) => on_saved(),
-                Err(e) => error.set(Some(e)),
-            }
+        spawn_save(busy, error, on_saved, async move {
+            api::save_doctor(target.map(|(id, _, _)| id), body).await
         });
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_local(async move {
-                match api::deactivate("doctors", id, version).await {
-                    Ok(_) => on_saved(),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            spawn_save(
+                busy,
+                error,
+                on_saved,
+                api::deactivate("doctors", id, version),
+            );
         }
     };
     let input = |name: &'static str, label: &'static str, value: RwSignal<String>| {

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use emhana_domain::validation::PhoneNumber;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{field_error, FormError};
+use crate::components::form::{field_error, spawn_save, FormError};
 use crate::components::table::{sort_rows, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
@@ -189,27 +189,21 @@ fn PatientForm(
             notes: opt(notes.get_untracked()),
             version: target.map(|(_, v)| v),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = match target {
+        spawn_save(busy, error, on_saved, async move {
+            match target {
                 Some((id, _)) => api::update_patient(id, body).await,
                 None => api::create_patient(body).await,
-            };
-            busy.set(false);
-            match result {
-                Ok(_) => on_saved(),
-                Err(e) => error.set(Some(e)),
             }
         });
     };
     let deactivate = move |_| {
         if let Some((id, version)) = target {
-            spawn_local(async move {
-                match api::deactivate("patients", id, version).await {
-                    Ok(_) => on_saved(),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            spawn_save(
+                busy,
+                error,
+                on_saved,
+                api::deactivate("patients", id, version),
+            );
         }
     };
     let field = move |name: &'static str| field_error(error, name);

@@ -7,10 +7,9 @@ use emhana_api_types::directories::{DoctorView, ServiceView, ServiceWrite};
 use emhana_domain::access::Permission;
 use emhana_domain::Money;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{field_error, FormError};
+use crate::components::form::{field_error, spawn_save, FormError};
 use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
@@ -170,24 +169,18 @@ fn ServiceForm(
             doctor_id: doctor_id.get_untracked(),
             version: target.map(|(_, v, _)| v),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::save_service(target.map(|(id, _, _)| id), body).await;
-            busy.set(false);
-            match result {
-                Ok(_) => on_saved(),
-                Err(e) => error.set(Some(e)),
-            }
+        spawn_save(busy, error, on_saved, async move {
+            api::save_service(target.map(|(id, _, _)| id), body).await
         });
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_local(async move {
-                match api::deactivate("services", id, version).await {
-                    Ok(_) => on_saved(),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            spawn_save(
+                busy,
+                error,
+                on_saved,
+                api::deactivate("services", id, version),
+            );
         }
     };
     let current = doctor_id.get_untracked();

@@ -4,10 +4,9 @@
 
 use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSourceView};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{field_error, FormError};
+use crate::components::form::{field_error, spawn_save, FormError};
 use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
@@ -103,9 +102,8 @@ fn SourceForm(
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        spawn_local(async move {
-            let result = match target {
+        spawn_save(busy, error, on_saved, async move {
+            match target {
                 Some((id, version, _)) => {
                     let body = LeadSourceUpdate {
                         label: label.get_untracked(),
@@ -120,22 +118,17 @@ fn SourceForm(
                     };
                     api::create_lead_source(body).await
                 }
-            };
-            busy.set(false);
-            match result {
-                Ok(_) => on_saved(),
-                Err(e) => error.set(Some(e)),
             }
         });
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_local(async move {
-                match api::deactivate("lead-sources", id, version).await {
-                    Ok(_) => on_saved(),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            spawn_save(
+                busy,
+                error,
+                on_saved,
+                api::deactivate("lead-sources", id, version),
+            );
         }
     };
     view! {
