@@ -97,9 +97,9 @@ impl VisitStatus {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// Maps the old system's Russian labels.
+    /// Maps the old system's Russian labels (any case, `ё` written or not: "приём завершён").
     pub fn from_legacy_label(label: &str) -> Option<Self> {
-        let l = label.trim().to_lowercase();
+        let l = label.trim().to_lowercase().replace('ё', "е");
         Self::ALL.into_iter().find(|s| s.label_ru() == l)
     }
 
@@ -328,5 +328,9 @@ mod tests {
         }
         assert_eq!(VisitStatus::from_legacy_label("Отменен"), Some(Cancelled));
         assert_eq!(VisitStatus::from_legacy_label("перенесен"), None);
+        assert_eq!(
+            VisitStatus::from_legacy_label("Приём завершён"),
+            Some(Completed)
+        );
     }
 }

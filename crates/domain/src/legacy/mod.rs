@@ -6,6 +6,12 @@
 
 use rust_decimal::prelude::*;
 
+pub mod cards;
+pub mod payments;
+
+pub use cards::{salvage_person, LegacyPerson, SalvagedPerson};
+pub use payments::{regroup_payments, LegacyPart, LineExcess, Regrouped, RegroupedPayment};
+
 use crate::money::Money;
 
 /// A legacy amount read exactly, and how far rounding to the tiyn moved it.
