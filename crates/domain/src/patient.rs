@@ -75,15 +75,24 @@ impl PatientCard {
     /// What search matches against: names and phone, case-folded with Unicode rules (so "айг"
     /// finds "Айгүл" on SQLite too, whose LOWER() folds ASCII only).
     pub fn search_key(&self) -> String {
-        let mut key = self.first_name.as_str().to_lowercase();
-        if let Some(last) = &self.last_name {
-            key.push(' ');
-            key.push_str(&last.as_str().to_lowercase());
-        }
-        key.push(' ');
-        key.push_str(self.phone.as_str());
-        key
+        search_key(
+            self.first_name.as_str(),
+            self.last_name.as_ref().map(|n| n.as_str()),
+            self.phone.as_str(),
+        )
     }
+}
+
+/// The search key of any stored patient (also imported ones whose fields were kept as written).
+pub fn search_key(first_name: &str, last_name: Option<&str>, phone: &str) -> String {
+    let mut key = first_name.to_lowercase();
+    if let Some(last) = last_name {
+        key.push(' ');
+        key.push_str(&last.to_lowercase());
+    }
+    key.push(' ');
+    key.push_str(phone);
+    key
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod legacy;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;

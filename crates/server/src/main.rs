@@ -43,6 +43,20 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Move a clinic over from the old Streamlit system: import its SQLite database
+    /// (`medical_center.db`, v2.x–3.x) into the configured database in one transaction, then
+    /// print a report (counts per table, every anomaly, money before/after). Running it again
+    /// imports nothing twice.
+    ImportLegacy {
+        /// The legacy SQLite file (opened read-only).
+        path: std::path::PathBuf,
+        /// Do everything and report, but keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
         /// Login (3..50 letters, digits, `.`, `_`, `-`).
@@ -94,6 +108,24 @@ async fn main() -> anyhow::Result<()> {
                 r.patients,
                 started.elapsed().as_secs_f64()
             );
+        }
+        Command::ImportLegacy {
+            path,
+            dry_run,
+            json,
+        } => {
+            let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &cli.settings.tz)?;
+            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
+            store.migrate().await?;
+            let options = emhana_server::legacy::ImportOptions { dry_run };
+            let report = emhana_server::legacy::import_legacy(&store, zone, &path, options).await;
+            store.close().await;
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{report}");
+            }
         }
         Command::SeedDemo { if_empty, visits } => {
             seed_demo(&cli.settings, if_empty, visits).await?

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The domain refuses the change in the row's current state (HTTP 409); the reason is Russian.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// The legacy database of `import-legacy` cannot be read (missing file, not SQLite); Russian.
+    #[error("{0}")]
+    Legacy(String),
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod bulk;
 pub mod directories;
 pub mod error;
+pub mod legacy;
 pub mod patients;
 pub mod payments;
 pub mod sessions;

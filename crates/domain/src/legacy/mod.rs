@@ -68,6 +68,60 @@ pub fn source_code_from_legacy(label: &str) -> Option<&'static str> {
     }
 }
 
+/// A legacy date or date-time as written (`2025-10-18`, `2025-10-18 10:05:00`,
+/// `2025-10-18T10:05:00.123456`, `10:05` for a bare time of day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyStamp {
+    /// Date and time of day.
+    DateTime(chrono::NaiveDateTime),
+    /// A day only.
+    Date(chrono::NaiveDate),
+    /// A time of day only.
+    Time(chrono::NaiveTime),
+}
+
+/// Reads a legacy date/time text; `None` when it is none of the spellings the old system wrote.
+pub fn read_legacy_stamp(text: &str) -> Option<LegacyStamp> {
+    use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+    let t = text.trim();
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(t, f) {
+            return Some(LegacyStamp::DateTime(dt));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Some(LegacyStamp::Date(d));
+    }
+    for f in ["%H:%M:%S%.f", "%H:%M"] {
+        if let Ok(tm) = NaiveTime::parse_from_str(t, f) {
+            return Some(LegacyStamp::Time(tm));
+        }
+    }
+    None
+}
+
+/// The legacy payment-status labels (spellings varied: `не оплачен`, `не оплачено`) as the
+/// domain's status; `None` for anything else. Advisory only: the importer derives the real one.
+pub fn payment_status_from_legacy(label: &str) -> Option<crate::PaymentStatus> {
+    use crate::PaymentStatus::*;
+    match label.trim().to_lowercase().as_str() {
+        "не оплачен" | "не оплачено" | "неоплачен" | "не оплачена" => {
+            Some(Unpaid)
+        }
+        "частично оплачен" | "частично оплачено" | "частично" => {
+            Some(PartiallyPaid)
+        }
+        "оплачен" | "оплачено" | "оплачена" => Some(Paid),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +171,49 @@ mod tests {
             parse_legacy_amount("1e20"),
             Err(LegacyMoneyError::OutOfRange(_))
         ));
+    }
+
+    #[test]
+    fn legacy_stamps_in_every_spelling() {
+        use chrono::{NaiveDate, NaiveTime};
+        let d = NaiveDate::from_ymd_opt(2025, 10, 18).unwrap();
+        let at = d.and_hms_opt(10, 5, 0).unwrap();
+        assert_eq!(
+            read_legacy_stamp("2025-10-18 10:05:00"),
+            Some(LegacyStamp::DateTime(at))
+        );
+        assert_eq!(
+            read_legacy_stamp("2025-10-18T10:05:00.000000"),
+            Some(LegacyStamp::DateTime(at))
+        );
+        assert_eq!(
+            read_legacy_stamp("2025-10-18 10:05"),
+            Some(LegacyStamp::DateTime(at))
+        );
+        assert_eq!(
+            read_legacy_stamp(" 2025-10-18 "),
+            Some(LegacyStamp::Date(d))
+        );
+        assert_eq!(
+            read_legacy_stamp("09:30:00"),
+            Some(LegacyStamp::Time(
+                NaiveTime::from_hms_opt(9, 30, 0).unwrap()
+            ))
+        );
+        assert_eq!(read_legacy_stamp("вчера"), None);
+    }
+
+    #[test]
+    fn legacy_payment_status_spellings() {
+        use crate::PaymentStatus::*;
+        assert_eq!(payment_status_from_legacy("не оплачен"), Some(Unpaid));
+        assert_eq!(payment_status_from_legacy("Не оплачено"), Some(Unpaid));
+        assert_eq!(
+            payment_status_from_legacy("частично оплачено"),
+            Some(PartiallyPaid)
+        );
+        assert_eq!(payment_status_from_legacy("оплачено"), Some(Paid));
+        assert_eq!(payment_status_from_legacy("?"), None);
     }
 
     #[test]

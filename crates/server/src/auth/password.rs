@@ -31,8 +31,21 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
     .await?
 }
 
-/// Checks a password against a stored PHC hash; any malformed hash simply fails.
+/// Is this a hash the old Streamlit system wrote (bcrypt `$2b$`/`$2a$`/`$2y$`)? Accepted once at
+/// login, then replaced by argon2id (see [`verify`] and the login handler).
+pub fn is_legacy_hash(stored: &str) -> bool {
+    stored.starts_with("$2")
+}
+
+/// Checks a password against a stored hash: argon2id PHC strings, or an imported bcrypt hash;
+/// any malformed hash simply fails.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    if is_legacy_hash(&stored) {
+        return Ok(actix_web::rt::task::spawn_blocking(move || {
+            bcrypt::verify(password.as_bytes(), &stored).unwrap_or(false)
+        })
+        .await?);
+    }
     Ok(actix_web::rt::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {
@@ -57,5 +70,18 @@ mod tests {
         assert!(!verify("wrong".into(), h).await.unwrap());
         assert!(!verify("x".into(), "garbage".into()).await.unwrap());
         assert!(!verify_nothing("x".into()).await.unwrap());
+    }
+
+    #[actix_web::test]
+    async fn imported_bcrypt_hashes_verify() {
+        let legacy = bcrypt::hash_with_salt("старый-пароль", 4, [7u8; 16])
+            .unwrap()
+            .format_for_version(bcrypt::Version::TwoB);
+        assert!(is_legacy_hash(&legacy));
+        assert!(verify("старый-пароль".into(), legacy.clone())
+            .await
+            .unwrap());
+        assert!(!verify("другой".into(), legacy).await.unwrap());
+        assert!(!verify("x".into(), "$2b$garbage".into()).await.unwrap());
     }
 }

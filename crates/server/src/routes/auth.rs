@@ -78,6 +78,13 @@ pub async fn login(
             .await?;
         return Err(bad_credentials());
     }
+    // An account imported from the old system still has its bcrypt hash: the password that just
+    // matched it is hashed with argon2id and replaces it in the same transaction as the login.
+    let rehash = if password::is_legacy_hash(&user.password_hash) {
+        Some(password::hash(body.password.clone()).await?)
+    } else {
+        None
+    };
     let refresh_token = tokens::random_hex(32)?;
     let family = tokens::random_hex(16)?;
     let actor = emhana_store::audit::Actor {
@@ -91,7 +98,7 @@ pub async fn login(
             &family,
             &tokens::hash_refresh(&refresh_token),
             tokens::refresh_expiry(),
-            None,
+            rehash.as_deref(),
         )
         .await?;
     session_response(&req, &keys, &user, refresh_token)

@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod directories;
 mod health;
+mod legacy;
 mod patients;
 mod permissions;
 mod platform;

@@ -1,0 +1,459 @@
+//! Staff, doctors, the price list, patients, the audit trail and settings of the old system.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use emhana_domain::legacy::{
+    parse_legacy_amount, read_legacy_stamp, salvage_person, LegacyPerson, LegacyStamp,
+};
+use emhana_domain::patient::search_key;
+use emhana_domain::{ClinicZone, Role};
+use emhana_store::legacy::{
+    ImportedAudit, ImportedDoctor, ImportedPatient, ImportedService, ImportedUser, LegacyTx,
+};
+
+use super::report::ImportReport;
+use emhana_store::legacy::{LegacyDb, Rec};
+
+/// A legacy `created_at`-like text as an instant: SQLite's `CURRENT_TIMESTAMP` wrote UTC; a bare
+/// day is that day's clinic-local start.
+pub(super) fn utc_stamp(text: Option<&str>, zone: ClinicZone) -> Option<DateTime<Utc>> {
+    match read_legacy_stamp(text?)? {
+        LegacyStamp::DateTime(dt) => Some(dt.and_utc()),
+        LegacyStamp::Date(d) => Some(zone.day_start(d)),
+        LegacyStamp::Time(_) => None,
+    }
+}
+
+/// Skips a row an earlier run imported; `true` when it should be imported now.
+async fn fresh(
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+    table: &'static str,
+    id: i64,
+) -> anyhow::Result<bool> {
+    if tx.mapped(table, id).await?.is_some() {
+        report.table(table).already_imported += 1;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Reads a table, counting its rows; rows without an id are skipped and reported.
+async fn read(
+    legacy: &LegacyDb,
+    report: &mut ImportReport,
+    table: &'static str,
+    cols: &'static [&'static str],
+) -> anyhow::Result<Vec<(i64, Rec)>> {
+    let rows = legacy.rows(table, cols).await?;
+    report.table(table).read += rows.len();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        match r.id("id") {
+            Some(id) => out.push((id, r)),
+            None => {
+                report.table(table).skipped += 1;
+                report.note(table, None, "строка без id: пропущена");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `users` → staff accounts. The bcrypt hash is kept (accepted once at login, then replaced by
+/// argon2id); `crm` → receptionist; a login Emhana already has is linked, not duplicated.
+pub(super) async fn users(
+    legacy: &LegacyDb,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const COLS: &[&str] = &[
+        "id",
+        "username",
+        "password_hash",
+        "name",
+        "access_level",
+        "created_at",
+        "last_login",
+    ];
+    const T: &str = "users";
+    for (id, r) in read(legacy, report, T, COLS).await? {
+        if !fresh(tx, report, T, id).await? {
+            continue;
+        }
+        let Some(login) = r.get("username") else {
+            report.table(T).skipped += 1;
+            report.note(T, Some(id), "нет логина: пропущен");
+            continue;
+        };
+        if let Some(existing) = tx.user_by_login(login).await? {
+            tx.remember(T, id, existing).await?;
+            report.table(T).imported += 1;
+            report.note(
+                T,
+                Some(id),
+                format!("логин «{login}» уже есть в Emhana: связан с ним, пароль Emhana не тронут"),
+            );
+            continue;
+        }
+        let level = r.get("access_level").unwrap_or("");
+        let role = Role::from_legacy(level).unwrap_or_else(|| {
+            report.note(T, Some(id), format!("уровень доступа «{level}» неизвестен: роль «администратор регистратуры» (receptionist)"));
+            Role::Receptionist
+        });
+        let hash = r.get("password_hash").unwrap_or("").to_owned();
+        if !hash.starts_with("$2") {
+            report.note(
+                T,
+                Some(id),
+                "хеш пароля не bcrypt: войти со старым паролем не получится, задайте новый",
+            );
+        }
+        let new_id = tx
+            .insert_user(&ImportedUser {
+                login: login.to_owned(),
+                display_name: r.get("name").unwrap_or(login).to_owned(),
+                role,
+                password_hash: hash,
+                created_at: utc_stamp(r.get("created_at"), ClinicZone::default())
+                    .unwrap_or_else(Utc::now),
+                last_login_at: utc_stamp(r.get("last_login"), ClinicZone::default()),
+            })
+            .await?;
+        tx.remember(T, id, new_id).await?;
+        report.table(T).imported += 1;
+    }
+    Ok(())
+}
+
+/// `doctors` → doctors (a placeholder phone shared by all of them is fine: not unique).
+pub(super) async fn doctors(
+    legacy: &LegacyDb,
+    zone: ClinicZone,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const COLS: &[&str] = &[
+        "id",
+        "first_name",
+        "last_name",
+        "specialization",
+        "phone",
+        "email",
+        "is_active",
+        "created_at",
+    ];
+    const T: &str = "doctors";
+    let today = zone.local_date(Utc::now());
+    for (id, r) in read(legacy, report, T, COLS).await? {
+        if !fresh(tx, report, T, id).await? {
+            continue;
+        }
+        let p = salvage_person(
+            &LegacyPerson {
+                first_name: r.get("first_name").unwrap_or(""),
+                last_name: r.get("last_name").unwrap_or(""),
+                phone: r.get("phone").unwrap_or(""),
+                email: r.get("email").unwrap_or(""),
+                specialization: r.get("specialization").unwrap_or(""),
+                ..LegacyPerson::default()
+            },
+            today,
+        );
+        for fix in &p.fixes {
+            report.note(T, Some(id), fix.clone());
+        }
+        let new_id = tx
+            .insert_doctor(&ImportedDoctor {
+                first_name: p.first_name,
+                last_name: p.last_name.unwrap_or_else(|| "—".into()),
+                specialization: p.specialization,
+                phone: p.phone.filter(|_| p.phone_valid),
+                email: p.email,
+                is_active: r.flag("is_active", true),
+                created_at: utc_stamp(r.get("created_at"), zone).unwrap_or_else(Utc::now),
+            })
+            .await?;
+        tx.remember(T, id, new_id).await?;
+        report.table(T).imported += 1;
+    }
+    Ok(())
+}
+
+/// `services` → the price list; prices read exactly (more than 2 decimals: rounded, reported).
+pub(super) async fn services(
+    legacy: &LegacyDb,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const COLS: &[&str] = &[
+        "id",
+        "name",
+        "description",
+        "price",
+        "duration_minutes",
+        "doctor_id",
+        "is_active",
+        "created_at",
+    ];
+    const T: &str = "services";
+    for (id, r) in read(legacy, report, T, COLS).await? {
+        if !fresh(tx, report, T, id).await? {
+            continue;
+        }
+        let price = match r.get("price").map(parse_legacy_amount) {
+            Some(Ok(a)) => {
+                if a.rounded {
+                    report.note(
+                        T,
+                        Some(id),
+                        format!(
+                            "цена «{}» точнее тиына: округлена до {}",
+                            r.get("price").unwrap_or(""),
+                            a.money
+                        ),
+                    );
+                }
+                a.money.tiyn().max(0)
+            }
+            Some(Err(e)) => {
+                report.note(T, Some(id), format!("цена: {e}; записано 0"));
+                0
+            }
+            None => {
+                report.note(T, Some(id), "цены нет: записано 0");
+                0
+            }
+        };
+        let duration = match r.id("duration_minutes") {
+            Some(m) if m > 0 && m <= 24 * 60 => m,
+            other => {
+                let was = other.map_or_else(|| "не указана".to_owned(), |m| format!("{m} мин"));
+                report.note(
+                    T,
+                    Some(id),
+                    format!("длительность ({was}) недопустима: 30 мин"),
+                );
+                30
+            }
+        };
+        let doctor_id = match r.id("doctor_id") {
+            Some(d) => {
+                let mapped = tx.mapped("doctors", d).await?;
+                if mapped.is_none() {
+                    report.note(
+                        T,
+                        Some(id),
+                        format!("врач #{d} не найден: услуга без врача"),
+                    );
+                }
+                mapped
+            }
+            None => None,
+        };
+        let new_id = tx
+            .insert_service(&ImportedService {
+                name: r
+                    .get("name")
+                    .unwrap_or("Без названия")
+                    .chars()
+                    .take(200)
+                    .collect(),
+                description: r.get("description").map(str::to_owned),
+                base_price: price,
+                duration_minutes: duration,
+                doctor_id,
+                is_active: r.flag("is_active", true),
+                created_at: utc_stamp(r.get("created_at"), ClinicZone::default())
+                    .unwrap_or_else(Utc::now),
+            })
+            .await?;
+        tx.remember(T, id, new_id).await?;
+        report.table(T).imported += 1;
+    }
+    Ok(())
+}
+
+/// `clients` → patients. A phone an active patient already has: the same person (same name) is
+/// linked to that card; someone else sharing it is imported inactive (staff decide).
+pub(super) async fn clients(
+    legacy: &LegacyDb,
+    zone: ClinicZone,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const COLS: &[&str] = &[
+        "id",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "phone",
+        "email",
+        "is_active",
+        "created_at",
+    ];
+    const T: &str = "clients";
+    let today = zone.local_date(Utc::now());
+    for (id, r) in read(legacy, report, T, COLS).await? {
+        if !fresh(tx, report, T, id).await? {
+            continue;
+        }
+        let created_at = utc_stamp(r.get("created_at"), zone);
+        let p = salvage_person(
+            &LegacyPerson {
+                first_name: r.get("first_name").unwrap_or(""),
+                last_name: r.get("last_name").unwrap_or(""),
+                phone: r.get("phone").unwrap_or(""),
+                email: r.get("email").unwrap_or(""),
+                birth_date: r.get("birth_date").unwrap_or(""),
+                registered: created_at.map(|at| zone.local_date(at)),
+                specialization: "",
+            },
+            today,
+        );
+        for fix in &p.fixes {
+            report.note(T, Some(id), fix.clone());
+        }
+        let phone = p.phone.clone().unwrap_or_default();
+        if phone.is_empty() {
+            report.note(T, Some(id), "телефона нет: добавьте в карточке");
+        }
+        let key = search_key(&p.first_name, p.last_name.as_deref(), &phone);
+        let mut is_active = r.flag("is_active", true);
+        if is_active && !phone.is_empty() {
+            if let Some((existing, existing_key)) = tx.active_patient_by_phone(&phone).await? {
+                if existing_key == key {
+                    tx.remember(T, id, existing).await?;
+                    report.table(T).imported += 1;
+                    report.note(T, Some(id), format!("тот же пациент (имя и телефон), что и карточка Emhana #{existing}: объединены"));
+                    continue;
+                }
+                is_active = false;
+                report.note(T, Some(id), format!("телефон {phone} уже у активного пациента Emhana #{existing}: импортирован неактивным, проверьте"));
+            }
+        }
+        let new_id = tx
+            .insert_patient(&ImportedPatient {
+                first_name: p.first_name,
+                last_name: p.last_name,
+                birth_date: p.birth_date,
+                phone,
+                email: p.email,
+                notes: None,
+                is_active,
+                search_key: key,
+                created_at: created_at.unwrap_or_else(Utc::now),
+            })
+            .await?;
+        tx.remember(T, id, new_id).await?;
+        report.table(T).imported += 1;
+    }
+    Ok(())
+}
+
+/// The Emhana entity a legacy table's rows became (for audit rows about them).
+fn entity_of(table: &str) -> Option<&'static str> {
+    Some(match table {
+        "clients" => "patient",
+        "doctors" => "doctor",
+        "services" => "service",
+        "appointments" => "appointment",
+        "users" => "user",
+        "appointment_services" => "appointment_service",
+        "appointment_service_payments" => "payment",
+        _ => return None,
+    })
+}
+
+/// Legacy JSON text kept as is; anything else becomes a JSON string (the viewer reads JSON).
+fn as_json(text: Option<&str>) -> Option<String> {
+    let t = text?;
+    Some(match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(_) => t.to_owned(),
+        Err(_) => serde_json::Value::String(t.to_owned()).to_string(),
+    })
+}
+
+/// `audit_log` → audit rows marked `legacy:<action>`, pointing at the imported rows.
+pub(super) async fn audit_rows(
+    legacy: &LegacyDb,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const COLS: &[&str] = &[
+        "id",
+        "user_id",
+        "action",
+        "table_name",
+        "record_id",
+        "old_values",
+        "new_values",
+        "timestamp",
+    ];
+    const T: &str = "audit_log";
+    for (id, r) in read(legacy, report, T, COLS).await? {
+        if !fresh(tx, report, T, id).await? {
+            continue;
+        }
+        let table = r.get("table_name").unwrap_or("").to_owned();
+        let user_id = match r.id("user_id") {
+            Some(u) => tx.mapped("users", u).await?,
+            None => None,
+        };
+        let (entity, entity_id) = match (entity_of(&table), r.id("record_id")) {
+            (Some(e), Some(rec)) => (e.to_owned(), tx.mapped(static_table(&table), rec).await?),
+            (_, rec) => (format!("legacy.{table}"), rec),
+        };
+        let new_id = tx
+            .insert_audit(&ImportedAudit {
+                at: utc_stamp(r.get("timestamp"), ClinicZone::default()).unwrap_or_else(Utc::now),
+                user_id,
+                action: r.get("action").unwrap_or("unknown").to_owned(),
+                entity,
+                entity_id,
+                old_json: as_json(r.get("old_values")),
+                new_json: as_json(r.get("new_values")),
+            })
+            .await?;
+        tx.remember(T, id, new_id).await?;
+        report.table(T).imported += 1;
+    }
+    Ok(())
+}
+
+fn static_table(table: &str) -> &'static str {
+    match table {
+        "clients" => "clients",
+        "doctors" => "doctors",
+        "services" => "services",
+        "appointments" => "appointments",
+        "users" => "users",
+        "appointment_services" => "appointment_services",
+        _ => "appointment_service_payments",
+    }
+}
+
+/// `settings` → kept under `legacy.<key>` (Emhana's own settings are never overwritten).
+pub(super) async fn settings(
+    legacy: &LegacyDb,
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    const T: &str = "settings";
+    let rows = legacy.rows(T, &["key", "value"]).await?;
+    report.table(T).read += rows.len();
+    for r in rows {
+        let Some(key) = r.get("key") else { continue };
+        if tx.keep_setting(key, r.get("value").unwrap_or("")).await? {
+            report.table(T).imported += 1;
+        } else {
+            report.table(T).already_imported += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The clinic-local time a visit starts at when the legacy row has none.
+pub(super) const DEFAULT_START: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};

@@ -1,0 +1,477 @@
+//! The write side of `emhana import-legacy`: one transaction for the whole run, every inserted
+//! row remembered in `legacy_ids` (legacy table + id → new id) so a second run skips it. The
+//! importer decides every value with the domain's rules; this module only writes them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use emhana_domain::{PaymentMethod, PaymentStatus, Role, VisitStatus};
+use sqlx::{Any, Transaction};
+
+use crate::audit::{self, Actor, AuditEntry};
+
+mod read;
+use crate::{time, Store, StoreError};
+pub use read::{LegacyDb, Rec};
+
+/// A legacy staff account.
+#[derive(Debug, Clone)]
+pub struct ImportedUser {
+    /// Login as it was.
+    pub login: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Mapped role.
+    pub role: Role,
+    /// The legacy bcrypt hash, kept so the old password still works once.
+    pub password_hash: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last login, if known.
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// A legacy client as a patient.
+#[derive(Debug, Clone)]
+pub struct ImportedPatient {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Birth date.
+    pub birth_date: Option<NaiveDate>,
+    /// Phone (normalized, or as written when unreadable).
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Active.
+    pub is_active: bool,
+    /// Case-folded search key.
+    pub search_key: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A legacy doctor.
+#[derive(Debug, Clone)]
+pub struct ImportedDoctor {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Specialization.
+    pub specialization: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Active.
+    pub is_active: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A legacy price-list service.
+#[derive(Debug, Clone)]
+pub struct ImportedService {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Tiyn.
+    pub base_price: i64,
+    /// Minutes.
+    pub duration_minutes: i64,
+    /// Tied doctor.
+    pub doctor_id: Option<i64>,
+    /// Active.
+    pub is_active: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A line of an imported visit.
+#[derive(Debug, Clone)]
+pub struct ImportedLine {
+    /// `appointment_services.id`, none for a line made from the visit's own service.
+    pub legacy_id: Option<i64>,
+    /// Service.
+    pub service_id: i64,
+    /// Price-list price, tiyn.
+    pub base_price: i64,
+    /// Visit price, tiyn.
+    pub price: i64,
+    /// Allocated, tiyn.
+    pub paid: i64,
+}
+
+/// A payment of an imported visit.
+#[derive(Debug, Clone)]
+pub struct ImportedPayment {
+    /// The `appointment_service_payments` rows it was made of.
+    pub legacy_ids: Vec<i64>,
+    /// Method.
+    pub method: PaymentMethod,
+    /// Tiyn.
+    pub amount: i64,
+    /// When.
+    pub paid_at: DateTime<Utc>,
+    /// Clinic-local day of `paid_at`.
+    pub local_date: NaiveDate,
+    /// Notes of its rows.
+    pub note: Option<String>,
+    /// `(line index, tiyn)`.
+    pub allocations: Vec<(usize, i64)>,
+}
+
+/// A legacy appointment with everything under it.
+#[derive(Debug, Clone)]
+pub struct ImportedVisit {
+    /// Patient.
+    pub patient_id: i64,
+    /// Doctor.
+    pub doctor_id: i64,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// Clinic-local day of the start.
+    pub local_date: NaiveDate,
+    /// Status.
+    pub status: VisitStatus,
+    /// Lead source.
+    pub source_id: i64,
+    /// Notes.
+    pub notes: Option<String>,
+    /// When the appointment started (legacy `start_time`).
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended (legacy `end_time`).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Σ prices.
+    pub total: i64,
+    /// Σ payments.
+    pub paid: i64,
+    /// Derived by the domain.
+    pub payment_status: PaymentStatus,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Lines.
+    pub lines: Vec<ImportedLine>,
+    /// Payments.
+    pub payments: Vec<ImportedPayment>,
+}
+
+/// A legacy audit row.
+#[derive(Debug, Clone)]
+pub struct ImportedAudit {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Mapped user.
+    pub user_id: Option<i64>,
+    /// Legacy action (stored as `legacy:<action>`).
+    pub action: String,
+    /// Emhana entity name (or the legacy table's).
+    pub entity: String,
+    /// Mapped id.
+    pub entity_id: Option<i64>,
+    /// Before, JSON text.
+    pub old_json: Option<String>,
+    /// After, JSON text.
+    pub new_json: Option<String>,
+}
+
+/// The open import transaction.
+pub struct LegacyTx {
+    tx: Transaction<'static, Any>,
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl Store {
+    /// Opens the import's one transaction.
+    pub async fn begin_legacy_import(&self) -> Result<LegacyTx, StoreError> {
+        Ok(LegacyTx {
+            tx: self.pool().begin().await?,
+        })
+    }
+}
+
+impl LegacyTx {
+    /// The Emhana id a legacy row became in an earlier run, if any.
+    pub async fn mapped(
+        &mut self,
+        entity: &str,
+        legacy_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT new_id FROM legacy_ids WHERE entity = $1 AND legacy_id = $2")
+                .bind(entity)
+                .bind(legacy_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Remembers that a legacy row is (or became) an Emhana row.
+    pub async fn remember(
+        &mut self,
+        entity: &str,
+        legacy_id: i64,
+        new_id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO legacy_ids (entity, legacy_id, new_id) VALUES ($1, $2, $3)")
+            .bind(entity)
+            .bind(legacy_id)
+            .bind(new_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs an INSERT … RETURNING id.
+    async fn returning_id(
+        &mut self,
+        q: sqlx::query::QueryAs<'_, Any, (i64,), sqlx::any::AnyArguments>,
+    ) -> Result<i64, StoreError> {
+        Ok(q.fetch_one(&mut *self.tx).await?.0)
+    }
+
+    /// An existing account with this login (any case), if any.
+    pub async fn user_by_login(&mut self, login: &str) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE login_key = $1")
+            .bind(crate::users::login_key(login))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Inserts a staff account (active; its bcrypt hash is replaced at its first login).
+    pub async fn insert_user(&mut self, u: &ImportedUser) -> Result<i64, StoreError> {
+        let created = time::encode(u.created_at);
+        let q = sqlx::query_as(
+            "INSERT INTO users (login, login_key, display_name, role, password_hash, created_at, updated_at, last_login_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        )
+        .bind(u.login.clone())
+        .bind(crate::users::login_key(&u.login))
+        .bind(u.display_name.clone())
+        .bind(u.role.code())
+        .bind(u.password_hash.clone())
+        .bind(created)
+        .bind(u.last_login_at.map(time::encode));
+        self.returning_id(q).await
+    }
+
+    /// An active patient with this phone: `(id, search key)`.
+    pub async fn active_patient_by_phone(
+        &mut self,
+        phone: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(
+            sqlx::query_as(
+                "SELECT id, search_key FROM patients WHERE phone = $1 AND is_active = 1",
+            )
+            .bind(phone)
+            .fetch_optional(&mut *self.tx)
+            .await?,
+        )
+    }
+
+    /// Inserts a patient.
+    pub async fn insert_patient(&mut self, p: &ImportedPatient) -> Result<i64, StoreError> {
+        let q = sqlx::query_as(
+            "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, is_active, search_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(p.first_name.clone())
+        .bind(p.last_name.clone())
+        .bind(p.birth_date.map(day))
+        .bind(p.phone.clone())
+        .bind(p.email.clone())
+        .bind(p.notes.clone())
+        .bind(i32::from(p.is_active))
+        .bind(p.search_key.clone())
+        .bind(time::encode(p.created_at));
+        self.returning_id(q).await
+    }
+
+    /// Inserts a doctor.
+    pub async fn insert_doctor(&mut self, d: &ImportedDoctor) -> Result<i64, StoreError> {
+        let q = sqlx::query_as(
+            "INSERT INTO doctors (first_name, last_name, specialization, phone, email, is_active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(d.first_name.clone())
+        .bind(d.last_name.clone())
+        .bind(d.specialization.clone())
+        .bind(d.phone.clone())
+        .bind(d.email.clone())
+        .bind(i32::from(d.is_active))
+        .bind(time::encode(d.created_at));
+        self.returning_id(q).await
+    }
+
+    /// Inserts a price-list service.
+    pub async fn insert_service(&mut self, s: &ImportedService) -> Result<i64, StoreError> {
+        let q = sqlx::query_as(
+            "INSERT INTO services (name, description, base_price, duration_minutes, doctor_id, is_active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(s.name.clone())
+        .bind(s.description.clone())
+        .bind(s.base_price)
+        .bind(s.duration_minutes)
+        .bind(s.doctor_id)
+        .bind(i32::from(s.is_active))
+        .bind(time::encode(s.created_at));
+        self.returning_id(q).await
+    }
+
+    /// Lead source ids by code.
+    pub async fn source_ids(&mut self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT code, id FROM lead_sources ORDER BY id")
+                .fetch_all(&mut *self.tx)
+                .await?,
+        )
+    }
+
+    /// A service's base price and duration.
+    pub async fn service_terms(&mut self, id: i64) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT base_price, duration_minutes FROM services WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?,
+        )
+    }
+
+    /// Inserts a visit with its lines, payments, allocations and one status-history row;
+    /// remembers the legacy ids of its lines and payment rows.
+    pub async fn insert_visit(&mut self, v: &ImportedVisit) -> Result<i64, StoreError> {
+        let created = time::encode(v.created_at);
+        let q = sqlx::query_as(
+            "INSERT INTO appointments (patient_id, doctor_id, starts_at, ends_at, local_date, status, source_id, notes, \
+               started_at, finished_at, total, paid, payment_status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        )
+        .bind(v.patient_id)
+        .bind(v.doctor_id)
+        .bind(time::encode(v.starts_at))
+        .bind(time::encode(v.ends_at))
+        .bind(day(v.local_date))
+        .bind(v.status.code())
+        .bind(v.source_id)
+        .bind(v.notes.clone())
+        .bind(v.started_at.map(time::encode))
+        .bind(v.finished_at.map(time::encode))
+        .bind(v.total)
+        .bind(v.paid)
+        .bind(v.payment_status.code())
+        .bind(created.clone());
+        let visit_id = self.returning_id(q).await?;
+        sqlx::query(
+            "INSERT INTO appointment_status_history (appointment_id, from_status, to_status, at, reason) \
+             VALUES ($1, NULL, $2, $3, 'импорт из старой системы')",
+        )
+        .bind(visit_id)
+        .bind(v.status.code())
+        .bind(created)
+        .execute(&mut *self.tx)
+        .await?;
+        let mut line_ids = Vec::with_capacity(v.lines.len());
+        for (position, l) in v.lines.iter().enumerate() {
+            let q = sqlx::query_as(
+                "INSERT INTO appointment_services (appointment_id, service_id, base_price, price, paid, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(visit_id)
+            .bind(l.service_id)
+            .bind(l.base_price)
+            .bind(l.price)
+            .bind(l.paid)
+            .bind(position as i64);
+            let id = self.returning_id(q).await?;
+            if let Some(legacy) = l.legacy_id {
+                self.remember("appointment_services", legacy, id).await?;
+            }
+            line_ids.push(id);
+        }
+        for p in &v.payments {
+            let q = sqlx::query_as(
+                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, note) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(visit_id)
+            .bind(p.method.code())
+            .bind(p.amount)
+            .bind(time::encode(p.paid_at))
+            .bind(day(p.local_date))
+            .bind(p.note.clone());
+            let payment_id = self.returning_id(q).await?;
+            for (line, amount) in p.allocations.iter().filter(|a| a.1 > 0) {
+                sqlx::query(
+                    "INSERT INTO payment_allocations (payment_id, line_id, amount) VALUES ($1, $2, $3)",
+                )
+                .bind(payment_id)
+                .bind(line_ids[*line])
+                .bind(*amount)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            for legacy in &p.legacy_ids {
+                self.remember("appointment_service_payments", *legacy, payment_id)
+                    .await?;
+            }
+        }
+        Ok(visit_id)
+    }
+
+    /// Inserts a legacy audit row as history (`request_id` = `import-legacy`).
+    pub async fn insert_audit(&mut self, a: &ImportedAudit) -> Result<i64, StoreError> {
+        let q = sqlx::query_as(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, old_json, new_json, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'import-legacy') RETURNING id",
+        )
+        .bind(time::encode(a.at))
+        .bind(a.user_id)
+        .bind(format!("legacy:{}", a.action))
+        .bind(a.entity.clone())
+        .bind(a.entity_id)
+        .bind(a.old_json.clone())
+        .bind(a.new_json.clone());
+        self.returning_id(q).await
+    }
+
+    /// Keeps a legacy setting under `legacy.<key>` (never overwrites).
+    pub async fn keep_setting(&mut self, key: &str, value: &str) -> Result<bool, StoreError> {
+        let now = time::encode(Utc::now());
+        let done = sqlx::query(
+            "INSERT INTO settings (key, value, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(format!("legacy.{key}"))
+        .bind(value)
+        .bind(now)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Appends the import's own audit row.
+    pub async fn audit(&mut self, actor: &Actor, entry: AuditEntry<'_>) -> Result<(), StoreError> {
+        audit::append(&mut self.tx, actor, entry).await
+    }
+
+    /// Makes the import permanent.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Throws the whole run away (`--dry-run`, or after an error).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        Ok(self.tx.rollback().await?)
+    }
+}
