@@ -1,8 +1,9 @@
-//! The dashboard's aggregates, computed in the database in one pass per report over the
-//! clinic-local `local_date` columns (indexed), so both backends group by day without time-zone
-//! SQL. Visits count by their start day and exclude cancelled ones; money counts live
-//! (non-voided) payments by their payment day. Sums are cast to BIGINT (PostgreSQL's SUM of a
-//! BIGINT is NUMERIC).
+//! The dashboard's aggregates, read from the `stats` table the writes keep exact (see
+//! [`crate::stats`]): sums over a few rows per clinic-local day instead of a pass over every visit.
+//! Visits count by their start day and exclude cancelled ones; money counts live (non-voided)
+//! payments by their payment day. Distinct patients per source and per doctor (and with a doctor
+//! filter) are still counted over the visits themselves. Sums are cast to BIGINT (PostgreSQL's SUM
+//! of a BIGINT is NUMERIC).
 
 use chrono::NaiveDate;
 
@@ -125,9 +126,24 @@ pub struct DiscountGroup {
 
 const VISITS_IN_RANGE: &str =
     "a.local_date >= $1 AND a.local_date <= $2 AND ($3 IS NULL OR a.doctor_id = $3)";
-const PAYMENTS_IN_RANGE: &str =
-    "y.local_date >= $1 AND y.local_date <= $2 AND y.voided_at IS NULL \
-     AND ($3 IS NULL OR a.doctor_id = $3)";
+/// Rows of one kind of the `stats` aggregate (alias `t`) in the range, for the doctor if any.
+const STATS_IN_RANGE: &str = "t.day >= $1 AND t.day <= $2 AND ($3 IS NULL OR t.doctor_id = $3)";
+/// Chain rows that are their visit's (patient's) first day inside the range: distinct counts.
+const FIRST_IN_RANGE: &str = "t.prev < $1";
+
+fn method_code(k: i64) -> String {
+    usize::try_from(k - 1)
+        .ok()
+        .and_then(|i| crate::stats::METHOD_CODES.get(i))
+        .map_or_else(|| format!("unknown_{k}"), |c| (*c).to_owned())
+}
+
+/// A `(key, number)` row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Keyed {
+    k: i64,
+    n: i64,
+}
 
 impl Store {
     /// Runs a report query whose `$1`, `$2`, `$3` are the range's days and doctor.
@@ -144,100 +160,159 @@ impl Store {
             .await?)
     }
 
-    /// Visit-side totals (one pass).
+    /// One number of a ranged query.
+    async fn ranged_count(&self, sql: String, r: Range) -> Result<i64, StoreError> {
+        let rows: Vec<(i64,)> = self.ranged(sql, r).await?;
+        Ok(rows.first().map_or(0, |row| row.0))
+    }
+
+    /// Distinct non-cancelled patients of the range: from the patient chain for the whole
+    /// clinic; one pass over the doctor's visits when a doctor is chosen.
+    async fn distinct_patients(&self, r: Range) -> Result<i64, StoreError> {
+        let sql = if r.doctor_id.is_none() {
+            format!(
+                "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
+                 WHERE t.kind = 'patients' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
+            )
+        } else {
+            format!(
+                "SELECT COUNT(DISTINCT a.patient_id) FROM appointments a \
+                 WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled'"
+            )
+        };
+        self.ranged_count(sql, r).await
+    }
+
+    /// Visit-side totals.
     pub async fn visit_totals(&self, r: Range) -> Result<VisitTotals, StoreError> {
-        let (from, to) = r.days();
         let sql = format!(
-            "SELECT \
-               CAST(COALESCE(SUM(CASE WHEN a.status <> 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT) AS visits, \
-               CAST(COALESCE(SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_shows, \
-               CAST(COALESCE(SUM(CASE WHEN a.status <> 'cancelled' AND a.paid > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS paid_visits, \
-               CAST(COALESCE(SUM(CASE WHEN a.status <> 'cancelled' THEN a.paid ELSE 0 END), 0) AS BIGINT) AS visit_revenue, \
-               CAST(COALESCE(SUM(CASE WHEN a.status <> 'cancelled' AND a.total > a.paid THEN a.total - a.paid ELSE 0 END), 0) AS BIGINT) AS debt, \
-               COUNT(DISTINCT CASE WHEN a.status <> 'cancelled' THEN a.patient_id END) AS patients \
-             FROM appointments a WHERE {VISITS_IN_RANGE}"
+            "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) AS visits, \
+                    CAST(COALESCE(SUM(t.v2), 0) AS BIGINT) AS no_shows, \
+                    CAST(COALESCE(SUM(t.v3), 0) AS BIGINT) AS paid_visits, \
+                    CAST(COALESCE(SUM(t.v4), 0) AS BIGINT) AS visit_revenue, \
+                    CAST(COALESCE(SUM(t.v5), 0) AS BIGINT) AS debt, \
+                    CAST(0 AS BIGINT) AS patients \
+             FROM stats t WHERE t.kind = 'visits' AND {STATS_IN_RANGE}"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_one(self.pool())
-            .await?)
+        let mut totals: VisitTotals = self
+            .ranged(sql, r)
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        totals.patients = self.distinct_patients(r).await?;
+        Ok(totals)
     }
 
-    /// Patients whose first non-cancelled visit ever falls in the range (one look-back probe per
-    /// distinct patient of the range, not per visit).
+    /// Patients whose first non-cancelled visit ever falls in the range (with a doctor: those
+    /// of them who saw the doctor in the range — one look-back probe per such patient).
     pub async fn new_patients(&self, r: Range) -> Result<i64, StoreError> {
-        let (from, to) = r.days();
-        let sql = format!(
-            "SELECT COUNT(*) FROM ( \
-               SELECT a.patient_id FROM appointments a \
-               WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
-             ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
-                                   AND b.status <> 'cancelled' AND b.local_date < $1)"
-        );
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n)
+        let sql = if r.doctor_id.is_none() {
+            format!(
+                "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
+                 WHERE t.kind = 'first_visits' AND {STATS_IN_RANGE}"
+            )
+        } else {
+            format!(
+                "SELECT COUNT(*) FROM ( \
+                   SELECT a.patient_id FROM appointments a \
+                   WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
+                 ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
+                                       AND b.status <> 'cancelled' AND b.local_date < $1)"
+            )
+        };
+        self.ranged_count(sql, r).await
     }
 
-    /// Live payments grouped by `key`: `"method"`, `"day"` or `"doctor"`.
+    /// Live payments grouped by method, clinic-local day or the visit's doctor. `visits` (distinct
+    /// visits paid) is counted for [`PaymentKey::Method`] only (0 otherwise).
     pub async fn payment_groups(
         &self,
         r: Range,
         by: PaymentKey,
     ) -> Result<Vec<PaymentGroup>, StoreError> {
         let key = match by {
-            PaymentKey::Method => "y.method",
-            PaymentKey::Day => "y.local_date",
-            PaymentKey::Doctor => "CAST(a.doctor_id AS TEXT)",
+            PaymentKey::Method => "CAST(t.k AS TEXT)",
+            PaymentKey::Day => "t.day",
+            PaymentKey::Doctor => "CAST(t.doctor_id AS TEXT)",
         };
         let sql = format!(
-            "SELECT {key} AS group_key, CAST(COALESCE(SUM(y.amount), 0) AS BIGINT) AS amount, \
-                    COUNT(*) AS payments, COUNT(DISTINCT y.appointment_id) AS visits \
-             FROM payments y JOIN appointments a ON a.id = y.appointment_id \
-             WHERE {PAYMENTS_IN_RANGE} GROUP BY {key} ORDER BY {key}"
+            "SELECT {key} AS group_key, CAST(SUM(t.v1) AS BIGINT) AS amount, \
+                    CAST(SUM(t.v2) AS BIGINT) AS payments, CAST(0 AS BIGINT) AS visits \
+             FROM stats t WHERE t.kind = 'payments' AND {STATS_IN_RANGE} \
+             GROUP BY {key} HAVING SUM(t.v2) > 0 ORDER BY {key}"
         );
-        self.ranged(sql, r).await
+        let mut groups: Vec<PaymentGroup> = self.ranged(sql, r).await?;
+        if by == PaymentKey::Method {
+            let sql = format!(
+                "SELECT t.k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
+                 WHERE t.kind = 'method_visits' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE} GROUP BY t.k"
+            );
+            let visits: Vec<Keyed> = self.ranged(sql, r).await?;
+            for g in &mut groups {
+                let k: i64 = g.group_key.parse().unwrap_or(0);
+                g.visits = visits.iter().find(|v| v.k == k).map_or(0, |v| v.n);
+                g.group_key = method_code(k);
+            }
+            groups.sort_by(|a, b| a.group_key.cmp(&b.group_key));
+        }
+        Ok(groups)
     }
 
     /// Visits per lead source (every source, active or not, that has visits in the range).
     pub async fn source_groups(&self, r: Range) -> Result<Vec<SourceGroup>, StoreError> {
         let sql = format!(
-            "SELECT s.code, s.label, COUNT(*) AS visits, COUNT(DISTINCT a.patient_id) AS patients, \
-                    CAST(COALESCE(SUM(a.paid), 0) AS BIGINT) AS revenue, \
-                    CAST(COALESCE(SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS paid_visits \
-             FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
-             GROUP BY s.id, s.code, s.label ORDER BY s.id"
+            "SELECT s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients, \
+                    CAST(SUM(t.v4) AS BIGINT) AS revenue, CAST(SUM(t.v3) AS BIGINT) AS paid_visits \
+             FROM stats t JOIN lead_sources s ON s.id = t.k \
+             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
+             GROUP BY s.id, s.code, s.label HAVING SUM(t.v1) > 0 ORDER BY s.id"
         );
-        self.ranged(sql, r).await
+        let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
+        let sql = format!(
+            "SELECT s.code AS group_key, COUNT(DISTINCT a.patient_id) AS n \
+             FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
+             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY s.code"
+        );
+        let patients: Vec<(String, i64)> = self.ranged(sql, r).await?;
+        for g in &mut groups {
+            g.patients = patients.iter().find(|p| p.0 == g.code).map_or(0, |p| p.1);
+        }
+        Ok(groups)
     }
 
     /// Visits per doctor.
     pub async fn doctor_groups(&self, r: Range) -> Result<Vec<DoctorGroup>, StoreError> {
         let sql = format!(
-            "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, COUNT(*) AS visits, \
-                    COUNT(DISTINCT a.patient_id) AS patients \
-             FROM appointments a JOIN doctors d ON d.id = a.doctor_id \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
-             GROUP BY d.id, d.last_name, d.first_name ORDER BY d.id"
+            "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, \
+                    CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients \
+             FROM stats t JOIN doctors d ON d.id = t.doctor_id \
+             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
+             GROUP BY d.id, d.last_name, d.first_name HAVING SUM(t.v1) > 0 ORDER BY d.id"
         );
-        self.ranged(sql, r).await
+        let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
+        let sql = format!(
+            "SELECT a.doctor_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
+             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.doctor_id"
+        );
+        let patients: Vec<Keyed> = self.ranged(sql, r).await?;
+        for g in &mut groups {
+            g.patients = patients
+                .iter()
+                .find(|p| p.k == g.doctor_id)
+                .map_or(0, |p| p.n);
+        }
+        Ok(groups)
     }
 
     /// Lines per service on visits in the range.
     pub async fn service_groups(&self, r: Range) -> Result<Vec<ServiceGroup>, StoreError> {
         let sql = format!(
-            "SELECT s.id AS service_id, s.name, COUNT(*) AS lines, CAST(COALESCE(SUM(l.price), 0) AS BIGINT) AS billed \
-             FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
-             JOIN services s ON s.id = l.service_id \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
-             GROUP BY s.id, s.name ORDER BY s.id"
+            "SELECT s.id AS service_id, s.name, CAST(SUM(t.v1) AS BIGINT) AS lines, \
+                    CAST(SUM(t.v2) AS BIGINT) AS billed \
+             FROM stats t JOIN services s ON s.id = t.k \
+             WHERE t.kind = 'lines' AND {STATS_IN_RANGE} \
+             GROUP BY s.id, s.name HAVING SUM(t.v1) > 0 ORDER BY s.id"
         );
         self.ranged(sql, r).await
     }
@@ -245,11 +320,8 @@ impl Store {
     /// Live payments in the range allocated per service.
     pub async fn service_revenue(&self, r: Range) -> Result<Vec<ServiceRevenue>, StoreError> {
         let sql = format!(
-            "SELECT l.service_id, CAST(COALESCE(SUM(x.amount), 0) AS BIGINT) AS revenue \
-             FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
-             JOIN appointments a ON a.id = y.appointment_id \
-             JOIN appointment_services l ON l.id = x.line_id \
-             WHERE {PAYMENTS_IN_RANGE} GROUP BY l.service_id"
+            "SELECT t.k AS service_id, CAST(SUM(t.v1) AS BIGINT) AS revenue \
+             FROM stats t WHERE t.kind = 'allocations' AND {STATS_IN_RANGE} GROUP BY t.k"
         );
         self.ranged(sql, r).await
     }
@@ -257,12 +329,11 @@ impl Store {
     /// Lines priced below their base price on visits in the range, by who set the price.
     pub async fn discount_groups(&self, r: Range) -> Result<Vec<DiscountGroup>, StoreError> {
         let sql = format!(
-            "SELECT l.price_changed_by AS user_id, u.display_name AS name, COUNT(*) AS lines, \
-                    CAST(COALESCE(SUM(l.base_price - l.price), 0) AS BIGINT) AS amount \
-             FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
-             LEFT JOIN users u ON u.id = l.price_changed_by \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' AND l.price < l.base_price \
-             GROUP BY l.price_changed_by, u.display_name ORDER BY l.price_changed_by"
+            "SELECT CASE WHEN t.k = 0 THEN NULL ELSE t.k END AS user_id, u.display_name AS name, \
+                    CAST(SUM(t.v1) AS BIGINT) AS lines, CAST(SUM(t.v2) AS BIGINT) AS amount \
+             FROM stats t LEFT JOIN users u ON u.id = t.k \
+             WHERE t.kind = 'discounts' AND {STATS_IN_RANGE} \
+             GROUP BY t.k, u.display_name HAVING SUM(t.v1) > 0 ORDER BY t.k"
         );
         self.ranged(sql, r).await
     }
@@ -296,10 +367,10 @@ impl Store {
     /// Visits per source per day (trend charts bucket the days into weeks or months).
     pub async fn source_days(&self, r: Range) -> Result<Vec<SourceDay>, StoreError> {
         let sql = format!(
-            "SELECT a.local_date AS day, s.code, s.label, COUNT(*) AS visits \
-             FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' \
-             GROUP BY a.local_date, s.id, s.code, s.label ORDER BY a.local_date, s.id"
+            "SELECT t.day, s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits \
+             FROM stats t JOIN lead_sources s ON s.id = t.k \
+             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
+             GROUP BY t.day, s.id, s.code, s.label HAVING SUM(t.v1) > 0 ORDER BY t.day, s.id"
         );
         self.ranged(sql, r).await
     }
@@ -307,11 +378,15 @@ impl Store {
     /// Live payments per method per day.
     pub async fn method_days(&self, r: Range) -> Result<Vec<MethodDay>, StoreError> {
         let sql = format!(
-            "SELECT y.local_date AS day, y.method, CAST(COALESCE(SUM(y.amount), 0) AS BIGINT) AS amount \
-             FROM payments y JOIN appointments a ON a.id = y.appointment_id \
-             WHERE {PAYMENTS_IN_RANGE} GROUP BY y.local_date, y.method ORDER BY y.local_date, y.method"
+            "SELECT t.day, CAST(t.k AS TEXT) AS method, CAST(SUM(t.v1) AS BIGINT) AS amount \
+             FROM stats t WHERE t.kind = 'payments' AND {STATS_IN_RANGE} \
+             GROUP BY t.day, t.k HAVING SUM(t.v2) > 0 ORDER BY t.day, t.k"
         );
-        self.ranged(sql, r).await
+        let mut rows: Vec<MethodDay> = self.ranged(sql, r).await?;
+        for row in &mut rows {
+            row.method = method_code(row.method.parse().unwrap_or(0));
+        }
+        Ok(rows)
     }
 }
 

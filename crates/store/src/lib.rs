@@ -15,6 +15,7 @@ pub mod patients;
 pub mod payments;
 pub mod sessions;
 pub mod settings;
+pub mod stats;
 pub mod time;
 pub mod users;
 pub mod visits;
@@ -133,6 +134,37 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        self.ensure_stats().await
+    }
+
+    /// Rebuilds the analytics aggregates when they were made by another definition (or never:
+    /// a database from before they existed), once, recording the version built.
+    async fn ensure_stats(&self) -> Result<(), StoreError> {
+        let built: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE key = 'stats_version'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if built.is_some_and(|(v,)| v == stats::STATS_VERSION) {
+            return Ok(());
+        }
+        self.rebuild_stats().await
+    }
+
+    /// Recomputes the analytics aggregates from scratch (after bulk loads that bypass the write
+    /// paths), in one transaction.
+    pub async fn rebuild_stats(&self) -> Result<(), StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.pool.begin().await?;
+        stats::rebuild(&mut tx).await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value, created_at, updated_at) VALUES ('stats_version', $1, $2, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(stats::STATS_VERSION)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

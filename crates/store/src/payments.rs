@@ -13,6 +13,7 @@ use emhana_domain::{allocate_many, AllocationError, Money, PaymentMethod, VisitS
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::stats::Delta;
 use crate::visits::{load_visit, set_payment_status, Visit, VisitError};
 use crate::{time, Store, StoreError};
 
@@ -76,6 +77,9 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         }
+        // The visit's lock first, then its analytics facts out (put back below, as they end up).
+        hold_visit(&mut tx, id).await?;
+        let delta = Delta::take(&mut tx, id, false).await?;
         let guarded: Option<(i64, i64)> = sqlx::query_as(
             "UPDATE appointments SET paid = paid + $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND status <> 'cancelled' AND paid + $1 <= total RETURNING total, paid",
@@ -176,6 +180,7 @@ impl Store {
             .await?;
         }
         set_payment_status(&mut tx, id, money(total), money(paid_after)).await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         let response = render(&visit);
         if let Some((key, _)) = &new.idempotency {
@@ -225,6 +230,19 @@ impl Store {
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
+        // The visit's lock first (a write as the first statement: SQLite never has to upgrade a
+        // read transaction), then its analytics facts out (put back below).
+        let visit_of: Option<(i64,)> = sqlx::query_as(
+            "UPDATE appointments SET version = version \
+             WHERE id = (SELECT appointment_id FROM payments WHERE id = $1) RETURNING id",
+        )
+        .bind(payment_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let delta = match visit_of {
+            Some((visit_id,)) => Some(Delta::take(&mut tx, visit_id, false).await?),
+            None => None,
+        };
         let voided: Option<(i64, i64, String)> = sqlx::query_as(
             "UPDATE payments SET voided_at = $1, voided_by = $2, void_reason = $3 \
              WHERE id = $4 AND voided_at IS NULL RETURNING appointment_id, amount, method",
@@ -278,6 +296,9 @@ impl Store {
             },
         )
         .await?;
+        if let Some(delta) = delta {
+            delta.settle(&mut tx, id).await?;
+        }
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(visit)
@@ -296,4 +317,14 @@ impl Store {
 
 fn is_foreign_key(e: &StoreError) -> bool {
     matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
+}
+
+/// Takes the visit's row lock (PostgreSQL; SQLite has one writer) without changing it, so what
+/// follows in the transaction sees no concurrent change to the visit.
+async fn hold_visit(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE appointments SET version = version WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

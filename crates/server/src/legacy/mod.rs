@@ -69,6 +69,7 @@ async fn run(
         report.totals = sums.totals();
         people::audit_rows(legacy, &mut tx, &mut report).await?;
         people::settings(legacy, &mut tx, &mut report).await?;
+        tx.rebuild_stats().await?;
         let summary = serde_json::json!({
             "source": report.source,
             "tables": report.tables,

@@ -195,5 +195,7 @@ pub async fn seed_bulk(
     }
     store.bulk_visits(&batch, None).await?;
     report.visits += batch.len();
+    // The bulk path bypasses the per-visit write paths: aggregate everything once at the end.
+    store.rebuild_stats().await?;
     Ok(report)
 }

@@ -23,6 +23,9 @@ struct Clinic {
     admin: String,
     d1: i64,
     d2: i64,
+    p1: i64,
+    s1: i64,
+    s2: i64,
     today: NaiveDate,
 }
 
@@ -148,6 +151,8 @@ async fn clinic(app: &TestApp) -> Clinic {
         .execute(app.store.pool())
         .await
         .unwrap();
+    // Direct SQL bypasses the write paths that keep the aggregates: rebuild, as bulk loads do.
+    app.store.rebuild_stats().await.unwrap();
 
     let v1 = book(
         app,
@@ -228,6 +233,9 @@ async fn clinic(app: &TestApp) -> Clinic {
         admin,
         d1,
         d2,
+        p1,
+        s1,
+        s2,
         today,
     }
 }
@@ -339,5 +347,68 @@ both_backends! {
         assert_eq!(p.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["from", "to"]);
         let desk = app.token_for("receptionist").await;
         assert_eq!(app.get_auth("/api/v1/analytics/sources?from=2026-11-01&to=2026-11-30", &desk).await.status(), 403);
+    }
+}
+
+type StatsRow = (String, String, i64, i64, String, i64, i64, i64, i64, i64);
+
+/// The aggregate table's non-zero rows in key order.
+async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
+    sqlx::query_as(
+        "SELECT kind, day, doctor_id, k, prev, v1, v2, v3, v4, v5 FROM stats \
+         WHERE v1 <> 0 OR v2 <> 0 OR v3 <> 0 OR v4 <> 0 OR v5 <> 0 ORDER BY kind, day, doctor_id, k, prev",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap()
+}
+
+async fn send(
+    app: &TestApp,
+    c: &Clinic,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let res = app.send(method, path, Some(&c.admin), Some(&body)).await;
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+both_backends! {
+    async fn the_aggregates_every_write_keeps_equal_a_rebuild(app) {
+        let c = clinic(&app).await;
+        let admin = c.admin.clone();
+        let at = |day: NaiveDate, hour: u32| ClinicZone::default().to_utc(day, NaiveTime::from_hms_opt(hour, 0, 0).unwrap()).to_rfc3339();
+        // One visit through every write: booked, moved to another day and doctor with another
+        // source, a line re-priced, removed and added back, paid by two methods, one voided, paid
+        // again, cancelled, restored, marked no-show.
+        let v = book(&app, &admin, c.p1, c.d1, (c.today, 16, 0), &[c.s1, c.s2], Some("instagram")).await;
+        let id = v["id"].as_i64().unwrap();
+        let v = send(&app, &c, reqwest::Method::PATCH, &format!("/api/v1/appointments/{id}"),
+            json!({"starts_at": at(c.today - Duration::days(2), 11), "doctor_id": c.d2, "source": "referral", "version": v["version"]})).await;
+        let line = v["lines"][1]["id"].as_i64().unwrap();
+        send(&app, &c, reqwest::Method::PATCH, &format!("/api/v1/appointments/{id}/lines/{line}"), json!({"price": "1000"})).await;
+        send(&app, &c, reqwest::Method::DELETE, &format!("/api/v1/appointments/{id}/lines/{line}"), json!({})).await;
+        send(&app, &c, reqwest::Method::POST, &format!("/api/v1/appointments/{id}/lines"), json!({"service_id": c.s2, "price": "2500"})).await;
+        let paid = post(&app, &admin, &format!("/api/v1/appointments/{id}/payments"),
+            json!({"payments": [{"method": "card", "amount": "3000"}, {"method": "qr", "amount": "1000"}]})).await;
+        let card = paid["payments"].as_array().unwrap().iter().find(|p| p["method"] == "card").unwrap()["id"].as_i64().unwrap();
+        post(&app, &admin, &format!("/api/v1/payments/{card}/void"), json!({"reason": "ошибка"})).await;
+        post(&app, &admin, &format!("/api/v1/appointments/{id}/payments"), json!({"payments": [{"method": "cash", "amount": "500"}]})).await;
+        post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "cancelled"})).await;
+        post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "scheduled", "reason": "ошиблись"})).await;
+        post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "no_show"})).await;
+
+        let kept = stats_rows(&app).await;
+        assert!(kept.iter().any(|r| r.0 == "method_visits") && kept.iter().any(|r| r.0 == "patients"));
+        assert!(kept.iter().any(|r| r.0 == "discounts"), "the fixture's 9000 line");
+        app.store.rebuild_stats().await.unwrap();
+        assert_eq!(kept, stats_rows(&app).await, "kept by the writes == rebuilt from the base tables");
+        // And the reports read them: the moved visit counts on its new day and doctor.
+        let day = c.today - Duration::days(2);
+        let r: Value = app.get_auth(&format!("/api/v1/analytics/summary?from={day}&to={day}&doctor_id={}", c.d2), &admin).await.json().await.unwrap();
+        assert_eq!((r["visits"].as_i64(), r["no_show_rate_percent"].as_f64()), (Some(1), Some(100.0)));
+        assert_eq!(r["outstanding_debt"], "11000.00", "10000 + 2500 billed − 1000 paid (qr) − 500 (cash)");
     }
 }

@@ -465,6 +465,12 @@ impl LegacyTx {
         audit::append(&mut self.tx, actor, entry).await
     }
 
+    /// Recomputes the analytics aggregates over everything, imported rows included (the import
+    /// writes rows directly, not through the per-visit write paths).
+    pub async fn rebuild_stats(&mut self) -> Result<(), StoreError> {
+        crate::stats::rebuild(&mut self.tx).await
+    }
+
     /// Makes the import permanent.
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)

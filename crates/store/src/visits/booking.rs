@@ -115,6 +115,7 @@ impl Store {
         if patient.is_none() {
             return Err(invalid("patient_id", "Нет такого активного клиента"));
         }
+        let delta = Delta::new_visit(&mut tx, new.patient_id).await?;
         let source = source_id(&mut tx, new.source.as_deref()).await?;
         let mut services = Vec::with_capacity(new.service_ids.len());
         for (i, id) in new.service_ids.iter().enumerate() {
@@ -172,6 +173,7 @@ impl Store {
             &now,
         )
         .await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         audit::append(
             &mut tx,
@@ -202,6 +204,7 @@ impl Store {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, Some(version), &now).await?;
+        let delta = Delta::take(&mut tx, id, true).await?;
         let before = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         let a = &before.appointment;
         let moves =
@@ -248,6 +251,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        delta.settle(&mut tx, id).await?;
         let after = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         audit::append(
             &mut tx,

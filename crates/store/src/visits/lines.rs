@@ -16,6 +16,7 @@ impl Store {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
+        let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;
         let (base_price, _) = active_service(&mut tx, service_id, "service_id").await?;
         let price = price.map_or(base_price, Money::tiyn);
@@ -51,6 +52,7 @@ impl Store {
             },
         )
         .await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(visit)
@@ -69,6 +71,7 @@ impl Store {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
+        let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;
         let line: Option<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT service_id, base_price, price, paid FROM appointment_services WHERE id = $1 AND appointment_id = $2",
@@ -103,6 +106,7 @@ impl Store {
             },
         )
         .await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(visit)
@@ -119,6 +123,7 @@ impl Store {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
+        let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;
         let line: Option<(i64, i64)> = sqlx::query_as(
             "SELECT service_id, price FROM appointment_services WHERE id = $1 AND appointment_id = $2",
@@ -159,6 +164,7 @@ impl Store {
             },
         )
         .await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(visit)

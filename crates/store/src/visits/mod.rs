@@ -15,6 +15,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::stats::Delta;
 use crate::{time, Store, StoreError};
 
 mod booking;

@@ -18,6 +18,7 @@ impl Store {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (from, _, _) = lock_visit(&mut tx, id, version, &now).await?;
+        let delta = Delta::take(&mut tx, id, true).await?;
         let (set, clear, reverted) = match from.transition(to) {
             Ok(stamps) => (stamps, &[][..], false),
             Err(forward) => match from.revert(to, role, reason.unwrap_or_default()) {
@@ -60,6 +61,7 @@ impl Store {
             },
         )
         .await?;
+        delta.settle(&mut tx, id).await?;
         let visit = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(visit)

@@ -1,0 +1,210 @@
+//! Pre-aggregated analytics, kept exact by the writes themselves (no stale cache).
+//!
+//! `stats` holds sums per clinic-local day and doctor for each kind of fact (visits by source,
+//! payments by method, lines and allocations by service, discounts by staff member), plus two
+//! *chains* that make distinct counts additive: for every visit and payment method, the days it
+//! was paid on, each with the previous such day (`prev`); for every patient, the days of their
+//! non-cancelled visits, each with the previous one. A visit (or patient) counts once in a range
+//! `[from, to]` exactly when one of its rows has `day` in the range and `prev < from` (its first
+//! day inside the range), so a distinct count is a sum over a few thousand rows instead of a
+//! scan of a million. `first_visits` counts patients on the day of their first visit ever.
+//!
+//! Every fact is defined once, as a `SELECT` below, and used two ways: [`rebuild`] runs it over
+//! everything; the write paths run it for one visit (or patient) with sign −1 before the change
+//! and +1 after, inside the change's own transaction ([`Delta`]), so the table always equals a
+//! rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
+
+use sqlx::AnyConnection;
+
+use crate::StoreError;
+
+/// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the table once.
+pub const STATS_VERSION: &str = "1";
+
+/// Payment methods as the `k` of payment rows (`1` = card … `4` = transfer).
+pub const METHOD_CODES: [&str; 4] = ["card", "cash", "qr", "transfer"];
+
+const METHOD_K: &str = "CASE y.method WHEN 'card' THEN 1 WHEN 'cash' THEN 2 WHEN 'qr' THEN 3 \
+                        WHEN 'transfer' THEN 4 ELSE 0 END";
+
+/// Facts of one visit: `{f}` selects the visits (`a`), `$1` is the sign.
+fn visit_facts() -> [String; 6] {
+    [
+        // Non-cancelled visits by start day, doctor and source.
+        "SELECT 'visits', a.local_date, a.doctor_id, a.source_id, '', $1 * COUNT(*), \
+           $1 * SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), \
+           $1 * SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), $1 * SUM(a.paid), \
+           $1 * SUM(CASE WHEN a.total > a.paid THEN a.total - a.paid ELSE 0 END) \
+         FROM appointments a WHERE a.status <> 'cancelled' AND {f} \
+         GROUP BY a.local_date, a.doctor_id, a.source_id"
+            .to_owned(),
+        // Live payments by payment day, the visit's doctor and method.
+        format!(
+            "SELECT 'payments', y.local_date, a.doctor_id, {METHOD_K}, '', $1 * SUM(y.amount), $1 * COUNT(*), 0, 0, 0 \
+             FROM payments y JOIN appointments a ON a.id = y.appointment_id \
+             WHERE y.voided_at IS NULL AND {{f}} GROUP BY y.local_date, a.doctor_id, y.method"
+        ),
+        // Lines of non-cancelled visits by visit day, doctor and service.
+        "SELECT 'lines', a.local_date, a.doctor_id, l.service_id, '', $1 * COUNT(*), $1 * SUM(l.price), 0, 0, 0 \
+         FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
+         WHERE a.status <> 'cancelled' AND {f} GROUP BY a.local_date, a.doctor_id, l.service_id"
+            .to_owned(),
+        // Lines priced below the price list, by who set the price (0: nobody known).
+        "SELECT 'discounts', a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0), '', \
+           $1 * COUNT(*), $1 * SUM(l.base_price - l.price), 0, 0, 0 \
+         FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
+         WHERE a.status <> 'cancelled' AND l.price < l.base_price AND {f} \
+         GROUP BY a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0)"
+            .to_owned(),
+        // Live allocations by payment day, doctor and service.
+        "SELECT 'allocations', y.local_date, a.doctor_id, l.service_id, '', $1 * SUM(x.amount), 0, 0, 0, 0 \
+         FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
+         JOIN appointments a ON a.id = y.appointment_id JOIN appointment_services l ON l.id = x.line_id \
+         WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
+            .to_owned(),
+        // Chain: the days each visit was paid by each method, with the previous such day.
+        format!(
+            "SELECT 'method_visits', d.day, d.doctor_id, d.k, COALESCE(d.prev, ''), $1 * COUNT(*), 0, 0, 0, 0 \
+             FROM (SELECT u.day, u.doctor_id, u.k, \
+                          LAG(u.day) OVER (PARTITION BY u.appointment_id, u.k ORDER BY u.day) AS prev \
+                   FROM (SELECT DISTINCT y.appointment_id, y.local_date AS day, a.doctor_id, {METHOD_K} AS k \
+                         FROM payments y JOIN appointments a ON a.id = y.appointment_id \
+                         WHERE y.voided_at IS NULL AND {{f}}) u) d \
+             WHERE 1 = 1 GROUP BY d.day, d.doctor_id, d.k, COALESCE(d.prev, '')"
+        ),
+    ]
+}
+
+/// Facts of one patient: `{f}` selects the visits (`a`), `$1` is the sign.
+fn patient_facts() -> [String; 2] {
+    let days = "SELECT DISTINCT a.patient_id, a.local_date AS day FROM appointments a \
+                WHERE a.status <> 'cancelled' AND {f}";
+    [
+        // Chain: each patient's visit days with the previous one.
+        format!(
+            "SELECT 'patients', d.day, 0, 0, COALESCE(d.prev, ''), $1 * COUNT(*), 0, 0, 0, 0 \
+             FROM (SELECT u.day, LAG(u.day) OVER (PARTITION BY u.patient_id ORDER BY u.day) AS prev \
+                   FROM ({days}) u) d \
+             WHERE 1 = 1 GROUP BY d.day, COALESCE(d.prev, '')"
+        ),
+        // Patients on the day of their first non-cancelled visit ever.
+        format!(
+            "SELECT 'first_visits', f.day, 0, 0, '', $1 * COUNT(*), 0, 0, 0, 0 \
+             FROM (SELECT u.patient_id, MIN(u.day) AS day FROM ({days}) u GROUP BY u.patient_id) f \
+             WHERE 1 = 1 GROUP BY f.day"
+        ),
+    ]
+}
+
+const UPSERT: &str = "INSERT INTO stats (kind, day, doctor_id, k, prev, v1, v2, v3, v4, v5) ";
+const ADD: &str = " ON CONFLICT (kind, day, doctor_id, k, prev) DO UPDATE SET \
+     v1 = stats.v1 + excluded.v1, v2 = stats.v2 + excluded.v2, v3 = stats.v3 + excluded.v3, \
+     v4 = stats.v4 + excluded.v4, v5 = stats.v5 + excluded.v5";
+
+/// Adds `sign` × the facts selected by `filter` (`$2` is its one parameter, if any).
+async fn apply(
+    conn: &mut AnyConnection,
+    facts: &[String],
+    filter: &str,
+    sign: i64,
+    id: Option<i64>,
+) -> Result<(), StoreError> {
+    for fact in facts {
+        let sql = format!("{UPSERT}{}{ADD}", fact.replace("{f}", filter));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(sign);
+        if let Some(id) = id {
+            q = q.bind(id);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the whole table from the base tables (migrations, bulk loads, imports).
+pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM stats").execute(&mut *conn).await?;
+    apply(conn, &visit_facts(), "1 = 1", 1, None).await?;
+    apply(conn, &patient_facts(), "1 = 1", 1, None).await?;
+    sqlx::query("DELETE FROM stats WHERE v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0 AND v5 = 0")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A visit's (and its patient's) facts taken out before a change and put back after it, in the
+/// change's transaction. The visit row must already be locked by the caller, so no concurrent
+/// writer can change what was taken out before it is put back.
+#[must_use = "call `settle` after the change, or the facts stay taken out"]
+pub struct Delta {
+    visit_id: i64,
+    patient_id: Option<i64>,
+}
+
+impl Delta {
+    /// Takes out the facts of `visit_id` (a new visit has none yet: call after inserting it is
+    /// wrong; use [`Delta::new_visit`]). With `patient` the patient's chain is refreshed too (the
+    /// change can move, cancel or restore the visit).
+    pub async fn take(
+        conn: &mut AnyConnection,
+        visit_id: i64,
+        patient: bool,
+    ) -> Result<Self, StoreError> {
+        apply(conn, &visit_facts(), "a.id = $2", -1, Some(visit_id)).await?;
+        let patient_id = if patient {
+            let (p,): (i64,) = sqlx::query_as("SELECT patient_id FROM appointments WHERE id = $1")
+                .bind(visit_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            lock_patient(conn, p).await?;
+            apply(conn, &patient_facts(), "a.patient_id = $2", -1, Some(p)).await?;
+            Some(p)
+        } else {
+            None
+        };
+        Ok(Self {
+            visit_id,
+            patient_id,
+        })
+    }
+
+    /// Before booking a visit for `patient_id`: takes out the patient's chain (the visit itself
+    /// has no facts yet); `settle` with the new visit's id.
+    pub async fn new_visit(conn: &mut AnyConnection, patient_id: i64) -> Result<Self, StoreError> {
+        lock_patient(conn, patient_id).await?;
+        apply(
+            conn,
+            &patient_facts(),
+            "a.patient_id = $2",
+            -1,
+            Some(patient_id),
+        )
+        .await?;
+        Ok(Self {
+            visit_id: 0,
+            patient_id: Some(patient_id),
+        })
+    }
+
+    /// Puts the facts back as they are now.
+    pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
+        let id = if self.visit_id == 0 {
+            visit_id
+        } else {
+            self.visit_id
+        };
+        apply(conn, &visit_facts(), "a.id = $2", 1, Some(id)).await?;
+        if let Some(p) = self.patient_id {
+            apply(conn, &patient_facts(), "a.patient_id = $2", 1, Some(p)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Serializes chain refreshes of one patient (PostgreSQL row lock; SQLite has one writer).
+async fn lock_patient(conn: &mut AnyConnection, patient_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE patients SET version = version WHERE id = $1")
+        .bind(patient_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
