@@ -15,3 +15,5 @@ CREATE TABLE stats (
     v5         BIGINT  NOT NULL DEFAULT 0,
     PRIMARY KEY (kind, day, doctor_id, k, prev)
 );
+-- Chain rows by their previous day (distinct counts read the previous days inside one month).
+CREATE INDEX stats_prev_idx ON stats (kind, prev, day);

@@ -1,8 +1,9 @@
 //! The dashboard's aggregates, read from the `stats` table the writes keep exact (see
 //! [`crate::stats`]): sums over a few rows per clinic-local day instead of a pass over every visit.
 //! Visits count by their start day and exclude cancelled ones; money counts live (non-voided)
-//! payments by their payment day. Distinct patients per source and per doctor (and with a doctor
-//! filter) are still counted over the visits themselves. Sums are cast to BIGINT (PostgreSQL's SUM
+//! payments by their payment day. Distinct counts come from the chains; only two rarely used
+//! combinations still pass over the visits: patients per source for one doctor, and new patients
+//! for one doctor. Sums are cast to BIGINT (PostgreSQL's SUM
 //! of a BIGINT is NUMERIC).
 
 use chrono::NaiveDate;
@@ -62,6 +63,8 @@ pub struct PaymentGroup {
 /// One lead source's visits in a range.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SourceGroup {
+    /// Source id.
+    pub source_id: i64,
     /// Code.
     pub code: String,
     /// Label.
@@ -166,21 +169,57 @@ impl Store {
         Ok(rows.first().map_or(0, |row| row.0))
     }
 
-    /// Distinct non-cancelled patients of the range: from the patient chain for the whole
-    /// clinic; one pass over the doctor's visits when a doctor is chosen.
+    /// Distinct non-cancelled patients of the range: from the whole clinic's patient chain, or
+    /// the doctor's.
     async fn distinct_patients(&self, r: Range) -> Result<i64, StoreError> {
-        let sql = if r.doctor_id.is_none() {
-            format!(
-                "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
-                 WHERE t.kind = 'patients' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
-            )
-        } else {
-            format!(
-                "SELECT COUNT(DISTINCT a.patient_id) FROM appointments a \
-                 WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled'"
-            )
-        };
+        if r.doctor_id.is_some() {
+            let counts = self
+                .chain_counts("patients_doctor", "t.doctor_id", r)
+                .await?;
+            return Ok(counts.iter().map(|c| c.n).sum());
+        }
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
+             WHERE t.kind = 'patients' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
+        );
         self.ranged_count(sql, r).await
+    }
+
+    /// Distinct patients per `key` (`t.doctor_id` or `t.k`) from a two-level chain `kind` (see
+    /// [`crate::stats`]): coarse rows whose previous visit month is before `from`'s month, plus
+    /// fine rows whose previous visit day is earlier in `from`'s month.
+    async fn chain_counts(
+        &self,
+        kind: &'static str,
+        key: &'static str,
+        r: Range,
+    ) -> Result<Vec<Keyed>, StoreError> {
+        let (from, to) = r.days();
+        let month = from.get(..7).unwrap_or_default().to_owned();
+        let month_start = format!("{month}-01");
+        let sql = format!(
+            "SELECT {key} AS k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
+             WHERE t.kind = '{kind}_m' AND {STATS_IN_RANGE} AND t.prev < $4 GROUP BY {key} \
+             UNION ALL \
+             SELECT {key} AS k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
+             WHERE t.kind = '{kind}' AND t.prev >= $5 AND t.prev < $1 AND {STATS_IN_RANGE} GROUP BY {key}"
+        );
+        let rows: Vec<Keyed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(r.doctor_id)
+            .bind(month)
+            .bind(month_start)
+            .fetch_all(self.pool())
+            .await?;
+        let mut summed: Vec<Keyed> = Vec::new();
+        for row in rows {
+            match summed.iter_mut().find(|s| s.k == row.k) {
+                Some(s) => s.n += row.n,
+                None => summed.push(row),
+            }
+        }
+        Ok(summed)
     }
 
     /// Visit-side totals.
@@ -262,21 +301,28 @@ impl Store {
     /// Visits per lead source (every source, active or not, that has visits in the range).
     pub async fn source_groups(&self, r: Range) -> Result<Vec<SourceGroup>, StoreError> {
         let sql = format!(
-            "SELECT s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients, \
+            "SELECT s.id AS source_id, s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients, \
                     CAST(SUM(t.v4) AS BIGINT) AS revenue, CAST(SUM(t.v3) AS BIGINT) AS paid_visits \
              FROM stats t JOIN lead_sources s ON s.id = t.k \
              WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
              GROUP BY s.id, s.code, s.label HAVING SUM(t.v1) > 0 ORDER BY s.id"
         );
         let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
-        let sql = format!(
-            "SELECT s.code AS group_key, COUNT(DISTINCT a.patient_id) AS n \
-             FROM appointments a JOIN lead_sources s ON s.id = a.source_id \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY s.code"
-        );
-        let patients: Vec<(String, i64)> = self.ranged(sql, r).await?;
+        let patients = if r.doctor_id.is_none() {
+            self.chain_counts("patients_source", "t.k", r).await?
+        } else {
+            // Per source for one doctor: one pass over that doctor's visits.
+            let sql = format!(
+                "SELECT a.source_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
+                 WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.source_id"
+            );
+            self.ranged(sql, r).await?
+        };
         for g in &mut groups {
-            g.patients = patients.iter().find(|p| p.0 == g.code).map_or(0, |p| p.1);
+            g.patients = patients
+                .iter()
+                .find(|p| p.k == g.source_id)
+                .map_or(0, |p| p.n);
         }
         Ok(groups)
     }
@@ -291,11 +337,9 @@ impl Store {
              GROUP BY d.id, d.last_name, d.first_name HAVING SUM(t.v1) > 0 ORDER BY d.id"
         );
         let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
-        let sql = format!(
-            "SELECT a.doctor_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
-             WHERE {VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.doctor_id"
-        );
-        let patients: Vec<Keyed> = self.ranged(sql, r).await?;
+        let patients = self
+            .chain_counts("patients_doctor", "t.doctor_id", r)
+            .await?;
         for g in &mut groups {
             g.patients = patients
                 .iter()

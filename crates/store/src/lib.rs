@@ -165,6 +165,18 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.analyze().await
+    }
+
+    /// Refreshes the planner's statistics after a bulk change (PostgreSQL `ANALYZE`, SQLite
+    /// `PRAGMA optimize`): without them PostgreSQL plans the small per-visit queries of the write
+    /// paths as scans (measured: 65 ms instead of 0.4 ms per statement after a 1M-visit load).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => "ANALYZE",
+            Backend::Sqlite => "PRAGMA optimize",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
     }
 

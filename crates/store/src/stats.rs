@@ -3,11 +3,17 @@
 //! `stats` holds sums per clinic-local day and doctor for each kind of fact (visits by source,
 //! payments by method, lines and allocations by service, discounts by staff member), plus two
 //! *chains* that make distinct counts additive: for every visit and payment method, the days it
-//! was paid on, each with the previous such day (`prev`); for every patient, the days of their
-//! non-cancelled visits, each with the previous one. A visit (or patient) counts once in a range
-//! `[from, to]` exactly when one of its rows has `day` in the range and `prev < from` (its first
-//! day inside the range), so a distinct count is a sum over a few thousand rows instead of a
-//! scan of a million. `first_visits` counts patients on the day of their first visit ever.
+//! was paid on, each with the previous such day (`prev`); for every patient (clinic-wide, per
+//! doctor, per source), the days of their non-cancelled visits, each with the previous one. A
+//! visit (or patient) counts once in a range `[from, to]` exactly when one of its rows has `day`
+//! in the range and `prev < from` (its first day inside the range), so a distinct count is a sum
+//! over a few thousand rows instead of a pass over a million visits. Per-doctor and per-source
+//! chains also keep coarse rows (previous *month*) so the sum stays small (see `chain`).
+//! `first_visits` counts patients on the day of their first visit ever.
+//!
+//! Concurrency: a write holds its visit's row lock (and, for chains, its patient's) before it
+//! takes facts out, so nobody changes them in between; the sums themselves are additive upserts,
+//! which commute. Cost: about a dozen small upserts per write.
 //!
 //! Every fact is defined once, as a `SELECT` below, and used two ways: [`rebuild`] runs it over
 //! everything; the write paths run it for one visit (or patient) with sign −1 before the change
@@ -27,7 +33,8 @@ pub const METHOD_CODES: [&str; 4] = ["card", "cash", "qr", "transfer"];
 const METHOD_K: &str = "CASE y.method WHEN 'card' THEN 1 WHEN 'cash' THEN 2 WHEN 'qr' THEN 3 \
                         WHEN 'transfer' THEN 4 ELSE 0 END";
 
-/// Facts of one visit: `{f}` selects the visits (`a`), `$1` is the sign.
+/// Facts of one visit: `{f}` selects the visits (`a`), `$1` is the sign. They depend only on the
+/// visit's own rows (its lines, payments, allocations), so a visit's write refreshes them alone.
 fn visit_facts() -> [String; 6] {
     [
         // Non-cancelled visits by start day, doctor and source.
@@ -75,24 +82,42 @@ fn visit_facts() -> [String; 6] {
     ]
 }
 
+/// A patient chain per `{doc}` / `{src}` key (each `0` or the column): the fine rows (exact
+/// previous day) under `kind`, and coarse rows under `kind_m` whose `prev` is only the previous
+/// day's month. A range query sums coarse rows whose previous month is before `from`'s month, plus
+/// fine rows whose previous day is in `from`'s month before `from` — a few thousand rows either
+/// way (the fine ones found through the `(kind, prev, day)` index).
+fn chain(kind: &str, doc: &str, src: &str, coarse: bool) -> String {
+    let (kind, prev) = if coarse {
+        (format!("{kind}_m"), "SUBSTR(COALESCE(d.prev, ''), 1, 7)")
+    } else {
+        (kind.to_owned(), "COALESCE(d.prev, '')")
+    };
+    format!(
+        "SELECT '{kind}', d.day, d.doc, d.src, {prev}, $1 * COUNT(*), 0, 0, 0, 0 \
+         FROM (SELECT u.day, u.doc, u.src, \
+                      LAG(u.day) OVER (PARTITION BY u.patient_id, u.doc, u.src ORDER BY u.day) AS prev \
+               FROM (SELECT DISTINCT a.patient_id, a.local_date AS day, {doc} AS doc, {src} AS src \
+                     FROM appointments a WHERE a.status <> 'cancelled' AND {{f}}) u) d \
+         WHERE 1 = 1 GROUP BY d.day, d.doc, d.src, {prev}"
+    )
+}
+
 /// Facts of one patient: `{f}` selects the visits (`a`), `$1` is the sign.
-fn patient_facts() -> [String; 2] {
-    let days = "SELECT DISTINCT a.patient_id, a.local_date AS day FROM appointments a \
-                WHERE a.status <> 'cancelled' AND {f}";
+fn patient_facts() -> [String; 6] {
     [
-        // Chain: each patient's visit days with the previous one.
-        format!(
-            "SELECT 'patients', d.day, 0, 0, COALESCE(d.prev, ''), $1 * COUNT(*), 0, 0, 0, 0 \
-             FROM (SELECT u.day, LAG(u.day) OVER (PARTITION BY u.patient_id ORDER BY u.day) AS prev \
-                   FROM ({days}) u) d \
-             WHERE 1 = 1 GROUP BY d.day, COALESCE(d.prev, '')"
-        ),
+        // The whole clinic: small enough as one exact chain.
+        chain("patients", "0", "0", false),
+        chain("patients_doctor", "a.doctor_id", "0", false),
+        chain("patients_doctor", "a.doctor_id", "0", true),
+        chain("patients_source", "0", "a.source_id", false),
+        chain("patients_source", "0", "a.source_id", true),
         // Patients on the day of their first non-cancelled visit ever.
-        format!(
-            "SELECT 'first_visits', f.day, 0, 0, '', $1 * COUNT(*), 0, 0, 0, 0 \
-             FROM (SELECT u.patient_id, MIN(u.day) AS day FROM ({days}) u GROUP BY u.patient_id) f \
-             WHERE 1 = 1 GROUP BY f.day"
-        ),
+        "SELECT 'first_visits', f.day, 0, 0, '', $1 * COUNT(*), 0, 0, 0, 0 \
+         FROM (SELECT a.patient_id, MIN(a.local_date) AS day FROM appointments a \
+               WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id) f \
+         WHERE 1 = 1 GROUP BY f.day"
+            .to_owned(),
     ]
 }
 
@@ -141,9 +166,9 @@ pub struct Delta {
 }
 
 impl Delta {
-    /// Takes out the facts of `visit_id` (a new visit has none yet: call after inserting it is
-    /// wrong; use [`Delta::new_visit`]). With `patient` the patient's chain is refreshed too (the
-    /// change can move, cancel or restore the visit).
+    /// Takes out the facts of an existing visit (for a booking use [`Delta::new_visit`]). With
+    /// `patient` the patient's chains are refreshed too: the change can move, cancel or restore
+    /// the visit, which changes the patient's visit days.
     pub async fn take(
         conn: &mut AnyConnection,
         visit_id: i64,

@@ -95,7 +95,10 @@ async fn run(
     }
     .await;
     match outcome {
-        Ok(()) if !options.dry_run => tx.commit().await?,
+        Ok(()) if !options.dry_run => {
+            tx.commit().await?;
+            store.analyze().await?;
+        }
         Ok(()) => tx.rollback().await?,
         Err(e) => {
             tx.rollback().await?;

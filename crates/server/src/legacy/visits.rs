@@ -10,6 +10,7 @@ use emhana_domain::legacy::{
     parse_legacy_amount, payment_status_from_legacy, read_legacy_stamp, regroup_payments,
     source_code_from_legacy, LegacyPart, LegacyStamp,
 };
+use emhana_domain::visit::MAX_VISIT_MINUTES;
 use emhana_domain::{ClinicZone, Money, PaymentMethod, PaymentStatus, VisitStatus};
 use emhana_store::legacy::{ImportedLine, ImportedPayment, ImportedVisit, LegacyTx};
 use rust_decimal::Decimal;
@@ -497,6 +498,17 @@ async fn visit(
         Some(m) if m > 0 => m,
         _ if minutes > 0 => minutes,
         _ => 30,
+    };
+    // Emhana's schedule assumes no visit is longer than this (the clash check relies on it).
+    let minutes = if minutes > MAX_VISIT_MINUTES {
+        report.note(
+            T,
+            Some(id),
+            format!("длительность {minutes} мин больше {MAX_VISIT_MINUTES}: сокращена"),
+        );
+        MAX_VISIT_MINUTES
+    } else {
+        minutes
     };
     Ok(Some(ImportedVisit {
         patient_id,

@@ -12,7 +12,7 @@
 //! | V6    | P1      | D2     | tomorrow 00:00     | default   | S1 10000             | —                        | scheduled  |
 //! (* discounted from 10000 by the admin.)
 
-use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use emhana_domain::ClinicZone;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -410,5 +410,48 @@ both_backends! {
         let r: Value = app.get_auth(&format!("/api/v1/analytics/summary?from={day}&to={day}&doctor_id={}", c.d2), &admin).await.json().await.unwrap();
         assert_eq!((r["visits"].as_i64(), r["no_show_rate_percent"].as_f64()), (Some(1), Some(100.0)));
         assert_eq!(r["outstanding_debt"], "11000.00", "10000 + 2500 billed − 1000 paid (qr) − 500 (cash)");
+    }
+}
+
+both_backends! {
+    async fn distinct_patients_count_once_whether_their_previous_visit_is_this_month_or_earlier(app) {
+        let admin = app.token_for("admin").await;
+        let doctor = post(&app, &admin, "/api/v1/doctors", json!({"first_name": "Ерлан", "last_name": "Врач", "specialization": "Терапевт"})).await["id"].as_i64().unwrap();
+        let service = post(&app, &admin, "/api/v1/services", json!({"name": "Приём", "base_price": "10000", "duration_minutes": 30})).await["id"].as_i64().unwrap();
+        let mut p = Vec::new();
+        for n in 1..=5 {
+            p.push(post(&app, &admin, "/api/v1/patients", json!({"first_name": "Пациент", "phone": format!("8701000010{n}")})).await["id"].as_i64().unwrap());
+        }
+        // The 15th of last month; the range is that day and the five after it.
+        let today = ClinicZone::default().local_date(Utc::now());
+        let month_start = today.with_day(1).unwrap();
+        let x = (month_start - Duration::days(1)).with_day(15).unwrap();
+        let visits = [
+            (p[0], x - Duration::days(40), 9), (p[0], x + Duration::days(1), 9),  // previous visit in an earlier month
+            (p[1], x.with_day(5).unwrap(), 10), (p[1], x + Duration::days(2), 10), // previous visit earlier in x's month
+            (p[2], x + Duration::days(1), 11), (p[2], x + Duration::days(3), 11),  // both inside: counted once
+            (p[3], x.with_day(5).unwrap(), 12),                                    // before the range only
+            (p[4], x - Duration::days(1), 13), (p[4], x + Duration::days(10), 13), // around, not inside
+        ];
+        for (patient, day, hour) in visits {
+            book(&app, &admin, patient, doctor, (day, hour, 0), &[service], Some("instagram")).await;
+        }
+        let to = x + Duration::days(5);
+        for doctor_filter in [String::new(), format!("&doctor_id={doctor}")] {
+            let get = |name: &'static str| {
+                let (app, admin, filter) = (&app, &admin, doctor_filter.clone());
+                async move {
+                    let res = app.get_auth(&format!("/api/v1/analytics/{name}?from={x}&to={to}{filter}"), admin).await;
+                    assert_eq!(res.status(), 200);
+                    res.json::<Value>().await.unwrap()
+                }
+            };
+            let summary = get("summary").await;
+            assert_eq!((summary["visits"].as_i64(), summary["unique_patients"].as_i64()), (Some(4), Some(3)), "{doctor_filter}");
+            let doctors = get("doctors").await;
+            assert_eq!((doctors["items"][0]["visits"].as_i64(), doctors["items"][0]["patients"].as_i64()), (Some(4), Some(3)));
+            let sources = get("sources").await;
+            assert_eq!((sources["items"][0]["source"].as_str(), sources["items"][0]["patients"].as_i64()), (Some("instagram"), Some(3)));
+        }
     }
 }

@@ -52,13 +52,19 @@ async fn clash(
         "SELECT a.id, a.starts_at, a.ends_at, p.first_name || COALESCE(' ' || p.last_name, '') AS patient_name \
          FROM appointments a JOIN patients p ON p.id = a.patient_id \
          WHERE a.doctor_id = $1 AND a.status <> 'cancelled' AND a.starts_at < $2 AND a.ends_at > $3 \
-           AND ($4 IS NULL OR a.id <> $4) \
+           AND ($4 IS NULL OR a.id <> $4) AND a.starts_at > $5 \
          ORDER BY a.starts_at LIMIT 1",
     )
     .bind(doctor_id)
     .bind(time::encode(slot.ends_at))
     .bind(time::encode(slot.starts_at))
     .bind(except)
+    // No visit is longer than MAX_VISIT_MINUTES: only those starting less than that before the
+    // slot can reach into it, so the (doctor, start) index reads a few rows, not the doctor's
+    // whole history.
+    .bind(time::encode(
+        slot.starts_at - chrono::Duration::minutes(emhana_domain::visit::MAX_VISIT_MINUTES),
+    ))
     .fetch_optional(&mut *conn)
     .await?)
 }

@@ -433,25 +433,58 @@ impl Store {
 
     /// The visit list: filters, ordered by start then id, keyset-paged.
     pub async fn visits(&self, f: &VisitFilter) -> Result<Vec<AppointmentRow>, StoreError> {
-        let sql = format!(
-            "SELECT {APPOINTMENT} WHERE ($1 IS NULL OR a.local_date >= $1) AND ($2 IS NULL OR a.local_date <= $2) \
-               AND ($3 IS NULL OR a.doctor_id = $3) AND ($4 IS NULL OR a.patient_id = $4) \
-               AND ($5 IS NULL OR a.status = $5) AND ($6 IS NULL OR a.payment_status = $6) \
-               AND ($7 IS NULL OR a.starts_at > $7 OR (a.starts_at = $7 AND a.id > $8)) \
-             ORDER BY a.starts_at, a.id LIMIT $9"
-        );
+        // Only the filters given become conditions (`$n IS NULL OR …` hides the indexes from
+        // the planner: one calendar day read every visit, 300 ms at 1M visits).
         let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(day(f.from))
-            .bind(day(f.to))
-            .bind(f.doctor_id)
-            .bind(f.patient_id)
-            .bind(f.status.as_deref())
-            .bind(f.payment_status.as_deref())
-            .bind(f.after.as_ref().map(|a| a.0.clone()))
-            .bind(f.after.as_ref().map_or(0, |a| a.1))
-            .bind(f.limit)
-            .fetch_all(self.pool())
-            .await?)
+        let texts = [
+            (day(f.from), "a.local_date >= "),
+            (day(f.to), "a.local_date <= "),
+            (f.status.clone(), "a.status = "),
+            (f.payment_status.clone(), "a.payment_status = "),
+        ];
+        let ids = [
+            (f.doctor_id, "a.doctor_id = "),
+            (f.patient_id, "a.patient_id = "),
+        ];
+        let mut conditions: Vec<String> = Vec::new();
+        for (value, column) in &texts {
+            if value.is_some() {
+                conditions.push(format!("{column}${}", conditions.len() + 1));
+            }
+        }
+        for (value, column) in &ids {
+            if value.is_some() {
+                conditions.push(format!("{column}${}", conditions.len() + 1));
+            }
+        }
+        if f.after.is_some() {
+            let n = conditions.len() + 1;
+            conditions.push(format!(
+                "(a.starts_at > ${n} OR (a.starts_at = ${n} AND a.id > ${}))",
+                n + 1
+            ));
+        }
+        let limit = conditions.len() + 1 + usize::from(f.after.is_some());
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        // local_date follows starts_at, so this is the starts_at order; spelled with the day
+        // first it is also the order of the (doctor_id, local_date, starts_at) index.
+        let sql = format!(
+            "SELECT {APPOINTMENT} {filter} ORDER BY a.local_date, a.starts_at, a.id LIMIT ${limit}"
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for value in texts.into_iter().filter_map(|t| t.0) {
+            q = q.bind(value);
+        }
+        for value in ids.into_iter().filter_map(|i| i.0) {
+            q = q.bind(value);
+        }
+        if let Some(a) = &f.after {
+            q = q.bind(a.0.clone()).bind(a.1);
+        }
+        Ok(q.bind(f.limit).fetch_all(self.pool()).await?)
     }
 }
