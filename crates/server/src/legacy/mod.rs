@@ -61,13 +61,13 @@ async fn run(
     detect(legacy, &mut report).await?;
     let mut tx = store.begin_legacy_import().await?;
     let outcome = async {
-        people::users(legacy, &mut tx, &mut report).await?;
+        people::users(legacy, zone, &mut tx, &mut report).await?;
         people::doctors(legacy, zone, &mut tx, &mut report).await?;
-        people::services(legacy, &mut tx, &mut report).await?;
+        people::services(legacy, zone, &mut tx, &mut report).await?;
         people::clients(legacy, zone, &mut tx, &mut report).await?;
         let sums = visits::appointments(legacy, zone, &mut tx, &mut report).await?;
         report.totals = sums.totals();
-        people::audit_rows(legacy, &mut tx, &mut report).await?;
+        people::audit_rows(legacy, zone, &mut tx, &mut report).await?;
         people::settings(legacy, &mut tx, &mut report).await?;
         tx.rebuild_stats().await?;
         let summary = serde_json::json!({

@@ -63,6 +63,7 @@ async fn read(
 /// argon2id); `crm` → receptionist; a login Emhana already has is linked, not duplicated.
 pub(super) async fn users(
     legacy: &LegacyDb,
+    zone: ClinicZone,
     tx: &mut LegacyTx,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
@@ -114,9 +115,8 @@ pub(super) async fn users(
                 display_name: r.get("name").unwrap_or(login).to_owned(),
                 role,
                 password_hash: hash,
-                created_at: utc_stamp(r.get("created_at"), ClinicZone::default())
-                    .unwrap_or_else(Utc::now),
-                last_login_at: utc_stamp(r.get("last_login"), ClinicZone::default()),
+                created_at: utc_stamp(r.get("created_at"), zone).unwrap_or_else(Utc::now),
+                last_login_at: utc_stamp(r.get("last_login"), zone),
             })
             .await?;
         tx.remember(T, id, new_id).await?;
@@ -182,6 +182,7 @@ pub(super) async fn doctors(
 /// `services` → the price list; prices read exactly (more than 2 decimals: rounded, reported).
 pub(super) async fn services(
     legacy: &LegacyDb,
+    zone: ClinicZone,
     tx: &mut LegacyTx,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
@@ -263,8 +264,7 @@ pub(super) async fn services(
                 duration_minutes: duration,
                 doctor_id,
                 is_active: r.flag("is_active", true),
-                created_at: utc_stamp(r.get("created_at"), ClinicZone::default())
-                    .unwrap_or_else(Utc::now),
+                created_at: utc_stamp(r.get("created_at"), zone).unwrap_or_else(Utc::now),
             })
             .await?;
         tx.remember(T, id, new_id).await?;
@@ -376,6 +376,7 @@ fn as_json(text: Option<&str>) -> Option<String> {
 /// `audit_log` → audit rows marked `legacy:<action>`, pointing at the imported rows.
 pub(super) async fn audit_rows(
     legacy: &LegacyDb,
+    zone: ClinicZone,
     tx: &mut LegacyTx,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
@@ -405,7 +406,7 @@ pub(super) async fn audit_rows(
         };
         let new_id = tx
             .insert_audit(&ImportedAudit {
-                at: utc_stamp(r.get("timestamp"), ClinicZone::default()).unwrap_or_else(Utc::now),
+                at: utc_stamp(r.get("timestamp"), zone).unwrap_or_else(Utc::now),
                 user_id,
                 action: r.get("action").unwrap_or("unknown").to_owned(),
                 entity,
