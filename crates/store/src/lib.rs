@@ -155,7 +155,7 @@ impl Store {
     pub async fn rebuild_stats(&self) -> Result<(), StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool.begin().await?;
-        stats::rebuild(&mut tx).await?;
+        stats::rebuild(&mut tx, self.backend).await?;
         sqlx::query(
             "INSERT INTO settings (key, value, created_at, updated_at) VALUES ('stats_version', $1, $2, $2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",

@@ -22,7 +22,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::StoreError;
+use crate::{Backend, StoreError};
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the table once.
 pub const STATS_VERSION: &str = "1";
@@ -145,8 +145,16 @@ async fn apply(
     Ok(())
 }
 
-/// Recomputes the whole table from the base tables (migrations, bulk loads, imports).
-pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), StoreError> {
+/// Recomputes the whole table from the base tables (migrations, bulk loads, imports), inside the
+/// caller's transaction.
+pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        // Writers (row upserts) and a second rebuild (two servers starting together) wait until
+        // this one commits, so none adds to rows this one is about to replace.
+        sqlx::query("LOCK TABLE stats IN EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query("DELETE FROM stats").execute(&mut *conn).await?;
     apply(conn, &visit_facts(), "1 = 1", 1, None).await?;
     apply(conn, &patient_facts(), "1 = 1", 1, None).await?;

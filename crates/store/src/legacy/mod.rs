@@ -185,6 +185,7 @@ pub struct ImportedAudit {
 /// The open import transaction.
 pub struct LegacyTx {
     tx: Transaction<'static, Any>,
+    backend: crate::Backend,
     /// Mappings read or written in this run (a visit looks up its patient, doctor and services:
     /// hundreds of thousands of lookups on a large clinic).
     known: HashMap<(&'static str, i64), Option<i64>>,
@@ -208,6 +209,7 @@ impl Store {
         }
         Ok(LegacyTx {
             tx,
+            backend: self.backend(),
             known: HashMap::new(),
         })
     }
@@ -489,7 +491,7 @@ impl LegacyTx {
     /// Recomputes the analytics aggregates over everything, imported rows included (the import
     /// writes rows directly, not through the per-visit write paths).
     pub async fn rebuild_stats(&mut self) -> Result<(), StoreError> {
-        crate::stats::rebuild(&mut self.tx).await
+        crate::stats::rebuild(&mut self.tx, self.backend).await
     }
 
     /// Makes the import permanent.
