@@ -137,10 +137,7 @@ const STATS_IN_RANGE: &str = "t.day >= $1 AND t.day <= $2 AND ($3 IS NULL OR t.d
 const FIRST_IN_RANGE: &str = "t.prev < $1";
 
 fn method_code(k: i64) -> String {
-    usize::try_from(k - 1)
-        .ok()
-        .and_then(|i| crate::stats::METHOD_CODES.get(i))
-        .map_or_else(|| format!("unknown_{k}"), |c| (*c).to_owned())
+    crate::stats::method_of_key(k).map_or_else(|| format!("unknown_{k}"), |m| m.code().to_owned())
 }
 
 /// A `(key, number)` row.

@@ -22,20 +22,39 @@
 
 use sqlx::AnyConnection;
 
+use std::sync::LazyLock;
+
+use emhana_domain::PaymentMethod;
+
 use crate::{Backend, StoreError};
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the table once.
 pub const STATS_VERSION: &str = "1";
 
-/// Payment methods as the `k` of payment rows (`1` = card … `4` = transfer).
-pub const METHOD_CODES: [&str; 4] = ["card", "cash", "qr", "transfer"];
+/// A payment method's `k` in payment rows: its position in [`PaymentMethod::ALL`] + 1.
+pub fn method_of_key(k: i64) -> Option<PaymentMethod> {
+    let i = usize::try_from(k.checked_sub(1)?).ok()?;
+    PaymentMethod::ALL.get(i).copied()
+}
 
-const METHOD_K: &str = "CASE y.method WHEN 'card' THEN 1 WHEN 'cash' THEN 2 WHEN 'qr' THEN 3 \
-                        WHEN 'transfer' THEN 4 ELSE 0 END";
+/// SQL for the `k` of payment `y`'s method, from [`PaymentMethod::ALL`] (0: unknown code).
+fn method_key_sql() -> String {
+    let arms: String = PaymentMethod::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!(" WHEN '{}' THEN {}", m.code(), i + 1))
+        .collect();
+    format!("CASE y.method{arms} ELSE 0 END")
+}
+
+/// The fact queries, built once per process (every write runs them twice).
+static VISIT_FACTS: LazyLock<[String; 6]> = LazyLock::new(visit_facts);
+static PATIENT_FACTS: LazyLock<[String; 6]> = LazyLock::new(patient_facts);
 
 /// Facts of one visit: `{f}` selects the visits (`a`), `$1` is the sign. They depend only on the
 /// visit's own rows (its lines, payments, allocations), so a visit's write refreshes them alone.
 fn visit_facts() -> [String; 6] {
+    let method_k = method_key_sql();
     [
         // Non-cancelled visits by start day, doctor and source.
         "SELECT 'visits', a.local_date, a.doctor_id, a.source_id, '', $1 * COUNT(*), \
@@ -47,7 +66,7 @@ fn visit_facts() -> [String; 6] {
             .to_owned(),
         // Live payments by payment day, the visit's doctor and method.
         format!(
-            "SELECT 'payments', y.local_date, a.doctor_id, {METHOD_K}, '', $1 * SUM(y.amount), $1 * COUNT(*), 0, 0, 0 \
+            "SELECT 'payments', y.local_date, a.doctor_id, {method_k}, '', $1 * SUM(y.amount), $1 * COUNT(*), 0, 0, 0 \
              FROM payments y JOIN appointments a ON a.id = y.appointment_id \
              WHERE y.voided_at IS NULL AND {{f}} GROUP BY y.local_date, a.doctor_id, y.method"
         ),
@@ -74,7 +93,7 @@ fn visit_facts() -> [String; 6] {
             "SELECT 'method_visits', d.day, d.doctor_id, d.k, COALESCE(d.prev, ''), $1 * COUNT(*), 0, 0, 0, 0 \
              FROM (SELECT u.day, u.doctor_id, u.k, \
                           LAG(u.day) OVER (PARTITION BY u.appointment_id, u.k ORDER BY u.day) AS prev \
-                   FROM (SELECT DISTINCT y.appointment_id, y.local_date AS day, a.doctor_id, {METHOD_K} AS k \
+                   FROM (SELECT DISTINCT y.appointment_id, y.local_date AS day, a.doctor_id, {method_k} AS k \
                          FROM payments y JOIN appointments a ON a.id = y.appointment_id \
                          WHERE y.voided_at IS NULL AND {{f}}) u) d \
              WHERE 1 = 1 GROUP BY d.day, d.doctor_id, d.k, COALESCE(d.prev, '')"
@@ -156,8 +175,8 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), S
             .await?;
     }
     sqlx::query("DELETE FROM stats").execute(&mut *conn).await?;
-    apply(conn, &visit_facts(), "1 = 1", 1, None).await?;
-    apply(conn, &patient_facts(), "1 = 1", 1, None).await?;
+    apply(conn, &*VISIT_FACTS, "1 = 1", 1, None).await?;
+    apply(conn, &*PATIENT_FACTS, "1 = 1", 1, None).await?;
     sqlx::query("DELETE FROM stats WHERE v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0 AND v5 = 0")
         .execute(&mut *conn)
         .await?;
@@ -169,7 +188,7 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), S
 /// writer can change what was taken out before it is put back.
 #[must_use = "call `settle` after the change, or the facts stay taken out"]
 pub struct Delta {
-    visit_id: i64,
+    /// The patient whose chains were taken out too, if any.
     patient_id: Option<i64>,
 }
 
@@ -182,22 +201,22 @@ impl Delta {
         visit_id: i64,
         patient: bool,
     ) -> Result<Self, StoreError> {
-        apply(conn, &visit_facts(), "a.id = $2", -1, Some(visit_id)).await?;
+        apply(conn, &*VISIT_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
         let patient_id = if patient {
-            let (p,): (i64,) = sqlx::query_as("SELECT patient_id FROM appointments WHERE id = $1")
-                .bind(visit_id)
-                .fetch_one(&mut *conn)
-                .await?;
-            lock_patient(conn, p).await?;
-            apply(conn, &patient_facts(), "a.patient_id = $2", -1, Some(p)).await?;
+            // Finds and locks the visit's patient in one statement.
+            let (p,): (i64,) = sqlx::query_as(
+                "UPDATE patients SET version = version \
+                 WHERE id = (SELECT patient_id FROM appointments WHERE id = $1) RETURNING id",
+            )
+            .bind(visit_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            apply(conn, &*PATIENT_FACTS, "a.patient_id = $2", -1, Some(p)).await?;
             Some(p)
         } else {
             None
         };
-        Ok(Self {
-            visit_id,
-            patient_id,
-        })
+        Ok(Self { patient_id })
     }
 
     /// Before booking a visit for `patient_id`: takes out the patient's chain (the visit itself
@@ -206,28 +225,23 @@ impl Delta {
         lock_patient(conn, patient_id).await?;
         apply(
             conn,
-            &patient_facts(),
+            &*PATIENT_FACTS,
             "a.patient_id = $2",
             -1,
             Some(patient_id),
         )
         .await?;
         Ok(Self {
-            visit_id: 0,
             patient_id: Some(patient_id),
         })
     }
 
-    /// Puts the facts back as they are now.
+    /// Puts the facts of `visit_id` (the one taken out, or the one just booked) back as they
+    /// are now.
     pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
-        let id = if self.visit_id == 0 {
-            visit_id
-        } else {
-            self.visit_id
-        };
-        apply(conn, &visit_facts(), "a.id = $2", 1, Some(id)).await?;
+        apply(conn, &*VISIT_FACTS, "a.id = $2", 1, Some(visit_id)).await?;
         if let Some(p) = self.patient_id {
-            apply(conn, &patient_facts(), "a.patient_id = $2", 1, Some(p)).await?;
+            apply(conn, &*PATIENT_FACTS, "a.patient_id = $2", 1, Some(p)).await?;
         }
         Ok(())
     }
