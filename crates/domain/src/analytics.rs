@@ -50,6 +50,55 @@ impl Period {
     }
 }
 
+/// Sums of several series (sources, methods, …) per week or month of a range: every bucket of
+/// the range present (zeros included), series in the order their codes first appear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSums {
+    period: Period,
+    buckets: Vec<NaiveDate>,
+    /// (code, label, one sum per bucket).
+    series: Vec<(String, String, Vec<i64>)>,
+}
+
+impl BucketSums {
+    /// Empty sums over the buckets of `from..=to`.
+    pub fn new(period: Period, from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            period,
+            buckets: period.buckets(from, to),
+            series: Vec::new(),
+        }
+    }
+
+    /// Adds `value` to series `code` in the bucket of `day` (ignored when that bucket is not one of
+    /// the range's).
+    pub fn add(&mut self, code: &str, label: &str, day: NaiveDate, value: i64) {
+        let Ok(bucket) = self.buckets.binary_search(&self.period.bucket(day)) else {
+            return;
+        };
+        let pos = match self.series.iter().position(|s| s.0 == code) {
+            Some(p) => p,
+            None => {
+                let len = self.buckets.len();
+                self.series
+                    .push((code.to_owned(), label.to_owned(), vec![0; len]));
+                self.series.len() - 1
+            }
+        };
+        self.series[pos].2[bucket] += value;
+    }
+
+    /// The buckets' first days.
+    pub fn buckets(&self) -> &[NaiveDate] {
+        &self.buckets
+    }
+
+    /// The series: (code, label, one sum per bucket).
+    pub fn into_series(self) -> Vec<(String, String, Vec<i64>)> {
+        self.series
+    }
+}
+
 /// `part / whole` as a percentage rounded half-up to two decimals (`12.35`); 0 when `whole` is 0.
 /// A number for display and charts, never for money.
 pub fn share_percent(part: i64, whole: i64) -> f64 {
@@ -111,6 +160,24 @@ pub fn most_popular<'a>(items: impl IntoIterator<Item = (&'a str, i64, Money)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bucket_sums_fill_every_bucket_and_keep_first_seen_order() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let mut sums = BucketSums::new(Period::Month, d(9, 15), d(11, 2));
+        sums.add("2gis", "2ГИС", d(10, 3), 2);
+        sums.add("instagram", "Instagram", d(9, 20), 1);
+        sums.add("2gis", "2ГИС", d(10, 30), 3);
+        sums.add("2gis", "2ГИС", d(12, 1), 99);
+        assert_eq!(sums.buckets(), &[d(9, 1), d(10, 1), d(11, 1)]);
+        assert_eq!(
+            sums.into_series(),
+            vec![
+                ("2gis".into(), "2ГИС".into(), vec![0, 5, 0]),
+                ("instagram".into(), "Instagram".into(), vec![1, 0, 0]),
+            ]
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

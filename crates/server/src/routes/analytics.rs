@@ -12,7 +12,9 @@ use emhana_api_types::analytics::{
 };
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::analytics::{average, best_source, most_popular, share_percent, Period};
+use emhana_domain::analytics::{
+    average, best_source, most_popular, share_percent, BucketSums, Period,
+};
 use emhana_domain::validation::parse_date_range;
 use emhana_domain::{FieldViolation, Money, PaymentMethod};
 use emhana_store::analytics::{PaymentKey, Range};
@@ -377,33 +379,33 @@ pub async fn trends(
             "Период: week или month",
         ))
     })?;
-    let buckets = period.buckets(r.from, r.to);
-    let index = |day: &str| -> Option<usize> {
-        let d = day.parse().ok()?;
-        buckets.binary_search(&period.bucket(d)).ok()
-    };
-    let mut by_source = Buckets::new(buckets.len());
+    let mut by_source = BucketSums::new(period, r.from, r.to);
     for row in store.source_days(r).await? {
-        if let Some(i) = index(&row.day) {
-            by_source.add(&row.code, &row.label, i, row.visits);
+        if let Ok(day) = row.day.parse() {
+            by_source.add(&row.code, &row.label, day, row.visits);
         }
     }
-    let mut by_method = Buckets::new(buckets.len());
+    let mut by_method = BucketSums::new(period, r.from, r.to);
     for row in store.method_days(r).await? {
-        if let Some(i) = index(&row.day) {
-            by_method.add(&row.method, &row.method, i, row.amount);
+        if let Ok(day) = row.day.parse() {
+            by_method.add(&row.method, &row.method, day, row.amount);
         }
     }
-    let mut by_method = by_method.series;
-    by_method.sort_by_key(|m| PaymentMethod::from_code(&m.0));
+    let buckets = by_source
+        .buckets()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut methods = by_method.into_series();
+    methods.sort_by_key(|m| PaymentMethod::from_code(&m.0));
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(TrendsReport {
         from,
         to,
         period: code.to_owned(),
-        buckets: buckets.iter().map(ToString::to_string).collect(),
+        buckets,
         sources: by_source
-            .series
+            .into_series()
             .into_iter()
             .map(|(code, label, v)| TrendSeries {
                 code,
@@ -411,7 +413,7 @@ pub async fn trends(
                 values: v.iter().map(ToString::to_string).collect(),
             })
             .collect(),
-        methods: by_method
+        methods: methods
             .into_iter()
             .map(|(code, _, v)| TrendSeries {
                 label: PaymentMethod::from_code(&code)
@@ -421,32 +423,4 @@ pub async fn trends(
             })
             .collect(),
     }))
-}
-
-/// Per-bucket sums of several series, in the order their codes first appear.
-struct Buckets {
-    len: usize,
-    /// (code, label, one sum per bucket).
-    series: Vec<(String, String, Vec<i64>)>,
-}
-
-impl Buckets {
-    fn new(len: usize) -> Self {
-        Self {
-            len,
-            series: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, code: &str, label: &str, bucket: usize, value: i64) {
-        let pos = match self.series.iter().position(|s| s.0 == code) {
-            Some(p) => p,
-            None => {
-                self.series
-                    .push((code.to_owned(), label.to_owned(), vec![0; self.len]));
-                self.series.len() - 1
-            }
-        };
-        self.series[pos].2[bucket] += value;
-    }
 }
