@@ -122,6 +122,35 @@ pub fn payment_status_from_legacy(label: &str) -> Option<crate::PaymentStatus> {
     }
 }
 
+/// A legacy visit's status: its label mapped; with no label, scheduled; with a label the old
+/// system never had, completed if the day has passed (else scheduled) and `unknown` is true.
+pub fn legacy_visit_status(
+    label: Option<&str>,
+    day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> (crate::VisitStatus, bool) {
+    use crate::VisitStatus;
+    match label.map(|l| (l, VisitStatus::from_legacy_label(l))) {
+        None => (VisitStatus::Scheduled, false),
+        Some((_, Some(status))) => (status, false),
+        Some((_, None)) if day < today => (VisitStatus::Completed, true),
+        Some((_, None)) => (VisitStatus::Scheduled, true),
+    }
+}
+
+/// A legacy visit's length in minutes: the measured duration if any, else its services' total,
+/// else 30; never above [`crate::visit::MAX_VISIT_MINUTES`] (the schedule relies on it). The flag
+/// says it was shortened.
+pub fn legacy_visit_minutes(actual: Option<i64>, services: i64) -> (i64, bool) {
+    let minutes = match actual {
+        Some(m) if m > 0 => m,
+        _ if services > 0 => services,
+        _ => 30,
+    };
+    let max = crate::visit::MAX_VISIT_MINUTES;
+    (minutes.min(max), minutes > max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +230,30 @@ mod tests {
             ))
         );
         assert_eq!(read_legacy_stamp("вчера"), None);
+    }
+
+    #[test]
+    fn legacy_visit_status_and_length() {
+        use crate::VisitStatus::*;
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 10, 18).unwrap();
+        let later = day + chrono::Duration::days(1);
+        assert_eq!(
+            legacy_visit_status(Some("не явился"), day, later),
+            (NoShow, false)
+        );
+        assert_eq!(legacy_visit_status(None, day, later), (Scheduled, false));
+        assert_eq!(
+            legacy_visit_status(Some("перенесен"), day, later),
+            (Completed, true)
+        );
+        assert_eq!(
+            legacy_visit_status(Some("перенесен"), day, day),
+            (Scheduled, true)
+        );
+        assert_eq!(legacy_visit_minutes(Some(45), 30), (45, false));
+        assert_eq!(legacy_visit_minutes(Some(0), 40), (40, false));
+        assert_eq!(legacy_visit_minutes(None, 0), (30, false));
+        assert_eq!(legacy_visit_minutes(Some(2000), 30), (12 * 60, true));
     }
 
     #[test]

@@ -23,23 +23,11 @@ pub(super) fn utc_stamp(text: Option<&str>, zone: ClinicZone) -> Option<DateTime
     }
 }
 
-/// Skips a row an earlier run imported; `true` when it should be imported now.
-async fn fresh(
-    tx: &mut LegacyTx,
-    report: &mut ImportReport,
-    table: &'static str,
-    id: i64,
-) -> anyhow::Result<bool> {
-    if tx.mapped(table, id).await?.is_some() {
-        report.table(table).already_imported += 1;
-        return Ok(false);
-    }
-    Ok(true)
-}
-
-/// Reads a table, counting its rows; rows without an id are skipped and reported.
-async fn read(
+/// Reads a table's rows not imported by an earlier run, counting what it read and skipped;
+/// rows without an id are skipped and reported.
+async fn read_new(
     legacy: &LegacyDb,
+    tx: &mut LegacyTx,
     report: &mut ImportReport,
     table: &'static str,
     cols: &'static [&'static str],
@@ -48,15 +36,31 @@ async fn read(
     report.table(table).read += rows.len();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        match r.id("id") {
-            Some(id) => out.push((id, r)),
-            None => {
-                report.table(table).skipped += 1;
-                report.note(table, None, "строка без id: пропущена");
-            }
+        let Some(id) = r.id("id") else {
+            report.table(table).skipped += 1;
+            report.note(table, None, "строка без id: пропущена");
+            continue;
+        };
+        if tx.mapped(table, id).await?.is_some() {
+            report.table(table).already_imported += 1;
+        } else {
+            out.push((id, r));
         }
     }
     Ok(out)
+}
+
+/// Records that legacy row `id` of `table` is now Emhana row `new_id` (new or linked).
+async fn imported(
+    tx: &mut LegacyTx,
+    report: &mut ImportReport,
+    table: &'static str,
+    id: i64,
+    new_id: i64,
+) -> anyhow::Result<()> {
+    tx.remember(table, id, new_id).await?;
+    report.table(table).imported += 1;
+    Ok(())
 }
 
 /// `users` → staff accounts. The bcrypt hash is kept (accepted once at login, then replaced by
@@ -77,18 +81,14 @@ pub(super) async fn users(
         "last_login",
     ];
     const T: &str = "users";
-    for (id, r) in read(legacy, report, T, COLS).await? {
-        if !fresh(tx, report, T, id).await? {
-            continue;
-        }
+    for (id, r) in read_new(legacy, tx, report, T, COLS).await? {
         let Some(login) = r.get("username") else {
             report.table(T).skipped += 1;
             report.note(T, Some(id), "нет логина: пропущен");
             continue;
         };
         if let Some(existing) = tx.user_by_login(login).await? {
-            tx.remember(T, id, existing).await?;
-            report.table(T).imported += 1;
+            imported(tx, report, T, id, existing).await?;
             report.note(
                 T,
                 Some(id),
@@ -119,8 +119,7 @@ pub(super) async fn users(
                 last_login_at: utc_stamp(r.get("last_login"), zone),
             })
             .await?;
-        tx.remember(T, id, new_id).await?;
-        report.table(T).imported += 1;
+        imported(tx, report, T, id, new_id).await?;
     }
     Ok(())
 }
@@ -144,10 +143,7 @@ pub(super) async fn doctors(
     ];
     const T: &str = "doctors";
     let today = zone.local_date(Utc::now());
-    for (id, r) in read(legacy, report, T, COLS).await? {
-        if !fresh(tx, report, T, id).await? {
-            continue;
-        }
+    for (id, r) in read_new(legacy, tx, report, T, COLS).await? {
         let p = salvage_person(
             &LegacyPerson {
                 first_name: r.get("first_name").unwrap_or(""),
@@ -173,8 +169,7 @@ pub(super) async fn doctors(
                 created_at: utc_stamp(r.get("created_at"), zone).unwrap_or_else(Utc::now),
             })
             .await?;
-        tx.remember(T, id, new_id).await?;
-        report.table(T).imported += 1;
+        imported(tx, report, T, id, new_id).await?;
     }
     Ok(())
 }
@@ -197,10 +192,7 @@ pub(super) async fn services(
         "created_at",
     ];
     const T: &str = "services";
-    for (id, r) in read(legacy, report, T, COLS).await? {
-        if !fresh(tx, report, T, id).await? {
-            continue;
-        }
+    for (id, r) in read_new(legacy, tx, report, T, COLS).await? {
         let price = match r.get("price").map(parse_legacy_amount) {
             Some(Ok(a)) => {
                 if a.rounded {
@@ -267,8 +259,7 @@ pub(super) async fn services(
                 created_at: utc_stamp(r.get("created_at"), zone).unwrap_or_else(Utc::now),
             })
             .await?;
-        tx.remember(T, id, new_id).await?;
-        report.table(T).imported += 1;
+        imported(tx, report, T, id, new_id).await?;
     }
     Ok(())
 }
@@ -293,10 +284,7 @@ pub(super) async fn clients(
     ];
     const T: &str = "clients";
     let today = zone.local_date(Utc::now());
-    for (id, r) in read(legacy, report, T, COLS).await? {
-        if !fresh(tx, report, T, id).await? {
-            continue;
-        }
+    for (id, r) in read_new(legacy, tx, report, T, COLS).await? {
         let created_at = utc_stamp(r.get("created_at"), zone);
         let p = salvage_person(
             &LegacyPerson {
@@ -322,8 +310,7 @@ pub(super) async fn clients(
         if is_active && !phone.is_empty() {
             if let Some((existing, existing_key)) = tx.active_patient_by_phone(&phone).await? {
                 if existing_key == key {
-                    tx.remember(T, id, existing).await?;
-                    report.table(T).imported += 1;
+                    imported(tx, report, T, id, existing).await?;
                     report.note(T, Some(id), format!("тот же пациент (имя и телефон), что и карточка Emhana #{existing}: объединены"));
                     continue;
                 }
@@ -344,25 +331,22 @@ pub(super) async fn clients(
                 created_at: created_at.unwrap_or_else(Utc::now),
             })
             .await?;
-        tx.remember(T, id, new_id).await?;
-        report.table(T).imported += 1;
+        imported(tx, report, T, id, new_id).await?;
     }
     Ok(())
 }
 
-/// The Emhana entity a legacy table's rows became (for audit rows about them).
-fn entity_of(table: &str) -> Option<&'static str> {
-    Some(match table {
-        "clients" => "patient",
-        "doctors" => "doctor",
-        "services" => "service",
-        "appointments" => "appointment",
-        "users" => "user",
-        "appointment_services" => "appointment_service",
-        "appointment_service_payments" => "payment",
-        _ => return None,
-    })
-}
+/// The legacy tables whose rows the import maps, with the Emhana entity each became (audit rows
+/// about them point at the imported row).
+const ENTITIES: [(&str, &str); 7] = [
+    ("clients", "patient"),
+    ("doctors", "doctor"),
+    ("services", "service"),
+    ("appointments", "appointment"),
+    ("users", "user"),
+    ("appointment_services", "appointment_service"),
+    ("appointment_service_payments", "payment"),
+];
 
 /// Legacy JSON text kept as is; anything else becomes a JSON string (the viewer reads JSON).
 fn as_json(text: Option<&str>) -> Option<String> {
@@ -391,17 +375,17 @@ pub(super) async fn audit_rows(
         "timestamp",
     ];
     const T: &str = "audit_log";
-    for (id, r) in read(legacy, report, T, COLS).await? {
-        if !fresh(tx, report, T, id).await? {
-            continue;
-        }
+    for (id, r) in read_new(legacy, tx, report, T, COLS).await? {
         let table = r.get("table_name").unwrap_or("").to_owned();
         let user_id = match r.id("user_id") {
             Some(u) => tx.mapped("users", u).await?,
             None => None,
         };
-        let (entity, entity_id) = match (entity_of(&table), r.id("record_id")) {
-            (Some(e), Some(rec)) => (e.to_owned(), tx.mapped(static_table(&table), rec).await?),
+        let mapped = ENTITIES.iter().find(|e| e.0 == table);
+        let (entity, entity_id) = match (mapped, r.id("record_id")) {
+            (Some((legacy_table, e)), Some(rec)) => {
+                ((*e).to_owned(), tx.mapped(legacy_table, rec).await?)
+            }
             (_, rec) => (format!("legacy.{table}"), rec),
         };
         let new_id = tx
@@ -415,22 +399,9 @@ pub(super) async fn audit_rows(
                 new_json: as_json(r.get("new_values")),
             })
             .await?;
-        tx.remember(T, id, new_id).await?;
-        report.table(T).imported += 1;
+        imported(tx, report, T, id, new_id).await?;
     }
     Ok(())
-}
-
-fn static_table(table: &str) -> &'static str {
-    match table {
-        "clients" => "clients",
-        "doctors" => "doctors",
-        "services" => "services",
-        "appointments" => "appointments",
-        "users" => "users",
-        "appointment_services" => "appointment_services",
-        _ => "appointment_service_payments",
-    }
 }
 
 /// `settings` → kept under `legacy.<key>` (Emhana's own settings are never overwritten).

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use emhana_domain::legacy::{
-    parse_legacy_amount, payment_status_from_legacy, read_legacy_stamp, regroup_payments,
-    source_code_from_legacy, LegacyPart, LegacyStamp,
+    legacy_visit_minutes, legacy_visit_status, parse_legacy_amount, payment_status_from_legacy,
+    read_legacy_stamp, regroup_payments, source_code_from_legacy, LegacyPart, LegacyStamp,
 };
 use emhana_domain::visit::MAX_VISIT_MINUTES;
-use emhana_domain::{ClinicZone, Money, PaymentMethod, PaymentStatus, VisitStatus};
+use emhana_domain::{ClinicZone, Money, PaymentMethod, PaymentStatus};
 use emhana_store::legacy::{ImportedLine, ImportedPayment, ImportedVisit, LegacyTx};
 use rust_decimal::Decimal;
 
@@ -245,22 +245,15 @@ async fn visit(
         }
     };
     let starts_at = zone.to_utc(date, time);
-    let status = match r.get("status") {
-        Some(label) => VisitStatus::from_legacy_label(label).unwrap_or_else(|| {
-            let s = if date < today {
-                VisitStatus::Completed
-            } else {
-                VisitStatus::Scheduled
-            };
-            report.note(
-                T,
-                Some(id),
-                format!("статус «{label}» неизвестен: «{}»", s.label_ru()),
-            );
-            s
-        }),
-        None => VisitStatus::Scheduled,
-    };
+    let (status, unknown) = legacy_visit_status(r.get("status"), date, today);
+    if unknown {
+        let label = r.get("status").unwrap_or_default();
+        report.note(
+            T,
+            Some(id),
+            format!("статус «{label}» неизвестен: «{}»", status.label_ru()),
+        );
+    }
     let source_code = match r.get("source") {
         None => "repeat_visit",
         Some(label) => source_code_from_legacy(label).unwrap_or_else(|| {
@@ -494,22 +487,14 @@ async fn visit(
             );
         }
     }
-    let minutes = match r.id("actual_duration_minutes") {
-        Some(m) if m > 0 => m,
-        _ if minutes > 0 => minutes,
-        _ => 30,
-    };
-    // Emhana's schedule assumes no visit is longer than this (the clash check relies on it).
-    let minutes = if minutes > MAX_VISIT_MINUTES {
+    let (minutes, shortened) = legacy_visit_minutes(r.id("actual_duration_minutes"), minutes);
+    if shortened {
         report.note(
             T,
             Some(id),
-            format!("длительность {minutes} мин больше {MAX_VISIT_MINUTES}: сокращена"),
+            format!("длительность больше {MAX_VISIT_MINUTES} мин: сокращена"),
         );
-        MAX_VISIT_MINUTES
-    } else {
-        minutes
-    };
+    }
     Ok(Some(ImportedVisit {
         patient_id,
         doctor_id,
