@@ -157,3 +157,23 @@ pub fn Pager(
         </Show>
     }
 }
+
+/// A table row that opens its record on click or Enter (rows are focusable, so keyboard users
+/// reach them with Tab); `inactive` greys out archived records.
+#[component]
+pub fn ClickableRow(
+    /// What opening the row does.
+    on_open: Callback<()>,
+    /// Archived record.
+    #[prop(optional)]
+    inactive: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <tr class="clickable" tabindex="0" class:inactive=inactive
+            on:click=move |_| on_open.run(())
+            on:keydown=move |ev| if ev.key() == "Enter" { on_open.run(()) }>
+            {children()}
+        </tr>
+    }
+}

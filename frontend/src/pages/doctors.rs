@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
 
@@ -69,17 +69,14 @@ pub fn DoctorsPage() -> impl IntoView {
                             <tbody>
                                 {move || sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|d| {
                                     let open = d.clone();
-                                    let open_key = d.clone();
-                                    let edit = move |d: DoctorView| if may_write { editing.set(Some(Some(d))) };
+                                    let edit = Callback::new(move |()| if may_write { editing.set(Some(Some(open.clone()))) });
                                     view! {
-                                        <tr class="clickable" tabindex="0" class:inactive=!d.is_active
-                                            on:click=move |_| edit(open.clone())
-                                            on:keydown=move |ev| if ev.key() == "Enter" { edit(open_key.clone()) }>
+                                        <ClickableRow on_open=edit inactive=!d.is_active>
                                             <td>{format!("{} {}", d.last_name, d.first_name)}</td>
                                             <td>{d.specialization.clone()}</td>
                                             <td>{d.phone.as_deref().map(PhoneNumber::display).unwrap_or_default()}</td>
                                             <td>{if d.is_active { s.active } else { s.inactive }}</td>
-                                        </tr>
+                                        </ClickableRow>
                                     }
                                 }).collect_view()}
                             </tbody>

@@ -9,7 +9,7 @@ use emhana_domain::validation::PhoneNumber;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sort_rows, SortHeader, SortKey, SortOrder};
+use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
 /// What the form is editing.
@@ -134,16 +134,14 @@ pub fn PatientsPage() -> impl IntoView {
 #[component]
 fn PatientRow(patient: PatientView, editing: RwSignal<Editing>) -> impl IntoView {
     let open = patient.clone();
-    let open_key = patient.clone();
+    let edit = Callback::new(move |()| editing.set(Editing::Existing(open.clone())));
     view! {
-        <tr class="clickable" tabindex="0"
-            on:click=move |_| editing.set(Editing::Existing(open.clone()))
-            on:keydown=move |ev| if ev.key() == "Enter" { editing.set(Editing::Existing(open_key.clone())) }>
+        <ClickableRow on_open=edit>
             <td>{format!("{} {}", patient.first_name, patient.last_name.clone().unwrap_or_default())}</td>
             <td>{PhoneNumber::display(&patient.phone)}</td>
             <td>{patient.birth_date.clone().unwrap_or_default()}</td>
             <td>{patient.email.clone().unwrap_or_default()}</td>
-        </tr>
+        </ClickableRow>
     }
 }
 

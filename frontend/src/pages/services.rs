@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
 
@@ -90,18 +90,16 @@ pub fn ServicesPage() -> impl IntoView {
                                     };
                                     sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|v| {
                                         let open = v.clone();
-                                        let open_key = v.clone();
-                                        let edit = move |v: ServiceView| if may_write { editing.set(Some(Some(v))) };
+                                        let edit = Callback::new(move |()| if may_write { editing.set(Some(Some(open.clone()))) });
+                                        let doctor_name = doctor(v.doctor_id);
                                         view! {
-                                            <tr class="clickable" tabindex="0" class:inactive=!v.is_active
-                                                on:click=move |_| edit(open.clone())
-                                                on:keydown=move |ev| if ev.key() == "Enter" { edit(open_key.clone()) }>
+                                            <ClickableRow on_open=edit inactive=!v.is_active>
                                                 <td>{v.name.clone()}</td>
                                                 <td class="num">{v.base_price.format_ui()}</td>
                                                 <td class="num">{v.duration_minutes}</td>
-                                                <td>{doctor(v.doctor_id)}</td>
+                                                <td>{doctor_name}</td>
                                                 <td>{if v.is_active { s.active } else { s.inactive }}</td>
-                                            </tr>
+                                            </ClickableRow>
                                         }
                                     }).collect_view()
                                 }}

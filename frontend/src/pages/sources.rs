@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
 /// `/sources`
@@ -63,16 +63,14 @@ pub fn SourcesPage() -> impl IntoView {
                             <tbody>
                                 {move || sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|v| {
                                     let open = v.clone();
-                                    let open_key = v.clone();
+                                    let edit = Callback::new(move |()| editing.set(Some(Some(open.clone()))));
                                     view! {
-                                        <tr class="clickable" tabindex="0" class:inactive=!v.is_active
-                                            on:click=move |_| editing.set(Some(Some(open.clone())))
-                                            on:keydown=move |ev| if ev.key() == "Enter" { editing.set(Some(Some(open_key.clone()))) }>
+                                        <ClickableRow on_open=edit inactive=!v.is_active>
                                             <td>{v.label.clone()}</td>
                                             <td><code>{v.code.clone()}</code></td>
                                             <td>{if v.is_default { s.yes } else { "" }}</td>
                                             <td>{if v.is_active { s.active } else { s.inactive }}</td>
-                                        </tr>
+                                        </ClickableRow>
                                     }
                                 }).collect_view()}
                             </tbody>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::clinic;
+use crate::components::table::ClickableRow;
 use crate::i18n::t;
 use crate::pages::visit_card::VisitCard;
 
@@ -109,9 +110,7 @@ pub fn VisitsPage() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=move || rows.get() key=|v| (v.id, v.version) let:v>
-                            <tr class="clickable" tabindex="0"
-                                on:click=move |_| open.set(Some(v.id))
-                                on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(v.id)) }>
+                            <ClickableRow on_open=Callback::new(move |()| open.set(Some(v.id)))>
                                 <td>{clinic::day_hm(&v.starts_at)}</td>
                                 <td>{v.patient.name.clone()}</td>
                                 <td>{v.doctor.name.clone()}</td>
@@ -119,7 +118,7 @@ pub fn VisitsPage() -> impl IntoView {
                                 <td class="num">{v.total.format_ui()}</td>
                                 <td class="num">{v.paid.format_ui()}</td>
                                 <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.format_ui()}</span></td>
-                            </tr>
+                            </ClickableRow>
                         </For>
                     </tbody>
                 </table>
