@@ -103,6 +103,8 @@ describe('directories', () => {
     await table.getByText('TikTok реклама').click();
     await form.getByRole('button', { name: 'Отключить' }).click();
     await form.waitFor({ state: 'detached' });
+    // The list reloads after the form closes: wait for it rather than race it.
+    await table.getByText('TikTok реклама').waitFor({ state: 'detached' });
     assert.equal(await table.getByText('TikTok реклама').count(), 0);
     await page.getByLabel('Показать отключённых').check();
     await table.locator('tr', { hasText: 'TikTok реклама' }).getByText('отключён').waitFor();
