@@ -90,6 +90,8 @@ pub struct DoctorGroup {
     pub visits: i64,
     /// Distinct patients.
     pub patients: i64,
+    /// Live payments in the range for their visits, tiyn.
+    pub revenue: i64,
 }
 
 /// One service's lines in a range.
@@ -103,14 +105,7 @@ pub struct ServiceGroup {
     pub lines: i64,
     /// Their prices, tiyn.
     pub billed: i64,
-}
-
-/// Revenue allocated to one service from live payments in a range.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ServiceRevenue {
-    /// Service.
-    pub service_id: i64,
-    /// Tiyn.
+    /// Live payments in the range allocated to it, tiyn.
     pub revenue: i64,
 }
 
@@ -262,7 +257,7 @@ impl Store {
         self.ranged_count(sql, r).await
     }
 
-    /// Live payments grouped by method, clinic-local day or the visit's doctor. `visits` (distinct
+    /// Live payments grouped by method or clinic-local day. `visits` (distinct
     /// visits paid) is counted for [`PaymentKey::Method`] only (0 otherwise).
     pub async fn payment_groups(
         &self,
@@ -272,7 +267,6 @@ impl Store {
         let key = match by {
             PaymentKey::Method => "CAST(t.k AS TEXT)",
             PaymentKey::Day => "t.day",
-            PaymentKey::Doctor => "CAST(t.doctor_id AS TEXT)",
         };
         let sql = format!(
             "SELECT {key} AS group_key, CAST(SUM(t.v1) AS BIGINT) AS amount, \
@@ -326,14 +320,17 @@ impl Store {
         Ok(groups)
     }
 
-    /// Visits per doctor.
+    /// Visits, patients and revenue per doctor (doctors with visits in the range).
     pub async fn doctor_groups(&self, r: Range) -> Result<Vec<DoctorGroup>, StoreError> {
         let sql = format!(
             "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, \
-                    CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients \
+                    CAST(SUM(CASE WHEN t.kind = 'visits' THEN t.v1 ELSE 0 END) AS BIGINT) AS visits, \
+                    CAST(0 AS BIGINT) AS patients, \
+                    CAST(SUM(CASE WHEN t.kind = 'payments' THEN t.v1 ELSE 0 END) AS BIGINT) AS revenue \
              FROM stats t JOIN doctors d ON d.id = t.doctor_id \
-             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
-             GROUP BY d.id, d.last_name, d.first_name HAVING SUM(t.v1) > 0 ORDER BY d.id"
+             WHERE t.kind IN ('visits', 'payments') AND {STATS_IN_RANGE} \
+             GROUP BY d.id, d.last_name, d.first_name \
+             HAVING SUM(CASE WHEN t.kind = 'visits' THEN t.v1 ELSE 0 END) > 0 ORDER BY d.id"
         );
         let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
         let patients = self
@@ -348,23 +345,18 @@ impl Store {
         Ok(groups)
     }
 
-    /// Lines per service on visits in the range.
+    /// Lines per service on visits in the range, with the live payments of the range allocated
+    /// to each (services booked in the range only).
     pub async fn service_groups(&self, r: Range) -> Result<Vec<ServiceGroup>, StoreError> {
         let sql = format!(
-            "SELECT s.id AS service_id, s.name, CAST(SUM(t.v1) AS BIGINT) AS lines, \
-                    CAST(SUM(t.v2) AS BIGINT) AS billed \
+            "SELECT s.id AS service_id, s.name, \
+                    CAST(SUM(CASE WHEN t.kind = 'lines' THEN t.v1 ELSE 0 END) AS BIGINT) AS lines, \
+                    CAST(SUM(CASE WHEN t.kind = 'lines' THEN t.v2 ELSE 0 END) AS BIGINT) AS billed, \
+                    CAST(SUM(CASE WHEN t.kind = 'allocations' THEN t.v1 ELSE 0 END) AS BIGINT) AS revenue \
              FROM stats t JOIN services s ON s.id = t.k \
-             WHERE t.kind = 'lines' AND {STATS_IN_RANGE} \
-             GROUP BY s.id, s.name HAVING SUM(t.v1) > 0 ORDER BY s.id"
-        );
-        self.ranged(sql, r).await
-    }
-
-    /// Live payments in the range allocated per service.
-    pub async fn service_revenue(&self, r: Range) -> Result<Vec<ServiceRevenue>, StoreError> {
-        let sql = format!(
-            "SELECT t.k AS service_id, CAST(SUM(t.v1) AS BIGINT) AS revenue \
-             FROM stats t WHERE t.kind = 'allocations' AND {STATS_IN_RANGE} GROUP BY t.k"
+             WHERE t.kind IN ('lines', 'allocations') AND {STATS_IN_RANGE} \
+             GROUP BY s.id, s.name HAVING SUM(CASE WHEN t.kind = 'lines' THEN t.v1 ELSE 0 END) > 0 \
+             ORDER BY s.id"
         );
         self.ranged(sql, r).await
     }
@@ -440,6 +432,4 @@ pub enum PaymentKey {
     Method,
     /// By clinic-local payment day.
     Day,
-    /// By the visit's doctor.
-    Doctor,
 }

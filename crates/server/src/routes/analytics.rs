@@ -245,18 +245,12 @@ pub async fn doctors(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let revenue: HashMap<i64, i64> = store
-        .payment_groups(r, PaymentKey::Doctor)
-        .await?
-        .into_iter()
-        .filter_map(|g| Some((g.group_key.parse().ok()?, g.amount)))
-        .collect();
     let items = store
         .doctor_groups(r)
         .await?
         .into_iter()
         .map(|g| DoctorItem {
-            revenue: tiyn(revenue.get(&g.doctor_id).copied().unwrap_or(0)),
+            revenue: tiyn(g.revenue),
             doctor_id: g.doctor_id,
             name: g.name,
             visits: g.visits,
@@ -280,18 +274,12 @@ pub async fn services(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let revenue: HashMap<i64, i64> = store
-        .service_revenue(r)
-        .await?
-        .into_iter()
-        .map(|s| (s.service_id, s.revenue))
-        .collect();
     let items = store
         .service_groups(r)
         .await?
         .into_iter()
         .map(|g| ServiceItem {
-            revenue: tiyn(revenue.get(&g.service_id).copied().unwrap_or(0)),
+            revenue: tiyn(g.revenue),
             service_id: g.service_id,
             name: g.name,
             count: g.lines,
