@@ -14,7 +14,7 @@ pub struct SummaryReport {
     /// Last day.
     pub to: String,
     /// Live payments taken in the range (by payment day).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1250000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "1250000.00"))]
     pub revenue: Money,
     /// Non-cancelled visits starting in the range.
     pub visits: i64,
@@ -25,10 +25,10 @@ pub struct SummaryReport {
     /// `unique_patients - new_patients`.
     pub returning_patients: i64,
     /// Paid on the range's visits ÷ those of them with anything paid.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "12500.00"))]
     pub average_check: Money,
     /// `total - paid` summed over the range's visits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "86000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "86000.00"))]
     pub outstanding_debt: Money,
     /// No-shows ÷ visits × 100.
     pub no_show_rate_percent: f64,
@@ -49,12 +49,12 @@ pub struct SourceItem {
     /// Distinct patients of those visits.
     pub patients: i64,
     /// Paid on those visits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "250000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "250000.00"))]
     pub revenue: Money,
     /// Its share of the range's visits, %.
     pub share_percent: f64,
     /// Revenue ÷ its visits with anything paid.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "12500.00"))]
     pub average_check: Money,
 }
 
@@ -81,14 +81,14 @@ pub struct MethodItem {
     /// Russian label.
     pub label: String,
     /// Live payments by it in the range.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "500000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "500000.00"))]
     pub amount: Money,
     /// Its share of the amount, %.
     pub share_percent: f64,
     /// Visits with at least one live payment by it.
     pub visits: i64,
     /// Amount ÷ number of its payments.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "9000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "9000.00"))]
     pub average_payment: Money,
 }
 
@@ -113,7 +113,7 @@ pub struct DayItem {
     /// `YYYY-MM-DD`.
     pub date: String,
     /// Live payments taken that day.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "85000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "85000.00"))]
     pub revenue: Money,
     /// How many.
     pub payments: i64,
@@ -132,7 +132,7 @@ pub struct DoctorItem {
     /// Distinct patients.
     pub patients: i64,
     /// Live payments in the range for the doctor's visits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "400000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "400000.00"))]
     pub revenue: Money,
 }
 
@@ -147,10 +147,10 @@ pub struct ServiceItem {
     /// Times it was on a non-cancelled visit in the range.
     pub count: i64,
     /// Its prices on those visits.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "150000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "150000.00"))]
     pub billed: Money,
     /// Live payments in the range allocated to it.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "120000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "120000.00"))]
     pub revenue: Money,
 }
 
@@ -165,10 +165,10 @@ pub struct DiscountItem {
     /// Lines priced below the base price.
     pub count: i64,
     /// Base − price, summed.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "15000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "15000.00"))]
     pub total: Money,
     /// Total ÷ count.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "1500.00"))]
     pub average: Money,
 }
 
@@ -183,10 +183,10 @@ pub struct DiscountsReport {
     /// Discounted lines in the range.
     pub count: i64,
     /// Base − price, summed.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "45000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "45000.00"))]
     pub total: Money,
     /// Total ÷ count.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "1500.00"))]
     pub average: Money,
     /// By staff member.
     pub items: Vec<DiscountItem>,

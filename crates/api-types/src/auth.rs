@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", schema(example = json!({"login": "owner", "password": "s3cret-pass"})))]
 pub struct LoginRequest {
     /// Login (case-insensitive).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub login: String,
     /// Password.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub password: String,
 }
 
@@ -51,7 +53,7 @@ pub struct UserView {
     /// Display name.
     pub display_name: String,
     /// `owner` | `admin` | `receptionist` | `doctor`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "receptionist"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::role))]
     pub role: Role,
     /// False once deactivated.
     pub is_active: bool,
@@ -71,16 +73,20 @@ pub struct UserView {
 #[cfg_attr(feature = "openapi", schema(example = json!({"login": "aigul", "display_name": "Айгүл Сәрсенова", "role": "receptionist", "password": "temporary-pass-1"})))]
 pub struct CreateUser {
     /// 3..50 of letters, digits, `.`, `_`, `-`; unique case-insensitively.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 50))]
     pub login: String,
     /// Name shown in the UI.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: String,
     /// Role.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "receptionist"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::role))]
     pub role: Role,
     /// At least 8 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 200))]
     pub password: String,
     /// Linked doctor for role `doctor`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub doctor_id: Option<i64>,
 }
 
@@ -91,16 +97,18 @@ pub struct CreateUser {
 pub struct UpdateUser {
     /// New display name.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: Option<String>,
     /// New role.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::role))]
     pub role: Option<Role>,
     /// Deactivate (`false`) cuts the account's sessions at once.
     #[serde(default)]
     pub is_active: Option<bool>,
     /// Set a new password (cuts existing sessions).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 200))]
     pub password: Option<String>,
     /// The version read; a stale one gets 409.
     pub version: i64,
@@ -111,8 +119,10 @@ pub struct UpdateUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePassword {
     /// The current password.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub current_password: String,
     /// The new one, at least 8 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 200))]
     pub new_password: String,
 }
 

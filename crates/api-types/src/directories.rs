@@ -31,16 +31,24 @@ pub struct DoctorView {
 #[cfg_attr(feature = "openapi", schema(example = json!({"first_name": "Ерлан", "last_name": "Жұмабаев", "specialization": "Стоматолог", "phone": "8 727 250 00 00"})))]
 pub struct DoctorWrite {
     /// Required.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
     /// Required.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
     /// Required, ≤ 100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub specialization: String,
     /// Optional, any usual spelling.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[+]?[0-9][0-9 ()-]{9,24}$", max_length = 30)
+    )]
     pub phone: Option<String>,
     /// Optional.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: Option<String>,
     /// Required on `PATCH`.
     #[serde(default)]
@@ -76,16 +84,24 @@ pub struct ServiceView {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Консультация стоматолога", "base_price": "8000.00", "duration_minutes": 30, "doctor_id": 1})))]
 pub struct ServiceWrite {
     /// Required, ≤ 200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     /// Optional, ≤ 2000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub description: Option<String>,
     /// Decimal string ≥ 0 with at most 2 decimals (`"8000"`, `"8000.50"`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
     pub base_price: String,
     /// 1..=720.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub duration_minutes: i64,
     /// Optional active doctor.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub doctor_id: Option<i64>,
     /// Required on `PATCH`.
     #[serde(default)]
@@ -116,8 +132,10 @@ pub struct LeadSourceView {
 #[cfg_attr(feature = "openapi", schema(example = json!({"code": "tiktok", "label": "TikTok"})))]
 pub struct LeadSourceCreate {
     /// 2..40 of a-z, digits, `_`; unique, never changes.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9_]{2,40}$"))]
     pub code: String,
     /// Russian label, ≤ 100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
 }
 
@@ -126,6 +144,7 @@ pub struct LeadSourceCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadSourceUpdate {
     /// New label.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
     /// The version read.
     pub version: i64,

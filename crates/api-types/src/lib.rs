@@ -5,6 +5,8 @@
 
 pub mod analytics;
 pub mod auth;
+#[cfg(feature = "openapi")]
+pub mod contract;
 pub mod directories;
 pub mod error;
 pub mod health;

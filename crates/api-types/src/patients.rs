@@ -39,21 +39,30 @@ pub struct PatientView {
 })))]
 pub struct PatientWrite {
     /// 1..100 letters (any script), spaces, hyphens, apostrophes.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
     /// Optional, same rule.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub last_name: Option<String>,
     /// `YYYY-MM-DD`, not in the future.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: Option<String>,
     /// Any usual spelling (`8 701 …`, `+7 (701) …`); stored as `+7XXXXXXXXXX`; unique among
     /// active patients.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[+]?[0-9][0-9 ()-]{9,24}$", max_length = 30)
+    )]
     pub phone: String,
     /// Optional e-mail.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: Option<String>,
     /// Optional, at most 2000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
     /// Required on `PATCH`: the version read.
     #[serde(default)]

@@ -11,28 +11,36 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", schema(example = json!({"patient_id": 1, "doctor_id": 1, "starts_at": "2026-11-26T10:00:00+05:00", "service_ids": [1, 2], "source": "instagram", "notes": "Первичный приём"})))]
 pub struct VisitCreate {
     /// An active patient.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub patient_id: i64,
     /// An active doctor.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub doctor_id: i64,
     /// RFC 3339 with offset.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub starts_at: String,
     /// RFC 3339; by default the start plus the services' durations.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub ends_at: Option<String>,
     /// Price-list services, each at most once; lines snapshot their base price.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub service_ids: Vec<i64>,
     /// Lead source code ("Откуда узнали о нас"); `repeat_visit` by default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub source: Option<String>,
     /// Notes, ≤ 2000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
     /// Owner/admin only: book although the doctor is busy then; needs `overlap_reason`.
     #[serde(default)]
     pub allow_overlap: bool,
     /// Why the clash is fine (audited).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub overlap_reason: Option<String>,
 }
 
@@ -42,24 +50,30 @@ pub struct VisitCreate {
 pub struct VisitUpdate {
     /// Another active doctor.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub doctor_id: Option<i64>,
     /// New start (the length is kept unless `ends_at` is given).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub starts_at: Option<String>,
     /// New end.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub ends_at: Option<String>,
     /// Another lead source code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub source: Option<String>,
     /// New notes (`""` clears).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
     /// Owner/admin only: move over a clash; needs `overlap_reason`.
     #[serde(default)]
     pub allow_overlap: bool,
     /// Why the clash is fine.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub overlap_reason: Option<String>,
     /// The version read (required).
     #[serde(default)]
@@ -73,13 +87,23 @@ pub struct VisitUpdate {
 pub struct StatusChange {
     /// `scheduled` | `in_progress` | `completed` | `no_show` | `cancelled`. A move back
     /// (e.g. `no_show` → `scheduled`) is a revert: owner/admin, `reason` required.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::visit_status))]
     pub status: String,
     /// Why (required for reverts).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: Option<String>,
     /// The version read; when given, a stale one gets 409.
     #[serde(default)]
     pub version: Option<i64>,
+    /// Owner/admin only: put a cancelled visit back although its doctor is now busy then;
+    /// needs `overlap_reason` (otherwise such a revert gets 409 naming the other visit).
+    #[serde(default)]
+    pub allow_overlap: bool,
+    /// Why the clash is fine (audited).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub overlap_reason: Option<String>,
 }
 
 /// `POST /appointments/{id}/lines`.
@@ -88,9 +112,14 @@ pub struct StatusChange {
 #[cfg_attr(feature = "openapi", schema(example = json!({"service_id": 3})))]
 pub struct LineCreate {
     /// An active price-list service not yet on the visit.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub service_id: i64,
     /// This visit's price (decimal string ≥ 0); the base price by default.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
     pub price: Option<String>,
 }
 
@@ -100,6 +129,10 @@ pub struct LineCreate {
 #[cfg_attr(feature = "openapi", schema(example = json!({"price": "4500.00"})))]
 pub struct LinePriceUpdate {
     /// Decimal string ≥ 0, not below what is already paid on the line.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
     pub price: String,
 }
 
@@ -108,8 +141,13 @@ pub struct LinePriceUpdate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentPart {
     /// `card` | `cash` | `qr` | `transfer`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::payment_method))]
     pub method: String,
     /// Decimal string > 0.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
     pub amount: String,
 }
 
@@ -119,9 +157,11 @@ pub struct PaymentPart {
 #[cfg_attr(feature = "openapi", schema(example = json!({"payments": [{"method": "card", "amount": "2000.00"}, {"method": "cash", "amount": "3000.00"}], "note": "остаток в следующий раз"})))]
 pub struct PaymentCreate {
     /// 1..=4 parts; their sum may not exceed the remaining amount.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 4))]
     pub payments: Vec<PaymentPart>,
     /// Optional note, ≤ 2000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
 }
 
@@ -131,6 +171,7 @@ pub struct PaymentCreate {
 #[cfg_attr(feature = "openapi", schema(example = json!({"reason": "ошибочная сумма"})))]
 pub struct VoidRequest {
     /// Required.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -155,13 +196,13 @@ pub struct VisitLineView {
     /// Its name.
     pub service_name: String,
     /// The price list's price when booked (the hint).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "5000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "5000.00"))]
     pub base_price: Money,
     /// This visit's price.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "4500.00"))]
     pub price: Money,
     /// Allocated from live payments.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4500.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "4500.00"))]
     pub paid: Money,
 }
 
@@ -172,7 +213,7 @@ pub struct AllocationView {
     /// The line.
     pub line_id: i64,
     /// The part.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1875.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "1875.00"))]
     pub amount: Money,
 }
 
@@ -187,7 +228,7 @@ pub struct PaymentView {
     /// Russian label of the method.
     pub method_label: String,
     /// Amount.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "3000.00"))]
     pub amount: Money,
     /// When taken (RFC 3339).
     pub paid_at: String,
@@ -244,13 +285,13 @@ pub struct VisitSummary {
     /// Its label.
     pub source_label: String,
     /// Sum of line prices.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "16000.00"))]
     pub total: Money,
     /// Sum of live payments.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "10000.00"))]
     pub paid: Money,
     /// `total - paid` (never below zero).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "6000.00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "6000.00"))]
     pub remaining: Money,
     /// `unpaid` | `partially_paid` | `paid`.
     pub payment_status: String,

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::error::{FieldViolation, Violations};
 use crate::role::Role;
 
 /// An action an endpoint performs. Each endpoint names exactly one.
@@ -101,6 +102,48 @@ pub fn lockout_remaining(
     (unlock_at > now).then(|| unlock_at - now)
 }
 
+/// Longest login name a sign-in attempt may carry (accounts have at most 50 characters; the
+/// slack admits imported logins). Checked before anything is written, so an attempt cannot grow
+/// the database by the size of its input.
+pub const LOGIN_ATTEMPT_MAX_CHARS: usize = 100;
+/// Longest password a sign-in attempt may carry (new passwords are at most 200 characters).
+pub const PASSWORD_ATTEMPT_MAX_CHARS: usize = 256;
+
+/// A sign-in attempt's login and password, length-checked before any write or hashing.
+pub fn check_login_attempt(login: &str, password: &str) -> Result<(), Violations> {
+    let mut v = Violations::default();
+    if login.trim().is_empty() {
+        v.0.push(FieldViolation::new("login", "required", "Укажите логин"));
+    } else if login.chars().count() > LOGIN_ATTEMPT_MAX_CHARS {
+        v.0.push(FieldViolation::new(
+            "login",
+            "too_long",
+            format!("Логин не длиннее {LOGIN_ATTEMPT_MAX_CHARS} символов"),
+        ));
+    }
+    if password.is_empty() {
+        v.0.push(FieldViolation::new(
+            "password",
+            "required",
+            "Укажите пароль",
+        ));
+    } else if password.chars().count() > PASSWORD_ATTEMPT_MAX_CHARS {
+        v.0.push(FieldViolation::new(
+            "password",
+            "too_long",
+            format!("Пароль не длиннее {PASSWORD_ATTEMPT_MAX_CHARS} символов"),
+        ));
+    }
+    v.into_result()
+}
+
+/// Attempts refused by a lock are counted, not logged one by one: an audit row is written for
+/// the first refusal of a window (reporting how many were refused since the previous row) and
+/// none for the rest of that window, so knocking on a locked door cannot grow the audit log.
+pub fn lockout_refusal_is_audited(last_audited: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last_audited.is_none_or(|at| now - at >= Duration::minutes(LOCKOUT_WINDOW_MINUTES))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +229,24 @@ mod tests {
             lockout_remaining(&five, MAX_FAILURES_PER_LOGIN, at(5)),
             Some(Duration::minutes(11))
         );
+    }
+
+    #[test]
+    fn attempts_are_length_checked_before_anything_else() {
+        assert!(check_login_attempt("owner", "secret").is_ok());
+        let e = check_login_attempt(&"x".repeat(101), &"p".repeat(257)).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(fields, [("login", "too_long"), ("password", "too_long")]);
+        assert!(check_login_attempt(&"қ".repeat(100), &"п".repeat(256)).is_ok());
+        let e = check_login_attempt(" ", "").unwrap_err();
+        assert_eq!(e.0.len(), 2);
+    }
+
+    #[test]
+    fn one_audit_row_per_lock_window() {
+        assert!(lockout_refusal_is_audited(None, at(0)));
+        assert!(!lockout_refusal_is_audited(Some(at(0)), at(14)));
+        assert!(lockout_refusal_is_audited(Some(at(0)), at(15)));
     }
 
     #[test]

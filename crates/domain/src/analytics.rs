@@ -2,7 +2,7 @@
 //! defined once so the API, the SPA and the tests agree to the tiyn and the hundredth of a percent.
 //! The store aggregates in SQL; these functions turn its sums and counts into the answers.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::money::Money;
 
@@ -16,34 +16,42 @@ pub enum Period {
 }
 
 impl Period {
+    /// Every period.
+    pub const ALL: [Period; 2] = [Self::Week, Self::Month];
+
+    /// Stable code (query parameter).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+
     /// `week` | `month`.
     pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "week" => Some(Self::Week),
-            "month" => Some(Self::Month),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|p| p.code() == code)
     }
 
     /// The first day of the bucket holding `day`.
     pub fn bucket(self, day: NaiveDate) -> NaiveDate {
         match self {
-            Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Self::Week => day
+                .checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
+                .unwrap_or(day),
             Self::Month => day.with_day(1).unwrap_or(day),
         }
     }
 
-    /// Every bucket from the one holding `from` to the one holding `to`, in order.
+    /// Every bucket from the one holding `from` to the one holding `to`, in order. The next
+    /// bucket is checked arithmetic: at the end of the calendar the list simply ends.
     pub fn buckets(self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
         let mut out = Vec::new();
-        let mut b = self.bucket(from);
-        while b <= to {
+        let mut next = Some(self.bucket(from));
+        while let Some(b) = next.filter(|b| *b <= to) {
             out.push(b);
-            b = match self {
-                Self::Week => b + Duration::days(7),
-                Self::Month => b
-                    .checked_add_months(chrono::Months::new(1))
-                    .unwrap_or(NaiveDate::MAX),
+            next = match self {
+                Self::Week => b.checked_add_days(Days::new(7)),
+                Self::Month => b.checked_add_months(chrono::Months::new(1)),
             };
         }
         out
@@ -214,6 +222,14 @@ mod tests {
             Period::Week.buckets(d(2026, 12, 30), d(2027, 1, 5)),
             [d(2026, 12, 28), d(2027, 1, 4)]
         );
+    }
+
+    #[test]
+    fn buckets_end_at_the_end_of_the_calendar_instead_of_looping() {
+        let last = NaiveDate::MAX;
+        assert_eq!(Period::Month.buckets(last, last).len(), 1);
+        assert_eq!(Period::Week.buckets(last, last).len(), 1);
+        assert_eq!(Period::Week.bucket(NaiveDate::MIN), NaiveDate::MIN);
     }
 
     fn m(tenge: i64) -> Money {

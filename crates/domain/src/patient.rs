@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::error::Violations;
-use crate::validation::{parse_birth_date, parse_notes, Email, PersonName, PhoneNumber};
+use crate::validation::{
+    parse_birth_date, parse_iso_date, parse_notes, Email, PersonName, PhoneNumber,
+};
 
 /// A patient's fields as typed (strings straight from a form or JSON).
 #[derive(Debug, Clone, Default)]
@@ -13,8 +15,8 @@ pub struct PatientInput<'a> {
     pub first_name: &'a str,
     /// Optional; blank means none.
     pub last_name: Option<&'a str>,
-    /// Optional.
-    pub birth_date: Option<NaiveDate>,
+    /// Optional, `YYYY-MM-DD`; blank means none.
+    pub birth_date: Option<&'a str>,
     /// Required; any usual spelling.
     pub phone: &'a str,
     /// Optional; blank means none.
@@ -51,9 +53,12 @@ impl PatientCard {
         let first_name = v.check(PersonName::parse("first_name", input.first_name));
         let last_name =
             blank(input.last_name).and_then(|n| v.check(PersonName::parse("last_name", n)));
-        let birth_date = input
-            .birth_date
-            .and_then(|d| v.check(parse_birth_date("birth_date", d, today)));
+        let birth_date = blank(input.birth_date).and_then(|d| {
+            v.check(
+                parse_iso_date("birth_date", d)
+                    .and_then(|d| parse_birth_date("birth_date", d, today)),
+            )
+        });
         let phone = v.check(PhoneNumber::parse("phone", input.phone));
         let email = blank(input.email).and_then(|e| v.check(Email::parse("email", e)));
         let notes = v
@@ -108,7 +113,7 @@ mod tests {
         let input = PatientInput {
             first_name: " Айгүл ",
             last_name: Some("СӘРСЕНОВА"),
-            birth_date: NaiveDate::from_ymd_opt(1990, 5, 1),
+            birth_date: Some("1990-05-01"),
             phone: "8 701 123 45 67",
             email: Some("Aigul@Mail.kz"),
             notes: Some(" аллергия на пенициллин "),
@@ -138,7 +143,7 @@ mod tests {
         let input = PatientInput {
             first_name: "",
             last_name: Some("R2D2"),
-            birth_date: NaiveDate::from_ymd_opt(2027, 1, 1),
+            birth_date: Some("2027-01-01"),
             phone: "123",
             email: Some("nope"),
             notes: None,

@@ -20,6 +20,9 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    /// Every status, in the order of a visit's life.
+    pub const ALL: [PaymentStatus; 3] = [Self::Unpaid, Self::PartiallyPaid, Self::Paid];
+
     /// DESIGN §4: paid == 0 → unpaid; 0 < paid < total → partially paid; paid >= total → paid.
     /// A visit with total 0 is paid.
     pub fn derive(total: Money, paid: Money) -> Self {
@@ -52,9 +55,7 @@ impl PaymentStatus {
 
     /// Parses a stable code.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Unpaid, Self::PartiallyPaid, Self::Paid]
-            .into_iter()
-            .find(|s| s.code() == code)
+        Self::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 

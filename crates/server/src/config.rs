@@ -53,6 +53,21 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub owner_password: Option<String>,
+
+    /// The address people and integrators use (e.g. `https://crm.clinic.kz`). Its scheme decides
+    /// whether the refresh cookie is `Secure`; no request header can change that.
+    #[arg(long, global = true, env = "EMHANA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the client.
+    /// From any other peer the header is ignored: the client address is the TCP peer.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The first owner's password in [`Settings::for_tests`].
@@ -69,6 +84,8 @@ impl Settings {
             static_dir: PathBuf::from("dist"),
             jwt_secret: None,
             owner_password: Some(TEST_OWNER_PASSWORD.into()),
+            public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

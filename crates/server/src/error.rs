@@ -54,7 +54,16 @@ pub enum ApiError {
     Problem(Box<ProblemDetails>),
     /// Anything unexpected; logged, answered generically.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> Self {
+        if e.is::<crate::auth::password::HashersBusy>() {
+            return Self::Unavailable(e.to_string());
+        }
+        Self::Internal(e)
+    }
 }
 
 impl ApiError {
@@ -98,7 +107,9 @@ impl ApiError {
             Self::RateLimited { retry_after_secs } => {
                 format!("Повторите попытку через {retry_after_secs} с")
             }
-            Self::Unavailable(_) => "База данных временно недоступна".to_owned(),
+            Self::Unavailable(_) => {
+                "Сервер занят или база данных недоступна; повторите через секунду".to_owned()
+            }
             Self::Internal(_) => {
                 "Непредвиденная ошибка; сообщите администратору номер запроса".to_owned()
             }
@@ -148,7 +159,10 @@ impl From<StoreError> for ApiError {
             StoreError::StaleVersion { current } => Self::Conflict(format!(
                 "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
             )),
-            e if e.is_unavailable() => Self::Unavailable(e.to_string()),
+            // Lock races that outlived their retries, an unreachable database: try again soon.
+            e if e.is_unavailable() || e.is_transient() || matches!(e, StoreError::Busy { .. }) => {
+                Self::Unavailable(e.to_string())
+            }
             e => Self::Internal(anyhow::Error::new(e)),
         }
     }
@@ -166,8 +180,14 @@ impl ResponseError for ApiError {
         }
         let mut res = HttpResponse::build(status);
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if let Self::RateLimited { retry_after_secs } = self {
-            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            Self::RateLimited { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
+pub mod security;
 pub mod seed;
 pub mod spa;
 pub mod startup;

@@ -11,7 +11,7 @@ use emhana_store::{Store, StoreConfig};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{auth, error, openapi, request_id, routes, spa, Settings};
+use crate::{auth, error, openapi, request_id, routes, security, spa, Settings};
 
 /// A bound, migrated, ready-to-run server.
 pub struct Application {
@@ -71,12 +71,15 @@ fn run(
     let keys = web::Data::new(keys);
     let zone = web::Data::new(zone);
     let static_dir = settings.static_dir.clone();
+    let security = web::Data::new(security::Security::from_settings(&settings)?);
     let spec = openapi::document();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .wrap(Compress::default())
             .wrap(from_fn(request_id::middleware))
             .wrap(from_fn(crate::metrics::middleware))
+            .wrap(from_fn(security::headers))
+            .app_data(security.clone())
             .app_data(store.clone())
             .app_data(keys.clone())
             .app_data(zone.clone())

@@ -33,6 +33,46 @@ pub struct AuditEntry<'a> {
     pub new: Option<Value>,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// An update's row: of the two snapshots only the fields that changed, old → new (an
+    /// unchanged field says nothing; the full state is in the row's earlier history).
+    pub fn changed(
+        action: &'a str,
+        entity: &'a str,
+        entity_id: i64,
+        old: &Value,
+        new: &Value,
+    ) -> Self {
+        let (old, new) = changed_fields(old, new);
+        Self {
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            old: Some(old),
+            new: Some(new),
+        }
+    }
+}
+
+/// The fields of two JSON objects whose values differ, as `(old, new)` objects.
+pub fn changed_fields(old: &Value, new: &Value) -> (Value, Value) {
+    let empty = serde_json::Map::new();
+    let (o, n) = (
+        old.as_object().unwrap_or(&empty),
+        new.as_object().unwrap_or(&empty),
+    );
+    let mut was = serde_json::Map::new();
+    let mut now = serde_json::Map::new();
+    for key in o.keys().chain(n.keys().filter(|k| !o.contains_key(*k))) {
+        let (a, b) = (o.get(key), n.get(key));
+        if a != b {
+            was.insert(key.clone(), a.cloned().unwrap_or(Value::Null));
+            now.insert(key.clone(), b.cloned().unwrap_or(Value::Null));
+        }
+    }
+    (Value::Object(was), Value::Object(now))
+}
+
 /// Appends one row on the caller's connection (normally its open transaction).
 pub async fn append(
     conn: &mut AnyConnection,
@@ -130,5 +170,23 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_changed_fields_are_kept_old_and_new() {
+        let (old, new) = changed_fields(
+            &json!({"name": "УЗИ", "price": "5000.00", "active": true}),
+            &json!({"name": "УЗИ", "price": "4500.00", "active": true, "extra": 1}),
+        );
+        assert_eq!(old, json!({"price": "5000.00", "extra": null}));
+        assert_eq!(new, json!({"price": "4500.00", "extra": 1}));
+        let (old, new) = changed_fields(&json!({"a": 1}), &json!({"a": 1}));
+        assert_eq!((old, new), (json!({}), json!({})));
     }
 }

@@ -100,6 +100,26 @@ impl Directory {
     }
 }
 
+/// The audit row of a directory save: a creation records the new card, a change only the
+/// fields that changed (old → new).
+fn audit_save(
+    entity: &'static str,
+    id: i64,
+    old: Option<Value>,
+    new: Value,
+) -> AuditEntry<'static> {
+    match old {
+        Some(old) => AuditEntry::changed("update", entity, id, &old, &new),
+        None => AuditEntry {
+            action: "create",
+            entity,
+            entity_id: Some(id),
+            old: None,
+            new: Some(new),
+        },
+    }
+}
+
 fn doctor_json(r: &DoctorRow) -> Value {
     json!({"first_name": r.first_name, "last_name": r.last_name, "specialization": r.specialization, "phone": r.phone, "email": r.email, "is_active": r.is_active == 1})
 }
@@ -134,8 +154,18 @@ impl Store {
         target: Option<(i64, i64)>,
         card: &DoctorCard,
     ) -> Result<DoctorRow, StoreError> {
+        crate::retry::transient(async || self.save_doctor_once(actor, target, card).await).await
+    }
+
+    async fn save_doctor_once(
+        &self,
+        actor: &Actor,
+        target: Option<(i64, i64)>,
+        card: &DoctorCard,
+    ) -> Result<DoctorRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool().begin().await?;
+        let mut old = None;
         let row: Option<DoctorRow> = match target {
             None => {
                 let sql = format!("INSERT INTO doctors (first_name, last_name, specialization, phone, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {DOCTOR}");
@@ -150,6 +180,9 @@ impl Store {
                     .await?
             }
             Some((id, version)) => {
+                let before: DoctorRow =
+                    crate::claim_row(&mut tx, "doctors", DOCTOR, id, version).await?;
+                old = Some(doctor_json(&before));
                 let sql = format!("UPDATE doctors SET first_name = $1, last_name = $2, specialization = $3, phone = $4, email = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 RETURNING {DOCTOR}");
                 sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(card.first_name.as_str())
@@ -165,23 +198,15 @@ impl Store {
             }
         };
         let Some(row) = row else {
-            return Err(self
-                .missing_or_stale_row(Directory::Doctors.table(), target.map(|(id, _)| id))
-                .await);
+            return Err(crate::missing_or_stale_row(
+                &mut tx,
+                Directory::Doctors.table(),
+                target.map(|(id, _)| id),
+            )
+            .await);
         };
-        let action = if target.is_some() { "update" } else { "create" };
-        audit::append(
-            &mut tx,
-            actor,
-            AuditEntry {
-                action,
-                entity: "doctor",
-                entity_id: Some(row.id),
-                old: None,
-                new: Some(doctor_json(&row)),
-            },
-        )
-        .await?;
+        let entry = audit_save("doctor", row.id, old, doctor_json(&row));
+        audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -217,12 +242,22 @@ impl Store {
         card: &ServiceCard,
         doctor_id: Option<i64>,
     ) -> Result<ServiceRow, StoreError> {
-        let old = match target {
-            Some((id, _)) => self.service(id).await?,
-            None => None,
-        };
+        crate::retry::transient(async || {
+            self.save_service_once(actor, target, card, doctor_id).await
+        })
+        .await
+    }
+
+    async fn save_service_once(
+        &self,
+        actor: &Actor,
+        target: Option<(i64, i64)>,
+        card: &ServiceCard,
+        doctor_id: Option<i64>,
+    ) -> Result<ServiceRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool().begin().await?;
+        let mut old = None;
         let row: Option<ServiceRow> = match target {
             None => {
                 let sql = format!("INSERT INTO services (name, description, base_price, duration_minutes, doctor_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {SERVICE}");
@@ -237,6 +272,9 @@ impl Store {
                     .await?
             }
             Some((id, version)) => {
+                let before: ServiceRow =
+                    crate::claim_row(&mut tx, "services", SERVICE, id, version).await?;
+                old = Some(service_json(&before));
                 let sql = format!("UPDATE services SET name = $1, description = $2, base_price = $3, duration_minutes = $4, doctor_id = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 RETURNING {SERVICE}");
                 sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(&card.name)
@@ -252,18 +290,14 @@ impl Store {
             }
         };
         let Some(row) = row else {
-            return Err(self
-                .missing_or_stale_row(Directory::Services.table(), target.map(|(id, _)| id))
-                .await);
+            return Err(crate::missing_or_stale_row(
+                &mut tx,
+                Directory::Services.table(),
+                target.map(|(id, _)| id),
+            )
+            .await);
         };
-        let action = if target.is_some() { "update" } else { "create" };
-        let entry = AuditEntry {
-            action,
-            entity: "service",
-            entity_id: Some(row.id),
-            old: old.as_ref().map(service_json),
-            new: Some(service_json(&row)),
-        };
+        let entry = audit_save("service", row.id, old, service_json(&row));
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(row)
@@ -285,6 +319,16 @@ impl Store {
 
     /// Adds a lead source (audited). A taken code → `Duplicate(code)`.
     pub async fn create_lead_source(
+        &self,
+        actor: &Actor,
+        code: &str,
+        label: &str,
+    ) -> Result<LeadSourceRow, StoreError> {
+        crate::retry::transient(async || self.create_lead_source_once(actor, code, label).await)
+            .await
+    }
+
+    async fn create_lead_source_once(
         &self,
         actor: &Actor,
         code: &str,
@@ -320,8 +364,24 @@ impl Store {
         version: i64,
         label: &str,
     ) -> Result<LeadSourceRow, StoreError> {
+        crate::retry::transient(async || {
+            self.relabel_lead_source_once(actor, id, version, label)
+                .await
+        })
+        .await
+    }
+
+    async fn relabel_lead_source_once(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        label: &str,
+    ) -> Result<LeadSourceRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool().begin().await?;
+        let before: LeadSourceRow =
+            crate::claim_row(&mut tx, "lead_sources", SOURCE, id, version).await?;
         let sql = format!("UPDATE lead_sources SET label = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING {SOURCE}");
         let row: Option<LeadSourceRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(label)
@@ -331,17 +391,20 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else {
-            return Err(self
-                .missing_or_stale_row(Directory::LeadSources.table(), Some(id))
-                .await);
+            return Err(crate::missing_or_stale_row(
+                &mut tx,
+                Directory::LeadSources.table(),
+                Some(id),
+            )
+            .await);
         };
-        let entry = AuditEntry {
-            action: "update",
-            entity: "lead_source",
-            entity_id: Some(id),
-            old: None,
-            new: Some(json!({"label": label})),
-        };
+        let entry = AuditEntry::changed(
+            "update",
+            "lead_source",
+            id,
+            &json!({"label": before.label}),
+            &json!({"label": row.label}),
+        );
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(row)
@@ -349,6 +412,16 @@ impl Store {
 
     /// Deactivates a record of a directory (never deleted), audited. Returns the new version.
     pub async fn deactivate(
+        &self,
+        actor: &Actor,
+        dir: Directory,
+        id: i64,
+        version: i64,
+    ) -> Result<i64, StoreError> {
+        crate::retry::transient(async || self.deactivate_once(actor, dir, id, version).await).await
+    }
+
+    async fn deactivate_once(
         &self,
         actor: &Actor,
         dir: Directory,
@@ -368,7 +441,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some((new_version,)) = row else {
-            return Err(self.missing_or_stale_row(dir.table(), Some(id)).await);
+            return Err(crate::missing_or_stale_row(&mut tx, dir.table(), Some(id)).await);
         };
         if dir == Directory::LeadSources {
             let (is_default,): (i64,) =

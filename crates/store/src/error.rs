@@ -30,6 +30,13 @@ pub enum StoreError {
     /// The legacy database of `import-legacy` cannot be read (missing file, not SQLite); Russian.
     #[error("{0}")]
     Legacy(String),
+    /// A transaction kept losing lock races (deadlock, serialization failure, SQLite busy) after
+    /// every retry: the client should try again shortly (HTTP 503 with `Retry-After`).
+    #[error("the database stayed busy after {attempts} attempts")]
+    Busy {
+        /// How many times the transaction was run.
+        attempts: u32,
+    },
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -45,6 +52,24 @@ impl StoreError {
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
             )
         )
+    }
+
+    /// True when the database aborted the transaction only because it met another one: a
+    /// PostgreSQL deadlock (`40P01`) or serialization failure (`40001`), or SQLite busy/locked
+    /// (primary codes 5 and 6, with their extended variants). Running it again is safe.
+    pub fn is_transient(&self) -> bool {
+        let Self::Database(sqlx::Error::Database(db)) = self else {
+            return false;
+        };
+        let Some(code) = db.code() else {
+            return false;
+        };
+        match code.as_ref() {
+            "40P01" | "40001" => true,
+            other => other
+                .parse::<i32>()
+                .is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        }
     }
 
     /// Maps a unique-constraint violation (by the driver's error kind, never by message text)

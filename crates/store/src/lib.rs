@@ -13,6 +13,7 @@ pub mod error;
 pub mod legacy;
 pub mod patients;
 pub mod payments;
+pub mod retry;
 pub mod sessions;
 pub mod settings;
 pub mod stats;
@@ -196,33 +197,64 @@ impl Store {
         &self.pool
     }
 
-    /// Why a versioned `UPDATE ... WHERE id = $ AND version = $` matched nothing: the row is gone
-    /// (`NotFound`) or changed since the client read it (`StaleVersion` with the current version).
-    /// `table` always comes from code, never from input; `id` is `None` only for an insert that
-    /// returned no row, which is a bug.
-    pub(crate) async fn missing_or_stale_row(
-        &self,
-        table: &'static str,
-        id: Option<i64>,
-    ) -> StoreError {
-        let Some(id) = id else {
-            return StoreError::Config(format!("insert into {table} returned no row"));
-        };
-        let sql = format!("SELECT version FROM {table} WHERE id = $1");
-        match sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-        {
-            Ok(Some((current,))) => StoreError::StaleVersion { current },
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e.into(),
-        }
-    }
-
     /// Closes every pooled connection (graceful shutdown, tests dropping their database).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Why a versioned `UPDATE ... WHERE id = $ AND version = $` matched nothing: the row is gone
+/// (`NotFound`) or changed since the client read it (`StaleVersion` with the current version).
+/// Asked on the caller's own transaction: a second pool connection would wait for the first
+/// (on SQLite for its write lock) while the first waits for the answer — the pool starves.
+/// `table` always comes from code, never from input; `id` is `None` only for an insert that
+/// returned no row, which is a bug.
+pub(crate) async fn missing_or_stale_row(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    id: Option<i64>,
+) -> StoreError {
+    let Some(id) = id else {
+        return StoreError::Config(format!("insert into {table} returned no row"));
+    };
+    let sql = format!("SELECT version FROM {table} WHERE id = $1");
+    match sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+    {
+        Ok(Some((current,))) => StoreError::StaleVersion { current },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+/// Claims a row for a versioned change and returns it as it was before: a no-op write
+/// (`SET version = version`) that matches only the client's `version`. Being a write, it comes
+/// first in the transaction (SQLite takes its write lock, PostgreSQL the row lock), so the row
+/// returned is exactly the "old" state the audit row records, and a stale or missing row is
+/// decided here, on the same connection. `table` and `columns` come from code, never input.
+pub(crate) async fn claim_row<R>(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    columns: &str,
+    id: i64,
+    version: i64,
+) -> Result<R, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let sql = format!(
+        "UPDATE {table} SET version = version WHERE id = $1 AND version = $2 RETURNING {columns}"
+    );
+    let row: Option<R> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => Ok(row),
+        None => Err(missing_or_stale_row(conn, table, Some(id)).await),
     }
 }
 

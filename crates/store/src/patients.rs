@@ -128,6 +128,14 @@ impl Store {
         actor: &Actor,
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
+        crate::retry::transient(async || self.create_patient_once(actor, card).await).await
+    }
+
+    async fn create_patient_once(
+        &self,
+        actor: &Actor,
+        card: &PatientCard,
+    ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool().begin().await?;
         let sql = format!(
@@ -166,15 +174,26 @@ impl Store {
         version: i64,
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
+        crate::retry::transient(async || self.update_patient_once(actor, id, version, card).await)
+            .await
+    }
+
+    async fn update_patient_once(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+        card: &PatientCard,
+    ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.pool().begin().await?;
-        // Guarded write first (SQLite takes its write lock before reading the old state).
+        let old: PatientRow = crate::claim_row(&mut tx, "patients", COLUMNS, id.0, version).await?;
         let sql = format!(
             "UPDATE patients SET first_name = $1, last_name = $2, birth_date = $3, phone = $4, email = $5, notes = $6, \
                     search_key = $7, version = version + 1, updated_at = $8 \
-             WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
+             WHERE id = $9 RETURNING {COLUMNS}"
         );
-        let new: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let new: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(card.first_name.as_str())
             .bind(card.last_name.as_ref().map(|n| n.as_str()))
             .bind(date_text(card.birth_date))
@@ -184,21 +203,16 @@ impl Store {
             .bind(card.search_key())
             .bind(&now)
             .bind(id.0)
-            .bind(version)
-            .fetch_optional(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::on_unique(e, "phone"))?;
-        let Some(new) = new else {
-            return Err(self.missing_or_stale_row("patients", Some(id.0)).await);
-        };
-        let old = json!({ "version": version });
-        let entry = AuditEntry {
-            action: "update",
-            entity: "patient",
-            entity_id: Some(id.0),
-            old: Some(old),
-            new: Some(new.audit_json()),
-        };
+        let entry = AuditEntry::changed(
+            "update",
+            "patient",
+            id.0,
+            &old.audit_json(),
+            &new.audit_json(),
+        );
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
         Ok(new)
@@ -206,6 +220,16 @@ impl Store {
 
     /// Deactivates a patient (soft delete: history keeps them; pickers and search hide them).
     pub async fn deactivate_patient(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+    ) -> Result<PatientRow, StoreError> {
+        crate::retry::transient(async || self.deactivate_patient_once(actor, id, version).await)
+            .await
+    }
+
+    async fn deactivate_patient_once(
         &self,
         actor: &Actor,
         id: PatientId,
@@ -224,7 +248,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else {
-            return Err(self.missing_or_stale_row("patients", Some(id.0)).await);
+            return Err(crate::missing_or_stale_row(&mut tx, "patients", Some(id.0)).await);
         };
         let entry = AuditEntry {
             action: "delete",

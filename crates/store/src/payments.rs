@@ -51,7 +51,22 @@ impl Store {
         new: &NewPayments,
         at: DateTime<Utc>,
         local_date: NaiveDate,
-        render: impl FnOnce(&Visit) -> String,
+        render: impl Fn(&Visit) -> String,
+    ) -> Result<PayOutcome, VisitError> {
+        crate::retry::transient(async || {
+            self.pay_once(actor, id, new, at, local_date, &render).await
+        })
+        .await
+    }
+
+    async fn pay_once(
+        &self,
+        actor: &Actor,
+        id: i64,
+        new: &NewPayments,
+        at: DateTime<Utc>,
+        local_date: NaiveDate,
+        render: impl Fn(&Visit) -> String,
     ) -> Result<PayOutcome, VisitError> {
         let now = time::encode(at);
         let sum = Money::checked_sum(new.parts.iter().map(|p| p.1))
@@ -223,6 +238,16 @@ impl Store {
     /// Voids a live payment: its allocations stop counting, the visit's paid and status are
     /// recomputed; the row stays with who, when and why. Audited.
     pub async fn void_payment(
+        &self,
+        actor: &Actor,
+        payment_id: i64,
+        reason: &str,
+    ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || self.void_payment_once(actor, payment_id, reason).await)
+            .await
+    }
+
+    async fn void_payment_once(
         &self,
         actor: &Actor,
         payment_id: i64,

@@ -4,6 +4,12 @@ use chrono::{DateTime, Utc};
 use emhana_domain::ids::UserId;
 use serde_json::json;
 
+use emhana_domain::access::{
+    lockout_refusal_is_audited, lockout_remaining, LOCKOUT_WINDOW_MINUTES, MAX_FAILURES_PER_IP,
+    MAX_FAILURES_PER_LOGIN,
+};
+use sqlx::AnyConnection;
+
 use crate::audit::{self, Actor, AuditEntry};
 use crate::users::{UserRow, USER_COLUMNS};
 use crate::{time, Store, StoreError};
@@ -19,89 +25,178 @@ pub enum Rotation {
     Invalid,
 }
 
+/// What the gate of a sign-in attempt decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Locked for this long (per login or per client address); nothing was counted.
+    Locked(chrono::Duration),
+    /// Counted as a failure in advance (row id): the password may now be checked, and a success
+    /// turns this row into a success.
+    Admitted(i64),
+}
+
+/// A successful sign-in's new session, for [`Store::record_login_success`].
+#[derive(Debug, Clone)]
+pub struct LoginGrant<'a> {
+    /// The attempt row the gate admitted.
+    pub attempt_id: i64,
+    /// A random id of the new refresh-token family.
+    pub family: &'a str,
+    /// SHA-256 of the first refresh token.
+    pub refresh_hash: &'a str,
+    /// When that token expires.
+    pub refresh_expires: DateTime<Utc>,
+    /// A new argon2id hash replacing an imported bcrypt one, if any.
+    pub rehash: Option<&'a str>,
+}
+
+/// Failure instants within the window for a key (`login_key` or `client_ip`), newest first,
+/// counting only failures after that key's last success.
+async fn recent_failures(
+    conn: &mut AnyConnection,
+    column: FailureKey,
+    key: &str,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    let sql = match column {
+        FailureKey::Login => {
+            "SELECT at FROM login_attempts WHERE login_key = $1 AND success = 0 AND at > $2 \
+             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login_key = $1 AND success = 1), '') \
+             ORDER BY at DESC LIMIT $3"
+        }
+        FailureKey::Ip => {
+            "SELECT at FROM login_attempts WHERE client_ip = $1 AND success = 0 AND at > $2 \
+             ORDER BY at DESC LIMIT $3"
+        }
+    };
+    let rows: Vec<(String,)> = sqlx::query_as(sql)
+        .bind(key)
+        .bind(time::encode(since))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|(at,)| time::decode(at)).collect()
+}
+
+/// Takes the throttle row of `key` (creating it): a write, so concurrent attempts on the same
+/// key queue here until this transaction ends.
+async fn lock_throttle(conn: &mut AnyConnection, key: &str, now: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO login_throttle (key, refused, created_at, updated_at) VALUES ($1, 0, $2, $2) \
+         ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts an attempt refused by the lock on `key`; the first refusal of a window also writes
+/// one audit row saying how many were refused since the previous one.
+async fn count_refusal(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    key: &str,
+    login_key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (refused, audited): (i64, Option<String>) = sqlx::query_as(
+        "UPDATE login_throttle SET refused = refused + 1 WHERE key = $1 RETURNING refused, refused_audit_at",
+    )
+    .bind(key)
+    .fetch_one(&mut *conn)
+    .await?;
+    let audited = audited.as_deref().map(time::decode).transpose()?;
+    if !lockout_refusal_is_audited(audited, now) {
+        return Ok(());
+    }
+    sqlx::query("UPDATE login_throttle SET refused = 0, refused_audit_at = $1 WHERE key = $2")
+        .bind(time::encode(now))
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    let entry = AuditEntry {
+        action: "login_locked",
+        entity: "user",
+        entity_id: None,
+        old: None,
+        new: Some(json!({ "login": login_key, "lock": key, "refused_attempts": refused })),
+    };
+    audit::append(conn, actor, entry).await
+}
+
 impl Store {
-    /// Failure instants within the window for a key (`login_key` or `client_ip`), newest first,
-    /// counting only failures after that key's last success.
-    pub(crate) async fn recent_failures(
+    /// The gate every sign-in passes before its password is checked, in one short transaction:
+    /// it locks the client address's throttle row, then the login's (always in that order), reads
+    /// both failure windows and either refuses (the lock's remaining time; the refusal is only
+    /// counted) or records the attempt as a failure *in advance* and admits it. So concurrent
+    /// wrong passwords are counted one after another: at most the limit is ever checked.
+    pub async fn begin_login(
         &self,
-        column: FailureKey,
-        key: &str,
-        since: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        let sql = match column {
-            FailureKey::Login => {
-                "SELECT at FROM login_attempts WHERE login_key = $1 AND success = 0 AND at > $2 \
-                 AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login_key = $1 AND success = 1), '') \
-                 ORDER BY at DESC LIMIT $3"
-            }
-            FailureKey::Ip => {
-                "SELECT at FROM login_attempts WHERE client_ip = $1 AND success = 0 AND at > $2 \
-                 ORDER BY at DESC LIMIT $3"
-            }
-        };
-        let rows: Vec<(String,)> = sqlx::query_as(sql)
-            .bind(key)
-            .bind(time::encode(since))
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|(at,)| time::decode(at)).collect()
+        actor: &Actor,
+        login_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LoginGate, StoreError> {
+        crate::retry::transient(async || self.begin_login_once(actor, login_key, now).await).await
     }
 
-    /// How long sign-in stays locked for this login name or client IP, if at all: reads both
-    /// failure windows and applies the domain's sliding-window rule to each (the longer lock wins).
-    pub async fn login_lockout(
+    async fn begin_login_once(
         &self,
+        actor: &Actor,
         login_key: &str,
-        client_ip: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<chrono::Duration>, StoreError> {
-        use emhana_domain::access::{
-            lockout_remaining, LOCKOUT_WINDOW_MINUTES, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN,
-        };
+    ) -> Result<LoginGate, StoreError> {
         let since = now - chrono::Duration::minutes(LOCKOUT_WINDOW_MINUTES);
-        let limit = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let by_login = self
-            .recent_failures(
+        let stamp = time::encode(now);
+        let ip_key = format!("ip:{}", actor.client_ip);
+        let login_lock = format!("login:{login_key}");
+        let mut tx = self.pool().begin().await?;
+        let checks = [
+            (
+                &ip_key,
+                FailureKey::Ip,
+                actor.client_ip.as_str(),
+                MAX_FAILURES_PER_IP,
+            ),
+            (
+                &login_lock,
                 FailureKey::Login,
                 login_key,
-                since,
-                limit(MAX_FAILURES_PER_LOGIN),
-            )
-            .await?;
-        let by_ip = self
-            .recent_failures(FailureKey::Ip, client_ip, since, limit(MAX_FAILURES_PER_IP))
-            .await?;
-        Ok([
-            lockout_remaining(&by_login, MAX_FAILURES_PER_LOGIN, now),
-            lockout_remaining(&by_ip, MAX_FAILURES_PER_IP, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max())
+                MAX_FAILURES_PER_LOGIN,
+            ),
+        ];
+        for (lock, column, key, limit) in checks {
+            lock_throttle(&mut tx, lock, &stamp).await?;
+            let failures = recent_failures(&mut tx, column, key, since, limit).await?;
+            if let Some(wait) = lockout_remaining(&failures, limit, now) {
+                count_refusal(&mut tx, actor, lock, login_key, now).await?;
+                tx.commit().await?;
+                return Ok(LoginGate::Locked(wait));
+            }
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO login_attempts (login_key, client_ip, success, at) VALUES ($1, $2, 0, $3) RETURNING id",
+        )
+        .bind(login_key)
+        .bind(&actor.client_ip)
+        .bind(&stamp)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(LoginGate::Admitted(id))
     }
 
-    /// Records a refused login (wrong password, unknown login, inactive account, or locked) and
-    /// its audit row, in one transaction. `counts` is false for attempts refused by a lock, so
-    /// knocking on a locked door does not extend the lock.
+    /// Records why an admitted attempt was refused (wrong password, unknown login, inactive
+    /// account): its audit row. The attempt itself was already counted by [`Store::begin_login`].
     pub async fn record_login_failure(
         &self,
         actor: &Actor,
         login_key: &str,
         user_id: Option<UserId>,
         reason: &str,
-        counts: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
-        if counts {
-            sqlx::query("INSERT INTO login_attempts (login_key, client_ip, success, at) VALUES ($1, $2, 0, $3)")
-                .bind(login_key)
-                .bind(&actor.client_ip)
-                .bind(time::encode(Utc::now()))
-                .execute(&mut *tx)
-                .await?;
-        }
         let failed = Actor {
             user_id,
             ..actor.clone()
@@ -113,47 +208,38 @@ impl Store {
             old: None,
             new: Some(json!({ "login": login_key, "reason": reason })),
         };
-        audit::append(&mut tx, &failed, entry).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        audit::append(&mut conn, &failed, entry).await
     }
 
-    /// Records a successful login: the attempt, `last_login_at`, an optional password rehash,
-    /// the first refresh token of a new `family` (a random id from the caller), and the audit
-    /// row — one transaction.
-    #[allow(clippy::too_many_arguments)]
+    /// Records a successful login: the admitted attempt becomes a success, `last_login_at`, an
+    /// optional password rehash, the first refresh token of a new family and the audit row — one
+    /// transaction.
     pub async fn record_login_success(
         &self,
         actor: &Actor,
         user: &UserRow,
-        family: &str,
-        refresh_hash: &str,
-        refresh_expires: DateTime<Utc>,
-        rehash: Option<&str>,
+        grant: &LoginGrant<'_>,
     ) -> Result<(), StoreError> {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO login_attempts (login_key, client_ip, success, at) VALUES ($1, $2, 1, $3)",
-        )
-        .bind(crate::users::login_key(&user.login))
-        .bind(&actor.client_ip)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE login_attempts SET success = 1 WHERE id = $1")
+            .bind(grant.attempt_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET last_login_at = $1, password_hash = COALESCE($2, password_hash) WHERE id = $3")
             .bind(&now)
-            .bind(rehash)
+            .bind(grant.rehash)
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
         insert_refresh(
             &mut tx,
             user.id,
-            family,
-            refresh_hash,
+            grant.family,
+            grant.refresh_hash,
             &now,
-            refresh_expires,
+            grant.refresh_expires,
         )
         .await?;
         let entry = AuditEntry {
@@ -161,7 +247,7 @@ impl Store {
             entity: "user",
             entity_id: Some(user.id),
             old: None,
-            new: Some(json!({ "login": user.login, "password_rehashed": rehash.is_some() })),
+            new: Some(json!({ "login": user.login, "password_rehashed": grant.rehash.is_some() })),
         };
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
@@ -275,7 +361,7 @@ impl Store {
 
     async fn user_in(
         &self,
-        conn: &mut sqlx::AnyConnection,
+        conn: &mut AnyConnection,
         id: i64,
     ) -> Result<Option<UserRow>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");

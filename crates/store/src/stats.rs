@@ -154,7 +154,12 @@ async fn apply(
     id: Option<i64>,
 ) -> Result<(), StoreError> {
     for fact in facts {
-        let sql = format!("{UPSERT}{}{ADD}", fact.replace("{f}", filter));
+        // Rows are upserted in key order, so two writers meeting on the same aggregate rows
+        // lock them in the same order (see `crate::retry` for the whole lock order).
+        let sql = format!(
+            "{UPSERT}{} ORDER BY 1, 2, 3, 4, 5{ADD}",
+            fact.replace("{f}", filter)
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(sign);
         if let Some(id) = id {
             q = q.bind(id);

@@ -5,12 +5,10 @@
 //! Datasets are kept under `target/bench/` (SQLite) and in the `emhana_bench_<N>` database
 //! (PostgreSQL) with a marker file, so a second run measures without regenerating.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::cmd::{project_root, Cmd};
+use crate::server::{http, Server, OWNER_PASSWORD};
 use crate::tools;
 
 /// The reports measured, with the range each asks for (the last year: the whole dataset).
@@ -24,8 +22,6 @@ const ENDPOINTS: &[&str] = &[
     "discounts",
     "trends",
 ];
-
-const OWNER_PASSWORD: &str = "bench-owner-password";
 
 /// Entry point: `args` after `bench`.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -118,7 +114,8 @@ fn psql(sql: &str) -> Result<(), String> {
 
 /// Starts the server on `url`, signs in as the owner, and returns (p50, p95) in ms per endpoint.
 fn measure(url: &str, port: u16, requests: usize) -> Result<Vec<(f64, f64)>, String> {
-    let mut server = Server::start(url, port)?;
+    let bin = project_root().join("target/release/emhana");
+    let mut server = Server::start(&bin, url, port, &[])?;
     let token = server.login()?;
     let today = clinic_today()?;
     let mut out = Vec::new();
@@ -152,43 +149,6 @@ fn year_before(day: &str) -> String {
     format!("{}{}", y - 1, day.get(4..).unwrap_or("-01-01"))
 }
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(url: &str, port: u16) -> Result<Self, String> {
-        let child = Command::new(project_root().join("target/release/emhana"))
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("EMHANA_BIND", format!("127.0.0.1:{port}"))
-            .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        let server = Self { child, port };
-        for _ in 0..100 {
-            if http(port, "GET", "/readyz", None, None).is_ok_and(|r| r.0 == 200) {
-                return Ok(server);
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        Err("the server did not become ready".into())
-    }
-
-    fn login(&self) -> Result<String, String> {
-        let body = format!(r#"{{"login":"owner","password":"{OWNER_PASSWORD}"}}"#);
-        let (status, answer) = http(self.port, "POST", "/api/v1/auth/login", None, Some(&body))?;
-        if status != 200 {
-            return Err(format!("login: HTTP {status}: {answer}"));
-        }
-        json_string(&answer, "access_token").ok_or_else(|| "no access_token".into())
-    }
-}
-
 /// Today in Almaty (UTC+5, the dataset's zone); a day's slack would not change the figures.
 fn clinic_today() -> Result<String, String> {
     let secs = std::time::SystemTime::now()
@@ -197,19 +157,6 @@ fn clinic_today() -> Result<String, String> {
         .as_secs();
     let days = (secs + 5 * 3600) / 86_400;
     Ok(civil_date(days as i64))
-}
-
-impl Server {
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 /// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
@@ -224,55 +171,4 @@ fn civil_date(days: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The string value of `"key":"..."` in a flat JSON answer.
-fn json_string(body: &str, key: &str) -> Option<String> {
-    let start = body.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    let end = body[start..].find('"')? + start;
-    Some(body[start..end].to_owned())
-}
-
-/// One HTTP/1.1 request with `Connection: close`; returns (status, body).
-fn http(
-    port: u16,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-) -> Result<(u16, String), String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .map_err(|e| e.to_string())?;
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    let body = body.unwrap_or("");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .map_err(|e| e.to_string())?;
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            format!(
-                "bad answer: {}",
-                answer.chars().take(80).collect::<String>()
-            )
-        })?;
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
 }

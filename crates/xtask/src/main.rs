@@ -5,6 +5,8 @@
 
 mod bench;
 mod cmd;
+mod fuzz;
+mod server;
 mod tools;
 
 use std::process::ExitCode;
@@ -63,13 +65,28 @@ fn run(extra: &[String]) -> Result<(), String> {
     build_spa()?;
     build_server()?;
     let bin = project_root().join("target/debug/emhana");
-    // A first start shows a working demo clinic; later starts (or a real clinic's database)
-    // are left as they are.
-    let mut seed = Cmd::new(bin.to_string_lossy().as_ref()).args(["seed-demo", "--if-empty"]);
-    for a in extra {
-        seed = seed.arg(a);
+    // The demo (accounts with a public password) goes only into the embedded default database,
+    // or wherever `--demo` asks: never silently into a database given by DATABASE_URL.
+    let asked = extra.iter().any(|a| a == "--demo");
+    let extra: Vec<&String> = extra.iter().filter(|a| *a != "--demo").collect();
+    let given_url = std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty())
+        || extra.iter().any(|a| a.starts_with("--database-url"));
+    if asked || !given_url {
+        // A first start shows a working demo clinic; later starts (or a real clinic's
+        // database) are left as they are.
+        let mut seed = Cmd::new(bin.to_string_lossy().as_ref()).args(["seed-demo", "--if-empty"]);
+        for a in &extra {
+            seed = seed.arg(a.as_str());
+        }
+        seed.run()?;
+        println!(
+            "  Demo data: seeded once into this database if it was empty (demo accounts below)."
+        );
+    } else {
+        println!(
+            "  Demo data: not seeded — DATABASE_URL names a real database (add --demo to seed it)."
+        );
     }
-    seed.run()?;
     println!();
     println!("  Emhana: http://127.0.0.1:8080   (API docs: http://127.0.0.1:8080/swagger-ui/)");
     println!(
@@ -83,7 +100,7 @@ fn run(extra: &[String]) -> Result<(), String> {
     println!();
     let mut cmd = Cmd::new(bin.to_string_lossy().as_ref()).arg("serve");
     for a in extra {
-        cmd = cmd.arg(a);
+        cmd = cmd.arg(a.as_str());
     }
     cmd.env_default("EMHANA_STATIC_DIR", "dist").run()
 }
@@ -173,6 +190,11 @@ fn test(only: &[String]) -> Result<(), String> {
     });
     check("api (sqlite + postgres)", &|| {
         Cmd::new("cargo").args(["test", "--test", "api"]).run()
+    });
+    check("fuzz (schemathesis, sqlite + postgres)", &|| {
+        build_server()?;
+        fuzz::run("sqlite", 18_091)?;
+        fuzz::run("postgres", 18_092)
     });
     check("browser (chromium)", &|| {
         build_spa()?;

@@ -84,6 +84,8 @@ fn VisitHeader(
                 status: to.code().into(),
                 reason,
                 version: Some(version),
+                allow_overlap: false,
+                overlap_reason: None,
             };
             apply(api::change_status(id, body).await);
         });

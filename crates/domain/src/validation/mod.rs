@@ -154,12 +154,39 @@ pub fn parse_birth_date(
     Ok(date)
 }
 
-/// An instant from the API: RFC 3339 with an offset (`2026-11-26T10:00:00+05:00` or `...Z`).
+/// The earliest calendar day the API accepts anywhere (dates, instants, periods).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// The latest calendar day the API accepts anywhere. The window keeps every stored instant in
+/// the fixed-width text form the database compares, and every date sum far from chrono's limits
+/// (a period's end + 1 day, a trend's next month), so no arithmetic on accepted input overflows.
+pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Refuses a day outside [`EARLIEST_DATE`]..=[`LATEST_DATE`], naming the field.
+fn check_window(field: &str, date: NaiveDate) -> Result<(), FieldViolation> {
+    if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+        Ok(())
+    } else {
+        Err(FieldViolation::new(
+            field,
+            "out_of_range",
+            "Дата должна быть между 1900-01-01 и 2199-12-31",
+        ))
+    }
+}
+
+/// An instant from the API: RFC 3339 with an offset (`2026-11-26T10:00:00+05:00` or `...Z`),
+/// whose UTC day lies in the accepted window.
 pub fn parse_instant(
     field: &str,
     input: &str,
 ) -> Result<chrono::DateTime<chrono::Utc>, FieldViolation> {
-    chrono::DateTime::parse_from_rfc3339(input.trim())
+    let at = chrono::DateTime::parse_from_rfc3339(input.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| {
             FieldViolation::new(
@@ -167,7 +194,9 @@ pub fn parse_instant(
                 "invalid_datetime",
                 "Дата и время в формате 2026-11-26T10:00:00+05:00",
             )
-        })
+        })?;
+    check_window(field, at.date_naive())?;
+    Ok(at)
 }
 
 /// Shortest accepted new password.
@@ -215,10 +244,21 @@ pub fn parse_new_password(field: &str, input: &str) -> Result<String, FieldViola
     Ok(input.to_owned())
 }
 
-/// A calendar date in ISO form (`YYYY-MM-DD`).
+/// A calendar date in ISO form (`YYYY-MM-DD`, four-digit year) inside the accepted window.
 pub fn parse_iso_date(field: &str, input: &str) -> Result<NaiveDate, FieldViolation> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldViolation::new(field, "invalid_date", "Дата в формате ГГГГ-ММ-ДД"))
+    let s = input.trim();
+    // chrono's `%Y` also reads signed and five-digit years (`+262142-12-31`): only YYYY-MM-DD.
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = shaped
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| FieldViolation::new(field, "invalid_date", "Дата в формате ГГГГ-ММ-ДД"))?;
+    check_window(field, date)?;
+    Ok(date)
 }
 
 /// A period of clinic-local days, `from..=to`.
@@ -585,6 +625,55 @@ mod tests {
             parse_iso_date("d", "1990-02-30").unwrap_err().code,
             "invalid_date"
         );
+    }
+
+    #[test]
+    fn dates_outside_the_window_are_refused_with_their_field() {
+        for bad in [
+            "+262142-12-31",
+            "-0001-01-01",
+            "10000-01-01",
+            "1899-12-31",
+            "2200-01-01",
+        ] {
+            let e = parse_iso_date("from", bad).unwrap_err();
+            assert_eq!(e.field, "from", "{bad}");
+            assert!(
+                matches!(e.code, "invalid_date" | "out_of_range"),
+                "{bad}: {}",
+                e.code
+            );
+        }
+        assert_eq!(
+            parse_iso_date("to", "2200-01-01").unwrap_err().code,
+            "out_of_range"
+        );
+        assert_eq!(parse_iso_date("d", "1900-01-01"), Ok(EARLIEST_DATE));
+        assert_eq!(parse_iso_date("d", "2199-12-31"), Ok(LATEST_DATE));
+        // The last accepted day + 1 (a period's exclusive end) still computes.
+        assert!(LATEST_DATE.succ_opt().is_some());
+    }
+
+    #[test]
+    fn instants_outside_the_window_are_refused_with_their_field() {
+        for bad in [
+            "9999-12-31T23:00:00-05:00",
+            "9999-12-31T23:00:00Z",
+            "2200-01-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "+262142-12-31T00:00:00Z",
+        ] {
+            let e = parse_instant("starts_at", bad).unwrap_err();
+            assert_eq!(e.field, "starts_at", "{bad}");
+        }
+        assert_eq!(
+            parse_instant("starts_at", "2200-01-01T00:00:00Z")
+                .unwrap_err()
+                .code,
+            "out_of_range"
+        );
+        assert!(parse_instant("starts_at", "2199-12-31T23:59:59Z").is_ok());
+        assert!(parse_instant("starts_at", "1900-01-01T00:00:00Z").is_ok());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use emhana_store::audit::Actor;
 use emhana_store::Store;
 
 use super::Keys;
+use crate::security::Security;
 use crate::{request_id, ApiError};
 
 /// The caller's identity, verified.
@@ -48,11 +49,15 @@ impl Authenticated {
 #[derive(Debug, Clone)]
 pub struct ClientMeta(pub Actor);
 
+/// The client's address as configured trust allows (see `crate::security`).
 fn client_ip(req: &HttpRequest) -> String {
-    // The direct peer; a trusted-proxy setting would go here, never a raw X-Forwarded-For.
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    match req.app_data::<web::Data<Security>>() {
+        Some(security) => security.client_ip(req),
+        None => req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    }
 }
 
 impl FromRequest for ClientMeta {

@@ -20,9 +20,33 @@ pub async fn verify_nothing(password: String) -> anyhow::Result<bool> {
     Ok(false)
 }
 
+/// How many password hashes (or checks) run at once. Each takes ~19 MiB and a core for tens of
+/// milliseconds; without a bound, a burst of sign-ins fills the blocking pool (512 threads) and
+/// the memory with them.
+pub const CONCURRENT_HASHES: usize = 4;
+/// How long a hash waits for a free hasher before the request is answered 503 + `Retry-After`.
+pub const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+static HASHERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Every hasher stayed busy for [`HASH_QUEUE_WAIT`]: the server is saturated (HTTP 503).
+#[derive(Debug, thiserror::Error)]
+#[error("every password hasher stayed busy")]
+pub struct HashersBusy;
+
+/// Runs slow hashing work on the blocking pool, at most [`CONCURRENT_HASHES`] at a time.
+async fn on_hasher<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let _permit = tokio::time::timeout(HASH_QUEUE_WAIT, HASHERS.acquire())
+        .await
+        .map_err(|_| HashersBusy)??;
+    Ok(actix_web::rt::task::spawn_blocking(work).await?)
+}
+
 /// Hashes a new password (PHC string).
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    actix_web::rt::task::spawn_blocking(move || {
+    on_hasher(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
@@ -41,12 +65,10 @@ pub fn is_legacy_hash(stored: &str) -> bool {
 /// any malformed hash simply fails.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
     if is_legacy_hash(&stored) {
-        return Ok(actix_web::rt::task::spawn_blocking(move || {
-            bcrypt::verify(password.as_bytes(), &stored).unwrap_or(false)
-        })
-        .await?);
+        return on_hasher(move || bcrypt::verify(password.as_bytes(), &stored).unwrap_or(false))
+            .await;
     }
-    Ok(actix_web::rt::task::spawn_blocking(move || {
+    on_hasher(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {
                 Argon2::default()
@@ -55,7 +77,7 @@ pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
             })
             .unwrap_or(false)
     })
-    .await?)
+    .await
 }
 
 #[cfg(test)]

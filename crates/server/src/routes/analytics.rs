@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
-use chrono::Duration;
 use emhana_api_types::analytics::{
     DayItem, DiscountItem, DiscountsReport, DoctorItem, ItemsReport, MethodItem, MethodsReport,
     ServiceItem, SourceItem, SourcesReport, SummaryReport, TrendSeries, TrendsReport,
@@ -45,10 +44,13 @@ const MAX_DAYS: i64 = 3 * 366;
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
     /// First clinic-local day, `YYYY-MM-DD`.
+    #[param(required = true, format = Date)]
     pub from: Option<String>,
     /// Last clinic-local day (inclusive).
+    #[param(required = true, format = Date)]
     pub to: Option<String>,
     /// Only this doctor's visits and the payments for them.
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
 }
 
@@ -218,8 +220,8 @@ pub async fn revenue_daily(
         .map(|g| (g.group_key, (g.amount, g.payments)))
         .collect();
     let mut items = Vec::new();
-    let mut day = r.from;
-    while day <= r.to {
+    let mut next = Some(r.from);
+    while let Some(day) = next.filter(|d| *d <= r.to) {
         let key = day.format("%Y-%m-%d").to_string();
         let (amount, payments) = by_day.get(&key).copied().unwrap_or((0, 0));
         items.push(DayItem {
@@ -227,7 +229,7 @@ pub async fn revenue_daily(
             revenue: tiyn(amount),
             payments,
         });
-        day += Duration::days(1);
+        next = day.succ_opt();
     }
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(ItemsReport { from, to, items }))
@@ -332,12 +334,16 @@ pub async fn discounts(
 #[into_params(parameter_in = Query)]
 pub struct TrendQuery {
     /// First clinic-local day, `YYYY-MM-DD`.
+    #[param(required = true, format = Date)]
     pub from: Option<String>,
     /// Last clinic-local day (inclusive).
+    #[param(required = true, format = Date)]
     pub to: Option<String>,
     /// Only this doctor's visits and the payments for them.
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
     /// `week` (default) or `month`.
+    #[param(schema_with = emhana_api_types::contract::trend_period)]
     pub period: Option<String>,
 }
 

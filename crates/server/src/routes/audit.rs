@@ -1,12 +1,12 @@
 //! The audit log viewer's API (read-only: nothing can edit or delete audit rows).
 
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Utc};
+
 use emhana_api_types::auth::{AuditEntryView, Page};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::paging::PageRequest;
-use emhana_domain::FieldViolation;
+use emhana_domain::validation::parse_instant;
 use emhana_store::audit::{AuditFilter, AuditRow};
 use emhana_store::{time, Store};
 use serde::Deserialize;
@@ -25,18 +25,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entity name (`user`, `patient`, ...).
+    #[param(max_length = 40)]
     pub entity: Option<String>,
     /// Entity id.
     pub entity_id: Option<i64>,
     /// Acting account.
     pub user_id: Option<i64>,
     /// Action (`create`, `update`, `login_failed`, ...).
+    #[param(max_length = 40)]
     pub action: Option<String>,
     /// From this instant (RFC 3339, inclusive).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Before this instant (RFC 3339, exclusive).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Page size, 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -45,16 +50,9 @@ pub struct AuditQuery {
 fn instant(field: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
     value
         .map(|v| {
-            DateTime::parse_from_rfc3339(v)
-                .map(|t| time::encode(t.with_timezone(&Utc)))
-                .map_err(|_| {
-                    FieldViolation::new(
-                        field,
-                        "invalid_datetime",
-                        "Дата и время в формате RFC 3339",
-                    )
-                    .into()
-                })
+            parse_instant(field, v)
+                .map(time::encode)
+                .map_err(ApiError::from)
         })
         .transpose()
 }

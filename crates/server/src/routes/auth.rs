@@ -5,8 +5,9 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use emhana_api_types::auth::{LoginRequest, RefreshRequest, Session};
 use emhana_api_types::ProblemDetails;
+use emhana_domain::access::check_login_attempt;
 use emhana_domain::ids::UserId;
-use emhana_store::sessions::Rotation;
+use emhana_store::sessions::{LoginGate, LoginGrant, Rotation};
 use emhana_store::users::{login_key, UserRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -14,6 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::extract::ClientMeta;
 use crate::auth::{password, tokens, Keys};
 use crate::routes::users::user_view;
+use crate::security::Security;
 use crate::ApiError;
 
 /// Name of the SPA's refresh cookie (HttpOnly, scoped to the auth endpoints).
@@ -31,13 +33,19 @@ fn bad_credentials() -> ApiError {
 
 /// Sign in. Returns an access token (15 min) and a refresh token (also set as an HttpOnly
 /// cookie for the SPA). 5 failures per login or 20 per client IP within 15 minutes lock further
-/// attempts with 429 and `Retry-After`. Every attempt is audited.
+/// attempts with 429 and `Retry-After`; attempts are counted before the password is checked, so
+/// parallel guesses cannot pass the limit. Every checked attempt is audited; attempts refused by
+/// the lock are counted, with one audit row per lock window. Login at most 100 and password at
+/// most 256 characters (422 before anything is written); 503 + `Retry-After` while every
+/// password hasher is busy.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = Session),
         (status = 401, description = "Wrong login or password", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Login or password missing or too long", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Every password hasher is busy; see Retry-After", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see Retry-After", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
@@ -49,24 +57,22 @@ pub async fn login(
     meta: ClientMeta,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    check_login_attempt(&body.login, &body.password)?;
     let actor = meta.0;
     let key = login_key(&body.login);
-    let locked = store
-        .login_lockout(&key, &actor.client_ip, Utc::now())
-        .await?;
-    if let Some(wait) = locked {
-        store
-            .record_login_failure(&actor, &key, None, "locked", false)
-            .await?;
-        return Err(ApiError::RateLimited {
-            retry_after_secs: wait.num_seconds().max(1) as u64,
-        });
-    }
+    let attempt_id = match store.begin_login(&actor, &key, Utc::now()).await? {
+        LoginGate::Locked(wait) => {
+            return Err(ApiError::RateLimited {
+                retry_after_secs: wait.num_seconds().max(1).unsigned_abs(),
+            })
+        }
+        LoginGate::Admitted(id) => id,
+    };
     let user = store.user_by_login(&key).await?;
     let Some(user) = user else {
         password::verify_nothing(body.password.clone()).await?;
         store
-            .record_login_failure(&actor, &key, None, "unknown_login", true)
+            .record_login_failure(&actor, &key, None, "unknown_login")
             .await?;
         return Err(bad_credentials());
     };
@@ -74,7 +80,7 @@ pub async fn login(
     if !ok || !user.active() {
         let reason = if ok { "inactive" } else { "wrong_password" };
         store
-            .record_login_failure(&actor, &key, Some(UserId(user.id)), reason, true)
+            .record_login_failure(&actor, &key, Some(UserId(user.id)), reason)
             .await?;
         return Err(bad_credentials());
     }
@@ -91,16 +97,14 @@ pub async fn login(
         user_id: Some(UserId(user.id)),
         ..actor
     };
-    store
-        .record_login_success(
-            &actor,
-            &user,
-            &family,
-            &tokens::hash_refresh(&refresh_token),
-            tokens::refresh_expiry(),
-            rehash.as_deref(),
-        )
-        .await?;
+    let grant = LoginGrant {
+        attempt_id,
+        family: &family,
+        refresh_hash: &tokens::hash_refresh(&refresh_token),
+        refresh_expires: tokens::refresh_expiry(),
+        rehash: rehash.as_deref(),
+    };
+    store.record_login_success(&actor, &user, &grant).await?;
     session_response(&req, &keys, &user, refresh_token)
 }
 
@@ -169,8 +173,12 @@ fn presented_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
 }
 
+/// The refresh cookie; `Secure` when the configured public URL is HTTPS (never decided by a
+/// client header such as `X-Forwarded-Proto`).
 fn refresh_cookie(req: &HttpRequest, value: String) -> Cookie<'static> {
-    let secure = req.connection_info().scheme() == "https";
+    let secure = req
+        .app_data::<web::Data<Security>>()
+        .is_some_and(|s| s.secure_cookies());
     Cookie::build(REFRESH_COOKIE, value)
         .path("/api/v1/auth")
         .http_only(true)

@@ -9,8 +9,8 @@ use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
-use emhana_domain::validation::{parse_iso_date, SearchQuery};
-use emhana_domain::{ClinicZone, FieldViolation, Violations};
+use emhana_domain::validation::SearchQuery;
+use emhana_domain::{ClinicZone, FieldViolation};
 use emhana_store::patients::{PatientQuery, PatientRow};
 use emhana_store::{Store, StoreError};
 use serde::Deserialize;
@@ -48,17 +48,10 @@ fn view(r: PatientRow) -> PatientView {
 
 /// Parses a body into a card; every field error at once.
 fn card(body: &PatientWrite, zone: ClinicZone) -> Result<PatientCard, ApiError> {
-    let mut v = Violations::default();
-    let birth_date = body
-        .birth_date
-        .as_deref()
-        .filter(|d| !d.trim().is_empty())
-        .and_then(|d| v.check(parse_iso_date("birth_date", d)));
-    v.clone().into_result()?;
     let input = PatientInput {
         first_name: &body.first_name,
         last_name: body.last_name.as_deref(),
-        birth_date,
+        birth_date: body.birth_date.as_deref(),
         phone: &body.phone,
         email: body.email.as_deref(),
         notes: body.notes.as_deref(),
@@ -96,10 +89,12 @@ async fn on_duplicate(store: &Store, card: &PatientCard, err: StoreError) -> Api
 #[into_params(parameter_in = Query)]
 pub struct PatientListQuery {
     /// Name (any case, Kazakh letters included) or phone in any spelling (`8701`, `+7 701`).
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// Include deactivated patients (default false).
     pub include_inactive: Option<bool>,
     /// Page size 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -60,6 +60,7 @@ pub struct ServiceListQuery {
     /// Include deactivated services.
     pub include_inactive: Option<bool>,
     /// Only services tied to this doctor.
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
 }
 

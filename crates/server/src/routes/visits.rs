@@ -13,7 +13,7 @@ use emhana_domain::paging::{parse_timeline_cursor, timeline_cursor, PageRequest}
 use emhana_domain::validation::{parse_instant, parse_notes, parse_optional_period};
 use emhana_domain::visit::{check_service_ids, parse_reason};
 use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentStatus, Violations, VisitStatus};
-use emhana_store::visits::{NewVisit, VisitChange, VisitFilter};
+use emhana_store::visits::{NewVisit, StatusMove, VisitChange, VisitFilter};
 use emhana_store::Store;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,18 +41,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct VisitListQuery {
     /// First clinic-local day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last clinic-local day (inclusive).
+    #[param(format = Date)]
     pub to: Option<String>,
     /// One doctor.
+    #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
     /// One patient.
+    #[param(minimum = 1)]
     pub patient_id: Option<i64>,
     /// `scheduled` | `in_progress` | `completed` | `no_show` | `cancelled`.
+    #[param(schema_with = emhana_api_types::contract::visit_status)]
     pub status: Option<String>,
     /// `unpaid` | `partially_paid` | `paid`.
+    #[param(schema_with = emhana_api_types::contract::payment_status)]
     pub payment_status: Option<String>,
     /// Page size 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -304,15 +311,17 @@ pub async fn change_status(
             format!("Нет статуса «{}»", b.status),
         ))
     })?;
+    let mut v = Violations::default();
+    let overlap_reason = overlap(&auth, b.allow_overlap, b.overlap_reason.as_deref(), &mut v)?;
+    v.into_result()?;
+    let change = StatusMove {
+        to,
+        version: b.version,
+        reason: b.reason.as_deref(),
+        overlap_reason: overlap_reason.as_deref(),
+    };
     let visit = store
-        .change_visit_status(
-            &auth.actor,
-            auth.role,
-            path.into_inner(),
-            b.version,
-            to,
-            b.reason.as_deref(),
-        )
+        .change_visit_status(&auth.actor, auth.role, path.into_inner(), &change)
         .await
         .map_err(|e| visit_error(e, **zone))?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))

@@ -13,7 +13,7 @@ use emhana_store::audit::Actor;
 use emhana_store::payments::NewPayments;
 use emhana_store::time;
 use emhana_store::users::NewUser;
-use emhana_store::visits::{NewVisit, Visit};
+use emhana_store::visits::{NewVisit, StatusMove, Visit};
 use emhana_store::Store;
 
 use crate::auth::password;
@@ -122,10 +122,11 @@ pub async fn seed_demo(
         )
         .filter(|d| *d <= today);
         let email = (rng.next(3) == 0).then(|| format!("patient{n}@example.kz"));
+        let birth = birth.map(|d| d.format("%Y-%m-%d").to_string());
         let input = PatientInput {
             first_name: first,
             last_name: Some(&last),
-            birth_date: birth,
+            birth_date: birth.as_deref(),
             phone: &phone,
             email: email.as_deref(),
             notes: None,
@@ -252,14 +253,19 @@ async fn finish_and_pay(
     match rng.next(20) {
         0 => {
             store
-                .change_visit_status(actor, Role::Admin, id, None, VisitStatus::NoShow, None)
+                .change_visit_status(actor, Role::Admin, id, &StatusMove::to(VisitStatus::NoShow))
                 .await
                 .map_err(fail)?;
             return Ok(());
         }
         1 => {
             store
-                .change_visit_status(actor, Role::Admin, id, None, VisitStatus::Cancelled, None)
+                .change_visit_status(
+                    actor,
+                    Role::Admin,
+                    id,
+                    &StatusMove::to(VisitStatus::Cancelled),
+                )
                 .await
                 .map_err(fail)?;
             return Ok(());
@@ -276,7 +282,7 @@ async fn finish_and_pay(
     }
     for to in [VisitStatus::InProgress, VisitStatus::Completed] {
         store
-            .change_visit_status(actor, Role::Admin, id, None, to, None)
+            .change_visit_status(actor, Role::Admin, id, &StatusMove::to(to))
             .await
             .map_err(fail)?;
     }

@@ -350,10 +350,10 @@ both_backends! {
     }
 }
 
-type StatsRow = (String, String, i64, i64, String, i64, i64, i64, i64, i64);
+pub(crate) type StatsRow = (String, String, i64, i64, String, i64, i64, i64, i64, i64);
 
 /// The aggregate table's non-zero rows in key order.
-async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
+pub(crate) async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
     sqlx::query_as(
         "SELECT kind, day, doctor_id, k, prev, v1, v2, v3, v4, v5 FROM stats \
          WHERE v1 <> 0 OR v2 <> 0 OR v3 <> 0 OR v4 <> 0 OR v5 <> 0 ORDER BY kind, day, doctor_id, k, prev",

@@ -48,6 +48,8 @@ macro_rules! both_backends {
 /// A running app plus a client pointed at it.
 pub struct TestApp {
     pub address: String,
+    /// The database URL (a second server process may share it).
+    pub url: String,
     pub client: reqwest::Client,
     pub store: Store,
     pub db: Db,
@@ -85,7 +87,7 @@ impl TestApp {
                 )
             }
         };
-        let mut settings = Settings::for_tests(url);
+        let mut settings = Settings::for_tests(url.clone());
         tweak(&mut settings);
         let app = Application::build(settings).await.expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -93,6 +95,7 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         Self {
             address,
+            url,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

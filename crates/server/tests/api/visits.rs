@@ -12,7 +12,7 @@ use crate::helpers::TestApp;
 
 /// A clinic with one doctor, three services (5000 / 3000 / 8000 ₸; 30 + 15 + 45 minutes) and a
 /// patient; returns (token of a receptionist, doctor id, service ids, patient id).
-async fn clinic(app: &TestApp) -> (String, i64, Vec<i64>, i64) {
+pub(crate) async fn clinic(app: &TestApp) -> (String, i64, Vec<i64>, i64) {
     let admin = app.token_for("admin").await;
     let doctor: Value = app
         .post_json("/api/v1/doctors", Some(&admin), &json!({"first_name": "Ерлан", "last_name": "Жұмабаев", "specialization": "Стоматолог"}))
@@ -54,18 +54,18 @@ async fn clinic(app: &TestApp) -> (String, i64, Vec<i64>, i64) {
     )
 }
 
-async fn book(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn book(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     app.post_json("/api/v1/appointments", Some(token), &body)
         .await
 }
 
-async fn booked(app: &TestApp, token: &str, body: Value) -> VisitView {
+pub(crate) async fn booked(app: &TestApp, token: &str, body: Value) -> VisitView {
     let res = book(app, token, body).await;
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
 }
 
-async fn pay(app: &TestApp, token: &str, id: i64, parts: Value) -> reqwest::Response {
+pub(crate) async fn pay(app: &TestApp, token: &str, id: i64, parts: Value) -> reqwest::Response {
     app.post_json(
         &format!("/api/v1/appointments/{id}/payments"),
         Some(token),
@@ -74,7 +74,7 @@ async fn pay(app: &TestApp, token: &str, id: i64, parts: Value) -> reqwest::Resp
     .await
 }
 
-async fn count(app: &TestApp, sql: &'static str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &'static str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .fetch_one(app.store.pool())
         .await
@@ -84,7 +84,7 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
 
 /// Every payment's allocations sum to it; every line's paid is its live allocations; the visit's
 /// paid is the sum of its live payments.
-fn assert_money_adds_up(v: &VisitView) {
+pub(crate) fn assert_money_adds_up(v: &VisitView) {
     let mut live = 0;
     for p in &v.payments {
         let parts: i64 = p.allocations.iter().map(|a| a.amount.tiyn()).sum();

@@ -42,7 +42,7 @@ pub struct VisitChange {
 }
 
 /// The first non-cancelled visit of `doctor_id` overlapping `slot`, other than `except`.
-async fn clash(
+pub(super) async fn clash(
     conn: &mut AnyConnection,
     doctor_id: i64,
     slot: &Slot,
@@ -70,7 +70,10 @@ async fn clash(
 }
 
 /// Locks the doctor's row (bookings of one doctor run one at a time) and checks it is active.
-async fn lock_doctor(conn: &mut AnyConnection, doctor_id: i64) -> Result<(), VisitError> {
+pub(super) async fn lock_doctor(
+    conn: &mut AnyConnection,
+    doctor_id: i64,
+) -> Result<(), VisitError> {
     let locked =
         sqlx::query("UPDATE doctors SET version = version WHERE id = $1 AND is_active = 1")
             .bind(doctor_id)
@@ -105,6 +108,15 @@ impl Store {
     /// Books a visit: the doctor must be free (or `overlap_reason` given), every reference
     /// active; lines snapshot the price list. Audited, with the first history row.
     pub async fn book_visit(
+        &self,
+        actor: &Actor,
+        new: &NewVisit,
+        local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
+    ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || self.book_visit_once(actor, new, &local_date).await).await
+    }
+
+    async fn book_visit_once(
         &self,
         actor: &Actor,
         new: &NewVisit,
@@ -207,8 +219,27 @@ impl Store {
         change: &VisitChange,
         local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
     ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || {
+            self.change_visit_once(actor, id, version, change, &local_date)
+                .await
+        })
+        .await
+    }
+
+    async fn change_visit_once(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        change: &VisitChange,
+        local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
+    ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
+        // Lock order: the doctor first, then the visit, then its patient (see `crate::retry`).
+        if let Some(doctor_id) = change.doctor_id {
+            lock_doctor(&mut tx, doctor_id).await?;
+        }
         let (status, _, _) = lock_visit(&mut tx, id, Some(version), &now).await?;
         let delta = Delta::take(&mut tx, id, true).await?;
         let before = load_visit(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -221,9 +252,6 @@ impl Store {
             ));
         }
         let doctor_id = change.doctor_id.unwrap_or(a.doctor_id);
-        if change.doctor_id.is_some_and(|d| d != a.doctor_id) {
-            lock_doctor(&mut tx, doctor_id).await?;
-        }
         let old_start = time::decode(&a.starts_at)?;
         let old_end = time::decode(&a.ends_at)?;
         let starts_at = change.starts_at.unwrap_or(old_start);

@@ -13,6 +13,21 @@ impl Store {
         service_id: i64,
         price: Option<Money>,
     ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || {
+            self.add_visit_line_once(actor, role, id, service_id, price)
+                .await
+        })
+        .await
+    }
+
+    async fn add_visit_line_once(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: i64,
+        service_id: i64,
+        price: Option<Money>,
+    ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
@@ -68,6 +83,21 @@ impl Store {
         line_id: i64,
         price: Money,
     ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || {
+            self.set_line_price_once(actor, role, id, line_id, price)
+                .await
+        })
+        .await
+    }
+
+    async fn set_line_price_once(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: i64,
+        line_id: i64,
+        price: Money,
+    ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
         let mut tx = self.pool().begin().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
@@ -114,6 +144,19 @@ impl Store {
 
     /// Removes a line that no payment was ever allocated to. Audited.
     pub async fn remove_visit_line(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: i64,
+        line_id: i64,
+    ) -> Result<Visit, VisitError> {
+        crate::retry::transient(async || {
+            self.remove_visit_line_once(actor, role, id, line_id).await
+        })
+        .await
+    }
+
+    async fn remove_visit_line_once(
         &self,
         actor: &Actor,
         role: Role,

@@ -23,6 +23,7 @@ mod lines;
 mod status;
 
 pub use booking::{NewVisit, VisitChange};
+pub use status::StatusMove;
 
 /// Why a visit use case refused (each maps to one HTTP answer), or the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,12 @@ pub enum VisitError {
     /// The caller's role may not do this to the visit in its status (403).
     #[error("{0}")]
     Forbidden(&'static str),
+}
+
+impl crate::retry::Transient for VisitError {
+    fn is_transient(&self) -> bool {
+        matches!(self, Self::Store(e) if e.is_transient())
+    }
 }
 
 impl From<sqlx::Error> for VisitError {

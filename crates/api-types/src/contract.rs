@@ -1,0 +1,52 @@
+//! OpenAPI schemas of coded strings, so generated clients and fuzzers see the real contract:
+//! the codes the domain accepts, listed from the domain's own enums (never a second list).
+//! Used by `#[schema(schema_with = ...)]` and `#[param(schema_with = ...)]` on wire fields.
+
+use emhana_domain::analytics::Period;
+use emhana_domain::{PaymentMethod, PaymentStatus, VisitStatus};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+fn codes(description: &str, codes: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(codes))
+        .description(Some(description))
+        .build()
+}
+
+/// A payment method code: `card` | `cash` | `qr` | `transfer`.
+pub fn payment_method() -> Object {
+    codes(
+        "Payment method code",
+        PaymentMethod::ALL.iter().map(|m| m.code()),
+    )
+}
+
+/// A visit status code: `scheduled` | `in_progress` | `completed` | `no_show` | `cancelled`.
+pub fn visit_status() -> Object {
+    codes(
+        "Visit status code",
+        VisitStatus::ALL.iter().map(|s| s.code()),
+    )
+}
+
+/// A payment status code: `unpaid` | `partially_paid` | `paid`.
+pub fn payment_status() -> Object {
+    codes(
+        "Payment status code",
+        PaymentStatus::ALL.iter().map(|s| s.code()),
+    )
+}
+
+/// A trend bucket: `week` | `month`.
+pub fn trend_period() -> Object {
+    codes("Trend bucket", Period::ALL.iter().map(|p| p.code()))
+}
+
+/// A staff role code: `owner` | `admin` | `receptionist` | `doctor`.
+pub fn role() -> Object {
+    codes(
+        "Staff role",
+        emhana_domain::Role::ALL.iter().map(|r| r.code()),
+    )
+}

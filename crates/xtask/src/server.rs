@@ -1,0 +1,125 @@
+//! The real `emhana` binary as a child process for benchmarks and the schema fuzzer: started on
+//! a port with an owner password, awaited until `/readyz` answers, stopped (by its own PID) on
+//! drop; plus a minimal HTTP/1.1 client so xtask needs no HTTP library.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The first owner's password of servers started here.
+pub const OWNER_PASSWORD: &str = "bench-owner-password";
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    /// Starts `bin serve` on `url` at 127.0.0.1:`port` with extra environment `env`, and waits
+    /// until it is ready.
+    pub fn start(bin: &Path, url: &str, port: u16, env: &[(&str, &str)]) -> Result<Self, String> {
+        let mut cmd = Command::new(bin);
+        cmd.arg("serve")
+            .env("DATABASE_URL", url)
+            .env("EMHANA_BIND", format!("127.0.0.1:{port}"))
+            .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let server = Self { child, port };
+        for _ in 0..150 {
+            if http(port, "GET", "/readyz", None, None).is_ok_and(|r| r.0 == 200) {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err("the server did not become ready".into())
+    }
+
+    /// Signs in as the owner; returns the access token.
+    pub fn login(&self) -> Result<String, String> {
+        let body = format!(r#"{{"login":"owner","password":"{OWNER_PASSWORD}"}}"#);
+        let (status, answer) = http(self.port, "POST", "/api/v1/auth/login", None, Some(&body))?;
+        if status != 200 {
+            return Err(format!("login: HTTP {status}: {answer}"));
+        }
+        json_string(&answer, "access_token").ok_or_else(|| "no access_token".into())
+    }
+
+    /// Whether the process is still running (it did not crash).
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Stops the server (SIGKILL to its own PID) and reaps it.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The string value of `"key":"..."` in a flat JSON answer.
+pub fn json_string(body: &str, key: &str) -> Option<String> {
+    let start = body.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns (status, body).
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let body = body.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| {
+            format!(
+                "bad answer: {}",
+                answer.chars().take(80).collect::<String>()
+            )
+        })?;
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
