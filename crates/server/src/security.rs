@@ -168,6 +168,56 @@ pub async fn headers(
 mod tests {
     use super::*;
 
+    fn security(trusted: &[&str]) -> Security {
+        let mut settings = Settings::for_tests("sqlite://unused.db");
+        settings.trusted_proxies = trusted.iter().map(|s| s.to_string()).collect();
+        settings.static_dir = std::path::PathBuf::from("/nonexistent");
+        Security::from_settings(&settings).unwrap()
+    }
+
+    fn request(peer: &str, forwarded: Option<&str>) -> HttpRequest {
+        let mut req = actix_web::test::TestRequest::default().peer_addr(peer.parse().unwrap());
+        if let Some(f) = forwarded {
+            req = req.insert_header(("x-forwarded-for", f));
+        }
+        req.to_http_request()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let none = security(&[]);
+        assert_eq!(
+            none.client_ip(&request("10.0.0.5:4000", Some("198.51.100.9"))),
+            "10.0.0.5"
+        );
+        let proxy = security(&["10.0.0.5"]);
+        assert_eq!(
+            proxy.client_ip(&request("10.0.0.5:4000", Some("198.51.100.9"))),
+            "198.51.100.9"
+        );
+        // A client-supplied first hop is ignored: the nearest untrusted address wins.
+        assert_eq!(
+            proxy.client_ip(&request("10.0.0.5:4000", Some("1.2.3.4, 198.51.100.9"))),
+            "198.51.100.9"
+        );
+        assert_eq!(proxy.client_ip(&request("10.0.0.5:4000", None)), "10.0.0.5");
+        assert_eq!(
+            proxy.client_ip(&request("10.0.0.6:4000", Some("198.51.100.9"))),
+            "10.0.0.6"
+        );
+    }
+
+    #[test]
+    fn cookies_are_secure_exactly_behind_an_https_public_url() {
+        let mut settings = Settings::for_tests("sqlite://unused.db");
+        settings.static_dir = std::path::PathBuf::from("/nonexistent");
+        assert!(!Security::from_settings(&settings).unwrap().secure_cookies());
+        settings.public_url = Some("https://crm.clinic.kz".into());
+        assert!(Security::from_settings(&settings).unwrap().secure_cookies());
+        settings.public_url = Some("ftp://x".into());
+        assert!(Security::from_settings(&settings).is_err());
+    }
+
     #[test]
     fn inline_scripts_are_hashed_and_external_ones_are_not() {
         let html = r#"<head><script src="/echarts-1.js" integrity="x"></script>

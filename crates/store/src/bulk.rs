@@ -102,7 +102,7 @@ impl Store {
     /// Inserts patient cards; returns their ids in order.
     pub async fn bulk_patients(&self, cards: &[PatientCard]) -> Result<Vec<i64>, StoreError> {
         let now = quote(&time::encode(Utc::now()));
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let first = next_id(&mut tx, "patients").await?;
         for (chunk_no, chunk) in cards.chunks(BATCH).enumerate() {
             let rows: Vec<String> = chunk
@@ -145,7 +145,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = quote(&time::encode(Utc::now()));
         let by = created_by.map_or_else(|| "NULL".to_owned(), |u| u.to_string());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut visit_id = next_id(&mut tx, "appointments").await?;
         let mut line_id = next_id(&mut tx, "appointment_services").await?;
         let mut payment_id = next_id(&mut tx, "payments").await?;

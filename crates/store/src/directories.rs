@@ -164,7 +164,7 @@ impl Store {
         card: &DoctorCard,
     ) -> Result<DoctorRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut old = None;
         let row: Option<DoctorRow> = match target {
             None => {
@@ -256,7 +256,7 @@ impl Store {
         doctor_id: Option<i64>,
     ) -> Result<ServiceRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut old = None;
         let row: Option<ServiceRow> = match target {
             None => {
@@ -335,7 +335,7 @@ impl Store {
         label: &str,
     ) -> Result<LeadSourceRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!("INSERT INTO lead_sources (code, label, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING {SOURCE}");
         let row: LeadSourceRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(code)
@@ -379,7 +379,7 @@ impl Store {
         label: &str,
     ) -> Result<LeadSourceRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let before: LeadSourceRow =
             crate::claim_row(&mut tx, "lead_sources", SOURCE, id, version).await?;
         let sql = format!("UPDATE lead_sources SET label = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING {SOURCE}");
@@ -429,7 +429,7 @@ impl Store {
         version: i64,
     ) -> Result<i64, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE {} SET is_active = 0, updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3 RETURNING version",
             dir.table()

@@ -155,7 +155,7 @@ impl Store {
     /// paths), in one transaction.
     pub async fn rebuild_stats(&self) -> Result<(), StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         stats::rebuild(&mut tx, self.backend).await?;
         sqlx::query(
             "INSERT INTO settings (key, value, created_at, updated_at) VALUES ('stats_version', $1, $2, $2) \
@@ -179,6 +179,18 @@ impl Store {
         };
         sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite `BEGIN IMMEDIATE` takes the write lock at once, so a
+    /// use case that reads before it writes never has to upgrade its read lock — SQLite refuses
+    /// such an upgrade at once with "database is locked" when another writer went first, while
+    /// an immediate transaction simply waits its turn in the busy handler. On PostgreSQL a plain
+    /// `BEGIN`: row locks order the writers.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Round-trips a trivial query: the readiness probe.

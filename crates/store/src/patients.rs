@@ -137,7 +137,7 @@ impl Store {
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, search_key, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
@@ -186,7 +186,7 @@ impl Store {
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let old: PatientRow = crate::claim_row(&mut tx, "patients", COLUMNS, id.0, version).await?;
         let sql = format!(
             "UPDATE patients SET first_name = $1, last_name = $2, birth_date = $3, phone = $4, email = $5, notes = $6, \
@@ -236,7 +236,7 @@ impl Store {
         version: i64,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE patients SET is_active = 0, version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3 RETURNING {COLUMNS}"

@@ -71,7 +71,7 @@ impl Store {
         let now = time::encode(at);
         let sum = Money::checked_sum(new.parts.iter().map(|p| p.1))
             .map_err(|_| PaymentRefusal::NotPositive)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some((key, fingerprint)) = &new.idempotency {
             let claimed = sqlx::query(
                 "INSERT INTO payment_requests (idempotency_key, appointment_id, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
@@ -254,7 +254,7 @@ impl Store {
         reason: &str,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The visit's lock first (a write as the first statement: SQLite never has to upgrade a
         // read transaction), then its analytics facts out (put back below).
         let visit_of: Option<(i64,)> = sqlx::query_as(

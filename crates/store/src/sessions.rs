@@ -152,7 +152,7 @@ impl Store {
         let stamp = time::encode(now);
         let ip_key = format!("ip:{}", actor.client_ip);
         let login_lock = format!("login:{login_key}");
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let checks = [
             (
                 &ip_key,
@@ -222,7 +222,7 @@ impl Store {
         grant: &LoginGrant<'_>,
     ) -> Result<(), StoreError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE login_attempts SET success = 1 WHERE id = $1")
             .bind(grant.attempt_id)
             .execute(&mut *tx)
@@ -264,7 +264,7 @@ impl Store {
     ) -> Result<Rotation, StoreError> {
         let now_at = Utc::now();
         let now = time::encode(now_at);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The guarded write comes first, so SQLite takes its write lock before any read.
         let claimed = sqlx::query(
             "UPDATE refresh_tokens SET used_at = $1 \
@@ -333,7 +333,7 @@ impl Store {
         presented_hash: &str,
     ) -> Result<Option<UserId>, StoreError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(i64, String)> =
             sqlx::query_as("SELECT user_id, family FROM refresh_tokens WHERE token_hash = $1")
                 .bind(presented_hash)

@@ -136,7 +136,7 @@ impl Store {
     /// Creates an account and its audit row in one transaction. A taken login → `Conflict`.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<UserRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO users (login, login_key, display_name, role, password_hash, doctor_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {USER_COLUMNS}"
@@ -173,7 +173,7 @@ impl Store {
         expected_version: Option<i64>,
         change: UserChange,
     ) -> Result<UserRow, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let old: UserRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id.0)

@@ -67,11 +67,9 @@ fn run(extra: &[String]) -> Result<(), String> {
     let bin = project_root().join("target/debug/emhana");
     // The demo (accounts with a public password) goes only into the embedded default database,
     // or wherever `--demo` asks: never silently into a database given by DATABASE_URL.
-    let asked = extra.iter().any(|a| a == "--demo");
+    let seed_demo = seeds_demo(extra, std::env::var("DATABASE_URL").ok().as_deref());
     let extra: Vec<&String> = extra.iter().filter(|a| *a != "--demo").collect();
-    let given_url = std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty())
-        || extra.iter().any(|a| a.starts_with("--database-url"));
-    if asked || !given_url {
+    if seed_demo {
         // A first start shows a working demo clinic; later starts (or a real clinic's
         // database) are left as they are.
         let mut seed = Cmd::new(bin.to_string_lossy().as_ref()).args(["seed-demo", "--if-empty"]);
@@ -103,6 +101,16 @@ fn run(extra: &[String]) -> Result<(), String> {
         cmd = cmd.arg(a.as_str());
     }
     cmd.env_default("EMHANA_STATIC_DIR", "dist").run()
+}
+
+/// Whether `cargo xtask run` seeds the demo clinic (accounts with a public password): into the
+/// embedded default database, or when `--demo` asks — never silently into a database named by
+/// `DATABASE_URL` or `--database-url`.
+fn seeds_demo(args: &[String], database_url: Option<&str>) -> bool {
+    let asked = args.iter().any(|a| a == "--demo");
+    let given = database_url.is_some_and(|u| !u.trim().is_empty())
+        || args.iter().any(|a| a.starts_with("--database-url"));
+    asked || !given
 }
 
 /// `cargo xtask openapi`: rewrites the committed spec through the drift test's update mode.
@@ -229,5 +237,23 @@ fn test(only: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{failed} suite(s) failed"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seeds_demo;
+
+    #[test]
+    fn the_demo_goes_only_into_the_embedded_database_unless_asked() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(seeds_demo(&args(&[]), None));
+        assert!(seeds_demo(&args(&[]), Some("  ")));
+        assert!(!seeds_demo(&args(&[]), Some("postgres://u@h/clinic")));
+        assert!(!seeds_demo(&args(&["--database-url=sqlite://x.db"]), None));
+        assert!(seeds_demo(
+            &args(&["--demo"]),
+            Some("postgres://u@h/clinic")
+        ));
     }
 }

@@ -38,16 +38,18 @@ impl Process {
             .stderr(Stdio::null())
             .spawn()
             .expect("the server binary starts");
-        let address = format!("http://127.0.0.1:{port}");
+        let process = Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if client
-                .get(format!("{address}/readyz"))
+            let ready = client
+                .get(format!("{}/readyz", process.address))
                 .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return Self { child, address };
+                .await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return process;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -198,7 +198,7 @@ fn day(d: NaiveDate) -> String {
 impl Store {
     /// Opens the import's one transaction.
     pub async fn begin_legacy_import(&self) -> Result<LegacyTx, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend() == crate::Backend::Postgres {
             // The tables grow from empty inside this one transaction, where no ANALYZE sees
             // them: a plan cached while they were small would scan them on every lookup later

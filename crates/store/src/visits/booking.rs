@@ -123,7 +123,7 @@ impl Store {
         local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_doctor(&mut tx, new.doctor_id).await?;
         let patient: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM patients WHERE id = $1 AND is_active = 1")
@@ -235,7 +235,7 @@ impl Store {
         local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Lock order: the doctor first, then the visit, then its patient (see `crate::retry`).
         if let Some(doctor_id) = change.doctor_id {
             lock_doctor(&mut tx, doctor_id).await?;

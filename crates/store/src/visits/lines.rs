@@ -29,7 +29,7 @@ impl Store {
         price: Option<Money>,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
         let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;
@@ -99,7 +99,7 @@ impl Store {
         price: Money,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
         let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;
@@ -164,7 +164,7 @@ impl Store {
         line_id: i64,
     ) -> Result<Visit, VisitError> {
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (status, _, _) = lock_visit(&mut tx, id, None, &now).await?;
         let delta = Delta::take(&mut tx, id, false).await?;
         check_lines_editable(status, role)?;

@@ -71,7 +71,7 @@ impl Store {
             overlap_reason,
         } = *change;
         let now = time::encode(Utc::now());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if to == VisitStatus::Scheduled {
             lock_visit_doctor(&mut tx, id).await?;
         }
