@@ -210,7 +210,7 @@ both_backends! {
 }
 
 /// The aggregates the writes keep equal a rebuild from scratch.
-async fn assert_stats_match_a_rebuild(app: &TestApp) {
+pub(crate) async fn assert_stats_match_a_rebuild(app: &TestApp) {
     let kept = stats_rows(app).await;
     app.store.rebuild_stats().await.unwrap();
     assert_eq!(
