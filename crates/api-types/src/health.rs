@@ -24,4 +24,11 @@ pub struct Readiness {
     pub status: String,
     /// Which backend is configured: `sqlite` or `postgres`.
     pub database: String,
+    /// The last successful backup (RFC 3339) since this server started, if any.
+    #[serde(default)]
+    pub last_backup_at: Option<String>,
+    /// Why the last backup attempt failed, when it failed after the last success. Backups do not
+    /// make the server unready; this is for monitoring.
+    #[serde(default)]
+    pub backup_error: Option<String>,
 }

@@ -5,6 +5,7 @@
 
 pub mod analytics;
 pub mod auth;
+pub mod backups;
 #[cfg(feature = "openapi")]
 pub mod contract;
 pub mod directories;

@@ -39,15 +39,19 @@ pub enum Permission {
     ExportsRead,
     /// A doctor's own schedule.
     OwnSchedule,
+    /// List, create and download backups: a backup is the whole clinic, password hashes
+    /// included, so only owners.
+    Backups,
 }
 
-/// The permission table (DESIGN §5): owner = all; admin = all (owner accounts excepted, see
-/// [`may_manage`]); receptionist = patients, visits, payments, reading directories; doctor = own
+/// The permission table (DESIGN §5): owner = all; admin = all but backups (and owner accounts,
+/// see [`may_manage`]); receptionist = patients, visits, payments, reading directories; doctor = own
 /// schedule, read-only.
 pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
-        Role::Owner | Role::Admin => true,
+        Role::Owner => true,
+        Role::Admin => permission != Backups,
         Role::Receptionist => matches!(
             permission,
             OwnAccount
@@ -150,7 +154,7 @@ mod tests {
     use chrono::TimeZone;
     use Permission::*;
 
-    const ALL: [Permission; 14] = [
+    const ALL: [Permission; 15] = [
         OwnAccount,
         UsersRead,
         UsersManage,
@@ -165,12 +169,14 @@ mod tests {
         AnalyticsRead,
         ExportsRead,
         OwnSchedule,
+        Backups,
     ];
 
     #[test]
-    fn owner_and_admin_may_do_everything() {
+    fn owner_may_do_everything_and_admin_all_but_backups() {
         for p in ALL {
-            assert!(allows(Role::Owner, p) && allows(Role::Admin, p), "{p:?}");
+            assert!(allows(Role::Owner, p), "{p:?}");
+            assert_eq!(allows(Role::Admin, p), p != Backups, "{p:?}");
         }
     }
 

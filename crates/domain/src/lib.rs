@@ -8,6 +8,7 @@
 pub mod access;
 pub mod allocation;
 pub mod analytics;
+pub mod backup;
 pub mod clinic_time;
 pub mod directories;
 pub mod error;

@@ -54,6 +54,24 @@ pub struct Settings {
     )]
     pub owner_password: Option<String>,
 
+    /// Where backups go (created when missing).
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_BACKUP_DIR",
+        default_value = "data/backups"
+    )]
+    pub backup_dir: PathBuf,
+
+    /// Clinic-local time of the daily automatic backup (`HH:MM`), or `off`.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_BACKUP_TIME",
+        default_value = "02:00"
+    )]
+    pub backup_time: String,
+
     /// The address people and integrators use (e.g. `https://crm.clinic.kz`). Its scheme decides
     /// whether the refresh cookie is `Secure`; no request header can change that.
     #[arg(long, global = true, env = "EMHANA_PUBLIC_URL")]
@@ -86,6 +104,11 @@ impl Settings {
             owner_password: Some(TEST_OWNER_PASSWORD.into()),
             public_url: None,
             trusted_proxies: Vec::new(),
+            backup_dir: std::env::temp_dir().join(format!(
+                "emhana-test-backups-{}",
+                uuid::Uuid::new_v4().simple()
+            )),
+            backup_time: "off".into(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and tests start the very same [`startup::Application`] on port 0.
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod error;
 pub mod legacy;

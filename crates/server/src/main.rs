@@ -57,6 +57,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Take a verified backup now (works while the server runs): a consistent copy plus its
+    /// manifest (SHA-256, schema version, rows per table), into `--to` or `EMHANA_BACKUP_DIR`.
+    Backup {
+        /// The folder to write into (default: the backup folder).
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+    },
+    /// Restore a backup file (its manifest must lie next to it) into the configured database.
+    /// Checks the file first (checksum, integrity, schema version), refuses while a server uses
+    /// the database, saves the current database as a `pre-restore` backup, then replaces it and
+    /// migrates an older backup forward.
+    Restore {
+        /// The backup file (`emhana-….db` or `emhana-….dump`).
+        file: std::path::PathBuf,
+    },
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
         /// Login (3..50 letters, digits, `.`, `_`, `-`).
@@ -83,8 +98,19 @@ async fn main() -> anyhow::Result<()> {
                 database = app.store().backend().name(),
                 "Emhana is serving"
             );
-            app.run_until_stopped().await?;
+            // Marks the SQLite database as served, so `emhana restore` refuses to replace it.
+            let marker = emhana_server::backup::restore::serve_marker(&cli.settings.database_url);
+            if let Some(m) = &marker {
+                std::fs::write(m, std::process::id().to_string())?;
+            }
+            let served = app.run_until_stopped().await;
+            if let Some(m) = &marker {
+                let _ = std::fs::remove_file(m);
+            }
+            served?;
         }
+        Command::Backup { to } => backup(&cli.settings, to).await?,
+        Command::Restore { file } => restore(&cli.settings, &file).await?,
         Command::Migrate => {
             let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
             store.migrate().await?;
@@ -155,6 +181,51 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// `emhana create-user`: the same validation and audit as `POST /api/v1/users`.
+/// `emhana backup [--to DIR]`: one verified backup, reported on stdout.
+async fn backup(settings: &Settings, to: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    let dir = to.unwrap_or_else(|| settings.backup_dir.clone());
+    let backups = emhana_server::backup::Backups::new(
+        store.clone(),
+        &settings.database_url,
+        dir.clone(),
+        zone,
+    );
+    let taken = backups.create("manual").await;
+    store.close().await;
+    let m = taken?;
+    println!(
+        "backup {} ({} bytes, sha256 {}, schema {}), {} tables",
+        dir.join(&m.file).display(),
+        m.bytes,
+        m.sha256,
+        m.schema_version,
+        m.tables.len()
+    );
+    Ok(())
+}
+
+/// `emhana restore FILE`: see `emhana_server::backup::restore`.
+async fn restore(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+    let m = emhana_server::backup::restore::restore(
+        file,
+        &settings.database_url,
+        &settings.backup_dir,
+        zone,
+    )
+    .await?;
+    println!(
+        "restored {} (taken {}, schema {}) into {}",
+        m.file,
+        m.created_at.to_rfc3339(),
+        m.schema_version,
+        settings.database_url
+    );
+    Ok(())
+}
+
 /// `emhana seed-demo`: migrate, make sure the owner exists, seed.
 async fn seed_demo(settings: &Settings, if_empty: bool, visits: usize) -> anyhow::Result<()> {
     let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;

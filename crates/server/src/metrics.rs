@@ -11,6 +11,8 @@ use actix_web::middleware::Next;
 use actix_web::{get, web, HttpResponse};
 use emhana_store::Store;
 
+use crate::backup::Backups;
+
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
 const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "DELETE", "OTHER"];
@@ -112,10 +114,24 @@ fn render(store: &Store) -> String {
 /// host; it reveals counts only.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn metrics(store: web::Data<Store>) -> HttpResponse {
+pub async fn metrics(store: web::Data<Store>, backups: web::Data<Backups>) -> HttpResponse {
+    let mut body = render(&store);
+    let status = backups.status();
+    body.push_str("# HELP emhana_backup_last_success_timestamp_seconds When the last backup succeeded (0: none since start).\n");
+    body.push_str("# TYPE emhana_backup_last_success_timestamp_seconds gauge\n");
+    body.push_str(&format!(
+        "emhana_backup_last_success_timestamp_seconds {}\n",
+        status.last_success_at.map_or(0, |t| t.timestamp())
+    ));
+    body.push_str("# HELP emhana_backup_failing 1 when the last backup attempt failed.\n");
+    body.push_str("# TYPE emhana_backup_failing gauge\n");
+    body.push_str(&format!(
+        "emhana_backup_failing {}\n",
+        u8::from(status.last_failure.is_some())
+    ));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(render(&store))
+        .body(body)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use crate::routes;
         (name = "auth", description = "Sessions: login, refresh-token rotation, logout, own account"),
         (name = "users", description = "Staff accounts (owner, admin)"),
         (name = "audit", description = "Append-only audit log (owner, admin)"),
+        (name = "backups", description = "Verified backups (owner): list, back up now, download; restore is the `emhana restore` command"),
         (name = "patients", description = "Patients (клиенты): search by name or any phone spelling, soft delete"),
         (name = "doctors", description = "Doctors (never deleted: deactivated)"),
         (name = "services", description = "The price list; base prices are decimal strings in tenge"),

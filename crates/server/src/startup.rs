@@ -2,6 +2,7 @@
 //! tests can ask for port 0 and read the real port before requests are sent.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -11,6 +12,7 @@ use emhana_store::{Store, StoreConfig};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::backup::Backups;
 use crate::{auth, error, openapi, request_id, routes, security, spa, Settings};
 
 /// A bound, migrated, ready-to-run server.
@@ -34,7 +36,20 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, store.clone(), keys, zone, settings)?;
+        let daily_at = crate::backup::schedule::parse_time(&settings.backup_time)?;
+        let backups = Arc::new(
+            Backups::new(
+                store.clone(),
+                &settings.database_url,
+                settings.backup_dir.clone(),
+                zone,
+            )
+            .with_daily(daily_at),
+        );
+        if let Some(at) = daily_at {
+            tokio::spawn(crate::backup::schedule::run(backups.clone(), at, zone));
+        }
+        let server = run(listener, store.clone(), keys, zone, backups, settings)?;
         Ok(Self {
             port,
             server,
@@ -65,8 +80,10 @@ fn run(
     store: Store,
     keys: auth::Keys,
     zone: ClinicZone,
+    backups: Arc<Backups>,
     settings: Settings,
 ) -> anyhow::Result<Server> {
+    let backups = web::Data::from(backups);
     let store = web::Data::new(store);
     let keys = web::Data::new(keys);
     let zone = web::Data::new(zone);
@@ -81,6 +98,7 @@ fn run(
             .wrap(from_fn(security::headers))
             .app_data(security.clone())
             .app_data(store.clone())
+            .app_data(backups.clone())
             .app_data(keys.clone())
             .app_data(zone.clone())
             .configure(error::extractor_configs)

@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod directories;
 pub mod error;

@@ -27,6 +27,23 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// A download ticket: lets a browser fetch one file (a backup) by a plain link for a minute,
+/// without putting the access token in a URL. Its audience keeps it from ever passing as an
+/// access token, and an access token from passing as a ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Ticket {
+    /// The file it opens.
+    sub: String,
+    /// Always [`TICKET_AUDIENCE`].
+    aud: String,
+    /// Expires at (unix seconds).
+    exp: i64,
+}
+
+const TICKET_AUDIENCE: &str = "emhana-download";
+/// Lifetime of a download ticket.
+pub const TICKET_TTL_SECS: i64 = 60;
+
 /// The signing keys, built once from the secret.
 #[derive(Clone)]
 pub struct Keys {
@@ -76,6 +93,29 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// Signs a download ticket for `file` (valid [`TICKET_TTL_SECS`]).
+    pub fn issue_ticket(&self, file: &str) -> anyhow::Result<String> {
+        let ticket = Ticket {
+            sub: file.to_owned(),
+            aud: TICKET_AUDIENCE.to_owned(),
+            exp: Utc::now().timestamp() + TICKET_TTL_SECS,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &ticket,
+            &self.encoding,
+        )?)
+    }
+
+    /// Whether `token` is a live download ticket for exactly `file`.
+    pub fn ticket_opens(&self, token: &str, file: &str) -> bool {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[TICKET_AUDIENCE]);
+        decode::<Ticket>(token, &self.decoding, &validation).is_ok_and(|d| d.claims.sub == file)
+    }
+}
+
 /// 32 random bytes as hex: refresh tokens, generated secrets and passwords.
 pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
     let mut buf = vec![0u8; bytes];
@@ -112,6 +152,18 @@ mod tests {
         assert_eq!(claims.exp - claims.iat, ACCESS_TTL_SECS);
         assert!(Keys::new(b"secret-two").verify(&token).is_none());
         assert!(keys.verify("not.a.token").is_none());
+    }
+
+    #[test]
+    fn a_ticket_opens_one_file_and_never_passes_as_an_access_token() {
+        let keys = Keys::new(b"secret-one");
+        let ticket = keys.issue_ticket("emhana-1.db").unwrap();
+        assert!(keys.ticket_opens(&ticket, "emhana-1.db"));
+        assert!(!keys.ticket_opens(&ticket, "emhana-2.db"));
+        assert!(!Keys::new(b"secret-two").ticket_opens(&ticket, "emhana-1.db"));
+        assert!(keys.verify(&ticket).is_none(), "not an access token");
+        let access = keys.issue(1, Role::Owner, 0).unwrap();
+        assert!(!keys.ticket_opens(&access, "emhana-1.db"), "not a ticket");
     }
 
     #[test]

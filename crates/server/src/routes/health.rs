@@ -6,6 +6,7 @@ use emhana_domain::ClinicZone;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::backup::Backups;
 use crate::ApiError;
 
 /// Registers the probes.
@@ -35,13 +36,19 @@ pub async fn healthz(zone: web::Data<ClinicZone>) -> HttpResponse {
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(
+    store: web::Data<Store>,
+    backups: web::Data<Backups>,
+) -> Result<HttpResponse, ApiError> {
     store
         .ping()
         .await
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    let status = backups.status();
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ok".into(),
         database: store.backend().name().into(),
+        last_backup_at: status.last_success_at.map(|t| t.to_rfc3339()),
+        backup_error: status.last_failure.map(|(_, why)| why),
     }))
 }

@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod common;
 pub mod doctors;
 pub mod health;
@@ -37,6 +38,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     users::configure(cfg);
     audit::configure(cfg);
+    backups::configure(cfg);
     patients::configure(cfg);
     doctors::configure(cfg);
     services::configure(cfg);

@@ -353,12 +353,17 @@ both_backends! {
 pub(crate) type StatsRow = (String, String, i64, i64, String, i64, i64, i64, i64, i64);
 
 /// The aggregate table's non-zero rows in key order.
-pub(crate) async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
+async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
+    stats_rows_of(&app.store).await
+}
+
+/// The same, of any store.
+pub(crate) async fn stats_rows_of(store: &emhana_store::Store) -> Vec<StatsRow> {
     sqlx::query_as(
         "SELECT kind, day, doctor_id, k, prev, v1, v2, v3, v4, v5 FROM stats \
          WHERE v1 <> 0 OR v2 <> 0 OR v3 <> 0 OR v4 <> 0 OR v5 <> 0 ORDER BY kind, day, doctor_id, k, prev",
     )
-    .fetch_all(app.store.pool())
+    .fetch_all(store.pool())
     .await
     .unwrap()
 }

@@ -15,13 +15,13 @@ use crate::helpers::TestApp;
 use crate::visits::{booked, clinic, count};
 
 /// The `emhana` binary as a separate process on `url`, so it can be killed for real.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     address: String,
 }
 
 impl Process {
-    async fn start(url: &str) -> Self {
+    pub(crate) async fn start(url: &str) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -175,5 +175,5 @@ async fn reconciles(app: &TestApp) {
             "visit {id} reconciles"
         );
     }
-    assert_stats_match_a_rebuild(app).await;
+    assert_stats_match_a_rebuild(&app.store).await;
 }

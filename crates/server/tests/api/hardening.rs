@@ -9,8 +9,7 @@ use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::analytics::stats_rows;
-use crate::helpers::TestApp;
+use crate::analytics::stats_rows_of;
 use crate::visits::{booked, clinic, count, pay};
 
 fn fields(p: &ProblemDetails) -> Vec<String> {
@@ -150,7 +149,7 @@ both_backends! {
         assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
         let paid = count(&app, "SELECT CAST(SUM(paid) AS BIGINT) FROM appointments").await;
         assert_eq!(paid, 12 * 4 * 75_000);
-        assert_stats_match_a_rebuild(&app).await;
+        assert_stats_match_a_rebuild(&app.store).await;
     }
 
     async fn every_response_carries_the_security_headers(app) {
@@ -210,12 +209,12 @@ both_backends! {
 }
 
 /// The aggregates the writes keep equal a rebuild from scratch.
-pub(crate) async fn assert_stats_match_a_rebuild(app: &TestApp) {
-    let kept = stats_rows(app).await;
-    app.store.rebuild_stats().await.unwrap();
+pub(crate) async fn assert_stats_match_a_rebuild(store: &emhana_store::Store) {
+    let kept = stats_rows_of(store).await;
+    store.rebuild_stats().await.unwrap();
     assert_eq!(
         kept,
-        stats_rows(app).await,
+        stats_rows_of(store).await,
         "stats kept by the writes == rebuilt"
     );
 }

@@ -69,24 +69,7 @@ impl TestApp {
 
     /// Like [`spawn`](Self::spawn) with settings adjusted by `tweak` before start.
     pub async fn spawn_with(db: Db, tweak: impl FnOnce(&mut Settings)) -> Self {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let (url, cleanup) = match db {
-            Db::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("emhana-test-{id}"));
-                (
-                    format!("sqlite://{}/emhana.db", dir.display()),
-                    Cleanup::SqliteDir(dir),
-                )
-            }
-            Db::Postgres => {
-                let name = format!("emhana_test_{id}");
-                create_pg_database(&name).await;
-                (
-                    format!("{}/{name}", pg_admin_url()),
-                    Cleanup::PgDatabase(name),
-                )
-            }
-        };
+        let (url, cleanup) = fresh_database(db).await;
         let mut settings = Settings::for_tests(url.clone());
         tweak(&mut settings);
         let app = Application::build(settings).await.expect("the app starts");
@@ -207,23 +190,59 @@ async fn create_pg_database(name: &str) {
         .expect("create test database");
 }
 
-impl Drop for TestApp {
+/// A fresh empty database of a backend (a restore target), removed when dropped.
+pub struct ScratchDb {
+    pub url: String,
+    _cleanup: Cleanup,
+}
+
+impl ScratchDb {
+    pub async fn new(db: Db) -> Self {
+        let (url, cleanup) = fresh_database(db).await;
+        Self {
+            url,
+            _cleanup: cleanup,
+        }
+    }
+}
+
+/// A new database URL of `db` and what removes it.
+async fn fresh_database(db: Db) -> (String, Cleanup) {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match db {
+        Db::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("emhana-test-{id}"));
+            (
+                format!("sqlite://{}/emhana.db", dir.display()),
+                Cleanup::SqliteDir(dir),
+            )
+        }
+        Db::Postgres => {
+            let name = format!("emhana_test_{id}");
+            create_pg_database(&name).await;
+            (
+                format!("{}/{name}", pg_admin_url()),
+                Cleanup::PgDatabase(name),
+            )
+        }
+    }
+}
+
+impl Drop for Cleanup {
     fn drop(&mut self) {
-        match &self.cleanup {
+        match self {
             Cleanup::SqliteDir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::PgDatabase(name) => {
                 // Drop runs inside the test's runtime; use a fresh one on its own thread.
                 let name = name.clone();
-                let store = self.store.clone();
                 let _ = std::thread::spawn(move || {
                     let rt = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .unwrap();
                     rt.block_on(async move {
-                        store.close().await;
                         let admin = format!("{}/postgres", pg_admin_url());
                         if let Ok(mut conn) = PgConnection::connect(&admin).await {
                             let _ = conn

@@ -9,6 +9,7 @@ mod helpers;
 mod analytics;
 mod audit;
 mod auth;
+mod backups;
 mod crash;
 mod directories;
 mod hardening;

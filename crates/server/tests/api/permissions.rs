@@ -49,6 +49,10 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("post", "/api/v1/users", &["owner", "admin"]),
     ("patch", "/api/v1/users/{id}", &["owner", "admin"]),
     ("get", "/api/v1/audit-log", &["owner", "admin"]),
+    ("get", "/api/v1/backups", &["owner"]),
+    ("post", "/api/v1/backups", &["owner"]),
+    ("get", "/api/v1/backups/{file}", &["owner"]),
+    ("post", "/api/v1/backups/{file}/link", &["owner"]),
     (
         "get",
         "/api/v1/patients",
