@@ -287,6 +287,44 @@ pub struct Strings {
     pub by_week: &'static str,
     /// Monthly trend.
     pub by_month: &'static str,
+    /// Backups page.
+    pub nav_backups: &'static str,
+    /// Take a backup now.
+    pub backup_now: &'static str,
+    /// While a backup runs.
+    pub backup_busy: &'static str,
+    /// Download a backup file.
+    pub backup_download: &'static str,
+    /// Automatic backups, followed by the time.
+    pub backup_daily: &'static str,
+    /// When automatic backups are off.
+    pub backup_daily_off: &'static str,
+    /// The backup folder label.
+    pub backup_folder: &'static str,
+    /// Last successful backup label.
+    pub backup_last_ok: &'static str,
+    /// Last failure label.
+    pub backup_failed: &'static str,
+    /// No backups yet.
+    pub backup_none: &'static str,
+    /// Table column: when.
+    pub backup_created: &'static str,
+    /// Table column: size.
+    pub backup_size: &'static str,
+    /// Table column: row counts.
+    pub backup_contents: &'static str,
+    /// Table column: why it was taken.
+    pub backup_reason: &'static str,
+    /// How to restore (a command, never a button).
+    pub backup_restore_hint: &'static str,
+    /// Row count label: payments.
+    pub backup_payments: &'static str,
+    /// Reason code manual.
+    pub reason_manual: &'static str,
+    /// Reason code daily.
+    pub reason_daily: &'static str,
+    /// Reason code pre-restore.
+    pub reason_pre_restore: &'static str,
 }
 
 /// The Russian table (the default).
@@ -433,6 +471,25 @@ pub const RU: Strings = Strings {
     trend_period: "Шаг",
     by_week: "по неделям",
     by_month: "по месяцам",
+    nav_backups: "Резервные копии",
+    backup_now: "Создать копию сейчас",
+    backup_busy: "Создаётся…",
+    backup_download: "Скачать",
+    backup_daily: "Автоматически ежедневно в",
+    backup_daily_off: "Автоматические копии выключены",
+    backup_folder: "Папка на сервере",
+    backup_last_ok: "Последняя успешная копия",
+    backup_failed: "Последняя попытка не удалась",
+    backup_none: "Копий пока нет",
+    backup_created: "Создана",
+    backup_size: "Размер",
+    backup_contents: "Содержимое",
+    backup_reason: "Причина",
+    backup_restore_hint: "Восстановление — только командой на сервере, при остановленном сервере: emhana restore ФАЙЛ (текущая база сначала сохраняется).",
+    backup_payments: "Платежи",
+    reason_manual: "вручную",
+    reason_daily: "ежедневная",
+    reason_pre_restore: "перед восстановлением",
 };
 
 /// The strings for the current UI language.

@@ -63,6 +63,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::UsersRead,
     },
     Section {
+        path: "/backups",
+        label: |s| s.nav_backups,
+        permission: Permission::Backups,
+    },
+    Section {
         path: "/exports",
         label: |s| s.nav_exports,
         permission: Permission::ExportsRead,

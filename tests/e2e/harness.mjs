@@ -51,6 +51,7 @@ export async function startServer() {
       EMHANA_BIND: `127.0.0.1:${port}`,
       DATABASE_URL: `sqlite://${dataDir}/emhana.db`,
       EMHANA_STATIC_DIR: dist,
+      EMHANA_BACKUP_DIR: join(dataDir, 'backups'),
       EMHANA_OWNER_PASSWORD: OWNER_PASSWORD,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },

@@ -78,11 +78,15 @@ fn fuzz_server(
 ) -> Result<(), String> {
     let bin = project_root().join("target/debug/emhana");
     let no_spa = work.join("no-spa");
+    let backups = work.join("backups");
     let mut server = Server::start(
         &bin,
         url,
         port,
-        &[("EMHANA_STATIC_DIR", no_spa.to_string_lossy().as_ref())],
+        &[
+            ("EMHANA_STATIC_DIR", no_spa.to_string_lossy().as_ref()),
+            ("EMHANA_BACKUP_DIR", backups.to_string_lossy().as_ref()),
+        ],
     )?;
     let token = server.login()?;
     let spec = project_root().join("openapi/openapi.json");

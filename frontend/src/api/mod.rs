@@ -6,6 +6,7 @@
 use emhana_api_types::auth::{
     AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
+use emhana_api_types::backups::{BackupList, BackupView, DownloadLink};
 use emhana_api_types::directories::{
     DoctorView, DoctorWrite, LeadSourceCreate, LeadSourceUpdate, LeadSourceView, ServiceView,
     ServiceWrite,
@@ -218,6 +219,22 @@ pub async fn update_user(id: i64, body: UpdateUser) -> Result<UserView, ApiError
 /// `GET /api/v1/audit-log` with a prepared query string (without `?`).
 pub async fn audit_log(query: String) -> Result<Page<AuditEntryView>, ApiError> {
     call(Method::GET, &format!("/api/v1/audit-log?{query}"), None).await
+}
+
+/// `GET /api/v1/backups` (owner).
+pub async fn backups() -> Result<BackupList, ApiError> {
+    call(Method::GET, "/api/v1/backups", None).await
+}
+
+/// `POST /api/v1/backups`: a verified backup now (owner).
+pub async fn create_backup() -> Result<BackupView, ApiError> {
+    call(Method::POST, "/api/v1/backups", Some("{}".into())).await
+}
+
+/// `POST /api/v1/backups/{file}/link`: a one-minute link the browser downloads directly.
+pub async fn backup_link(file: &str) -> Result<DownloadLink, ApiError> {
+    let path = format!("/api/v1/backups/{}/link", encode(file));
+    call(Method::POST, &path, Some("{}".into())).await
 }
 
 /// Percent-encodes a query value (names are Cyrillic, phones have `+` and spaces).

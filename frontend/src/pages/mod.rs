@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod backups;
 pub mod crm;
 pub mod doctors;
 pub mod home;

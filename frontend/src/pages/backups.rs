@@ -1,0 +1,153 @@
+//! Backups (owner): the last outcome, the list with sizes and contents, "back up now" and
+//! downloads. Restoring is a server command on purpose (the page says how), never a button.
+
+use emhana_api_types::backups::{BackupList, BackupView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::i18n::t;
+
+/// `/backups`
+#[component]
+pub fn BackupsPage() -> impl IntoView {
+    let s = t();
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        reload.track();
+        api::backups()
+    });
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let take = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::create_backup().await;
+            busy.set(false);
+            match result {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h1>{s.nav_backups}</h1>
+        <div class="panel form-row">
+            <button class="primary" data-testid="backup-now" on:click=take disabled=move || busy.get()>
+                {move || if busy.get() { s.backup_busy } else { s.backup_now }}
+            </button>
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
+        </div>
+        <Transition fallback=move || view! { <p>{s.loading}</p> }>
+            {move || list.get().map(|r| match r {
+                Ok(list) => view! { <Overview list=list.clone() /> <BackupTable items=list.items /> }.into_any(),
+                Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
+            })}
+        </Transition>
+        <p class="muted">{s.backup_restore_hint}</p>
+    }
+}
+
+/// The schedule, the folder and how the last attempts went.
+#[component]
+fn Overview(list: BackupList) -> impl IntoView {
+    let s = t();
+    let when = |at: &str| {
+        crate::clinic::local(at)
+            .map_or_else(|| at.to_owned(), |t| t.format("%d.%m.%Y %H:%M").to_string())
+    };
+    view! {
+        <div class="panel" data-testid="backup-status">
+            <p>{match &list.daily_at {
+                Some(at) => format!("{} {at}", s.backup_daily),
+                None => s.backup_daily_off.to_owned(),
+            }}</p>
+            <p class="muted">{format!("{}: {}", s.backup_folder, list.dir)}</p>
+            {list.last_success_at.as_deref().map(|at| view! { <p>{format!("{}: {}", s.backup_last_ok, when(at))}</p> })}
+            {list.last_error.clone().map(|why| view! {
+                <p class="status-error" role="alert">{format!("{}: {why}", s.backup_failed)}</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn BackupTable(items: Vec<BackupView>) -> impl IntoView {
+    let s = t();
+    if items.is_empty() {
+        return view! { <p class="muted">{s.backup_none}</p> }.into_any();
+    }
+    view! {
+        <div class="panel">
+            <table class="table" data-testid="backup-table">
+                <thead><tr>
+                    <th>{s.backup_created}</th><th>{s.backup_size}</th><th>{s.backup_contents}</th>
+                    <th>{s.backup_reason}</th><th></th>
+                </tr></thead>
+                <tbody>{items.into_iter().map(|b| view! { <BackupRow b=b /> }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn BackupRow(b: BackupView) -> impl IntoView {
+    let s = t();
+    let created = crate::clinic::local(&b.created_at).map_or_else(
+        || b.created_at.clone(),
+        |t| t.format("%d.%m.%Y %H:%M").to_string(),
+    );
+    let reason = match b.reason.as_str() {
+        "daily" => s.reason_daily,
+        "pre-restore" => s.reason_pre_restore,
+        _ => s.reason_manual,
+    };
+    let contents = format!(
+        "{}: {} · {}: {} · {}: {}",
+        s.patients_label, b.patients, s.visits_label, b.appointments, s.backup_payments, b.payments
+    );
+    let error = RwSignal::new(None::<ApiError>);
+    let file = b.file.clone();
+    let download = move |_| {
+        let file = file.clone();
+        spawn_local(async move {
+            match api::backup_link(&file).await {
+                // The browser saves the file itself (streamed to disk, whatever its size).
+                Ok(link) => {
+                    let _ = window().location().set_href(&link.url);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <tr data-file=b.file.clone()>
+            <td>{created}</td>
+            <td>{human_size(b.bytes)}</td>
+            <td>{contents}</td>
+            <td>{reason}</td>
+            <td>
+                <button on:click=download>{s.backup_download}</button>
+                {move || error.get().map(|e| view! { <span class="status-error">{e.message()}</span> })}
+            </td>
+        </tr>
+    }
+}
+
+/// `12,3 МБ`-style sizes (Russian decimal comma).
+fn human_size(bytes: u64) -> String {
+    let units = ["Б", "КБ", "МБ", "ГБ"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} {}", units[0])
+    } else {
+        format!("{value:.1} {}", units[unit]).replace('.', ",")
+    }
+}
