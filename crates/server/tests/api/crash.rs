@@ -11,7 +11,6 @@ use futures_util::stream::{self, StreamExt};
 use serde_json::json;
 
 use crate::hardening::assert_stats_match_a_rebuild;
-use crate::helpers::TestApp;
 use crate::visits::{booked, clinic, count};
 
 /// The `emhana` binary as a separate process on `url`, so it can be killed for real.
@@ -140,7 +139,7 @@ both_backends! {
             assert_eq!(n, 1, "acknowledged payment crash-{i} survived");
         }
         assert!(count(&app, "SELECT COUNT(*) FROM payments").await >= acked.len() as i64);
-        reconciles(&app).await;
+        reconciles(&app.store).await;
 
         // Retrying every request with its key: acknowledged ones replay, the rest land once.
         for i in 0..PAYMENTS {
@@ -149,14 +148,14 @@ both_backends! {
         }
         assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, PAYMENTS as i64);
         assert_eq!(count(&app, "SELECT CAST(SUM(paid) AS BIGINT) FROM appointments").await, PAYMENTS as i64 * 1000);
-        reconciles(&app).await;
+        reconciles(&app.store).await;
         drop(server);
     }
 }
 
 /// Each visit's paid = Σ its live payments = Σ their allocations (and lines' paid), and the
 /// aggregates equal a rebuild.
-async fn reconciles(app: &TestApp) {
+pub(crate) async fn reconciles(store: &emhana_store::Store) {
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT a.id, a.paid, \
            CAST((SELECT COALESCE(SUM(y.amount), 0) FROM payments y WHERE y.appointment_id = a.id AND y.voided_at IS NULL) AS BIGINT), \
@@ -165,7 +164,7 @@ async fn reconciles(app: &TestApp) {
            CAST((SELECT COALESCE(SUM(l.paid), 0) FROM appointment_services l WHERE l.appointment_id = a.id) AS BIGINT) \
          FROM appointments a ORDER BY a.id",
     )
-    .fetch_all(app.store.pool())
+    .fetch_all(store.pool())
     .await
     .unwrap();
     for (id, paid, payments, allocations, lines) in rows {
@@ -175,5 +174,5 @@ async fn reconciles(app: &TestApp) {
             "visit {id} reconciles"
         );
     }
-    assert_stats_match_a_rebuild(&app.store).await;
+    assert_stats_match_a_rebuild(store).await;
 }
