@@ -110,7 +110,8 @@ fn fuzz_server(
             "--report-dir",
             work.join("report").to_string_lossy().as_ref(),
         ])
-        .env("SCHEMATHESIS_HOOKS", "")
+        // Schemathesis keeps a cache in its working directory: under target/, not the repo.
+        .dir(work.to_string_lossy().as_ref())
         .run();
     let alive = server.alive();
     server.stop();
