@@ -9,9 +9,8 @@ use leptos_router::path;
 use crate::i18n::t;
 use crate::pages::{
     analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, crm::CrmPage,
-    doctors::DoctorsPage, home::Home, login::Login, patients::PatientsPage,
-    placeholder::Placeholder, services::ServicesPage, sources::SourcesPage, staff::StaffPage,
-    visits::VisitsPage,
+    doctors::DoctorsPage, home::Home, login::Login, patients::PatientsPage, services::ServicesPage,
+    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -90,7 +89,6 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />
                     <Route path=path!("/backups") view=BackupsPage />
-                    <Route path=path!("/exports") view=|| view! { <Placeholder title=t().nav_exports /> } />
                 </Routes>
             </main>
         </div>

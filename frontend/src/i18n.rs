@@ -25,12 +25,8 @@ pub struct Strings {
     pub nav_audit: &'static str,
     /// Staff management.
     pub nav_staff: &'static str,
-    /// Exports.
-    pub nav_exports: &'static str,
     /// Login page title.
     pub login_title: &'static str,
-    /// Placeholder body for sections that are not built yet.
-    pub section_pending: &'static str,
     /// Loading indicator.
     pub loading: &'static str,
     /// API status label.
@@ -340,9 +336,7 @@ pub const RU: Strings = Strings {
     nav_analytics: "Аналитика",
     nav_audit: "Журнал действий",
     nav_staff: "Сотрудники",
-    nav_exports: "Экспорт",
     login_title: "Вход в Емхана",
-    section_pending: "Раздел появится в следующих версиях.",
     loading: "Загрузка…",
     api_status: "Сервер",
     api_ok: "работает",

@@ -67,9 +67,4 @@ pub const SECTIONS: &[Section] = &[
         label: |s| s.nav_backups,
         permission: Permission::Backups,
     },
-    Section {
-        path: "/exports",
-        label: |s| s.nav_exports,
-        permission: Permission::ExportsRead,
-    },
 ];

@@ -8,7 +8,6 @@ pub mod doctors;
 pub mod home;
 pub mod login;
 pub mod patients;
-pub mod placeholder;
 pub mod services;
 pub mod sources;
 pub mod staff;
