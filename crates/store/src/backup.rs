@@ -45,6 +45,22 @@ impl Store {
         Ok(())
     }
 
+    /// Whether this database has a migration history (an Emhana schema), read from the
+    /// catalogue: a fresh empty database answers `false`, an unreachable one an error.
+    pub async fn has_migrations(&self) -> Result<bool, StoreError> {
+        let sql = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM pg_tables \
+                 WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'"
+            }
+        };
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.pool()).await?;
+        Ok(n > 0)
+    }
+
     /// How many other sessions use this PostgreSQL database (a restore refuses while any do).
     pub async fn other_pg_sessions(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as(

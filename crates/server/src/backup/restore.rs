@@ -77,27 +77,26 @@ pub async fn restore(
     refuse_while_served(database_url, backend).await?;
     // The current database, as it is, first.
     let current = Store::connect(&StoreConfig::new(database_url)).await?;
-    let has_schema = current.ping().await.is_ok();
-    if has_schema {
+    // An empty or never-migrated database has nothing to save; any other failure stops here.
+    if current.has_migrations().await? {
         let backups = Backups::new(
             current.clone(),
             database_url,
             backup_dir.to_path_buf(),
             zone,
         );
-        match backups.create_keeping_all("pre-restore").await {
-            Ok(m) => println!(
-                "the current database was saved first: {}",
-                backup_dir.join(m.file).display()
-            ),
-            // An empty or never-migrated database has nothing to save.
-            Err(e)
-                if format!("{e:#}").contains("not an Emhana database")
-                    || format!("{e:#}").contains("no migration history") => {}
-            Err(e) => anyhow::bail!(
-                "could not back up the current database first, nothing was changed: {e:#}"
-            ),
-        }
+        let saved = backups
+            .create_keeping_all("pre-restore")
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "could not back up the current database first, nothing was changed: {e:#}"
+                )
+            })?;
+        println!(
+            "the current database was saved first: {}",
+            backup_dir.join(saved.file).display()
+        );
     }
     current.close().await;
     match backend {
