@@ -12,6 +12,7 @@ pub mod directories;
 pub mod error;
 pub mod health;
 pub mod patients;
+pub mod queries;
 pub mod visits;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};

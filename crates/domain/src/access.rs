@@ -67,6 +67,33 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
+/// What a caller may do to visits beyond the front desk's everyday moves, decided here from the
+/// role and carried into a use case as a value: reverts, booking over a clash and editing closed
+/// visits need a manager. The store passes it to the domain's rules and never reads a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitAuthority {
+    /// Receptionists (and anyone else with `VisitsWrite` who is not a manager).
+    FrontDesk,
+    /// Owners and admins.
+    Manager,
+}
+
+impl VisitAuthority {
+    /// The authority `role` carries.
+    pub fn of(role: Role) -> Self {
+        if role.is_manager() {
+            Self::Manager
+        } else {
+            Self::FrontDesk
+        }
+    }
+
+    /// True for owners and admins.
+    pub fn is_manager(self) -> bool {
+        self == Self::Manager
+    }
+}
+
 /// May `actor` create or change an account whose role is (or becomes) `target`? Admins manage
 /// everyone but owners; only owners create or change owners.
 pub fn may_manage(actor: Role, target: Role) -> bool {

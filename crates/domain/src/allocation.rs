@@ -6,39 +6,23 @@
 //! owes; paying the whole outstanding balance pays every line in full.
 
 use crate::money::Money;
-
-/// Why a payment cannot be allocated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum AllocationError {
-    /// The amount is zero or negative.
-    #[error("Сумма оплаты должна быть больше нуля")]
-    NotPositive,
-    /// A line's outstanding amount is negative (a caller bug: paid more than its price).
-    #[error("Остаток по услуге не может быть отрицательным")]
-    NegativeOutstanding,
-    /// The amount exceeds what is still owed; `remaining` is the most that can be accepted.
-    #[error("Сумма превышает остаток к оплате ({})", remaining.format_ui())]
-    Overpayment {
-        /// What is still owed on the visit.
-        remaining: Money,
-    },
-}
+use crate::payment::PaymentRefusal;
 
 /// Allocates `amount` over lines whose outstanding amounts are `outstanding` (same order as the
 /// lines). Returns one part per line.
-pub fn allocate(amount: Money, outstanding: &[Money]) -> Result<Vec<Money>, AllocationError> {
+pub fn allocate(amount: Money, outstanding: &[Money]) -> Result<Vec<Money>, PaymentRefusal> {
     if !amount.is_positive() {
-        return Err(AllocationError::NotPositive);
+        return Err(PaymentRefusal::NotPositive);
     }
     if outstanding.iter().any(|o| o.is_negative()) {
-        return Err(AllocationError::NegativeOutstanding);
+        return Err(PaymentRefusal::NegativeOutstanding);
     }
     // i128 keeps amount × outstanding exact for any pair of i64 amounts.
     let total: i128 = outstanding.iter().map(|o| i128::from(o.tiyn())).sum();
     let pay = i128::from(amount.tiyn());
     if pay > total {
         let remaining = Money::from_tiyn(i64::try_from(total).unwrap_or(i64::MAX));
-        return Err(AllocationError::Overpayment { remaining });
+        return Err(PaymentRefusal::Overpayment { amount, remaining });
     }
     let mut parts: Vec<i128> = Vec::with_capacity(outstanding.len());
     let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(outstanding.len());
@@ -72,18 +56,19 @@ pub fn allocate(amount: Money, outstanding: &[Money]) -> Result<Vec<Money>, Allo
 pub fn allocate_many(
     amounts: &[Money],
     outstanding: &[Money],
-) -> Result<Vec<Vec<Money>>, AllocationError> {
+) -> Result<Vec<Vec<Money>>, PaymentRefusal> {
     if amounts.iter().any(|a| !a.is_positive()) {
-        return Err(AllocationError::NotPositive);
+        return Err(PaymentRefusal::NotPositive);
     }
     if outstanding.iter().any(|o| o.is_negative()) {
-        return Err(AllocationError::NegativeOutstanding);
+        return Err(PaymentRefusal::NegativeOutstanding);
     }
     let total: i128 = outstanding.iter().map(|o| i128::from(o.tiyn())).sum();
     let asked: i128 = amounts.iter().map(|a| i128::from(a.tiyn())).sum();
     if asked > total {
         let remaining = Money::from_tiyn(i64::try_from(total).unwrap_or(i64::MAX));
-        return Err(AllocationError::Overpayment { remaining });
+        let amount = Money::from_tiyn(i64::try_from(asked).unwrap_or(i64::MAX));
+        return Err(PaymentRefusal::Overpayment { amount, remaining });
     }
     let mut left = outstanding.to_vec();
     let mut result = Vec::with_capacity(amounts.len());
@@ -180,19 +165,22 @@ mod tests {
     fn refuses_overpayment_naming_the_remainder() {
         assert_eq!(
             allocate(Money::from_tiyn(1_001), &t(&[500, 500])),
-            Err(AllocationError::Overpayment {
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(1_001),
                 remaining: Money::from_tiyn(1_000)
             })
         );
         assert_eq!(
             allocate(Money::from_tiyn(1), &t(&[0, 0])),
-            Err(AllocationError::Overpayment {
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(1),
                 remaining: Money::ZERO
             })
         );
         assert_eq!(
             allocate(Money::from_tiyn(1), &[]),
-            Err(AllocationError::Overpayment {
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(1),
                 remaining: Money::ZERO
             })
         );
@@ -202,15 +190,15 @@ mod tests {
     fn refuses_non_positive_amounts_and_negative_outstanding() {
         assert_eq!(
             allocate(Money::ZERO, &t(&[5])),
-            Err(AllocationError::NotPositive)
+            Err(PaymentRefusal::NotPositive)
         );
         assert_eq!(
             allocate(Money::from_tiyn(-1), &t(&[5])),
-            Err(AllocationError::NotPositive)
+            Err(PaymentRefusal::NotPositive)
         );
         assert_eq!(
             allocate(Money::from_tiyn(1), &t(&[5, -1])),
-            Err(AllocationError::NegativeOutstanding)
+            Err(PaymentRefusal::NegativeOutstanding)
         );
     }
 
@@ -247,13 +235,14 @@ mod tests {
     fn multi_method_overpayment_is_refused_as_a_whole() {
         assert_eq!(
             allocate_many(&tenge(&[2000, 3000]), &tenge(&[4000])),
-            Err(AllocationError::Overpayment {
+            Err(PaymentRefusal::Overpayment {
+                amount: Money::from_tiyn(500_000),
                 remaining: Money::from_tiyn(400_000)
             })
         );
         assert_eq!(
             allocate_many(&tenge(&[2000, 0]), &tenge(&[4000])),
-            Err(AllocationError::NotPositive)
+            Err(PaymentRefusal::NotPositive)
         );
     }
 }

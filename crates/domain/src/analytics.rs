@@ -4,7 +4,46 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
+use crate::error::{FieldViolation, Violations};
+use crate::ids::DoctorId;
 use crate::money::Money;
+use crate::validation::parse_date_range;
+
+/// Longest range a report covers (a few years of daily points).
+pub const MAX_REPORT_DAYS: i64 = 3 * 366;
+
+/// What every report is asked for: clinic-local days `from..=to` and optionally one doctor. The
+/// one range type from the query to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportRange {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// Only this doctor's visits (and the payments for them).
+    pub doctor_id: Option<DoctorId>,
+}
+
+impl ReportRange {
+    /// Both days required, `to` not before `from`, at most [`MAX_REPORT_DAYS`].
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        doctor_id: Option<i64>,
+    ) -> Result<Self, Violations> {
+        let days = parse_date_range(from, to, MAX_REPORT_DAYS)?;
+        Ok(Self {
+            from: days.from,
+            to: days.to,
+            doctor_id: doctor_id.map(DoctorId),
+        })
+    }
+
+    /// Every day of the range in order (checked arithmetic: the calendar's end ends the list).
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        std::iter::successors(Some(self.from), |d| d.succ_opt()).take_while(|d| *d <= self.to)
+    }
+}
 
 /// The step of a trend chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +69,12 @@ impl Period {
     /// `week` | `month`.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The `period` parameter: `week` when absent.
+    pub fn parse(code: Option<&str>) -> Result<Self, FieldViolation> {
+        Self::from_code(code.unwrap_or("week"))
+            .ok_or_else(|| FieldViolation::new("period", "unknown", "Период: week или month"))
     }
 
     /// The first day of the bucket holding `day`.
@@ -168,6 +213,22 @@ pub fn most_popular<'a>(items: impl IntoIterator<Item = (&'a str, i64, Money)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_range_lists_its_days_and_refuses_a_bad_period() {
+        let r = ReportRange::parse(Some("2026-02-27"), Some("2026-03-01"), Some(2)).unwrap();
+        assert_eq!(r.doctor_id, Some(DoctorId(2)));
+        assert_eq!(r.days().count(), 3);
+        let end = ReportRange {
+            from: NaiveDate::MAX,
+            to: NaiveDate::MAX,
+            doctor_id: None,
+        };
+        assert_eq!(end.days().count(), 1);
+        assert!(ReportRange::parse(Some("2026-03-02"), Some("2026-03-01"), None).is_err());
+        assert_eq!(Period::parse(None), Ok(Period::Week));
+        assert_eq!(Period::parse(Some("day")).unwrap_err().field, "period");
+    }
 
     #[test]
     fn bucket_sums_fill_every_bucket_and_keep_first_seen_order() {

@@ -4,10 +4,18 @@
 //! database — never a fixed offset. (Asia/Almaty moved from UTC+6 to UTC+5 on 1 March 2024; the old
 //! system's fixed +6 put late-evening visits on the wrong day.)
 
-use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::error::FieldViolation;
+
+/// The one text form of an instant, in the database and on the wire: fixed-width RFC 3339 in UTC
+/// with microseconds (`2026-11-25T07:30:00.000000Z`), which sorts as time does.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
 
 /// The configured zone (`EMHANA_TZ`, default `Asia/Almaty`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ pub mod access;
 pub mod allocation;
 pub mod analytics;
 pub mod backup;
+pub mod booking;
 pub mod clinic_time;
 pub mod directories;
 pub mod error;
@@ -18,15 +19,20 @@ pub mod money;
 pub mod paging;
 pub mod patient;
 pub mod payment;
+pub mod refusal;
 pub mod role;
 pub mod validation;
 pub mod visit;
+pub mod visit_list;
 pub mod visit_status;
 
-pub use allocation::{allocate, allocate_many, AllocationError};
+pub use allocation::{allocate, allocate_many};
 pub use clinic_time::ClinicZone;
 pub use error::{FieldViolation, Violations};
 pub use money::{Money, MoneyError};
-pub use payment::{check_payment, check_price_edit, PaymentMethod, PaymentRefusal, PaymentStatus};
+pub use payment::{
+    check_payment, check_price_edit, PaymentMethod, PaymentRefusal, PaymentRequest, PaymentStatus,
+};
+pub use refusal::{Reference, VisitRefusal};
 pub use role::Role;
 pub use visit_status::{Stamp, TransitionError, VisitStatus};

@@ -1,6 +1,9 @@
 //! Keyset paging of lists (newest first): the page-size rule and the cursor, in one place.
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{FieldViolation, Violations};
+use crate::ids::AppointmentId;
 
 /// Page size when the client gives none.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -61,19 +64,25 @@ impl PageRequest {
     }
 }
 
-/// The cursor of lists in time order (visits by start, then id): the last row's stored instant
-/// and id, as `"<instant>~<id>"`. Opaque to clients.
-pub fn timeline_cursor(at: &str, id: i64) -> String {
-    format!("{at}~{id}")
+/// The cursor of lists in time order (visits by start, then id): the last row's instant (in the
+/// one fixed-width format, [`crate::clinic_time::rfc3339`]) and id, as `"<instant>~<id>"`.
+/// Opaque to clients.
+pub fn timeline_cursor(at: DateTime<Utc>, id: AppointmentId) -> String {
+    format!("{}~{id}", crate::clinic_time::rfc3339(at))
 }
 
 /// Parses a [`timeline_cursor`].
-pub fn parse_timeline_cursor(field: &str, cursor: &str) -> Result<(String, i64), FieldViolation> {
+pub fn parse_timeline_cursor(
+    field: &str,
+    cursor: &str,
+) -> Result<(DateTime<Utc>, AppointmentId), FieldViolation> {
     cursor
         .rsplit_once('~')
-        .and_then(|(at, id)| Some((at, id.parse::<i64>().ok()?)))
         .filter(|(at, _)| at.len() == 27 && at.ends_with('Z'))
-        .map(|(at, id)| (at.to_owned(), id))
+        .and_then(|(at, id)| {
+            let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+            Some((at, AppointmentId(id.parse::<i64>().ok()?)))
+        })
         .ok_or_else(|| FieldViolation::new(field, "invalid_cursor", "Некорректный курсор страницы"))
 }
 
@@ -83,10 +92,12 @@ mod tests {
 
     #[test]
     fn timeline_cursor_round_trips_and_refuses_garbage() {
-        let c = timeline_cursor("2026-11-25T04:00:00.000000Z", 42);
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 25, 4, 0, 0).unwrap();
+        let c = timeline_cursor(at, AppointmentId(42));
+        assert_eq!(c, "2026-11-25T04:00:00.000000Z~42");
         assert_eq!(
             parse_timeline_cursor("cursor", &c).unwrap(),
-            ("2026-11-25T04:00:00.000000Z".to_owned(), 42)
+            (at, AppointmentId(42))
         );
         for bad in [
             "",

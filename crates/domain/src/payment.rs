@@ -120,12 +120,19 @@ impl PaymentMethod {
     }
 }
 
-/// Why a money change on a visit is refused.
+/// Why a money change on a visit is refused: the allocation's and the guards' one vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PaymentRefusal {
     /// The payment is zero or negative.
     #[error("Сумма оплаты должна быть больше нуля")]
     NotPositive,
+    /// A cancelled visit takes no payments (HTTP 409).
+    #[error("Визит отменён: оплату принять нельзя")]
+    VisitCancelled,
+    /// A line's outstanding amount is negative: stored data is corrupt (paid above its price),
+    /// never the caller's fault (HTTP 500).
+    #[error("Остаток по услуге не может быть отрицательным")]
+    NegativeOutstanding,
     /// The payment is larger than what is still owed (HTTP 422, nothing written).
     #[error("Сумма {} превышает остаток к оплате {}", amount.format_ui(), remaining.format_ui())]
     Overpayment {
@@ -155,6 +162,67 @@ pub enum PaymentRefusal {
 
 /// Most methods in one payment request (one per method is the usual case).
 pub const MAX_PAYMENT_PARTS: usize = 4;
+
+/// One payment request, parsed once: 1..=4 `{method, amount}` parts (amounts > 0), their sum
+/// (which fits in [`Money`]) and the note. Everything after this trusts these values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRequest {
+    /// `(method, amount)` in request order.
+    pub parts: Vec<(PaymentMethod, Money)>,
+    /// The parts' sum: what the visit's paid grows by.
+    pub total: Money,
+    /// Optional note for all of them.
+    pub note: Option<String>,
+}
+
+impl PaymentRequest {
+    /// Parses the parts and the note, naming every bad field (`payments.1.amount`, `note`).
+    pub fn parse(parts: &[(&str, &str)], note: Option<&str>) -> Result<Self, Violations> {
+        let mut v = Violations::default();
+        let parsed = parse_payment_parts(parts).unwrap_or_else(|e| {
+            v.0.extend(e.0);
+            Vec::new()
+        });
+        let note = v
+            .check(crate::validation::parse_notes(
+                "note",
+                note.unwrap_or_default(),
+            ))
+            .flatten();
+        let total = Money::checked_sum(parsed.iter().map(|p| p.1));
+        if total.is_err() {
+            v.0.push(FieldViolation::new(
+                "payments",
+                "too_large",
+                "Сумма оплаты слишком велика",
+            ));
+        }
+        v.into_result()?;
+        Ok(Self {
+            parts: parsed,
+            total: total.unwrap_or(Money::ZERO),
+            note,
+        })
+    }
+
+    /// The decision, taken under the visit's lock: a cancelled visit takes nothing; the sum may
+    /// not exceed `total - paid` (DESIGN §4); each part is then split over the lines'
+    /// `outstanding` amounts (same order as the lines), all or nothing. Returns the visit's paid
+    /// after the payment and the parts per payment.
+    pub fn split(
+        &self,
+        status: crate::VisitStatus,
+        (total, paid): (Money, Money),
+        outstanding: &[Money],
+    ) -> Result<(Money, Vec<Vec<Money>>), PaymentRefusal> {
+        if status == crate::VisitStatus::Cancelled {
+            return Err(PaymentRefusal::VisitCancelled);
+        }
+        let paid_after = check_payment(total, paid, self.total)?;
+        let amounts: Vec<Money> = self.parts.iter().map(|p| p.1).collect();
+        Ok((paid_after, crate::allocate_many(&amounts, outstanding)?))
+    }
+}
 
 /// The `{method, amount}` parts of one payment request: 1..=4 of them, each a known method code
 /// and an amount > 0 with at most two decimals. Every problem is named (`payments.1.amount`).
@@ -218,6 +286,50 @@ pub fn remaining(total: Money, paid: Money) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_sums_its_parts_once_and_refuses_an_overflowing_sum() {
+        let r =
+            PaymentRequest::parse(&[("card", "2000"), ("cash", "3000.50")], Some(" чек ")).unwrap();
+        assert_eq!(r.total, Money::from_tiyn(500_050));
+        assert_eq!(r.note.as_deref(), Some("чек"));
+        // Four parts at the input limit still sum exactly (the overflow check can never fire
+        // through `parse`, and is kept for the day the limits change); one over it is named.
+        let max = "1000000000000";
+        let r = PaymentRequest::parse(&[("card", max); 4], None).unwrap();
+        assert_eq!(r.total, Money::from_tiyn(4 * crate::money::MAX_INPUT_TIYN));
+        let e =
+            PaymentRequest::parse(&[("card", "1"), ("cash", "10000000000000")], None).unwrap_err();
+        assert_eq!(e.0[0].field, "payments.1.amount");
+    }
+
+    #[test]
+    fn a_request_splits_over_the_lines_or_refuses_as_a_whole() {
+        let r = PaymentRequest::parse(&[("card", "2000"), ("cash", "3000")], None).unwrap();
+        let owed = [tg(4_000), tg(4_000)];
+        assert_eq!(
+            r.split(crate::VisitStatus::Completed, (tg(8_000), tg(0)), &owed),
+            Ok((
+                tg(5_000),
+                vec![vec![tg(1_000), tg(1_000)], vec![tg(1_500), tg(1_500)]]
+            ))
+        );
+        assert_eq!(
+            r.split(
+                crate::VisitStatus::Scheduled,
+                (tg(6_000), tg(2_000)),
+                &[tg(4_000)]
+            ),
+            Err(PaymentRefusal::Overpayment {
+                amount: tg(5_000),
+                remaining: tg(4_000)
+            })
+        );
+        assert_eq!(
+            r.split(crate::VisitStatus::Cancelled, (tg(8_000), tg(0)), &owed),
+            Err(PaymentRefusal::VisitCancelled)
+        );
+    }
 
     #[test]
     fn payment_parts_name_every_bad_field() {

@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{allows, Permission, VisitAuthority};
 use crate::role::Role;
 
 /// Where a visit is in its life.
@@ -123,7 +124,7 @@ impl VisitStatus {
     pub fn revert(
         self,
         to: VisitStatus,
-        by: Role,
+        by: VisitAuthority,
         reason: &str,
     ) -> Result<&'static [Stamp], TransitionError> {
         use VisitStatus::*;
@@ -162,15 +163,17 @@ impl VisitStatus {
         }
     }
 
-    /// May `role` change the service lines (and their prices) of a visit in this status?
-    /// Scheduled and in-progress visits: front desk and managers. Closed visits (completed,
-    /// no-show, cancelled) are frozen except for owners and admins. Doctors never edit.
+    /// May a caller with `authority` change the service lines (and their prices) of a visit in
+    /// this status? Scheduled and in-progress visits: front desk and managers. Closed visits
+    /// (completed, no-show, cancelled) are frozen except for owners and admins.
+    pub fn lines_editable(self, authority: VisitAuthority) -> bool {
+        authority.is_manager() || matches!(self, Self::Scheduled | Self::InProgress)
+    }
+
+    /// [`Self::lines_editable`] for a role, which must also write visits at all (doctors never
+    /// edit): what the SPA asks before it offers the buttons.
     pub fn lines_editable_by(self, role: Role) -> bool {
-        match role {
-            Role::Owner | Role::Admin => true,
-            Role::Receptionist => matches!(self, Self::Scheduled | Self::InProgress),
-            Role::Doctor => false,
-        }
+        allows(role, Permission::VisitsWrite) && self.lines_editable(VisitAuthority::of(role))
     }
 }
 
@@ -197,7 +200,7 @@ mod tests {
         for from in VisitStatus::ALL {
             let legal: Vec<_> = VisitStatus::ALL
                 .into_iter()
-                .filter(|to| from.revert(*to, Role::Admin, "x").is_ok())
+                .filter(|to| from.revert(*to, VisitAuthority::Manager, "x").is_ok())
                 .collect();
             assert_eq!(
                 from.revert_target().into_iter().collect::<Vec<_>>(),
@@ -254,19 +257,19 @@ mod tests {
     #[test]
     fn managers_may_revert_one_step_with_a_reason() {
         assert_eq!(
-            NoShow.revert(Scheduled, Role::Admin, "пациент пришёл позже"),
+            NoShow.revert(Scheduled, VisitAuthority::Manager, "пациент пришёл позже"),
             Ok(&[][..])
         );
         assert_eq!(
-            Cancelled.revert(Scheduled, Role::Owner, "ошибка"),
+            Cancelled.revert(Scheduled, VisitAuthority::Manager, "ошибка"),
             Ok(&[][..])
         );
         assert_eq!(
-            InProgress.revert(Scheduled, Role::Admin, "не тот пациент"),
+            InProgress.revert(Scheduled, VisitAuthority::Manager, "не тот пациент"),
             Ok(&[Stamp::Arrived, Stamp::Started][..])
         );
         assert_eq!(
-            Completed.revert(InProgress, Role::Owner, "рано закрыли"),
+            Completed.revert(InProgress, VisitAuthority::Manager, "рано закрыли"),
             Ok(&[Stamp::Finished][..])
         );
     }
@@ -274,26 +277,26 @@ mod tests {
     #[test]
     fn reverts_need_a_manager_and_a_reason_and_a_known_step() {
         assert_eq!(
-            NoShow.revert(Scheduled, Role::Receptionist, "x"),
+            NoShow.revert(Scheduled, VisitAuthority::FrontDesk, "x"),
             Err(TransitionError::RevertNotAllowed)
         );
         assert_eq!(
-            NoShow.revert(Scheduled, Role::Doctor, "x"),
+            NoShow.revert(Scheduled, VisitAuthority::FrontDesk, "x"),
             Err(TransitionError::RevertNotAllowed)
         );
         assert_eq!(
-            NoShow.revert(Scheduled, Role::Admin, "  "),
+            NoShow.revert(Scheduled, VisitAuthority::Manager, "  "),
             Err(TransitionError::ReasonRequired)
         );
         assert_eq!(
-            Completed.revert(Scheduled, Role::Owner, "x"),
+            Completed.revert(Scheduled, VisitAuthority::Manager, "x"),
             Err(TransitionError::Illegal {
                 from: Completed,
                 to: Scheduled
             })
         );
         assert_eq!(
-            Scheduled.revert(Scheduled, Role::Owner, "x"),
+            Scheduled.revert(Scheduled, VisitAuthority::Manager, "x"),
             Err(TransitionError::Illegal {
                 from: Scheduled,
                 to: Scheduled

@@ -3,7 +3,8 @@
 //! line fully paid, and the derived status agrees with the sums.
 
 use emhana_domain::payment::{check_payment, remaining};
-use emhana_domain::{allocate, allocate_many, AllocationError, Money, PaymentStatus};
+use emhana_domain::PaymentRefusal;
+use emhana_domain::{allocate, allocate_many, Money, PaymentStatus};
 use proptest::prelude::*;
 
 fn prices() -> impl Strategy<Value = Vec<i64>> {
@@ -80,7 +81,7 @@ proptest! {
         let owed = money(&lines);
         prop_assert_eq!(
             allocate(Money::from_tiyn(total + 1), &owed),
-            Err(AllocationError::Overpayment { remaining: Money::from_tiyn(total) })
+            Err(PaymentRefusal::Overpayment { amount: Money::from_tiyn(total + 1), remaining: Money::from_tiyn(total) })
         );
     }
 
@@ -93,7 +94,7 @@ proptest! {
         let asked: i64 = amounts.iter().sum();
         let result = allocate_many(&money(&amounts), &money(&lines));
         if asked > total {
-            prop_assert_eq!(result, Err(AllocationError::Overpayment { remaining: Money::from_tiyn(total) }));
+            prop_assert_eq!(result, Err(PaymentRefusal::Overpayment { amount: Money::from_tiyn(asked), remaining: Money::from_tiyn(total) }));
         } else {
             let parts = result.unwrap();
             let mut per_line = vec![0i64; lines.len()];

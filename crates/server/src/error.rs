@@ -9,6 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use emhana_api_types::error::PROBLEM_JSON;
 use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
+use emhana_domain::{PaymentRefusal, TransitionError, VisitRefusal};
+use emhana_store::visits::VisitError;
 use emhana_store::StoreError;
 
 use crate::request_id;
@@ -155,6 +157,11 @@ impl From<StoreError> for ApiError {
                 code: "duplicate".into(),
                 message: "Это значение уже занято".into(),
             }]),
+            StoreError::PhoneTaken { patient_id, name } => Self::ConflictFields(vec![FieldError {
+                field: "phone".into(),
+                code: "duplicate_phone".into(),
+                message: format!("Этот телефон уже у клиента «{name}» (№{patient_id})"),
+            }]),
             StoreError::Refused(reason) => Self::Conflict(reason.into()),
             StoreError::StaleVersion { current } => Self::Conflict(format!(
                 "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
@@ -164,6 +171,77 @@ impl From<StoreError> for ApiError {
                 Self::Unavailable(e.to_string())
             }
             e => Self::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+impl From<VisitError> for ApiError {
+    fn from(err: VisitError) -> Self {
+        match err {
+            VisitError::Store(e) => e.into(),
+            VisitError::Refused(r) => r.into(),
+        }
+    }
+}
+
+/// One field error with the refusal's own message.
+fn field_error(field: &str, code: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message,
+    }
+}
+
+impl From<VisitRefusal> for ApiError {
+    fn from(refusal: VisitRefusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            VisitRefusal::Invalid(v) => v.into(),
+            VisitRefusal::DoctorBusy(busy) => {
+                let mut p = ProblemDetails::new(ErrorCode::Conflict, message.clone());
+                p.errors = vec![field_error("starts_at", "doctor_busy", message)];
+                p.conflicting_appointment_id = Some(busy.visit_id.0);
+                Self::Problem(Box::new(p))
+            }
+            VisitRefusal::Payment(p) => p.into(),
+            VisitRefusal::Transition(t) => match t {
+                TransitionError::Illegal { .. } => Self::Conflict(message),
+                TransitionError::RevertNotAllowed => Self::Forbidden(message),
+                TransitionError::ReasonRequired => {
+                    Self::Validation(vec![field_error("reason", "required", message)])
+                }
+            },
+            VisitRefusal::LinesClosed | VisitRefusal::OverlapNotAllowed => Self::Forbidden(message),
+            VisitRefusal::NotMovable
+            | VisitRefusal::ServiceAlreadyOnVisit
+            | VisitRefusal::LineHasPayments
+            | VisitRefusal::AlreadyVoided
+            | VisitRefusal::KeyReused
+            | VisitRefusal::KeyInFlight => Self::Conflict(message),
+        }
+    }
+}
+
+impl From<PaymentRefusal> for ApiError {
+    fn from(refusal: PaymentRefusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            PaymentRefusal::Overpayment { remaining, .. } => {
+                let mut p = ProblemDetails::new(ErrorCode::Validation, "Проверьте выделенные поля");
+                p.errors = vec![field_error("payments", "overpayment", message)];
+                p.remaining = Some(remaining.to_string());
+                Self::Problem(Box::new(p))
+            }
+            PaymentRefusal::NotPositive => {
+                Self::Validation(vec![field_error("payments", "not_positive", message)])
+            }
+            PaymentRefusal::VisitCancelled
+            | PaymentRefusal::TotalBelowPaid { .. }
+            | PaymentRefusal::LineBelowPaid { .. } => Self::Conflict(message),
+            PaymentRefusal::NegativeOutstanding => {
+                Self::Internal(anyhow::Error::new(refusal).context("stored lines are inconsistent"))
+            }
         }
     }
 }

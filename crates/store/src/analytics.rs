@@ -1,37 +1,25 @@
-//! The dashboard's aggregates, read from the `stats` table the writes keep exact (see
+//! The dashboard's aggregates, read from the `stats_*` tables the writes keep exact (see
 //! [`crate::stats`]): sums over a few rows per clinic-local day instead of a pass over every visit.
 //! Visits count by their start day and exclude cancelled ones; money counts live (non-voided)
 //! payments by their payment day. Distinct counts come from the chains; only two rarely used
 //! combinations still pass over the visits: patients per source for one doctor, and new patients
-//! for one doctor. Sums are cast to BIGINT (PostgreSQL's SUM
-//! of a BIGINT is NUMERIC).
+//! for one doctor. Rows come back typed (methods, days, ids, money) and in their final order.
+//! Sums are cast to BIGINT (PostgreSQL's SUM of a BIGINT is NUMERIC).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use emhana_domain::analytics::ReportRange;
+use emhana_domain::ids::{DoctorId, LeadSourceId, ServiceId, UserId};
+use emhana_domain::{Money, PaymentMethod};
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
+use crate::time::{self, column};
 use crate::{Store, StoreError};
 
-/// A report's range (inclusive clinic-local days) and optional doctor.
-#[derive(Debug, Clone, Copy)]
-pub struct Range {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day (inclusive).
-    pub to: NaiveDate,
-    /// Only this doctor's visits (and payments for them).
-    pub doctor_id: Option<i64>,
-}
-
-impl Range {
-    fn days(&self) -> (String, String) {
-        (
-            self.from.format("%Y-%m-%d").to_string(),
-            self.to.format("%Y-%m-%d").to_string(),
-        )
-    }
-}
-
 /// Visit-side totals of a range.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct VisitTotals {
     /// Non-cancelled visits.
     pub visits: i64,
@@ -39,32 +27,43 @@ pub struct VisitTotals {
     pub no_shows: i64,
     /// Of them, with something paid.
     pub paid_visits: i64,
-    /// Paid on them, tiyn.
-    pub visit_revenue: i64,
-    /// Still owed on them, tiyn.
-    pub debt: i64,
+    /// Paid on them.
+    pub visit_revenue: Money,
+    /// Still owed on them.
+    pub debt: Money,
     /// Distinct patients.
     pub patients: i64,
 }
 
-/// One group of payments (by method, by day, by doctor).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentGroup {
-    /// The group's key: method code, `YYYY-MM-DD`, or doctor id as text.
-    pub group_key: String,
-    /// Sum, tiyn.
-    pub amount: i64,
+/// Live payments of one method in a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodTotal {
+    /// The method.
+    pub method: PaymentMethod,
+    /// Their sum.
+    pub amount: Money,
     /// Live payments.
     pub payments: i64,
-    /// Distinct visits paid.
+    /// Distinct visits paid with it.
     pub visits: i64,
 }
 
+/// Live payments of one clinic-local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayTotal {
+    /// The day.
+    pub day: NaiveDate,
+    /// Their sum.
+    pub amount: Money,
+    /// Live payments.
+    pub payments: i64,
+}
+
 /// One lead source's visits in a range.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceGroup {
-    /// Source id.
-    pub source_id: i64,
+    /// Source.
+    pub source_id: LeadSourceId,
     /// Code.
     pub code: String,
     /// Label.
@@ -73,159 +72,292 @@ pub struct SourceGroup {
     pub visits: i64,
     /// Distinct patients.
     pub patients: i64,
-    /// Paid on those visits, tiyn.
-    pub revenue: i64,
+    /// Paid on those visits.
+    pub revenue: Money,
     /// Of them, with something paid.
     pub paid_visits: i64,
 }
 
 /// One doctor's visits in a range.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctorGroup {
     /// Doctor.
-    pub doctor_id: i64,
+    pub doctor_id: DoctorId,
     /// "Фамилия Имя".
     pub name: String,
     /// Non-cancelled visits.
     pub visits: i64,
     /// Distinct patients.
     pub patients: i64,
-    /// Live payments in the range for their visits, tiyn.
-    pub revenue: i64,
+    /// Live payments in the range for their visits.
+    pub revenue: Money,
 }
 
 /// One service's lines in a range.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceGroup {
     /// Service.
-    pub service_id: i64,
+    pub service_id: ServiceId,
     /// Its name.
     pub name: String,
     /// Lines on non-cancelled visits.
     pub lines: i64,
-    /// Their prices, tiyn.
-    pub billed: i64,
-    /// Live payments in the range allocated to it, tiyn.
-    pub revenue: i64,
+    /// Their prices.
+    pub billed: Money,
+    /// Live payments in the range allocated to it.
+    pub revenue: Money,
 }
 
 /// Discounts (price below the base price) given by one staff member on visits in a range.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscountGroup {
     /// Who set the price (none: legacy or unknown).
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// Their name.
     pub name: Option<String>,
     /// Discounted lines.
     pub lines: i64,
-    /// Base − price summed, tiyn.
-    pub amount: i64,
+    /// Base − price summed.
+    pub amount: Money,
+}
+
+/// Visits of one source on one clinic-local day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDay {
+    /// The day.
+    pub day: NaiveDate,
+    /// Source code.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// Non-cancelled visits.
+    pub visits: i64,
+}
+
+/// Live payments of one method on one clinic-local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodDay {
+    /// The day.
+    pub day: NaiveDate,
+    /// The method.
+    pub method: PaymentMethod,
+    /// Their sum.
+    pub amount: Money,
+}
+
+impl FromRow<'_, AnyRow> for VisitTotals {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            visits: r.try_get("visits")?,
+            no_shows: r.try_get("no_shows")?,
+            paid_visits: r.try_get("paid_visits")?,
+            visit_revenue: column::money(r, "revenue")?,
+            debt: column::money(r, "debt")?,
+            patients: 0,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for MethodTotal {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            method: column::code(r, "method", PaymentMethod::from_code)?,
+            amount: column::money(r, "amount")?,
+            payments: r.try_get("payments")?,
+            visits: 0,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for DayTotal {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            day: column::day(r, "day")?,
+            amount: column::money(r, "amount")?,
+            payments: r.try_get("payments")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for SourceGroup {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            source_id: LeadSourceId(r.try_get("source_id")?),
+            code: r.try_get("code")?,
+            label: r.try_get("label")?,
+            visits: r.try_get("visits")?,
+            patients: 0,
+            revenue: column::money(r, "revenue")?,
+            paid_visits: r.try_get("paid_visits")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for DoctorGroup {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            doctor_id: DoctorId(r.try_get("doctor_id")?),
+            name: r.try_get("name")?,
+            visits: r.try_get("visits")?,
+            patients: 0,
+            revenue: column::money(r, "revenue")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for ServiceGroup {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            service_id: ServiceId(r.try_get("service_id")?),
+            name: r.try_get("name")?,
+            lines: r.try_get("lines")?,
+            billed: column::money(r, "billed")?,
+            revenue: column::money(r, "revenue")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for DiscountGroup {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+            name: r.try_get("name")?,
+            lines: r.try_get("lines")?,
+            amount: column::money(r, "amount")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for SourceDay {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            day: column::day(r, "day")?,
+            code: r.try_get("code")?,
+            label: r.try_get("label")?,
+            visits: r.try_get("visits")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for MethodDay {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            day: column::day(r, "day")?,
+            method: column::code(r, "method", PaymentMethod::from_code)?,
+            amount: column::money(r, "amount")?,
+        })
+    }
 }
 
 /// One doctor's visits in the range (only the direct passes use it, and only with a doctor: the
 /// plain `doctor_id = $3` lets the planner use the (doctor, day) index).
 const DOCTOR_VISITS_IN_RANGE: &str =
     "a.doctor_id = $3 AND a.local_date >= $1 AND a.local_date <= $2";
-/// Rows of one kind of the `stats` aggregate (alias `t`) in the range, for the doctor if any.
+/// Rows of a `stats_*` table (alias `t`) in the range, for the doctor if any.
 const STATS_IN_RANGE: &str = "t.day >= $1 AND t.day <= $2 AND ($3 IS NULL OR t.doctor_id = $3)";
 /// Chain rows that are their visit's (patient's) first day inside the range: distinct counts.
 const FIRST_IN_RANGE: &str = "t.prev < $1";
 
-fn method_code(k: i64) -> String {
-    crate::stats::method_of_key(k).map_or_else(|| format!("unknown_{k}"), |m| m.code().to_owned())
-}
-
 /// A `(key, number)` row.
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Keyed {
-    k: i64,
+struct Keyed<K> {
+    k: K,
     n: i64,
+}
+
+/// `n` per key, summed over rows with the same key.
+fn by_key<K: std::hash::Hash + Eq>(rows: Vec<Keyed<K>>) -> HashMap<K, i64> {
+    let mut out = HashMap::new();
+    for row in rows {
+        *out.entry(row.k).or_insert(0) += row.n;
+    }
+    out
 }
 
 impl Store {
     /// Runs a report query whose `$1`, `$2`, `$3` are the range's days and doctor.
-    async fn ranged<T>(&self, sql: String, r: Range) -> Result<Vec<T>, StoreError>
+    async fn ranged<T>(&self, sql: String, r: ReportRange) -> Result<Vec<T>, StoreError>
     where
-        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let (from, to) = r.days();
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
+            .bind(time::encode_day(r.from))
+            .bind(time::encode_day(r.to))
+            .bind(r.doctor_id.map(|d| d.0))
             .fetch_all(self.pool())
             .await?)
     }
 
-    /// One number of a ranged query.
-    async fn ranged_count(&self, sql: String, r: Range) -> Result<i64, StoreError> {
-        let rows: Vec<(i64,)> = self.ranged(sql, r).await?;
-        Ok(rows.first().map_or(0, |row| row.0))
+    /// One number of a query whose `$1`, `$2` are the range's days (and `$3` its doctor when
+    /// `with_doctor`).
+    async fn ranged_count(
+        &self,
+        sql: String,
+        r: ReportRange,
+        with_doctor: bool,
+    ) -> Result<i64, StoreError> {
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
+            .bind(time::encode_day(r.from))
+            .bind(time::encode_day(r.to));
+        if with_doctor {
+            q = q.bind(r.doctor_id.map(|d| d.0));
+        }
+        Ok(q.fetch_optional(self.pool()).await?.map_or(0, |row| row.0))
     }
 
     /// Distinct non-cancelled patients of the range: from the whole clinic's patient chain, or
     /// the doctor's.
-    async fn distinct_patients(&self, r: Range) -> Result<i64, StoreError> {
+    async fn distinct_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
         if r.doctor_id.is_some() {
-            let counts = self
-                .chain_counts("patients_doctor", "t.doctor_id", r)
-                .await?;
-            return Ok(counts.iter().map(|c| c.n).sum());
+            let counts = self.chain_counts("doctor", "t.doctor_id", r).await?;
+            return Ok(counts.values().sum());
         }
         let sql = format!(
-            "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
-             WHERE t.kind = 'patients' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
+            "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_patient_days t \
+             WHERE t.scope = 'clinic' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
         );
-        self.ranged_count(sql, r).await
+        self.ranged_count(sql, r, true).await
     }
 
-    /// Distinct patients per `key` (`t.doctor_id` or `t.k`) from a two-level chain `kind` (see
-    /// [`crate::stats`]): coarse rows whose previous visit month is before `from`'s month, plus
-    /// fine rows whose previous visit day is earlier in `from`'s month.
+    /// Distinct patients per `key` (`t.doctor_id` or `t.source_id`) from the chain of `scope`
+    /// (see [`crate::stats`]): coarse rows whose previous visit month is before `from`'s month,
+    /// plus fine rows whose previous visit day is earlier in `from`'s month.
     async fn chain_counts(
         &self,
-        kind: &'static str,
+        scope: &'static str,
         key: &'static str,
-        r: Range,
-    ) -> Result<Vec<Keyed>, StoreError> {
-        let (from, to) = r.days();
+        r: ReportRange,
+    ) -> Result<HashMap<i64, i64>, StoreError> {
+        let from = time::encode_day(r.from);
         let month = from.get(..7).unwrap_or_default().to_owned();
         let month_start = format!("{month}-01");
         let sql = format!(
-            "SELECT {key} AS k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
-             WHERE t.kind = '{kind}_m' AND {STATS_IN_RANGE} AND t.prev < $4 GROUP BY {key} \
+            "SELECT {key} AS k, CAST(SUM(t.patients) AS BIGINT) AS n FROM stats_patient_days t \
+             WHERE t.scope = '{scope}_month' AND {STATS_IN_RANGE} AND t.prev < $4 GROUP BY {key} \
              UNION ALL \
-             SELECT {key} AS k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
-             WHERE t.kind = '{kind}' AND t.prev >= $5 AND t.prev < $1 AND {STATS_IN_RANGE} GROUP BY {key}"
+             SELECT {key} AS k, CAST(SUM(t.patients) AS BIGINT) AS n FROM stats_patient_days t \
+             WHERE t.scope = '{scope}' AND t.prev >= $5 AND t.prev < $1 AND {STATS_IN_RANGE} GROUP BY {key}"
         );
-        let rows: Vec<Keyed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<Keyed<i64>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(from)
-            .bind(to)
-            .bind(r.doctor_id)
+            .bind(time::encode_day(r.to))
+            .bind(r.doctor_id.map(|d| d.0))
             .bind(month)
             .bind(month_start)
             .fetch_all(self.pool())
             .await?;
-        let mut summed: Vec<Keyed> = Vec::new();
-        for row in rows {
-            match summed.iter_mut().find(|s| s.k == row.k) {
-                Some(s) => s.n += row.n,
-                None => summed.push(row),
-            }
-        }
-        Ok(summed)
+        Ok(by_key(rows))
     }
 
     /// Visit-side totals.
-    pub async fn visit_totals(&self, r: Range) -> Result<VisitTotals, StoreError> {
+    pub async fn visit_totals(&self, r: ReportRange) -> Result<VisitTotals, StoreError> {
         let sql = format!(
-            "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) AS visits, \
-                    CAST(COALESCE(SUM(t.v2), 0) AS BIGINT) AS no_shows, \
-                    CAST(COALESCE(SUM(t.v3), 0) AS BIGINT) AS paid_visits, \
-                    CAST(COALESCE(SUM(t.v4), 0) AS BIGINT) AS visit_revenue, \
-                    CAST(COALESCE(SUM(t.v5), 0) AS BIGINT) AS debt, \
-                    CAST(0 AS BIGINT) AS patients \
-             FROM stats t WHERE t.kind = 'visits' AND {STATS_IN_RANGE}"
+            "SELECT CAST(COALESCE(SUM(t.visits), 0) AS BIGINT) AS visits, \
+                    CAST(COALESCE(SUM(t.no_shows), 0) AS BIGINT) AS no_shows, \
+                    CAST(COALESCE(SUM(t.paid_visits), 0) AS BIGINT) AS paid_visits, \
+                    CAST(COALESCE(SUM(t.revenue), 0) AS BIGINT) AS revenue, \
+                    CAST(COALESCE(SUM(t.debt), 0) AS BIGINT) AS debt \
+             FROM stats_visits t WHERE {STATS_IN_RANGE}"
         );
         let mut totals: VisitTotals = self
             .ranged(sql, r)
@@ -239,197 +371,148 @@ impl Store {
 
     /// Patients whose first non-cancelled visit ever falls in the range (with a doctor: those
     /// of them who saw the doctor in the range — one look-back probe per such patient).
-    pub async fn new_patients(&self, r: Range) -> Result<i64, StoreError> {
-        let sql = if r.doctor_id.is_none() {
-            format!(
-                "SELECT CAST(COALESCE(SUM(t.v1), 0) AS BIGINT) FROM stats t \
-                 WHERE t.kind = 'first_visits' AND {STATS_IN_RANGE}"
-            )
-        } else {
-            format!(
-                "SELECT COUNT(*) FROM ( \
-                   SELECT a.patient_id FROM appointments a \
-                   WHERE {DOCTOR_VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
-                 ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
-                                       AND b.status <> 'cancelled' AND b.local_date < $1)"
-            )
-        };
-        self.ranged_count(sql, r).await
-    }
-
-    /// Live payments grouped by method or clinic-local day. `visits` (distinct
-    /// visits paid) is counted for [`PaymentKey::Method`] only (0 otherwise).
-    pub async fn payment_groups(
-        &self,
-        r: Range,
-        by: PaymentKey,
-    ) -> Result<Vec<PaymentGroup>, StoreError> {
-        let key = match by {
-            PaymentKey::Method => "CAST(t.k AS TEXT)",
-            PaymentKey::Day => "t.day",
-        };
-        let sql = format!(
-            "SELECT {key} AS group_key, CAST(SUM(t.v1) AS BIGINT) AS amount, \
-                    CAST(SUM(t.v2) AS BIGINT) AS payments, CAST(0 AS BIGINT) AS visits \
-             FROM stats t WHERE t.kind = 'payments' AND {STATS_IN_RANGE} \
-             GROUP BY {key} HAVING SUM(t.v2) > 0 ORDER BY {key}"
-        );
-        let mut groups: Vec<PaymentGroup> = self.ranged(sql, r).await?;
-        if by == PaymentKey::Method {
-            let sql = format!(
-                "SELECT t.k, CAST(SUM(t.v1) AS BIGINT) AS n FROM stats t \
-                 WHERE t.kind = 'method_visits' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE} GROUP BY t.k"
-            );
-            let visits: Vec<Keyed> = self.ranged(sql, r).await?;
-            for g in &mut groups {
-                let k: i64 = g.group_key.parse().unwrap_or(0);
-                g.visits = visits.iter().find(|v| v.k == k).map_or(0, |v| v.n);
-                g.group_key = method_code(k);
-            }
-            groups.sort_by(|a, b| a.group_key.cmp(&b.group_key));
+    pub async fn new_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
+        if r.doctor_id.is_none() {
+            let sql =
+                "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_first_visits t \
+                       WHERE t.day >= $1 AND t.day <= $2";
+            return self.ranged_count(sql.to_owned(), r, false).await;
         }
-        Ok(groups)
+        let sql = format!(
+            "SELECT COUNT(*) FROM ( \
+               SELECT a.patient_id FROM appointments a \
+               WHERE {DOCTOR_VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
+             ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
+                                   AND b.status <> 'cancelled' AND b.local_date < $1)"
+        );
+        self.ranged_count(sql, r, true).await
     }
 
-    /// Visits per lead source (every source, active or not, that has visits in the range).
-    pub async fn source_groups(&self, r: Range) -> Result<Vec<SourceGroup>, StoreError> {
+    /// Live payments per method, in the UI's order (card, cash, QR, transfer), with the distinct
+    /// visits paid by each.
+    pub async fn method_totals(&self, r: ReportRange) -> Result<Vec<MethodTotal>, StoreError> {
         let sql = format!(
-            "SELECT s.id AS source_id, s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits, CAST(0 AS BIGINT) AS patients, \
-                    CAST(SUM(t.v4) AS BIGINT) AS revenue, CAST(SUM(t.v3) AS BIGINT) AS paid_visits \
-             FROM stats t JOIN lead_sources s ON s.id = t.k \
-             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
-             GROUP BY s.id, s.code, s.label HAVING SUM(t.v1) > 0 ORDER BY s.id"
+            "SELECT t.method, CAST(SUM(t.amount) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.method HAVING SUM(t.payments) > 0"
+        );
+        let mut totals: Vec<MethodTotal> = self.ranged(sql, r).await?;
+        let sql = format!(
+            "SELECT t.method AS k, CAST(SUM(t.visits) AS BIGINT) AS n FROM stats_method_visits t \
+             WHERE {STATS_IN_RANGE} AND {FIRST_IN_RANGE} GROUP BY t.method"
+        );
+        let visits = by_key::<String>(self.ranged(sql, r).await?);
+        for t in &mut totals {
+            t.visits = visits.get(t.method.code()).copied().unwrap_or(0);
+        }
+        totals.sort_by_key(|t| t.method);
+        Ok(totals)
+    }
+
+    /// Live payments per clinic-local day (days with payments), in day order.
+    pub async fn day_totals(&self, r: ReportRange) -> Result<Vec<DayTotal>, StoreError> {
+        let sql = format!(
+            "SELECT t.day, CAST(SUM(t.amount) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.payments) > 0 ORDER BY t.day"
+        );
+        self.ranged(sql, r).await
+    }
+
+    /// Visits per lead source (every source, active or not, that has visits in the range), best
+    /// first: revenue, then visits (the table under the donut reads top-down), then source id.
+    pub async fn source_groups(&self, r: ReportRange) -> Result<Vec<SourceGroup>, StoreError> {
+        let sql = format!(
+            "SELECT s.id AS source_id, s.code, s.label, CAST(SUM(t.visits) AS BIGINT) AS visits, \
+                    CAST(SUM(t.revenue) AS BIGINT) AS revenue, CAST(SUM(t.paid_visits) AS BIGINT) AS paid_visits \
+             FROM stats_visits t JOIN lead_sources s ON s.id = t.source_id \
+             WHERE {STATS_IN_RANGE} \
+             GROUP BY s.id, s.code, s.label HAVING SUM(t.visits) > 0 ORDER BY s.id"
         );
         let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
         let patients = if r.doctor_id.is_none() {
-            self.chain_counts("patients_source", "t.k", r).await?
+            self.chain_counts("source", "t.source_id", r).await?
         } else {
             // Per source for one doctor: one pass over that doctor's visits.
             let sql = format!(
                 "SELECT a.source_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
                  WHERE {DOCTOR_VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.source_id"
             );
-            self.ranged(sql, r).await?
+            by_key(self.ranged(sql, r).await?)
         };
         for g in &mut groups {
-            g.patients = patients
-                .iter()
-                .find(|p| p.k == g.source_id)
-                .map_or(0, |p| p.n);
+            g.patients = patients.get(&g.source_id.0).copied().unwrap_or(0);
         }
+        // Stable: equal revenue and visits keep the source-id order.
+        groups.sort_by_key(|g| std::cmp::Reverse((g.revenue, g.visits)));
         Ok(groups)
     }
 
-    /// Visits, patients and revenue per doctor (doctors with visits in the range).
-    pub async fn doctor_groups(&self, r: Range) -> Result<Vec<DoctorGroup>, StoreError> {
+    /// Visits, patients and revenue per doctor (doctors with visits in the range), by id.
+    pub async fn doctor_groups(&self, r: ReportRange) -> Result<Vec<DoctorGroup>, StoreError> {
         let sql = format!(
-            "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, \
-                    CAST(SUM(CASE WHEN t.kind = 'visits' THEN t.v1 ELSE 0 END) AS BIGINT) AS visits, \
-                    CAST(0 AS BIGINT) AS patients, \
-                    CAST(SUM(CASE WHEN t.kind = 'payments' THEN t.v1 ELSE 0 END) AS BIGINT) AS revenue \
-             FROM stats t JOIN doctors d ON d.id = t.doctor_id \
-             WHERE t.kind IN ('visits', 'payments') AND {STATS_IN_RANGE} \
-             GROUP BY d.id, d.last_name, d.first_name \
-             HAVING SUM(CASE WHEN t.kind = 'visits' THEN t.v1 ELSE 0 END) > 0 ORDER BY d.id"
+            "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, v.visits, \
+                    CAST(COALESCE(p.revenue, 0) AS BIGINT) AS revenue \
+             FROM (SELECT t.doctor_id, CAST(SUM(t.visits) AS BIGINT) AS visits FROM stats_visits t \
+                   WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id HAVING SUM(t.visits) > 0) v \
+             JOIN doctors d ON d.id = v.doctor_id \
+             LEFT JOIN (SELECT t.doctor_id, CAST(SUM(t.amount) AS BIGINT) AS revenue FROM stats_payments t \
+                        WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
+             ORDER BY d.id"
         );
         let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
-        let patients = self
-            .chain_counts("patients_doctor", "t.doctor_id", r)
-            .await?;
+        let patients = self.chain_counts("doctor", "t.doctor_id", r).await?;
         for g in &mut groups {
-            g.patients = patients
-                .iter()
-                .find(|p| p.k == g.doctor_id)
-                .map_or(0, |p| p.n);
+            g.patients = patients.get(&g.doctor_id.0).copied().unwrap_or(0);
         }
         Ok(groups)
     }
 
     /// Lines per service on visits in the range, with the live payments of the range allocated
-    /// to each (services booked in the range only).
-    pub async fn service_groups(&self, r: Range) -> Result<Vec<ServiceGroup>, StoreError> {
+    /// to each (services booked in the range only), by id.
+    pub async fn service_groups(&self, r: ReportRange) -> Result<Vec<ServiceGroup>, StoreError> {
         let sql = format!(
-            "SELECT s.id AS service_id, s.name, \
-                    CAST(SUM(CASE WHEN t.kind = 'lines' THEN t.v1 ELSE 0 END) AS BIGINT) AS lines, \
-                    CAST(SUM(CASE WHEN t.kind = 'lines' THEN t.v2 ELSE 0 END) AS BIGINT) AS billed, \
-                    CAST(SUM(CASE WHEN t.kind = 'allocations' THEN t.v1 ELSE 0 END) AS BIGINT) AS revenue \
-             FROM stats t JOIN services s ON s.id = t.k \
-             WHERE t.kind IN ('lines', 'allocations') AND {STATS_IN_RANGE} \
-             GROUP BY s.id, s.name HAVING SUM(CASE WHEN t.kind = 'lines' THEN t.v1 ELSE 0 END) > 0 \
+            "SELECT s.id AS service_id, s.name, l.lines, l.billed, CAST(COALESCE(x.amount, 0) AS BIGINT) AS revenue \
+             FROM (SELECT t.service_id, CAST(SUM(t.lines) AS BIGINT) AS lines, CAST(SUM(t.billed) AS BIGINT) AS billed \
+                   FROM stats_lines t WHERE {STATS_IN_RANGE} GROUP BY t.service_id HAVING SUM(t.lines) > 0) l \
+             JOIN services s ON s.id = l.service_id \
+             LEFT JOIN (SELECT t.service_id, CAST(SUM(t.amount) AS BIGINT) AS amount FROM stats_allocations t \
+                        WHERE {STATS_IN_RANGE} GROUP BY t.service_id) x ON x.service_id = l.service_id \
              ORDER BY s.id"
         );
         self.ranged(sql, r).await
     }
 
     /// Lines priced below their base price on visits in the range, by who set the price.
-    pub async fn discount_groups(&self, r: Range) -> Result<Vec<DiscountGroup>, StoreError> {
+    pub async fn discount_groups(&self, r: ReportRange) -> Result<Vec<DiscountGroup>, StoreError> {
         let sql = format!(
-            "SELECT CASE WHEN t.k = 0 THEN NULL ELSE t.k END AS user_id, u.display_name AS name, \
-                    CAST(SUM(t.v1) AS BIGINT) AS lines, CAST(SUM(t.v2) AS BIGINT) AS amount \
-             FROM stats t LEFT JOIN users u ON u.id = t.k \
-             WHERE t.kind = 'discounts' AND {STATS_IN_RANGE} \
-             GROUP BY t.k, u.display_name HAVING SUM(t.v1) > 0 ORDER BY t.k"
+            "SELECT CASE WHEN t.user_id = 0 THEN NULL ELSE t.user_id END AS user_id, u.display_name AS name, \
+                    CAST(SUM(t.lines) AS BIGINT) AS lines, CAST(SUM(t.amount) AS BIGINT) AS amount \
+             FROM stats_discounts t LEFT JOIN users u ON u.id = t.user_id \
+             WHERE {STATS_IN_RANGE} \
+             GROUP BY t.user_id, u.display_name HAVING SUM(t.lines) > 0 ORDER BY t.user_id"
         );
         self.ranged(sql, r).await
     }
-}
 
-/// Visits of one source on one clinic-local day.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SourceDay {
-    /// `YYYY-MM-DD`.
-    pub day: String,
-    /// Source code.
-    pub code: String,
-    /// Its label.
-    pub label: String,
-    /// Non-cancelled visits.
-    pub visits: i64,
-}
-
-/// Live payments of one method on one clinic-local day.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MethodDay {
-    /// `YYYY-MM-DD`.
-    pub day: String,
-    /// Method code.
-    pub method: String,
-    /// Tiyn.
-    pub amount: i64,
-}
-
-impl Store {
     /// Visits per source per day (trend charts bucket the days into weeks or months).
-    pub async fn source_days(&self, r: Range) -> Result<Vec<SourceDay>, StoreError> {
+    pub async fn source_days(&self, r: ReportRange) -> Result<Vec<SourceDay>, StoreError> {
         let sql = format!(
-            "SELECT t.day, s.code, s.label, CAST(SUM(t.v1) AS BIGINT) AS visits \
-             FROM stats t JOIN lead_sources s ON s.id = t.k \
-             WHERE t.kind = 'visits' AND {STATS_IN_RANGE} \
-             GROUP BY t.day, s.id, s.code, s.label HAVING SUM(t.v1) > 0 ORDER BY t.day, s.id"
+            "SELECT t.day, s.code, s.label, CAST(SUM(t.visits) AS BIGINT) AS visits \
+             FROM stats_visits t JOIN lead_sources s ON s.id = t.source_id \
+             WHERE {STATS_IN_RANGE} \
+             GROUP BY t.day, s.id, s.code, s.label HAVING SUM(t.visits) > 0 ORDER BY t.day, s.id"
         );
         self.ranged(sql, r).await
     }
 
-    /// Live payments per method per day.
-    pub async fn method_days(&self, r: Range) -> Result<Vec<MethodDay>, StoreError> {
+    /// Live payments per method per day, in day then method (UI) order.
+    pub async fn method_days(&self, r: ReportRange) -> Result<Vec<MethodDay>, StoreError> {
         let sql = format!(
-            "SELECT t.day, CAST(t.k AS TEXT) AS method, CAST(SUM(t.v1) AS BIGINT) AS amount \
-             FROM stats t WHERE t.kind = 'payments' AND {STATS_IN_RANGE} \
-             GROUP BY t.day, t.k HAVING SUM(t.v2) > 0 ORDER BY t.day, t.k"
+            "SELECT t.day, t.method, CAST(SUM(t.amount) AS BIGINT) AS amount \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} \
+             GROUP BY t.day, t.method HAVING SUM(t.payments) > 0"
         );
         let mut rows: Vec<MethodDay> = self.ranged(sql, r).await?;
-        for row in &mut rows {
-            row.method = method_code(row.method.parse().unwrap_or(0));
-        }
+        rows.sort_by_key(|m| (m.day, m.method));
         Ok(rows)
     }
-}
-
-/// How [`Store::payment_groups`] groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentKey {
-    /// By method code.
-    Method,
-    /// By clinic-local payment day.
-    Day,
 }

@@ -18,6 +18,15 @@ pub enum StoreError {
         /// The input field whose value clashes.
         field: &'static str,
     },
+    /// An active patient already holds this phone (the unique index): who, so the answer can
+    /// name them.
+    #[error("the phone belongs to patient {patient_id}")]
+    PhoneTaken {
+        /// The holder.
+        patient_id: emhana_domain::ids::PatientId,
+        /// Their "Имя Фамилия".
+        name: String,
+    },
     /// Optimistic locking: the row changed since the client read it.
     #[error("stale version; current is {current}")]
     StaleVersion {

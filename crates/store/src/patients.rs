@@ -122,13 +122,40 @@ impl Store {
             .await?)
     }
 
-    /// Creates a patient (audited). An active patient with the same phone → `Duplicate(phone)`.
+    /// Creates a patient (audited). An active patient with the same phone → `PhoneTaken`.
     pub async fn create_patient(
         &self,
         actor: &Actor,
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
-        crate::retry::transient(async || self.create_patient_once(actor, card).await).await
+        let created =
+            crate::retry::transient(async || self.create_patient_once(actor, card).await).await;
+        self.name_phone_holder(created, card).await
+    }
+
+    /// A unique-phone violation becomes `PhoneTaken` naming the active holder (read after the
+    /// failed transaction rolled back); other outcomes pass through.
+    async fn name_phone_holder(
+        &self,
+        result: Result<PatientRow, StoreError>,
+        card: &PatientCard,
+    ) -> Result<PatientRow, StoreError> {
+        let Err(StoreError::Duplicate { field: "phone" }) = result else {
+            return result;
+        };
+        match self.active_patient_by_phone(card.phone.as_str()).await? {
+            Some(holder) => Err(StoreError::PhoneTaken {
+                patient_id: PatientId(holder.id),
+                name: format!(
+                    "{} {}",
+                    holder.first_name,
+                    holder.last_name.unwrap_or_default()
+                )
+                .trim()
+                .to_owned(),
+            }),
+            None => Err(StoreError::Duplicate { field: "phone" }),
+        }
     }
 
     async fn create_patient_once(
@@ -174,8 +201,11 @@ impl Store {
         version: i64,
         card: &PatientCard,
     ) -> Result<PatientRow, StoreError> {
-        crate::retry::transient(async || self.update_patient_once(actor, id, version, card).await)
-            .await
+        let updated = crate::retry::transient(async || {
+            self.update_patient_once(actor, id, version, card).await
+        })
+        .await;
+        self.name_phone_holder(updated, card).await
     }
 
     async fn update_patient_once(

@@ -1,15 +1,16 @@
 //! Pre-aggregated analytics, kept exact by the writes themselves (no stale cache).
 //!
-//! `stats` holds sums per clinic-local day and doctor for each kind of fact (visits by source,
-//! payments by method, lines and allocations by service, discounts by staff member), plus two
-//! *chains* that make distinct counts additive: for every visit and payment method, the days it
+//! One table per fact family, with named columns (migration 0011): sums per clinic-local day and
+//! doctor of visits by source (`stats_visits`), payments by method (`stats_payments`), lines and
+//! allocations by service (`stats_lines`, `stats_allocations`), discounts by staff member
+//! (`stats_discounts`), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
 //! was paid on, each with the previous such day (`prev`); for every patient (clinic-wide, per
 //! doctor, per source), the days of their non-cancelled visits, each with the previous one. A
 //! visit (or patient) counts once in a range `[from, to]` exactly when one of its rows has `day`
 //! in the range and `prev < from` (its first day inside the range), so a distinct count is a sum
 //! over a few thousand rows instead of a pass over a million visits. Per-doctor and per-source
 //! chains also keep coarse rows (previous *month*) so the sum stays small (see `chain`).
-//! `first_visits` counts patients on the day of their first visit ever.
+//! `stats_first_visits` counts patients on the day of their first visit ever.
 //!
 //! Concurrency: a write holds its visit's row lock (and, for chains, its patient's) before it
 //! takes facts out, so nobody changes them in between; the sums themselves are additive upserts,
@@ -20,147 +21,231 @@
 //! and +1 after, inside the change's own transaction ([`Delta`]), so the table always equals a
 //! rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
 
-use sqlx::AnyConnection;
-
 use std::sync::LazyLock;
 
-use emhana_domain::PaymentMethod;
+use sqlx::AnyConnection;
 
 use crate::{Backend, StoreError};
 
-/// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the table once.
-pub const STATS_VERSION: &str = "1";
+/// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
+pub const STATS_VERSION: &str = "2";
 
-/// A payment method's `k` in payment rows: its position in [`PaymentMethod::ALL`] + 1.
-pub fn method_of_key(k: i64) -> Option<PaymentMethod> {
-    let i = usize::try_from(k.checked_sub(1)?).ok()?;
-    PaymentMethod::ALL.get(i).copied()
+/// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
+/// that column order (`{f}` selects the visits `a`, `$1` is the sign).
+struct Fact {
+    table: &'static str,
+    keys: &'static [&'static str],
+    values: &'static [&'static str],
+    select: String,
 }
 
-/// SQL for the `k` of payment `y`'s method, from [`PaymentMethod::ALL`] (0: unknown code).
-fn method_key_sql() -> String {
-    let arms: String = PaymentMethod::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, m)| format!(" WHEN '{}' THEN {}", m.code(), i + 1))
-        .collect();
-    format!("CASE y.method{arms} ELSE 0 END")
-}
+/// A table the facts add to: its name, key columns and value columns.
+pub type Table = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// Every table the facts add to (rebuild, zero-row cleanup, and the tests that compare the kept
+/// tables with a rebuild).
+pub const TABLES: [Table; 8] = [
+    (
+        "stats_visits",
+        &["day", "doctor_id", "source_id"],
+        &["visits", "no_shows", "paid_visits", "revenue", "debt"],
+    ),
+    (
+        "stats_payments",
+        &["day", "doctor_id", "method"],
+        &["amount", "payments"],
+    ),
+    (
+        "stats_lines",
+        &["day", "doctor_id", "service_id"],
+        &["lines", "billed"],
+    ),
+    (
+        "stats_allocations",
+        &["day", "doctor_id", "service_id"],
+        &["amount"],
+    ),
+    (
+        "stats_discounts",
+        &["day", "doctor_id", "user_id"],
+        &["lines", "amount"],
+    ),
+    (
+        "stats_method_visits",
+        &["day", "doctor_id", "method", "prev"],
+        &["visits"],
+    ),
+    (
+        "stats_patient_days",
+        &["scope", "day", "doctor_id", "source_id", "prev"],
+        &["patients"],
+    ),
+    ("stats_first_visits", &["day"], &["patients"]),
+];
 
 /// The fact queries, built once per process (every write runs them twice).
-static VISIT_FACTS: LazyLock<[String; 6]> = LazyLock::new(visit_facts);
-static PATIENT_FACTS: LazyLock<[String; 6]> = LazyLock::new(patient_facts);
+static VISIT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(visit_facts);
+static PATIENT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(patient_facts);
 
-/// Facts of one visit: `{f}` selects the visits (`a`), `$1` is the sign. They depend only on the
-/// visit's own rows (its lines, payments, allocations), so a visit's write refreshes them alone.
-fn visit_facts() -> [String; 6] {
-    let method_k = method_key_sql();
-    [
-        // Non-cancelled visits by start day, doctor and source.
-        "SELECT 'visits', a.local_date, a.doctor_id, a.source_id, '', $1 * COUNT(*), \
-           $1 * SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), \
-           $1 * SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), $1 * SUM(a.paid), \
-           $1 * SUM(CASE WHEN a.total > a.paid THEN a.total - a.paid ELSE 0 END) \
-         FROM appointments a WHERE a.status <> 'cancelled' AND {f} \
-         GROUP BY a.local_date, a.doctor_id, a.source_id"
-            .to_owned(),
-        // Live payments by payment day, the visit's doctor and method.
-        format!(
-            "SELECT 'payments', y.local_date, a.doctor_id, {method_k}, '', $1 * SUM(y.amount), $1 * COUNT(*), 0, 0, 0 \
-             FROM payments y JOIN appointments a ON a.id = y.appointment_id \
-             WHERE y.voided_at IS NULL AND {{f}} GROUP BY y.local_date, a.doctor_id, y.method"
-        ),
-        // Lines of non-cancelled visits by visit day, doctor and service.
-        "SELECT 'lines', a.local_date, a.doctor_id, l.service_id, '', $1 * COUNT(*), $1 * SUM(l.price), 0, 0, 0 \
-         FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
-         WHERE a.status <> 'cancelled' AND {f} GROUP BY a.local_date, a.doctor_id, l.service_id"
-            .to_owned(),
-        // Lines priced below the price list, by who set the price (0: nobody known).
-        "SELECT 'discounts', a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0), '', \
-           $1 * COUNT(*), $1 * SUM(l.base_price - l.price), 0, 0, 0 \
-         FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
-         WHERE a.status <> 'cancelled' AND l.price < l.base_price AND {f} \
-         GROUP BY a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0)"
-            .to_owned(),
-        // Live allocations by payment day, doctor and service.
-        "SELECT 'allocations', y.local_date, a.doctor_id, l.service_id, '', $1 * SUM(x.amount), 0, 0, 0, 0 \
-         FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
-         JOIN appointments a ON a.id = y.appointment_id JOIN appointment_services l ON l.id = x.line_id \
-         WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
-            .to_owned(),
-        // Chain: the days each visit was paid by each method, with the previous such day.
-        format!(
-            "SELECT 'method_visits', d.day, d.doctor_id, d.k, COALESCE(d.prev, ''), $1 * COUNT(*), 0, 0, 0, 0 \
-             FROM (SELECT u.day, u.doctor_id, u.k, \
-                          LAG(u.day) OVER (PARTITION BY u.appointment_id, u.k ORDER BY u.day) AS prev \
-                   FROM (SELECT DISTINCT y.appointment_id, y.local_date AS day, a.doctor_id, {method_k} AS k \
-                         FROM payments y JOIN appointments a ON a.id = y.appointment_id \
-                         WHERE y.voided_at IS NULL AND {{f}}) u) d \
-             WHERE 1 = 1 GROUP BY d.day, d.doctor_id, d.k, COALESCE(d.prev, '')"
-        ),
+/// Facts of one visit. They depend only on the visit's own rows (its lines, payments,
+/// allocations), so a visit's write refreshes them alone.
+fn visit_facts() -> Vec<Fact> {
+    vec![
+        Fact {
+            table: "stats_visits",
+            keys: &["day", "doctor_id", "source_id"],
+            values: &["visits", "no_shows", "paid_visits", "revenue", "debt"],
+            select: "SELECT a.local_date, a.doctor_id, a.source_id, $1 * COUNT(*), \
+                       $1 * SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), \
+                       $1 * SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), $1 * SUM(a.paid), \
+                       $1 * SUM(CASE WHEN a.total > a.paid THEN a.total - a.paid ELSE 0 END) \
+                     FROM appointments a WHERE a.status <> 'cancelled' AND {f} \
+                     GROUP BY a.local_date, a.doctor_id, a.source_id"
+                .to_owned(),
+        },
+        Fact {
+            table: "stats_payments",
+            keys: &["day", "doctor_id", "method"],
+            values: &["amount", "payments"],
+            select: "SELECT y.local_date, a.doctor_id, y.method, $1 * SUM(y.amount), $1 * COUNT(*) \
+                     FROM payments y JOIN appointments a ON a.id = y.appointment_id \
+                     WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, y.method"
+                .to_owned(),
+        },
+        Fact {
+            table: "stats_lines",
+            keys: &["day", "doctor_id", "service_id"],
+            values: &["lines", "billed"],
+            select: "SELECT a.local_date, a.doctor_id, l.service_id, $1 * COUNT(*), $1 * SUM(l.price) \
+                     FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
+                     WHERE a.status <> 'cancelled' AND {f} GROUP BY a.local_date, a.doctor_id, l.service_id"
+                .to_owned(),
+        },
+        Fact {
+            table: "stats_discounts",
+            keys: &["day", "doctor_id", "user_id"],
+            values: &["lines", "amount"],
+            select: "SELECT a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0), \
+                       $1 * COUNT(*), $1 * SUM(l.base_price - l.price) \
+                     FROM appointment_services l JOIN appointments a ON a.id = l.appointment_id \
+                     WHERE a.status <> 'cancelled' AND l.price < l.base_price AND {f} \
+                     GROUP BY a.local_date, a.doctor_id, COALESCE(l.price_changed_by, 0)"
+                .to_owned(),
+        },
+        Fact {
+            table: "stats_allocations",
+            keys: &["day", "doctor_id", "service_id"],
+            values: &["amount"],
+            select: "SELECT y.local_date, a.doctor_id, l.service_id, $1 * SUM(x.amount) \
+                     FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
+                     JOIN appointments a ON a.id = y.appointment_id JOIN appointment_services l ON l.id = x.line_id \
+                     WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
+                .to_owned(),
+        },
+        Fact {
+            table: "stats_method_visits",
+            keys: &["day", "doctor_id", "method", "prev"],
+            values: &["visits"],
+            select: "SELECT d.day, d.doctor_id, d.method, COALESCE(d.prev, ''), $1 * COUNT(*) \
+                     FROM (SELECT u.day, u.doctor_id, u.method, \
+                                  LAG(u.day) OVER (PARTITION BY u.appointment_id, u.method ORDER BY u.day) AS prev \
+                           FROM (SELECT DISTINCT y.appointment_id, y.local_date AS day, a.doctor_id, y.method \
+                                 FROM payments y JOIN appointments a ON a.id = y.appointment_id \
+                                 WHERE y.voided_at IS NULL AND {f}) u) d \
+                     WHERE 1 = 1 GROUP BY d.day, d.doctor_id, d.method, COALESCE(d.prev, '')"
+                .to_owned(),
+        },
     ]
 }
 
-/// A patient chain per `{doc}` / `{src}` key (each `0` or the column): the fine rows (exact
-/// previous day) under `kind`, and coarse rows under `kind_m` whose `prev` is only the previous
-/// day's month. A range query sums coarse rows whose previous month is before `from`'s month, plus
-/// fine rows whose previous day is in `from`'s month before `from` — a few thousand rows either
-/// way (the fine ones found through the `(kind, prev, day)` index).
-fn chain(kind: &str, doc: &str, src: &str, coarse: bool) -> String {
-    let (kind, prev) = if coarse {
-        (format!("{kind}_m"), "SUBSTR(COALESCE(d.prev, ''), 1, 7)")
+/// A patient chain of `scope` per `{doc}` / `{src}` key (each `0` or the column): the fine rows
+/// (exact previous day) under `scope`, or coarse rows under `scope_month` whose `prev` is only
+/// the previous day's month. A range query sums coarse rows whose previous month is before
+/// `from`'s month, plus fine rows whose previous day is in `from`'s month before `from` — a few
+/// thousand rows either way (the fine ones found through the `(scope, prev, day)` index).
+fn chain(scope: &str, doc: &str, src: &str, coarse: bool) -> Fact {
+    let (scope, prev) = if coarse {
+        (
+            format!("{scope}_month"),
+            "SUBSTR(COALESCE(d.prev, ''), 1, 7)",
+        )
     } else {
-        (kind.to_owned(), "COALESCE(d.prev, '')")
+        (scope.to_owned(), "COALESCE(d.prev, '')")
     };
-    format!(
-        "SELECT '{kind}', d.day, d.doc, d.src, {prev}, $1 * COUNT(*), 0, 0, 0, 0 \
-         FROM (SELECT u.day, u.doc, u.src, \
-                      LAG(u.day) OVER (PARTITION BY u.patient_id, u.doc, u.src ORDER BY u.day) AS prev \
-               FROM (SELECT DISTINCT a.patient_id, a.local_date AS day, {doc} AS doc, {src} AS src \
-                     FROM appointments a WHERE a.status <> 'cancelled' AND {{f}}) u) d \
-         WHERE 1 = 1 GROUP BY d.day, d.doc, d.src, {prev}"
-    )
+    Fact {
+        table: "stats_patient_days",
+        keys: &["scope", "day", "doctor_id", "source_id", "prev"],
+        values: &["patients"],
+        select: format!(
+            "SELECT '{scope}', d.day, d.doc, d.src, {prev}, $1 * COUNT(*) \
+             FROM (SELECT u.day, u.doc, u.src, \
+                          LAG(u.day) OVER (PARTITION BY u.patient_id, u.doc, u.src ORDER BY u.day) AS prev \
+                   FROM (SELECT DISTINCT a.patient_id, a.local_date AS day, {doc} AS doc, {src} AS src \
+                         FROM appointments a WHERE a.status <> 'cancelled' AND {{f}}) u) d \
+             WHERE 1 = 1 GROUP BY d.day, d.doc, d.src, {prev}"
+        ),
+    }
 }
 
-/// Facts of one patient: `{f}` selects the visits (`a`), `$1` is the sign.
-fn patient_facts() -> [String; 6] {
-    [
+/// Facts of one patient.
+fn patient_facts() -> Vec<Fact> {
+    vec![
         // The whole clinic: small enough as one exact chain.
-        chain("patients", "0", "0", false),
-        chain("patients_doctor", "a.doctor_id", "0", false),
-        chain("patients_doctor", "a.doctor_id", "0", true),
-        chain("patients_source", "0", "a.source_id", false),
-        chain("patients_source", "0", "a.source_id", true),
-        // Patients on the day of their first non-cancelled visit ever.
-        "SELECT 'first_visits', f.day, 0, 0, '', $1 * COUNT(*), 0, 0, 0, 0 \
-         FROM (SELECT a.patient_id, MIN(a.local_date) AS day FROM appointments a \
-               WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id) f \
-         WHERE 1 = 1 GROUP BY f.day"
-            .to_owned(),
+        chain("clinic", "0", "0", false),
+        chain("doctor", "a.doctor_id", "0", false),
+        chain("doctor", "a.doctor_id", "0", true),
+        chain("source", "0", "a.source_id", false),
+        chain("source", "0", "a.source_id", true),
+        Fact {
+            table: "stats_first_visits",
+            keys: &["day"],
+            values: &["patients"],
+            select: "SELECT f.day, $1 * COUNT(*) \
+                     FROM (SELECT a.patient_id, MIN(a.local_date) AS day FROM appointments a \
+                           WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id) f \
+                     WHERE 1 = 1 GROUP BY f.day"
+                .to_owned(),
+        },
     ]
 }
 
-const UPSERT: &str = "INSERT INTO stats (kind, day, doctor_id, k, prev, v1, v2, v3, v4, v5) ";
-const ADD: &str = " ON CONFLICT (kind, day, doctor_id, k, prev) DO UPDATE SET \
-     v1 = stats.v1 + excluded.v1, v2 = stats.v2 + excluded.v2, v3 = stats.v3 + excluded.v3, \
-     v4 = stats.v4 + excluded.v4, v5 = stats.v5 + excluded.v5";
+impl Fact {
+    /// The upsert adding `filter`'s rows: rows in key order, so two writers meeting on the same
+    /// aggregate rows lock them in the same order (see `crate::retry` for the whole lock order).
+    fn upsert(&self, filter: &str) -> String {
+        let keys = self.keys.join(", ");
+        let add: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| format!("{v} = {t}.{v} + excluded.{v}", t = self.table))
+            .collect();
+        let order: Vec<String> = (1..=self.keys.len()).map(|i| i.to_string()).collect();
+        format!(
+            "INSERT INTO {table} ({keys}, {values}) {select} ORDER BY {order} \
+             ON CONFLICT ({keys}) DO UPDATE SET {add}",
+            table = self.table,
+            values = self.values.join(", "),
+            select = self.select.replace("{f}", filter),
+            order = order.join(", "),
+            add = add.join(", "),
+        )
+    }
+}
 
 /// Adds `sign` × the facts selected by `filter` (`$2` is its one parameter, if any).
 async fn apply(
     conn: &mut AnyConnection,
-    facts: &[String],
+    facts: &[Fact],
     filter: &str,
     sign: i64,
     id: Option<i64>,
 ) -> Result<(), StoreError> {
     for fact in facts {
-        // Rows are upserted in key order, so two writers meeting on the same aggregate rows
-        // lock them in the same order (see `crate::retry` for the whole lock order).
-        let sql = format!(
-            "{UPSERT}{} ORDER BY 1, 2, 3, 4, 5{ADD}",
-            fact.replace("{f}", filter)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(sign);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(fact.upsert(filter))).bind(sign);
         if let Some(id) = id {
             q = q.bind(id);
         }
@@ -169,22 +254,32 @@ async fn apply(
     Ok(())
 }
 
-/// Recomputes the whole table from the base tables (migrations, bulk loads, imports), inside the
+/// Recomputes every table from the base tables (migrations, bulk loads, imports), inside the
 /// caller's transaction.
 pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         // Writers (row upserts) and a second rebuild (two servers starting together) wait until
         // this one commits, so none adds to rows this one is about to replace.
-        sqlx::query("LOCK TABLE stats IN EXCLUSIVE MODE")
+        let tables: Vec<&str> = TABLES.iter().map(|t| t.0).collect();
+        let sql = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM stats").execute(&mut *conn).await?;
-    apply(conn, &*VISIT_FACTS, "1 = 1", 1, None).await?;
-    apply(conn, &*PATIENT_FACTS, "1 = 1", 1, None).await?;
-    sqlx::query("DELETE FROM stats WHERE v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0 AND v5 = 0")
-        .execute(&mut *conn)
-        .await?;
+    for (table, _, _) in TABLES {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    apply(conn, &VISIT_FACTS, "1 = 1", 1, None).await?;
+    apply(conn, &PATIENT_FACTS, "1 = 1", 1, None).await?;
+    for (table, _, values) in TABLES {
+        let zero: Vec<String> = values.iter().map(|v| format!("{v} = 0")).collect();
+        let sql = format!("DELETE FROM {table} WHERE {}", zero.join(" AND "));
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -206,7 +301,7 @@ impl Delta {
         visit_id: i64,
         patient: bool,
     ) -> Result<Self, StoreError> {
-        apply(conn, &*VISIT_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
+        apply(conn, &VISIT_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
         let patient_id = if patient {
             // Finds and locks the visit's patient in one statement.
             let (p,): (i64,) = sqlx::query_as(
@@ -216,7 +311,7 @@ impl Delta {
             .bind(visit_id)
             .fetch_one(&mut *conn)
             .await?;
-            apply(conn, &*PATIENT_FACTS, "a.patient_id = $2", -1, Some(p)).await?;
+            apply(conn, &PATIENT_FACTS, "a.patient_id = $2", -1, Some(p)).await?;
             Some(p)
         } else {
             None
@@ -230,7 +325,7 @@ impl Delta {
         lock_patient(conn, patient_id).await?;
         apply(
             conn,
-            &*PATIENT_FACTS,
+            &PATIENT_FACTS,
             "a.patient_id = $2",
             -1,
             Some(patient_id),
@@ -244,9 +339,9 @@ impl Delta {
     /// Puts the facts of `visit_id` (the one taken out, or the one just booked) back as they
     /// are now.
     pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
-        apply(conn, &*VISIT_FACTS, "a.id = $2", 1, Some(visit_id)).await?;
+        apply(conn, &VISIT_FACTS, "a.id = $2", 1, Some(visit_id)).await?;
         if let Some(p) = self.patient_id {
-            apply(conn, &*PATIENT_FACTS, "a.patient_id = $2", 1, Some(p)).await?;
+            apply(conn, &PATIENT_FACTS, "a.patient_id = $2", 1, Some(p)).await?;
         }
         Ok(())
     }

@@ -4,13 +4,16 @@
 //! lexicographically in the same order as time, compares correctly in SQL on both backends, and
 //! decodes through the Any driver as plain text.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use emhana_domain::Money;
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 use crate::StoreError;
 
 /// Encodes an instant for storage.
 pub fn encode(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+    emhana_domain::clinic_time::rfc3339(at)
 }
 
 /// Decodes an instant written by [`encode`].
@@ -18,6 +21,67 @@ pub fn decode(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Config(format!("stored instant {text:?} is not RFC 3339: {e}")))
+}
+
+/// Encodes a clinic-local day for storage (`YYYY-MM-DD`, sorts as days do).
+pub fn encode_day(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// A column that holds something other than what the schema promises: corrupt data, reported
+/// as a decode error of that column.
+fn corrupt(column: &str, what: String) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: what.into(),
+    }
+}
+
+/// Row decoding at the store's boundary: columns become domain values here, once.
+pub(crate) mod column {
+    use super::*;
+
+    /// An instant column written by [`encode`].
+    pub fn instant(row: &AnyRow, column: &str) -> sqlx::Result<DateTime<Utc>> {
+        let text: String = row.try_get(column)?;
+        decode(&text).map_err(|e| corrupt(column, e.to_string()))
+    }
+
+    /// A nullable instant column.
+    pub fn maybe_instant(row: &AnyRow, column: &str) -> sqlx::Result<Option<DateTime<Utc>>> {
+        let text: Option<String> = row.try_get(column)?;
+        text.map(|t| decode(&t).map_err(|e| corrupt(column, e.to_string())))
+            .transpose()
+    }
+
+    /// A clinic-local day column (`YYYY-MM-DD`).
+    pub fn day(row: &AnyRow, column: &str) -> sqlx::Result<NaiveDate> {
+        let text: String = row.try_get(column)?;
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|e| corrupt(column, format!("{text:?} is not a day: {e}")))
+    }
+
+    /// A money column (BIGINT tiyn).
+    pub fn money(row: &AnyRow, column: &str) -> sqlx::Result<Money> {
+        Ok(Money::from_tiyn(row.try_get(column)?))
+    }
+
+    /// A column holding a stable code (`status`, `method`), parsed by the domain's `from_code`.
+    pub fn code<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> sqlx::Result<T> {
+        let text: String = row.try_get(column)?;
+        parse(&text).ok_or_else(|| corrupt(column, format!("unknown code {text:?}")))
+    }
+
+    /// A nullable code column.
+    pub fn maybe_code<T>(
+        row: &AnyRow,
+        column: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> sqlx::Result<Option<T>> {
+        let text: Option<String> = row.try_get(column)?;
+        text.map(|t| parse(&t).ok_or_else(|| corrupt(column, format!("unknown code {t:?}"))))
+            .transpose()
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,10 @@
 //! cookie the browser sends to `/api/v1/auth`), and decodes non-2xx answers into the shared
 //! [`ProblemDetails`] body.
 
+use emhana_api_types::analytics::{
+    DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,
+    SummaryReport, TrendsReport,
+};
 use emhana_api_types::auth::{
     AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
@@ -12,6 +16,9 @@ use emhana_api_types::directories::{
     ServiceWrite,
 };
 use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::queries::{
+    AuditQuery, ListQuery, PatientListQuery, RangeQuery, ToQuery, TrendQuery, VisitListQuery,
+};
 use emhana_api_types::visits::{
     LineCreate, LinePriceUpdate, PaymentCreate, StatusChange, VisitCreate, VisitSummary,
     VisitUpdate, VisitView, VoidRequest,
@@ -216,9 +223,14 @@ pub async fn update_user(id: i64, body: UpdateUser) -> Result<UserView, ApiError
     call(Method::PATCH, &format!("/api/v1/users/{id}"), json(&body)).await
 }
 
-/// `GET /api/v1/audit-log` with a prepared query string (without `?`).
-pub async fn audit_log(query: String) -> Result<Page<AuditEntryView>, ApiError> {
-    call(Method::GET, &format!("/api/v1/audit-log?{query}"), None).await
+/// `GET /api/v1/audit-log`.
+pub async fn audit_log(q: AuditQuery) -> Result<Page<AuditEntryView>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/audit-log{}", q.to_query()),
+        None,
+    )
+    .await
 }
 
 /// `GET /api/v1/backups` (owner).
@@ -237,7 +249,7 @@ pub async fn backup_link(file: &str) -> Result<DownloadLink, ApiError> {
     call(Method::POST, &path, Some("{}".into())).await
 }
 
-/// Percent-encodes a query value (names are Cyrillic, phones have `+` and spaces).
+/// Percent-encodes a path segment (backup file names).
 fn encode(value: &str) -> String {
     value
         .bytes()
@@ -250,14 +262,11 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// `GET /api/v1/patients?q=&cursor=` (newest first; `cursor` from the previous page).
-pub async fn patients(q: String, cursor: Option<String>) -> Result<Page<PatientView>, ApiError> {
-    let cursor = cursor
-        .map(|c| format!("&cursor={}", encode(&c)))
-        .unwrap_or_default();
+/// `GET /api/v1/patients` (newest first; `cursor` from the previous page).
+pub async fn patients(q: PatientListQuery) -> Result<Page<PatientView>, ApiError> {
     call(
         Method::GET,
-        &format!("/api/v1/patients?limit=50&q={}{cursor}", encode(&q)),
+        &format!("/api/v1/patients{}", q.to_query()),
         None,
     )
     .await
@@ -282,7 +291,7 @@ pub async fn update_patient(id: i64, body: PatientWrite) -> Result<PatientView, 
 pub async fn doctors(include_inactive: bool) -> Result<Vec<DoctorView>, ApiError> {
     call(
         Method::GET,
-        &format!("/api/v1/doctors?include_inactive={include_inactive}"),
+        &format!("/api/v1/doctors{}", listed(include_inactive)),
         None,
     )
     .await
@@ -300,7 +309,7 @@ pub async fn save_doctor(id: Option<i64>, body: DoctorWrite) -> Result<DoctorVie
 pub async fn services(include_inactive: bool) -> Result<Vec<ServiceView>, ApiError> {
     call(
         Method::GET,
-        &format!("/api/v1/services?include_inactive={include_inactive}"),
+        &format!("/api/v1/services{}", listed(include_inactive)),
         None,
     )
     .await
@@ -325,7 +334,7 @@ pub async fn save_service(id: Option<i64>, body: ServiceWrite) -> Result<Service
 pub async fn lead_sources(include_inactive: bool) -> Result<Vec<LeadSourceView>, ApiError> {
     call(
         Method::GET,
-        &format!("/api/v1/lead-sources?include_inactive={include_inactive}"),
+        &format!("/api/v1/lead-sources{}", listed(include_inactive)),
         None,
     )
     .await
@@ -362,9 +371,22 @@ pub async fn deactivate(collection: &str, id: i64, version: i64) -> Result<(), A
     .map(|_| ())
 }
 
-/// `GET /api/v1/appointments` with a prepared query string (without `?`).
-pub async fn visits(query: String) -> Result<Page<VisitSummary>, ApiError> {
-    call(Method::GET, &format!("/api/v1/appointments?{query}"), None).await
+/// `?include_inactive=` of a directory list.
+fn listed(include_inactive: bool) -> String {
+    ListQuery {
+        include_inactive: Some(include_inactive),
+    }
+    .to_query()
+}
+
+/// `GET /api/v1/appointments`.
+pub async fn visits(q: VisitListQuery) -> Result<Page<VisitSummary>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/appointments{}", q.to_query()),
+        None,
+    )
+    .await
 }
 
 /// `GET /api/v1/appointments/{id}`.
@@ -452,11 +474,52 @@ pub async fn void_payment(id: i64, reason: String) -> Result<VisitView, ApiError
     .await
 }
 
-/// `GET /api/v1/analytics/{report}?from=&to=[&doctor_id=]`.
-pub async fn analytics<T: DeserializeOwned>(report: &str, query: String) -> Result<T, ApiError> {
+/// `GET /api/v1/analytics/{report}` of a range.
+async fn report<T: DeserializeOwned>(report: &str, q: &RangeQuery) -> Result<T, ApiError> {
+    let path = format!("/api/v1/analytics/{report}{}", q.to_query());
+    call(Method::GET, &path, None).await
+}
+
+/// `GET /api/v1/analytics/summary`.
+pub async fn summary(q: RangeQuery) -> Result<SummaryReport, ApiError> {
+    report("summary", &q).await
+}
+
+/// `GET /api/v1/analytics/sources`.
+pub async fn sources(q: RangeQuery) -> Result<SourcesReport, ApiError> {
+    report("sources", &q).await
+}
+
+/// `GET /api/v1/analytics/payment-methods`.
+pub async fn payment_methods(q: RangeQuery) -> Result<MethodsReport, ApiError> {
+    report("payment-methods", &q).await
+}
+
+/// `GET /api/v1/analytics/revenue-daily`.
+pub async fn revenue_daily(q: RangeQuery) -> Result<ItemsReport<DayItem>, ApiError> {
+    report("revenue-daily", &q).await
+}
+
+/// `GET /api/v1/analytics/doctors`.
+pub async fn doctor_report(q: RangeQuery) -> Result<ItemsReport<DoctorItem>, ApiError> {
+    report("doctors", &q).await
+}
+
+/// `GET /api/v1/analytics/services`.
+pub async fn service_report(q: RangeQuery) -> Result<ItemsReport<ServiceItem>, ApiError> {
+    report("services", &q).await
+}
+
+/// `GET /api/v1/analytics/discounts`.
+pub async fn discounts(q: RangeQuery) -> Result<DiscountsReport, ApiError> {
+    report("discounts", &q).await
+}
+
+/// `GET /api/v1/analytics/trends`.
+pub async fn trends(q: TrendQuery) -> Result<TrendsReport, ApiError> {
     call(
         Method::GET,
-        &format!("/api/v1/analytics/{report}?{query}"),
+        &format!("/api/v1/analytics/trends{}", q.to_query()),
         None,
     )
     .await

@@ -8,10 +8,11 @@ use charming::series::{Bar, Line, Pie};
 use charming::Chart;
 use chrono::{Datelike, Duration, NaiveDate};
 use emhana_api_types::analytics::{
-    DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,
-    SummaryReport, TrendSeries, TrendsReport,
+    DiscountsReport, MethodsReport, SourcesReport, SummaryReport, TrendSeries,
 };
 use leptos::prelude::*;
+
+use emhana_api_types::queries::{RangeQuery, TrendQuery};
 
 use crate::api;
 use crate::clinic;
@@ -42,30 +43,27 @@ pub fn AnalyticsPage() -> impl IntoView {
     let from = RwSignal::new(today.with_day(1).unwrap_or(today));
     let to = RwSignal::new(today);
     let doctor = RwSignal::new(None::<i64>);
-    let query = move || {
-        let d = doctor
-            .get()
-            .map(|d| format!("&doctor_id={d}"))
-            .unwrap_or_default();
-        format!("from={}&to={}{d}", from.get(), to.get())
+    let query = move || RangeQuery {
+        from: Some(from.get().to_string()),
+        to: Some(to.get().to_string()),
+        doctor_id: doctor.get(),
     };
-    let summary = LocalResource::new(move || api::analytics::<SummaryReport>("summary", query()));
-    let sources = LocalResource::new(move || api::analytics::<SourcesReport>("sources", query()));
-    let methods =
-        LocalResource::new(move || api::analytics::<MethodsReport>("payment-methods", query()));
-    let daily = LocalResource::new(move || {
-        api::analytics::<ItemsReport<DayItem>>("revenue-daily", query())
-    });
-    let doctors =
-        LocalResource::new(move || api::analytics::<ItemsReport<DoctorItem>>("doctors", query()));
-    let services =
-        LocalResource::new(move || api::analytics::<ItemsReport<ServiceItem>>("services", query()));
-    let discounts =
-        LocalResource::new(move || api::analytics::<DiscountsReport>("discounts", query()));
+    let summary = LocalResource::new(move || api::summary(query()));
+    let sources = LocalResource::new(move || api::sources(query()));
+    let methods = LocalResource::new(move || api::payment_methods(query()));
+    let daily = LocalResource::new(move || api::revenue_daily(query()));
+    let doctors = LocalResource::new(move || api::doctor_report(query()));
+    let services = LocalResource::new(move || api::service_report(query()));
+    let discounts = LocalResource::new(move || api::discounts(query()));
     let period = RwSignal::new("week".to_owned());
     let trends = LocalResource::new(move || {
-        let q = format!("{}&period={}", query(), period.get());
-        api::analytics::<TrendsReport>("trends", q)
+        let range = query();
+        api::trends(TrendQuery {
+            from: range.from,
+            to: range.to,
+            doctor_id: range.doctor_id,
+            period: Some(period.get()),
+        })
     });
     let doctor_list = LocalResource::new(|| api::doctors(true));
     view! {

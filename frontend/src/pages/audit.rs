@@ -4,6 +4,8 @@ use emhana_api_types::auth::AuditEntryView;
 use leptos::prelude::*;
 use serde_json::Value;
 
+use emhana_api_types::queries::AuditQuery;
+
 use crate::api;
 use crate::i18n::t;
 
@@ -13,14 +15,14 @@ pub fn AuditPage() -> impl IntoView {
     let s = t();
     let entity = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
+    let given = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
     let rows = LocalResource::new(move || {
-        let mut q = vec!["limit=100".to_owned()];
-        for (k, v) in [("entity", entity.get()), ("action", action.get())] {
-            if !v.trim().is_empty() {
-                q.push(format!("{k}={}", v.trim()));
-            }
-        }
-        api::audit_log(q.join("&"))
+        api::audit_log(AuditQuery {
+            entity: given(entity.get()),
+            action: given(action.get()),
+            limit: Some(100),
+            ..AuditQuery::default()
+        })
     });
     view! {
         <h1>{s.nav_audit}</h1>

@@ -11,6 +11,8 @@ use emhana_domain::validation::PhoneNumber;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use emhana_api_types::queries::{PatientListQuery, VisitListQuery};
+
 use crate::api::{self, ApiError};
 use crate::clinic;
 use crate::components::form::{field_error, FormError};
@@ -154,7 +156,12 @@ pub fn CrmPage() -> impl IntoView {
     let visits = LocalResource::new(move || {
         reload.track();
         let (from, to) = range();
-        api::visits(format!("from={from}&to={to}&limit=200"))
+        api::visits(VisitListQuery {
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            limit: Some(200),
+            ..VisitListQuery::default()
+        })
     });
     let columns = move || -> Vec<Column> {
         let list: Vec<DoctorView> = doctors.get().and_then(Result::ok).unwrap_or_default();
@@ -327,7 +334,12 @@ fn BookingForm(
             if q.trim().chars().count() < 2 {
                 return Ok(Vec::new());
             }
-            api::patients(q, None).await.map(|p| p.items)
+            let search = PatientListQuery {
+                q: Some(q),
+                limit: Some(50),
+                ..PatientListQuery::default()
+            };
+            api::patients(search).await.map(|p| p.items)
         }
     });
     let create_patient = move |_| {

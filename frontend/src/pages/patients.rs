@@ -7,6 +7,8 @@ use leptos::task::spawn_local;
 
 use emhana_domain::validation::PhoneNumber;
 
+use emhana_api_types::queries::PatientListQuery;
+
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, spawn_save, FormError};
 use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
@@ -47,7 +49,13 @@ pub fn PatientsPage() -> impl IntoView {
         let after = if append { cursor.get_untracked() } else { None };
         state.set(ListState::Loading);
         spawn_local(async move {
-            let result = api::patients(query.get_untracked(), after).await;
+            let search = PatientListQuery {
+                q: Some(query.get_untracked()),
+                limit: Some(50),
+                cursor: after,
+                ..PatientListQuery::default()
+            };
+            let result = api::patients(search).await;
             if generation.get_value() != mine {
                 return;
             }

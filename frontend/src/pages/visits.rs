@@ -6,6 +6,8 @@ use emhana_domain::{PaymentStatus, VisitStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use emhana_api_types::queries::VisitListQuery;
+
 use crate::api;
 use crate::clinic;
 use crate::components::table::ClickableRow;
@@ -28,24 +30,15 @@ pub fn VisitsPage() -> impl IntoView {
     let open = RwSignal::new(None::<i64>);
     let reload = RwSignal::new(0u32);
     let generation = StoredValue::new(0u64);
-    let query = move |after: Option<String>| {
-        let mut q = format!(
-            "from={}&to={}&limit=100",
-            from.get_untracked(),
-            to.get_untracked()
-        );
-        for (k, v) in [
-            ("status", status.get_untracked()),
-            ("payment_status", payment.get_untracked()),
-        ] {
-            if !v.is_empty() {
-                q.push_str(&format!("&{k}={v}"));
-            }
-        }
-        if let Some(c) = after {
-            q.push_str(&format!("&cursor={c}"));
-        }
-        q
+    let chosen = |v: String| Some(v).filter(|v| !v.is_empty());
+    let query = move |after: Option<String>| VisitListQuery {
+        from: Some(from.get_untracked().to_string()),
+        to: Some(to.get_untracked().to_string()),
+        status: chosen(status.get_untracked()),
+        payment_status: chosen(payment.get_untracked()),
+        limit: Some(100),
+        cursor: after,
+        ..VisitListQuery::default()
     };
     let load = move |append: bool| {
         generation.update_value(|g| *g += 1);

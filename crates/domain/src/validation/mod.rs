@@ -224,6 +224,16 @@ impl SearchQuery {
     }
 }
 
+/// The `version` a change must carry (optimistic locking): required, or 422 naming the field.
+pub fn required_version(version: Option<i64>) -> Result<i64, FieldViolation> {
+    version.ok_or_else(missing_version)
+}
+
+/// The violation of a change that came without its `version`.
+pub fn missing_version() -> FieldViolation {
+    FieldViolation::new("version", "required", "Укажите версию записи")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,23 +2,19 @@
 //! required) and an optional doctor. The store aggregates; `domain::analytics` turns sums into
 //! shares, averages and the best picks.
 
-use std::collections::HashMap;
-
 use actix_web::{get, web, HttpResponse};
 use emhana_api_types::analytics::{
     DayItem, DiscountItem, DiscountsReport, DoctorItem, ItemsReport, MethodItem, MethodsReport,
     ServiceItem, SourceItem, SourcesReport, SummaryReport, TrendSeries, TrendsReport,
 };
+use emhana_api_types::queries::{RangeQuery, TrendQuery};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::analytics::{
-    average, best_source, most_popular, share_percent, BucketSums, Period,
+    average, best_source, most_popular, share_percent, BucketSums, Period, ReportRange,
 };
-use emhana_domain::validation::parse_date_range;
-use emhana_domain::{FieldViolation, Money, PaymentMethod};
-use emhana_store::analytics::{PaymentKey, Range};
+use emhana_domain::{Money, PaymentMethod};
 use emhana_store::Store;
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Authenticated;
@@ -36,40 +32,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(trends);
 }
 
-/// Longest range a report covers (a few years of daily points).
-const MAX_DAYS: i64 = 3 * 366;
-
-/// `?from=&to=&doctor_id=`
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RangeQuery {
-    /// First clinic-local day, `YYYY-MM-DD`.
-    #[param(required = true, format = Date)]
-    pub from: Option<String>,
-    /// Last clinic-local day (inclusive).
-    #[param(required = true, format = Date)]
-    pub to: Option<String>,
-    /// Only this doctor's visits and the payments for them.
-    #[param(minimum = 1)]
-    pub doctor_id: Option<i64>,
-}
-
-fn range(auth: &Authenticated, q: &RangeQuery) -> Result<Range, ApiError> {
+fn range(auth: &Authenticated, q: &RangeQuery) -> Result<ReportRange, ApiError> {
     auth.require(Permission::AnalyticsRead)?;
-    let period = parse_date_range(q.from.as_deref(), q.to.as_deref(), MAX_DAYS)?;
-    Ok(Range {
-        from: period.from,
-        to: period.to,
-        doctor_id: q.doctor_id,
-    })
+    Ok(ReportRange::parse(
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.doctor_id,
+    )?)
 }
 
-fn days(r: &Range) -> (String, String) {
+fn days(r: &ReportRange) -> (String, String) {
     (r.from.to_string(), r.to.to_string())
-}
-
-fn tiyn(t: i64) -> Money {
-    Money::from_tiyn(t)
 }
 
 /// KPIs: revenue (live payments by payment day), visits (non-cancelled, by start day), unique /
@@ -89,24 +62,24 @@ pub async fn summary(
     let r = range(&auth, &q)?;
     let totals = store.visit_totals(r).await?;
     let new_patients = store.new_patients(r).await?;
-    let methods = store.payment_groups(r, PaymentKey::Method).await?;
-    let revenue: i64 = methods.iter().map(|m| m.amount).sum();
+    let methods = store.method_totals(r).await?;
+    let revenue: i64 = methods.iter().map(|m| m.amount.tiyn()).sum();
     let cashless: i64 = methods
         .iter()
-        .filter(|m| PaymentMethod::from_code(&m.group_key).is_some_and(PaymentMethod::is_cashless))
-        .map(|m| m.amount)
+        .filter(|m| m.method.is_cashless())
+        .map(|m| m.amount.tiyn())
         .sum();
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(SummaryReport {
         from,
         to,
-        revenue: tiyn(revenue),
+        revenue: Money::from_tiyn(revenue),
         visits: totals.visits,
         unique_patients: totals.patients,
         new_patients,
         returning_patients: totals.patients - new_patients,
-        average_check: average(tiyn(totals.visit_revenue), totals.paid_visits),
-        outstanding_debt: tiyn(totals.debt),
+        average_check: average(totals.visit_revenue, totals.paid_visits),
+        outstanding_debt: totals.debt,
         no_show_rate_percent: share_percent(totals.no_shows, totals.visits),
         cashless_share_percent: share_percent(cashless, revenue),
     }))
@@ -126,22 +99,20 @@ pub async fn sources(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let mut groups = store.source_groups(r).await?;
-    // Best first: revenue, then visits (the table under the donut reads top-down).
-    groups.sort_by_key(|g| std::cmp::Reverse((g.revenue, g.visits)));
+    let groups = store.source_groups(r).await?;
     let visits: i64 = groups.iter().map(|g| g.visits).sum();
     let best = best_source(
         groups
             .iter()
-            .map(|g| (g.code.as_str(), tiyn(g.revenue), g.visits)),
+            .map(|g| (g.code.as_str(), g.revenue, g.visits)),
     )
     .map(str::to_owned);
     let items = groups
         .into_iter()
         .map(|g| SourceItem {
             share_percent: share_percent(g.visits, visits),
-            average_check: average(tiyn(g.revenue), g.paid_visits),
-            revenue: tiyn(g.revenue),
+            average_check: average(g.revenue, g.paid_visits),
+            revenue: g.revenue,
             source: g.code,
             label: g.label,
             visits: g.visits,
@@ -170,26 +141,19 @@ pub async fn payment_methods(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let mut groups = store.payment_groups(r, PaymentKey::Method).await?;
-    // The UI's order: card, cash, QR, transfer.
-    groups.sort_by_key(|g| PaymentMethod::from_code(&g.group_key));
-    let amount: i64 = groups.iter().map(|g| g.amount).sum();
-    let popular = most_popular(
-        groups
-            .iter()
-            .map(|g| (g.group_key.as_str(), g.visits, tiyn(g.amount))),
-    )
-    .map(str::to_owned);
+    let groups = store.method_totals(r).await?;
+    let amount: i64 = groups.iter().map(|g| g.amount.tiyn()).sum();
+    let popular = most_popular(groups.iter().map(|g| (g.method.code(), g.visits, g.amount)))
+        .map(str::to_owned);
     let items = groups
         .into_iter()
         .map(|g| MethodItem {
-            label: PaymentMethod::from_code(&g.group_key)
-                .map_or_else(|| g.group_key.clone(), |m| m.label_ru().to_owned()),
-            share_percent: share_percent(g.amount, amount),
-            average_payment: average(tiyn(g.amount), g.payments),
-            amount: tiyn(g.amount),
+            label: g.method.label_ru().to_owned(),
+            share_percent: share_percent(g.amount.tiyn(), amount),
+            average_payment: average(g.amount, g.payments),
+            amount: g.amount,
             visits: g.visits,
-            method: g.group_key,
+            method: g.method.code().to_owned(),
         })
         .collect();
     let (from, to) = days(&r);
@@ -213,24 +177,18 @@ pub async fn revenue_daily(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let by_day: HashMap<String, (i64, i64)> = store
-        .payment_groups(r, PaymentKey::Day)
-        .await?
-        .into_iter()
-        .map(|g| (g.group_key, (g.amount, g.payments)))
+    let mut totals = store.day_totals(r).await?.into_iter().peekable();
+    let items = r
+        .days()
+        .map(|day| {
+            let total = totals.next_if(|t| t.day == day);
+            DayItem {
+                date: day.to_string(),
+                revenue: total.map_or(Money::ZERO, |t| t.amount),
+                payments: total.map_or(0, |t| t.payments),
+            }
+        })
         .collect();
-    let mut items = Vec::new();
-    let mut next = Some(r.from);
-    while let Some(day) = next.filter(|d| *d <= r.to) {
-        let key = day.format("%Y-%m-%d").to_string();
-        let (amount, payments) = by_day.get(&key).copied().unwrap_or((0, 0));
-        items.push(DayItem {
-            date: key,
-            revenue: tiyn(amount),
-            payments,
-        });
-        next = day.succ_opt();
-    }
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(ItemsReport { from, to, items }))
 }
@@ -252,8 +210,8 @@ pub async fn doctors(
         .await?
         .into_iter()
         .map(|g| DoctorItem {
-            revenue: tiyn(g.revenue),
-            doctor_id: g.doctor_id,
+            revenue: g.revenue,
+            doctor_id: g.doctor_id.0,
             name: g.name,
             visits: g.visits,
             patients: g.patients,
@@ -281,11 +239,11 @@ pub async fn services(
         .await?
         .into_iter()
         .map(|g| ServiceItem {
-            revenue: tiyn(g.revenue),
-            service_id: g.service_id,
+            revenue: g.revenue,
+            service_id: g.service_id.0,
             name: g.name,
             count: g.lines,
-            billed: tiyn(g.billed),
+            billed: g.billed,
         })
         .collect();
     let (from, to) = days(&r);
@@ -307,15 +265,15 @@ pub async fn discounts(
     let r = range(&auth, &q)?;
     let groups = store.discount_groups(r).await?;
     let count: i64 = groups.iter().map(|g| g.lines).sum();
-    let total: i64 = groups.iter().map(|g| g.amount).sum();
+    let total = Money::from_tiyn(groups.iter().map(|g| g.amount.tiyn()).sum());
     let items = groups
         .into_iter()
         .map(|g| DiscountItem {
-            user_id: g.user_id,
+            user_id: g.user_id.map(|u| u.0),
             name: g.name,
             count: g.lines,
-            total: tiyn(g.amount),
-            average: average(tiyn(g.amount), g.lines),
+            total: g.amount,
+            average: average(g.amount, g.lines),
         })
         .collect();
     let (from, to) = days(&r);
@@ -323,28 +281,10 @@ pub async fn discounts(
         from,
         to,
         count,
-        total: tiyn(total),
-        average: average(tiyn(total), count),
+        total,
+        average: average(total, count),
         items,
     }))
-}
-
-/// `?from=&to=&doctor_id=&period=`
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TrendQuery {
-    /// First clinic-local day, `YYYY-MM-DD`.
-    #[param(required = true, format = Date)]
-    pub from: Option<String>,
-    /// Last clinic-local day (inclusive).
-    #[param(required = true, format = Date)]
-    pub to: Option<String>,
-    /// Only this doctor's visits and the payments for them.
-    #[param(minimum = 1)]
-    pub doctor_id: Option<i64>,
-    /// `week` (default) or `month`.
-    #[param(schema_with = emhana_api_types::contract::trend_period)]
-    pub period: Option<String>,
 }
 
 /// Trends: visits per source and payment amounts per method, per week (Monday-based) or month,
@@ -365,56 +305,50 @@ pub async fn trends(
         doctor_id: q.doctor_id,
     };
     let r = range(&auth, &rq)?;
-    let code = q.period.as_deref().unwrap_or("week");
-    let period = Period::from_code(code).ok_or_else(|| {
-        ApiError::from(FieldViolation::new(
-            "period",
-            "unknown",
-            "Период: week или month",
-        ))
-    })?;
+    let period = Period::parse(q.period.as_deref())?;
     let mut by_source = BucketSums::new(period, r.from, r.to);
     for row in store.source_days(r).await? {
-        if let Ok(day) = row.day.parse() {
-            by_source.add(&row.code, &row.label, day, row.visits);
+        by_source.add(&row.code, &row.label, row.day, row.visits);
+    }
+    // Methods read in the UI's order: their series are opened in that order first.
+    let method_days = store.method_days(r).await?;
+    let mut by_method = BucketSums::new(period, r.from, r.to);
+    for method in PaymentMethod::ALL {
+        if method_days.iter().any(|d| d.method == method) {
+            by_method.add(method.code(), method.label_ru(), r.from, 0);
         }
     }
-    let mut by_method = BucketSums::new(period, r.from, r.to);
-    for row in store.method_days(r).await? {
-        if let Ok(day) = row.day.parse() {
-            by_method.add(&row.method, &row.method, day, row.amount);
-        }
+    for row in method_days {
+        let code = row.method.code();
+        by_method.add(code, row.method.label_ru(), row.day, row.amount.tiyn());
     }
     let buckets = by_source
         .buckets()
         .iter()
         .map(ToString::to_string)
         .collect();
-    let mut methods = by_method.into_series();
-    methods.sort_by_key(|m| PaymentMethod::from_code(&m.0));
     let (from, to) = days(&r);
     Ok(HttpResponse::Ok().json(TrendsReport {
         from,
         to,
-        period: code.to_owned(),
+        period: period.code().to_owned(),
         buckets,
-        sources: by_source
-            .into_series()
-            .into_iter()
-            .map(|(code, label, v)| TrendSeries {
-                code,
-                label,
-                values: v.iter().map(ToString::to_string).collect(),
-            })
-            .collect(),
-        methods: methods
-            .into_iter()
-            .map(|(code, _, v)| TrendSeries {
-                label: PaymentMethod::from_code(&code)
-                    .map_or_else(|| code.clone(), |m| m.label_ru().to_owned()),
-                code,
-                values: v.iter().map(|t| tiyn(*t).to_string()).collect(),
-            })
-            .collect(),
+        sources: series(by_source.into_series(), |v| v.to_string()),
+        methods: series(by_method.into_series(), |t| Money::from_tiyn(t).to_string()),
     }))
+}
+
+/// Trend series on the wire, each value written by `value`.
+fn series(
+    items: Vec<(String, String, Vec<i64>)>,
+    value: impl Fn(i64) -> String,
+) -> Vec<TrendSeries> {
+    items
+        .into_iter()
+        .map(|(code, label, v)| TrendSeries {
+            code,
+            label,
+            values: v.into_iter().map(&value).collect(),
+        })
+        .collect()
 }

@@ -3,13 +3,13 @@
 use actix_web::{get, web, HttpResponse};
 
 use emhana_api_types::auth::{AuditEntryView, Page};
+use emhana_api_types::queries::AuditQuery;
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::validation::parse_instant;
 use emhana_store::audit::{AuditFilter, AuditRow};
 use emhana_store::{time, Store};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Authenticated;
@@ -18,33 +18,6 @@ use crate::ApiError;
 /// Registers the audit endpoint.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(audit_log);
-}
-
-/// Filters of `GET /audit-log`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Entity name (`user`, `patient`, ...).
-    #[param(max_length = 40)]
-    pub entity: Option<String>,
-    /// Entity id.
-    pub entity_id: Option<i64>,
-    /// Acting account.
-    pub user_id: Option<i64>,
-    /// Action (`create`, `update`, `login_failed`, ...).
-    #[param(max_length = 40)]
-    pub action: Option<String>,
-    /// From this instant (RFC 3339, inclusive).
-    #[param(format = DateTime)]
-    pub from: Option<String>,
-    /// Before this instant (RFC 3339, exclusive).
-    #[param(format = DateTime)]
-    pub to: Option<String>,
-    /// Page size, 1..=200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn instant(field: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {

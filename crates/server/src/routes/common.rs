@@ -1,19 +1,13 @@
 //! Query shapes and checks several resources share.
 
 use actix_web::web;
-use emhana_domain::FieldViolation;
+use emhana_domain::{FieldViolation, Reference};
 use emhana_store::Store;
 use serde::Deserialize;
 
 use crate::ApiError;
 
-/// `?include_inactive=` of directory lists.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Include deactivated records (default false: what pickers show).
-    pub include_inactive: Option<bool>,
-}
+pub use emhana_api_types::queries::ListQuery;
 
 /// `?version=` of `DELETE` (deactivation): the version read; a stale one gets 409.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -31,12 +25,12 @@ impl VersionQuery {
 }
 
 fn missing_version() -> ApiError {
-    FieldViolation::new("version", "required", "Укажите версию записи").into()
+    emhana_domain::validation::missing_version().into()
 }
 
 /// `version` of a `PATCH` body, required.
 pub fn required_version(v: Option<i64>) -> Result<i64, ApiError> {
-    v.ok_or_else(missing_version)
+    Ok(emhana_domain::validation::required_version(v)?)
 }
 
 /// A `doctor_id` given in a body must name an active doctor (pickers offer no others). `Ok(None)`
@@ -49,6 +43,5 @@ pub async fn check_active_doctor(
         return Ok(None);
     };
     let active = store.doctor(id).await?.is_some_and(|d| d.is_active == 1);
-    Ok((!active)
-        .then(|| FieldViolation::new("doctor_id", "unknown_doctor", "Нет такого активного врача")))
+    Ok((!active).then(|| Reference::Doctor.missing("doctor_id")))
 }

@@ -4,16 +4,16 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use emhana_api_types::auth::Page;
 use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::queries::PatientListQuery;
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::validation::SearchQuery;
-use emhana_domain::{ClinicZone, FieldViolation};
+use emhana_domain::ClinicZone;
 use emhana_store::patients::{PatientQuery, PatientRow};
-use emhana_store::{Store, StoreError};
-use serde::Deserialize;
+use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::common::{required_version, VersionQuery};
@@ -57,47 +57,6 @@ fn card(body: &PatientWrite, zone: ClinicZone) -> Result<PatientCard, ApiError> 
         notes: body.notes.as_deref(),
     };
     Ok(PatientCard::parse(&input, zone.local_date(Utc::now()))?)
-}
-
-/// A duplicate phone names the patient who already has it.
-async fn on_duplicate(store: &Store, card: &PatientCard, err: StoreError) -> ApiError {
-    if let StoreError::Duplicate { .. } = err {
-        if let Ok(Some(other)) = store.active_patient_by_phone(card.phone.as_str()).await {
-            let name = format!(
-                "{} {}",
-                other.first_name,
-                other.last_name.unwrap_or_default()
-            );
-            return ApiError::Validation(vec![FieldViolation::new(
-                "phone",
-                "duplicate_phone",
-                format!(
-                    "Этот телефон уже у клиента «{}» (№{})",
-                    name.trim(),
-                    other.id
-                ),
-            )
-            .into()])
-            .into_conflict();
-        }
-    }
-    err.into()
-}
-
-/// `?q=&limit=&cursor=&include_inactive=`
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PatientListQuery {
-    /// Name (any case, Kazakh letters included) or phone in any spelling (`8701`, `+7 701`).
-    #[param(max_length = 100)]
-    pub q: Option<String>,
-    /// Include deactivated patients (default false).
-    pub include_inactive: Option<bool>,
-    /// Page size 1..=200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 /// Search patients, newest first, with keyset paging.
@@ -144,10 +103,8 @@ pub async fn create_patient(
     auth.require(Permission::PatientsWrite)?;
     let body = json_body(body)?;
     let card = card(&body, **zone)?;
-    match store.create_patient(&auth.actor, &card).await {
-        Ok(row) => Ok(HttpResponse::Created().json(view(row))),
-        Err(e) => Err(on_duplicate(&store, &card, e).await),
-    }
+    let row = store.create_patient(&auth.actor, &card).await?;
+    Ok(HttpResponse::Created().json(view(row)))
 }
 
 /// One patient (inactive ones too: history links to them).
@@ -188,13 +145,10 @@ pub async fn update_patient(
     let body = json_body(body)?;
     let version = required_version(body.version)?;
     let card = card(&body, **zone)?;
-    match store
+    let row = store
         .update_patient(&auth.actor, PatientId(path.into_inner()), version, &card)
-        .await
-    {
-        Ok(row) => Ok(HttpResponse::Ok().json(view(row))),
-        Err(e) => Err(on_duplicate(&store, &card, e).await),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(view(row)))
 }
 
 /// Deactivate a patient (soft delete; history keeps them). Audited.

@@ -5,15 +5,14 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use emhana_api_types::visits::{PaymentCreate, PaymentView, VisitView, VoidRequest};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::payment::parse_payment_parts;
-use emhana_domain::validation::parse_notes;
+use emhana_domain::ids::{AppointmentId, PaymentId};
 use emhana_domain::visit::parse_reason;
-use emhana_domain::{ClinicZone, Violations};
-use emhana_store::payments::{NewPayments, PayOutcome};
+use emhana_domain::{ClinicZone, PaymentRequest};
+use emhana_store::payments::{Idempotency, PayOutcome};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::visit_view::{readable_doctor, visit_error, visit_view};
+use super::visit_view::{readable_visit, visit_view};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -23,33 +22,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(void);
 }
 
-/// The request's parts and note, checked by the domain.
-fn parse(body: &PaymentCreate) -> Result<NewPayments, ApiError> {
+/// The request's parts and note, parsed by the domain once.
+fn parse(body: &PaymentCreate) -> Result<PaymentRequest, ApiError> {
     let raw: Vec<(&str, &str)> = body
         .payments
         .iter()
         .map(|p| (p.method.as_str(), p.amount.as_str()))
         .collect();
-    let mut v = Violations::default();
-    let parts = match parse_payment_parts(&raw) {
-        Ok(parts) => parts,
-        Err(e) => {
-            v.0.extend(e.0);
-            Vec::new()
-        }
-    };
-    let note = v
-        .check(parse_notes(
-            "note",
-            body.note.as_deref().unwrap_or_default(),
-        ))
-        .flatten();
-    v.into_result()?;
-    Ok(NewPayments {
-        parts,
-        note,
-        idempotency: None,
-    })
+    Ok(PaymentRequest::parse(&raw, body.note.as_deref())?)
 }
 
 /// `Idempotency-Key`: 1..=200 visible ASCII characters.
@@ -79,12 +59,7 @@ pub async fn list(
     store: web::Data<Store>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let own = readable_doctor(&auth)?;
-    let visit = store
-        .visit(path.into_inner())
-        .await?
-        .filter(|v| own.is_none_or(|d| v.appointment.doctor_id == d))
-        .ok_or_else(|| ApiError::NotFound("Визит не найден".into()))?;
+    let visit = readable_visit(&auth, &store, AppointmentId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(visit_view(visit).payments))
 }
 
@@ -110,28 +85,29 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PaymentsWrite)?;
     let body = json_body(body)?;
-    let id = path.into_inner();
+    let id = AppointmentId(path.into_inner());
     let key = idempotency_key(&req)?;
-    let mut new = parse(&body)?;
-    let fingerprint =
-        serde_json::json!({"appointment_id": id, "payments": &body.payments, "note": &body.note})
-            .to_string();
-    new.idempotency = key.map(|k| (k, fingerprint));
-    let now = chrono::Utc::now();
-    let zone = **zone;
+    let request = parse(&body)?;
+    let idempotency = key.map(|key| Idempotency {
+        key,
+        fingerprint: serde_json::json!({"appointment_id": id, "payments": &body.payments, "note": &body.note})
+            .to_string(),
+    });
     let outcome = store
-        .pay(&auth.actor, id, &new, now, zone.local_date(now), |v| {
-            serde_json::to_string(&visit_view(v.clone())).unwrap_or_default()
-        })
-        .await
-        .map_err(|e| visit_error(e, zone))?;
+        .pay(
+            &auth.actor,
+            id,
+            &request,
+            idempotency.as_ref(),
+            (chrono::Utc::now(), **zone),
+        )
+        .await?;
     let mut res = HttpResponse::Created();
-    res.content_type("application/json");
     Ok(match outcome {
-        PayOutcome::Created(body) => res.body(body),
-        PayOutcome::Replayed(body) => res
+        PayOutcome::Created(visit) => res.json(visit_view(visit)),
+        PayOutcome::Replayed(visit) => res
             .insert_header(("Idempotent-Replayed", "true"))
-            .body(body),
+            .json(visit_view(visit)),
     })
 }
 
@@ -147,7 +123,6 @@ pub async fn create(
 pub async fn void(
     auth: Authenticated,
     store: web::Data<Store>,
-    zone: web::Data<ClinicZone>,
     path: web::Path<i64>,
     body: JsonBody<VoidRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -155,8 +130,7 @@ pub async fn void(
     let body = json_body(body)?;
     let reason = parse_reason("reason", Some(&body.reason))?;
     let visit = store
-        .void_payment(&auth.actor, path.into_inner(), &reason)
-        .await
-        .map_err(|e| visit_error(e, **zone))?;
+        .void_payment(&auth.actor, PaymentId(path.into_inner()), &reason)
+        .await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }

@@ -1,121 +1,116 @@
-//! What the visit and payment endpoints share: store rows → wire views, the store's refusals →
-//! HTTP problems, and the doctor's "own schedule only" read rule.
+//! What the visit and payment endpoints share: the store's typed visit → the wire view (after
+//! the transaction), and the doctor's "own schedule only" read rule.
 
+use chrono::{DateTime, Utc};
 use emhana_api_types::visits::{
     AllocationView, NamedRef, PaymentView, StatusChangeView, VisitLineView, VisitSummary, VisitView,
 };
-use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
 use emhana_domain::access::Permission;
-use emhana_domain::payment::{remaining, PaymentRefusal};
-use emhana_domain::{
-    ClinicZone, Money, PaymentMethod, PaymentStatus, TransitionError, VisitStatus,
-};
-use emhana_store::visits::{AppointmentRow, Visit, VisitError};
+use emhana_domain::clinic_time::rfc3339;
+use emhana_domain::ids::{AppointmentId, DoctorId};
+use emhana_domain::payment::remaining;
+use emhana_store::visits::{Appointment, Payment, StatusChange, Visit};
+use emhana_store::Store;
 
 use crate::auth::Authenticated;
 use crate::ApiError;
 
-fn status_label(code: &str) -> String {
-    VisitStatus::from_code(code).map_or_else(|| code.to_owned(), |s| s.label_ru().to_owned())
-}
-
-fn payment_status_label(code: &str) -> String {
-    PaymentStatus::from_code(code).map_or_else(|| code.to_owned(), |s| s.label_ru().to_owned())
+fn instant(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(rfc3339)
 }
 
 /// The list/calendar fields of a visit.
-pub fn summary(a: AppointmentRow) -> VisitSummary {
-    let (total, paid) = (Money::from_tiyn(a.total), Money::from_tiyn(a.paid));
+pub fn summary(a: Appointment) -> VisitSummary {
     VisitSummary {
-        id: a.id,
+        id: a.id.0,
         patient: NamedRef {
-            id: a.patient_id,
+            id: a.patient_id.0,
             name: a.patient_name,
         },
         patient_phone: a.patient_phone,
         doctor: NamedRef {
-            id: a.doctor_id,
+            id: a.doctor_id.0,
             name: a.doctor_name,
         },
-        starts_at: a.starts_at,
-        ends_at: a.ends_at,
-        status_label: status_label(&a.status),
-        status: a.status,
+        starts_at: rfc3339(a.starts_at),
+        ends_at: rfc3339(a.ends_at),
+        status: a.status.code().to_owned(),
+        status_label: a.status.label_ru().to_owned(),
         source: a.source_code,
         source_label: a.source_label,
-        total,
-        paid,
-        remaining: remaining(total, paid),
-        payment_status_label: payment_status_label(&a.payment_status),
-        payment_status: a.payment_status,
+        total: a.total,
+        paid: a.paid,
+        remaining: remaining(a.total, a.paid),
+        payment_status: a.payment_status.code().to_owned(),
+        payment_status_label: a.payment_status.label_ru().to_owned(),
         version: a.version,
+    }
+}
+
+fn payment_view(p: Payment, allocations: &[emhana_store::visits::Allocation]) -> PaymentView {
+    PaymentView {
+        allocations: allocations
+            .iter()
+            .filter(|x| x.payment_id == p.id)
+            .map(|x| AllocationView {
+                line_id: x.line_id.0,
+                amount: x.amount,
+            })
+            .collect(),
+        id: p.id.0,
+        method: p.method.code().to_owned(),
+        method_label: p.method.label_ru().to_owned(),
+        amount: p.amount,
+        paid_at: rfc3339(p.paid_at),
+        received_by: p.received_by.map(|id| NamedRef {
+            id: id.0,
+            name: p.received_by_name.unwrap_or_default(),
+        }),
+        note: p.note,
+        voided_at: instant(p.voided_at),
+        void_reason: p.void_reason,
+    }
+}
+
+fn status_change_view(h: StatusChange) -> StatusChangeView {
+    StatusChangeView {
+        from: h.from.map(|s| s.code().to_owned()),
+        to: h.to.code().to_owned(),
+        at: rfc3339(h.at),
+        by: h.user_id.map(|id| NamedRef {
+            id: id.0,
+            name: h.user_name.unwrap_or_default(),
+        }),
+        reason: h.reason,
     }
 }
 
 /// The whole visit.
 pub fn visit_view(v: Visit) -> VisitView {
     let a = &v.appointment;
-    let (notes, arrived_at, started_at, finished_at, overlap_reason, created_at) = (
-        a.notes.clone(),
-        a.arrived_at.clone(),
-        a.started_at.clone(),
-        a.finished_at.clone(),
-        a.overlap_reason.clone(),
-        a.created_at.clone(),
+    let (notes, overlap_reason) = (a.notes.clone(), a.overlap_reason.clone());
+    let (arrived_at, started_at, finished_at) = (
+        instant(a.arrived_at),
+        instant(a.started_at),
+        instant(a.finished_at),
     );
+    let created_at = rfc3339(a.created_at);
     let lines = v
         .lines
         .into_iter()
         .map(|l| VisitLineView {
-            id: l.id,
-            service_id: l.service_id,
+            id: l.id.0,
+            service_id: l.service_id.0,
             service_name: l.service_name,
-            base_price: Money::from_tiyn(l.base_price),
-            price: Money::from_tiyn(l.price),
-            paid: Money::from_tiyn(l.paid),
+            base_price: l.base_price,
+            price: l.price,
+            paid: l.paid,
         })
         .collect();
-    let allocations = v.allocations;
     let payments = v
         .payments
         .into_iter()
-        .map(|p| PaymentView {
-            method_label: PaymentMethod::from_code(&p.method)
-                .map_or_else(|| p.method.clone(), |m| m.label_ru().to_owned()),
-            allocations: allocations
-                .iter()
-                .filter(|x| x.payment_id == p.id)
-                .map(|x| AllocationView {
-                    line_id: x.line_id,
-                    amount: Money::from_tiyn(x.amount),
-                })
-                .collect(),
-            id: p.id,
-            method: p.method,
-            amount: Money::from_tiyn(p.amount),
-            paid_at: p.paid_at,
-            received_by: p.received_by.map(|id| NamedRef {
-                id,
-                name: p.received_by_name.unwrap_or_default(),
-            }),
-            note: p.note,
-            voided_at: p.voided_at,
-            void_reason: p.void_reason,
-        })
-        .collect();
-    let status_history = v
-        .history
-        .into_iter()
-        .map(|h| StatusChangeView {
-            from: h.from_status,
-            to: h.to_status,
-            at: h.at,
-            by: h.user_id.map(|id| NamedRef {
-                id,
-                name: h.user_name.unwrap_or_default(),
-            }),
-            reason: h.reason,
-        })
+        .map(|p| payment_view(p, &v.allocations))
         .collect();
     VisitView {
         summary: summary(v.appointment),
@@ -126,83 +121,32 @@ pub fn visit_view(v: Visit) -> VisitView {
         overlap_reason,
         lines,
         payments,
-        status_history,
+        status_history: v.history.into_iter().map(status_change_view).collect(),
         created_at,
-    }
-}
-
-/// A store refusal as the API answers it.
-pub fn visit_error(e: VisitError, zone: ClinicZone) -> ApiError {
-    match e {
-        VisitError::Store(e) => e.into(),
-        VisitError::Invalid(v) => v.into(),
-        VisitError::Clash(c) => {
-            let local = |t: &str| {
-                emhana_store::time::decode(t)
-                    .map(|t| zone.local_datetime(t).format("%d.%m.%Y %H:%M").to_string())
-                    .unwrap_or_else(|_| t.to_owned())
-            };
-            let message = format!(
-                "Врач занят: визит №{} ({}) с {} до {}",
-                c.id,
-                c.patient_name,
-                local(&c.starts_at),
-                local(&c.ends_at)
-            );
-            let mut p = ProblemDetails::new(ErrorCode::Conflict, message.clone());
-            p.errors = vec![FieldError {
-                field: "starts_at".into(),
-                code: "doctor_busy".into(),
-                message,
-            }];
-            p.conflicting_appointment_id = Some(c.id);
-            ApiError::Problem(Box::new(p))
-        }
-        VisitError::Payment(refusal) => {
-            let message = refusal.to_string();
-            match refusal {
-                PaymentRefusal::Overpayment { remaining, .. } => {
-                    let mut p =
-                        ProblemDetails::new(ErrorCode::Validation, "Проверьте выделенные поля");
-                    p.errors = vec![FieldError {
-                        field: "payments".into(),
-                        code: "overpayment".into(),
-                        message,
-                    }];
-                    p.remaining = Some(remaining.to_string());
-                    ApiError::Problem(Box::new(p))
-                }
-                PaymentRefusal::NotPositive => ApiError::Validation(vec![FieldError {
-                    field: "payments".into(),
-                    code: "not_positive".into(),
-                    message,
-                }]),
-                PaymentRefusal::TotalBelowPaid { .. } | PaymentRefusal::LineBelowPaid { .. } => {
-                    ApiError::Conflict(message)
-                }
-            }
-        }
-        VisitError::Transition(t) => match t {
-            TransitionError::Illegal { .. } => ApiError::Conflict(t.to_string()),
-            TransitionError::RevertNotAllowed => ApiError::Forbidden(t.to_string()),
-            TransitionError::ReasonRequired => ApiError::Validation(vec![FieldError {
-                field: "reason".into(),
-                code: "required".into(),
-                message: t.to_string(),
-            }]),
-        },
-        VisitError::Conflict(m) => ApiError::Conflict(m.into()),
-        VisitError::Forbidden(m) => ApiError::Forbidden(m.into()),
     }
 }
 
 /// Whose visits the caller may read: `None` = everyone's (front desk, managers);
 /// `Some(doctor)` = a doctor's own schedule; 403 for anyone else.
-pub fn readable_doctor(auth: &Authenticated) -> Result<Option<i64>, ApiError> {
+pub fn readable_doctor(auth: &Authenticated) -> Result<Option<DoctorId>, ApiError> {
     if auth.require(Permission::VisitsRead).is_ok() {
         return Ok(None);
     }
     auth.require(Permission::OwnSchedule)?;
     // A doctor account not linked to a doctor sees nothing (id 0 matches no visit).
-    Ok(Some(auth.doctor_id.unwrap_or(0)))
+    Ok(Some(DoctorId(auth.doctor_id.unwrap_or(0))))
+}
+
+/// One visit the caller may read (a doctor: only their own), or 404.
+pub async fn readable_visit(
+    auth: &Authenticated,
+    store: &Store,
+    id: AppointmentId,
+) -> Result<Visit, ApiError> {
+    let own = readable_doctor(auth)?;
+    store
+        .visit(id)
+        .await?
+        .filter(|v| own.is_none_or(|d| v.appointment.doctor_id == d))
+        .ok_or_else(|| ApiError::NotFound("Визит не найден".into()))
 }

@@ -4,22 +4,22 @@
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use emhana_api_types::auth::Page;
+use emhana_api_types::queries::VisitListQuery;
 use emhana_api_types::visits::{
     LineCreate, LinePriceUpdate, StatusChange, VisitCreate, VisitSummary, VisitUpdate, VisitView,
 };
 use emhana_api_types::ProblemDetails;
-use emhana_domain::access::Permission;
-use emhana_domain::paging::{parse_timeline_cursor, timeline_cursor, PageRequest};
-use emhana_domain::validation::{parse_instant, parse_notes, parse_optional_period};
-use emhana_domain::visit::{check_service_ids, parse_reason};
-use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentStatus, Violations, VisitStatus};
-use emhana_store::visits::{NewVisit, StatusMove, VisitChange, VisitFilter};
+use emhana_domain::access::{Permission, VisitAuthority};
+use emhana_domain::booking::{BookingInput, ChangeInput, NewVisit, StatusMove, VisitChange};
+use emhana_domain::ids::{AppointmentId, LineId, ServiceId};
+use emhana_domain::paging::timeline_cursor;
+use emhana_domain::visit_list::{VisitFilter, VisitListInput};
+use emhana_domain::{ClinicZone, Money};
+use emhana_store::visits::NewLine;
 use emhana_store::Store;
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::required_version;
-use super::visit_view::{readable_doctor, summary, visit_error, visit_view};
+use super::visit_view::{readable_doctor, readable_visit, summary, visit_view};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -36,82 +36,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(remove_line);
 }
 
-/// `?from=&to=&doctor_id=&patient_id=&status=&payment_status=&limit=&cursor=`
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct VisitListQuery {
-    /// First clinic-local day, `YYYY-MM-DD`.
-    #[param(format = Date)]
-    pub from: Option<String>,
-    /// Last clinic-local day (inclusive).
-    #[param(format = Date)]
-    pub to: Option<String>,
-    /// One doctor.
-    #[param(minimum = 1)]
-    pub doctor_id: Option<i64>,
-    /// One patient.
-    #[param(minimum = 1)]
-    pub patient_id: Option<i64>,
-    /// `scheduled` | `in_progress` | `completed` | `no_show` | `cancelled`.
-    #[param(schema_with = emhana_api_types::contract::visit_status)]
-    pub status: Option<String>,
-    /// `unpaid` | `partially_paid` | `paid`.
-    #[param(schema_with = emhana_api_types::contract::payment_status)]
-    pub payment_status: Option<String>,
-    /// Page size 1..=200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-fn list_filter(q: &VisitListQuery) -> Result<VisitFilter, ApiError> {
-    let mut v = Violations::default();
-    let (from, to) = parse_optional_period(q.from.as_deref(), q.to.as_deref(), &mut v);
-    if let Some(s) = q
-        .status
-        .as_deref()
-        .filter(|s| VisitStatus::from_code(s).is_none())
-    {
-        v.0.push(FieldViolation::new(
-            "status",
-            "unknown",
-            format!("Нет статуса «{s}»"),
-        ));
-    }
-    if let Some(s) = q
-        .payment_status
-        .as_deref()
-        .filter(|s| PaymentStatus::from_code(s).is_none())
-    {
-        v.0.push(FieldViolation::new(
-            "payment_status",
-            "unknown",
-            format!("Нет статуса оплаты «{s}»"),
-        ));
-    }
-    let after = q
-        .cursor
-        .as_deref()
-        .and_then(|c| v.check(parse_timeline_cursor("cursor", c)));
-    let page = match PageRequest::parse(q.limit, None) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            v.0.extend(e.0);
-            None
-        }
-    };
-    v.into_result()?;
-    Ok(VisitFilter {
-        from,
-        to,
-        doctor_id: q.doctor_id,
-        patient_id: q.patient_id,
-        status: q.status.clone(),
-        payment_status: q.payment_status.clone(),
-        limit: page.map_or(51, PageRequest::fetch_limit),
-        after,
-    })
+/// The caller's visit authority (reverts, overlaps, closed visits need a manager).
+fn authority(auth: &Authenticated) -> VisitAuthority {
+    VisitAuthority::of(auth.role)
 }
 
 /// Visits in time order (the calendar and the list), filtered, keyset-paged. A doctor sees only
@@ -127,15 +54,24 @@ pub async fn list(
     q: web::Query<VisitListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let own = readable_doctor(&auth)?;
-    let mut filter = list_filter(&q)?;
+    let mut filter = VisitFilter::parse(&VisitListInput {
+        from: q.from.as_deref(),
+        to: q.to.as_deref(),
+        doctor_id: q.doctor_id,
+        patient_id: q.patient_id,
+        status: q.status.as_deref(),
+        payment_status: q.payment_status.as_deref(),
+        limit: q.limit,
+        cursor: q.cursor.as_deref(),
+    })?;
     if own.is_some() {
         filter.doctor_id = own;
     }
-    let page_size = usize::try_from(filter.limit - 1).unwrap_or(50);
+    let page_size = usize::try_from(filter.limit).unwrap_or(50);
     let mut rows = store.visits(&filter).await?;
     let next_cursor = if rows.len() > page_size {
         rows.truncate(page_size);
-        rows.last().map(|r| timeline_cursor(&r.starts_at, r.id))
+        rows.last().map(|r| timeline_cursor(r.starts_at, r.id))
     } else {
         None
     };
@@ -162,55 +98,22 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsWrite)?;
     let b = json_body(body)?;
-    let mut v = Violations::default();
-    let starts_at = v.check(parse_instant("starts_at", &b.starts_at));
-    let ends_at = b
-        .ends_at
-        .as_deref()
-        .and_then(|e| v.check(parse_instant("ends_at", e)));
-    v.check(check_service_ids(&b.service_ids));
-    let notes = v
-        .check(parse_notes("notes", b.notes.as_deref().unwrap_or_default()))
-        .flatten();
-    let overlap_reason = overlap(&auth, b.allow_overlap, b.overlap_reason.as_deref(), &mut v)?;
-    v.into_result()?;
-    let Some(starts_at) = starts_at else {
-        return Err(ApiError::BadRequest("starts_at".into()));
-    };
-    let new = NewVisit {
-        patient_id: b.patient_id,
-        doctor_id: b.doctor_id,
-        starts_at,
-        ends_at,
-        service_ids: b.service_ids,
-        source: b.source.filter(|s| !s.trim().is_empty()),
-        notes,
-        overlap_reason,
-    };
-    let zone = **zone;
-    let visit = store
-        .book_visit(&auth.actor, &new, |t| zone.local_date(t))
-        .await
-        .map_err(|e| visit_error(e, zone))?;
+    let new = NewVisit::parse(
+        &BookingInput {
+            patient_id: b.patient_id,
+            doctor_id: b.doctor_id,
+            starts_at: &b.starts_at,
+            ends_at: b.ends_at.as_deref(),
+            service_ids: &b.service_ids,
+            source: b.source.as_deref(),
+            notes: b.notes.as_deref(),
+            allow_overlap: b.allow_overlap,
+            overlap_reason: b.overlap_reason.as_deref(),
+        },
+        authority(&auth),
+    )?;
+    let visit = store.book_visit(&auth.actor, &new, **zone).await?;
     Ok(HttpResponse::Created().json(visit_view(visit)))
-}
-
-/// `allow_overlap` is for owners and admins, with a reason.
-fn overlap(
-    auth: &Authenticated,
-    allow: bool,
-    reason: Option<&str>,
-    v: &mut Violations,
-) -> Result<Option<String>, ApiError> {
-    if !allow {
-        return Ok(None);
-    }
-    if !auth.role.is_manager() {
-        return Err(ApiError::Forbidden(
-            "Записать поверх занятого времени может только администратор или владелец".into(),
-        ));
-    }
-    Ok(v.check(parse_reason("overlap_reason", reason)))
 }
 
 /// One visit: lines, payments with allocations, status history.
@@ -224,12 +127,7 @@ pub async fn get_one(
     store: web::Data<Store>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let own = readable_doctor(&auth)?;
-    let visit = store
-        .visit(path.into_inner())
-        .await?
-        .filter(|v| own.is_none_or(|d| v.appointment.doctor_id == d))
-        .ok_or_else(|| ApiError::NotFound("Визит не найден".into()))?;
+    let visit = readable_visit(&auth, &store, AppointmentId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }
 
@@ -250,38 +148,21 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsWrite)?;
     let b = json_body(body)?;
-    let version = required_version(b.version)?;
-    let mut v = Violations::default();
-    let starts_at = b
-        .starts_at
-        .as_deref()
-        .and_then(|t| v.check(parse_instant("starts_at", t)));
-    let ends_at = b
-        .ends_at
-        .as_deref()
-        .and_then(|t| v.check(parse_instant("ends_at", t)));
-    let notes = b.notes.as_deref().map(|n| {
-        v.check(parse_notes("notes", n))
-            .flatten()
-            .unwrap_or_default()
-    });
-    let overlap_reason = overlap(&auth, b.allow_overlap, b.overlap_reason.as_deref(), &mut v)?;
-    v.into_result()?;
-    let change = VisitChange {
-        doctor_id: b.doctor_id,
-        starts_at,
-        ends_at,
-        source: b.source.filter(|s| !s.trim().is_empty()),
-        notes,
-        overlap_reason,
-    };
-    let zone = **zone;
-    let visit = store
-        .change_visit(&auth.actor, path.into_inner(), version, &change, |t| {
-            zone.local_date(t)
-        })
-        .await
-        .map_err(|e| visit_error(e, zone))?;
+    let change = VisitChange::parse(
+        &ChangeInput {
+            doctor_id: b.doctor_id,
+            starts_at: b.starts_at.as_deref(),
+            ends_at: b.ends_at.as_deref(),
+            source: b.source.as_deref(),
+            notes: b.notes.as_deref(),
+            allow_overlap: b.allow_overlap,
+            overlap_reason: b.overlap_reason.as_deref(),
+            version: b.version,
+        },
+        authority(&auth),
+    )?;
+    let id = AppointmentId(path.into_inner());
+    let visit = store.change_visit(&auth.actor, id, &change, **zone).await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }
 
@@ -304,26 +185,17 @@ pub async fn change_status(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsWrite)?;
     let b = json_body(body)?;
-    let to = VisitStatus::from_code(&b.status).ok_or_else(|| {
-        ApiError::from(FieldViolation::new(
-            "status",
-            "unknown",
-            format!("Нет статуса «{}»", b.status),
-        ))
-    })?;
-    let mut v = Violations::default();
-    let overlap_reason = overlap(&auth, b.allow_overlap, b.overlap_reason.as_deref(), &mut v)?;
-    v.into_result()?;
-    let change = StatusMove {
-        to,
-        version: b.version,
-        reason: b.reason.as_deref(),
-        overlap_reason: overlap_reason.as_deref(),
-    };
+    let change = StatusMove::parse(
+        &b.status,
+        b.reason.as_deref(),
+        b.version,
+        (b.allow_overlap, b.overlap_reason.as_deref()),
+        authority(&auth),
+    )?;
+    let id = AppointmentId(path.into_inner());
     let visit = store
-        .change_visit_status(&auth.actor, auth.role, path.into_inner(), &change)
-        .await
-        .map_err(|e| visit_error(e, **zone))?;
+        .change_visit_status(&auth.actor, id, &change, **zone)
+        .await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }
 
@@ -342,27 +214,23 @@ fn parse_price(field: &str, s: &str) -> Result<Money, ApiError> {
 pub async fn add_line(
     auth: Authenticated,
     store: web::Data<Store>,
-    zone: web::Data<ClinicZone>,
     path: web::Path<i64>,
     body: JsonBody<LineCreate>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsWrite)?;
     let b = json_body(body)?;
-    let price = b
-        .price
-        .as_deref()
-        .map(|p| parse_price("price", p))
-        .transpose()?;
+    let line = NewLine {
+        service_id: ServiceId(b.service_id),
+        price: b
+            .price
+            .as_deref()
+            .map(|p| parse_price("price", p))
+            .transpose()?,
+    };
+    let id = AppointmentId(path.into_inner());
     let visit = store
-        .add_visit_line(
-            &auth.actor,
-            auth.role,
-            path.into_inner(),
-            b.service_id,
-            price,
-        )
-        .await
-        .map_err(|e| visit_error(e, **zone))?;
+        .add_visit_line(&auth.actor, authority(&auth), id, line)
+        .await?;
     Ok(HttpResponse::Created().json(visit_view(visit)))
 }
 
@@ -377,7 +245,6 @@ pub async fn add_line(
 pub async fn update_line(
     auth: Authenticated,
     store: web::Data<Store>,
-    zone: web::Data<ClinicZone>,
     path: web::Path<(i64, i64)>,
     body: JsonBody<LinePriceUpdate>,
 ) -> Result<HttpResponse, ApiError> {
@@ -386,9 +253,13 @@ pub async fn update_line(
     let price = parse_price("price", &b.price)?;
     let (id, line_id) = path.into_inner();
     let visit = store
-        .set_line_price(&auth.actor, auth.role, id, line_id, price)
-        .await
-        .map_err(|e| visit_error(e, **zone))?;
+        .set_line_price(
+            &auth.actor,
+            authority(&auth),
+            AppointmentId(id),
+            (LineId(line_id), price),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }
 
@@ -401,14 +272,17 @@ pub async fn update_line(
 pub async fn remove_line(
     auth: Authenticated,
     store: web::Data<Store>,
-    zone: web::Data<ClinicZone>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsWrite)?;
     let (id, line_id) = path.into_inner();
     let visit = store
-        .remove_visit_line(&auth.actor, auth.role, id, line_id)
-        .await
-        .map_err(|e| visit_error(e, **zone))?;
+        .remove_visit_line(
+            &auth.actor,
+            authority(&auth),
+            AppointmentId(id),
+            LineId(line_id),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }

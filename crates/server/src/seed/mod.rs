@@ -5,15 +5,18 @@
 //! the request id `seed-demo`). Data is deterministic: the same run gives the same clinic.
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use emhana_domain::access::VisitAuthority;
+use emhana_domain::booking::{NewVisit, StatusMove};
 use emhana_domain::directories::{DoctorCard, ServiceCard};
+use emhana_domain::ids::{DoctorId, PatientId, ServiceId};
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::validation::PersonName;
-use emhana_domain::{ClinicZone, Money, PaymentMethod, PaymentStatus, Role, VisitStatus};
+use emhana_domain::{
+    ClinicZone, Money, PaymentMethod, PaymentRequest, PaymentStatus, Role, VisitStatus,
+};
 use emhana_store::audit::Actor;
-use emhana_store::payments::NewPayments;
-use emhana_store::time;
 use emhana_store::users::NewUser;
-use emhana_store::visits::{NewVisit, StatusMove, Visit};
+use emhana_store::visits::Visit;
 use emhana_store::Store;
 
 use crate::auth::password;
@@ -215,11 +218,11 @@ async fn seed_visits(
             }
             let source = rng.weighted(SOURCES);
             let new = NewVisit {
-                patient_id: plan.patients[rng.next(plan.patients.len() as u64) as usize],
-                doctor_id: doctor,
+                patient_id: PatientId(plan.patients[rng.next(plan.patients.len() as u64) as usize]),
+                doctor_id: DoctorId(doctor),
                 starts_at: plan.zone.to_utc(day, start),
                 ends_at: Some(plan.zone.to_utc(day, start) + Duration::minutes(50)),
-                service_ids,
+                service_ids: service_ids.into_iter().map(ServiceId).collect(),
                 source: Some(source.to_owned()),
                 notes: None,
                 // Ten-minute steps past 18:50 could touch an earlier slot: never block the seed.
@@ -227,7 +230,7 @@ async fn seed_visits(
             };
             let zone = plan.zone;
             let visit = store
-                .book_visit(actor, &new, |t| zone.local_date(t))
+                .book_visit(actor, &new, zone)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo visit: {e}"))?;
             booked += 1;
@@ -253,19 +256,14 @@ async fn finish_and_pay(
     match rng.next(20) {
         0 => {
             store
-                .change_visit_status(actor, Role::Admin, id, &StatusMove::to(VisitStatus::NoShow))
+                .change_visit_status(actor, id, &StatusMove::to(VisitStatus::NoShow), zone)
                 .await
                 .map_err(fail)?;
             return Ok(());
         }
         1 => {
             store
-                .change_visit_status(
-                    actor,
-                    Role::Admin,
-                    id,
-                    &StatusMove::to(VisitStatus::Cancelled),
-                )
+                .change_visit_status(actor, id, &StatusMove::to(VisitStatus::Cancelled), zone)
                 .await
                 .map_err(fail)?;
             return Ok(());
@@ -274,15 +272,15 @@ async fn finish_and_pay(
     }
     if rng.next(8) == 0 {
         let line = &visit.lines[0];
-        let discounted = Money::from_tiyn(line.price / 100 * 90);
+        let discounted = Money::from_tiyn(line.price.tiyn() / 100 * 90);
         store
-            .set_line_price(actor, Role::Admin, id, line.id, discounted)
+            .set_line_price(actor, VisitAuthority::Manager, id, (line.id, discounted))
             .await
             .map_err(fail)?;
     }
     for to in [VisitStatus::InProgress, VisitStatus::Completed] {
         store
-            .change_visit_status(actor, Role::Admin, id, &StatusMove::to(to))
+            .change_visit_status(actor, id, &StatusMove::to(to), zone)
             .await
             .map_err(fail)?;
     }
@@ -290,7 +288,7 @@ async fn finish_and_pay(
         .visit(id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo visit {id} vanished"))?;
-    let total = fresh.appointment.total;
+    let total = fresh.appointment.total.tiyn();
     let amount = match rng.next(10) {
         0 => 0,
         1 | 2 => total / 2,
@@ -309,14 +307,14 @@ async fn finish_and_pay(
     } else {
         vec![(method, Money::from_tiyn(amount))]
     };
-    let at = time::decode(&fresh.appointment.starts_at)? + Duration::minutes(45);
-    let new = NewPayments {
+    let at = fresh.appointment.starts_at + Duration::minutes(45);
+    let request = PaymentRequest {
+        total: Money::from_tiyn(amount),
         parts,
         note: None,
-        idempotency: None,
     };
     store
-        .pay(actor, id, &new, at, zone.local_date(at), |_| String::new())
+        .pay(actor, id, &request, None, (at, zone))
         .await
         .map_err(fail)?;
     Ok(())

@@ -1,0 +1,260 @@
+//! Query parameters of the list and report endpoints, shared by the server (which extracts and
+//! documents them) and the SPA (which builds its request URLs from them with
+//! [`ToQuery::to_query`]), so a parameter's name cannot differ between the two.
+
+use serde::{Deserialize, Serialize};
+
+/// Renders a query as `?name=value&…` (absent parameters left out, values percent-encoded).
+pub trait ToQuery {
+    /// The `(name, value)` pairs that are present.
+    fn pairs(&self) -> Vec<(&'static str, String)>;
+
+    /// `?a=1&b=x` or the empty string.
+    fn to_query(&self) -> String {
+        let pairs = self.pairs();
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let joined: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
+            .collect();
+        format!("?{}", joined.join("&"))
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but the unreserved characters.
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn push<T: ToString>(pairs: &mut Vec<(&'static str, String)>, name: &'static str, v: &Option<T>) {
+    if let Some(v) = v {
+        pairs.push((name, v.to_string()));
+    }
+}
+
+/// `?from=&to=&doctor_id=` of every analytics report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RangeQuery {
+    /// First clinic-local day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", param(required = true, format = Date))]
+    pub from: Option<String>,
+    /// Last clinic-local day (inclusive).
+    #[cfg_attr(feature = "openapi", param(required = true, format = Date))]
+    pub to: Option<String>,
+    /// Only this doctor's visits and the payments for them.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub doctor_id: Option<i64>,
+}
+
+impl ToQuery for RangeQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "from", &self.from);
+        push(&mut p, "to", &self.to);
+        push(&mut p, "doctor_id", &self.doctor_id);
+        p
+    }
+}
+
+/// `?from=&to=&doctor_id=&period=` of the trends report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TrendQuery {
+    /// First clinic-local day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", param(required = true, format = Date))]
+    pub from: Option<String>,
+    /// Last clinic-local day (inclusive).
+    #[cfg_attr(feature = "openapi", param(required = true, format = Date))]
+    pub to: Option<String>,
+    /// Only this doctor's visits and the payments for them.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub doctor_id: Option<i64>,
+    /// `week` (default) or `month`.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::trend_period))]
+    pub period: Option<String>,
+}
+
+impl ToQuery for TrendQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "from", &self.from);
+        push(&mut p, "to", &self.to);
+        push(&mut p, "doctor_id", &self.doctor_id);
+        push(&mut p, "period", &self.period);
+        p
+    }
+}
+
+/// `?from=&to=&doctor_id=&patient_id=&status=&payment_status=&limit=&cursor=` of the visit list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct VisitListQuery {
+    /// First clinic-local day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub from: Option<String>,
+    /// Last clinic-local day (inclusive).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub to: Option<String>,
+    /// One doctor.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub doctor_id: Option<i64>,
+    /// One patient.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub patient_id: Option<i64>,
+    /// `scheduled` | `in_progress` | `completed` | `no_show` | `cancelled`.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::visit_status))]
+    pub status: Option<String>,
+    /// `unpaid` | `partially_paid` | `paid`.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::payment_status))]
+    pub payment_status: Option<String>,
+    /// Page size 1..=200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ToQuery for VisitListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "from", &self.from);
+        push(&mut p, "to", &self.to);
+        push(&mut p, "doctor_id", &self.doctor_id);
+        push(&mut p, "patient_id", &self.patient_id);
+        push(&mut p, "status", &self.status);
+        push(&mut p, "payment_status", &self.payment_status);
+        push(&mut p, "limit", &self.limit);
+        push(&mut p, "cursor", &self.cursor);
+        p
+    }
+}
+
+/// Filters of `GET /audit-log`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AuditQuery {
+    /// Entity name (`user`, `patient`, ...).
+    #[cfg_attr(feature = "openapi", param(max_length = 40))]
+    pub entity: Option<String>,
+    /// Entity id.
+    pub entity_id: Option<i64>,
+    /// Acting account.
+    pub user_id: Option<i64>,
+    /// Action (`create`, `update`, `login_failed`, ...).
+    #[cfg_attr(feature = "openapi", param(max_length = 40))]
+    pub action: Option<String>,
+    /// From this instant (RFC 3339, inclusive).
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub from: Option<String>,
+    /// Before this instant (RFC 3339, exclusive).
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub to: Option<String>,
+    /// Page size, 1..=200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ToQuery for AuditQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "entity", &self.entity);
+        push(&mut p, "entity_id", &self.entity_id);
+        push(&mut p, "user_id", &self.user_id);
+        push(&mut p, "action", &self.action);
+        push(&mut p, "from", &self.from);
+        push(&mut p, "to", &self.to);
+        push(&mut p, "limit", &self.limit);
+        push(&mut p, "cursor", &self.cursor);
+        p
+    }
+}
+
+/// `?q=&limit=&cursor=&include_inactive=` of the patient search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PatientListQuery {
+    /// Name (any case, Kazakh letters included) or phone in any spelling (`8701`, `+7 701`).
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub q: Option<String>,
+    /// Include deactivated patients (default false).
+    pub include_inactive: Option<bool>,
+    /// Page size 1..=200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ToQuery for PatientListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "q", &self.q);
+        push(&mut p, "include_inactive", &self.include_inactive);
+        push(&mut p, "limit", &self.limit);
+        push(&mut p, "cursor", &self.cursor);
+        p
+    }
+}
+
+/// `?include_inactive=` of the directory lists (doctors, services, lead sources).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListQuery {
+    /// Include deactivated records (default false: what pickers show).
+    pub include_inactive: Option<bool>,
+}
+
+impl ToQuery for ListQuery {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        push(&mut p, "include_inactive", &self.include_inactive);
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_leave_out_absent_parameters_and_encode_values() {
+        assert_eq!(RangeQuery::default().to_query(), "");
+        let q = VisitListQuery {
+            from: Some("2026-11-01".into()),
+            doctor_id: Some(3),
+            cursor: Some("2026-11-25T04:00:00.000000Z~42".into()),
+            ..VisitListQuery::default()
+        };
+        assert_eq!(
+            q.to_query(),
+            "?from=2026-11-01&doctor_id=3&cursor=2026-11-25T04%3A00%3A00.000000Z~42"
+        );
+        let audit = AuditQuery {
+            entity: Some("пациент".into()),
+            ..AuditQuery::default()
+        };
+        assert_eq!(
+            audit.to_query(),
+            "?entity=%D0%BF%D0%B0%D1%86%D0%B8%D0%B5%D0%BD%D1%82"
+        );
+    }
+}
