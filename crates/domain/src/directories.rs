@@ -133,11 +133,18 @@ pub fn parse_source_code(field: &str, input: &str) -> Result<String, FieldViolat
     }
 }
 
-/// New visits fall back to the default lead source, so it must stay pickable: deactivating it
-/// is refused with this reason (HTTP 409).
-pub fn check_source_deactivation(is_default: bool) -> Result<(), &'static str> {
+/// Why a directory change is refused in the record's current state (HTTP 409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryRefusal {
+    /// New visits fall back to the default lead source, so it must stay pickable.
+    #[error("Источник по умолчанию нельзя отключить: он подставляется в новые визиты")]
+    DefaultSourceStays,
+}
+
+/// Deactivating the default lead source is refused.
+pub fn check_source_deactivation(is_default: bool) -> Result<(), DirectoryRefusal> {
     if is_default {
-        Err("Источник по умолчанию нельзя отключить: он подставляется в новые визиты")
+        Err(DirectoryRefusal::DefaultSourceStays)
     } else {
         Ok(())
     }

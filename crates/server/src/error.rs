@@ -162,7 +162,7 @@ impl From<StoreError> for ApiError {
                 code: "duplicate_phone".into(),
                 message: format!("Этот телефон уже у клиента «{name}» (№{patient_id})"),
             }]),
-            StoreError::Refused(reason) => Self::Conflict(reason.into()),
+            StoreError::Refused(refusal) => Self::Conflict(refusal.to_string()),
             StoreError::StaleVersion { current } => Self::Conflict(format!(
                 "Запись уже изменена другим пользователем (текущая версия {current}); обновите страницу"
             )),

@@ -22,8 +22,9 @@ pub struct DoctorRow {
     pub phone: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// 1 active.
-    pub is_active: i64,
+    /// Active.
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_active: bool,
     /// Version.
     pub version: i64,
 }
@@ -43,8 +44,9 @@ pub struct ServiceRow {
     pub duration_minutes: i64,
     /// Tied doctor.
     pub doctor_id: Option<i64>,
-    /// 1 active.
-    pub is_active: i64,
+    /// Active.
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_active: bool,
     /// Version.
     pub version: i64,
 }
@@ -58,10 +60,12 @@ pub struct LeadSourceRow {
     pub code: String,
     /// Russian label.
     pub label: String,
-    /// 1 for the default ("Повторное посещение").
-    pub is_default: i64,
-    /// 1 active.
-    pub is_active: i64,
+    /// The default ("Повторное посещение").
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_default: bool,
+    /// Active.
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_active: bool,
     /// Version.
     pub version: i64,
 }
@@ -121,11 +125,11 @@ fn audit_save(
 }
 
 fn doctor_json(r: &DoctorRow) -> Value {
-    json!({"first_name": r.first_name, "last_name": r.last_name, "specialization": r.specialization, "phone": r.phone, "email": r.email, "is_active": r.is_active == 1})
+    json!({"first_name": r.first_name, "last_name": r.last_name, "specialization": r.specialization, "phone": r.phone, "email": r.email, "is_active": r.is_active})
 }
 
 fn service_json(r: &ServiceRow) -> Value {
-    json!({"name": r.name, "description": r.description, "base_price": emhana_domain::Money::from_tiyn(r.base_price), "duration_minutes": r.duration_minutes, "doctor_id": r.doctor_id, "is_active": r.is_active == 1})
+    json!({"name": r.name, "description": r.description, "base_price": emhana_domain::Money::from_tiyn(r.base_price), "duration_minutes": r.duration_minutes, "doctor_id": r.doctor_id, "is_active": r.is_active})
 }
 
 impl Store {
@@ -444,13 +448,13 @@ impl Store {
             return Err(crate::missing_or_stale_row(&mut tx, dir.table(), Some(id)).await);
         };
         if dir == Directory::LeadSources {
-            let (is_default,): (i64,) =
+            let (is_default,): (crate::time::Flag,) =
                 sqlx::query_as("SELECT is_default FROM lead_sources WHERE id = $1")
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
             // Rolled back with the transaction when refused.
-            check_source_deactivation(is_default == 1).map_err(StoreError::Refused)?;
+            check_source_deactivation(is_default.0)?;
         }
         let entry = AuditEntry {
             action: "delete",

@@ -33,9 +33,9 @@ pub enum StoreError {
         /// The current version, for the client to reload.
         current: i64,
     },
-    /// The domain refuses the change in the row's current state (HTTP 409); the reason is Russian.
+    /// The domain refuses the directory change in the row's current state (HTTP 409).
     #[error("refused: {0}")]
-    Refused(&'static str),
+    Refused(#[from] emhana_domain::directories::DirectoryRefusal),
     /// The legacy database of `import-legacy` cannot be read (missing file, not SQLite); Russian.
     #[error("{0}")]
     Legacy(String),

@@ -26,8 +26,9 @@ pub struct PatientRow {
     pub email: Option<String>,
     /// Notes.
     pub notes: Option<String>,
-    /// 1 active, 0 deactivated.
-    pub is_active: i64,
+    /// Active (false: deactivated).
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_active: bool,
     /// Optimistic-locking version.
     pub version: i64,
     /// Created (instant text).
@@ -41,7 +42,7 @@ impl PatientRow {
     pub fn audit_json(&self) -> serde_json::Value {
         json!({
             "first_name": self.first_name, "last_name": self.last_name, "birth_date": self.birth_date,
-            "phone": self.phone, "email": self.email, "notes": self.notes, "is_active": self.is_active == 1,
+            "phone": self.phone, "email": self.email, "notes": self.notes, "is_active": self.is_active,
         })
     }
 }

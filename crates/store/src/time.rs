@@ -37,6 +37,33 @@ fn corrupt(column: &str, what: String) -> sqlx::Error {
     }
 }
 
+/// A 0/1 flag column (`is_active`, `is_default`): both backends store an integer; rows decode
+/// it into a `bool` here (`#[sqlx(try_from = "Flag")]`), so nobody compares with `== 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Self(<i64 as sqlx::Decode<sqlx::Any>>::decode(value)? != 0))
+    }
+}
+
 /// Row decoding at the store's boundary: columns become domain values here, once.
 pub(crate) mod column {
     use super::*;

@@ -21,8 +21,9 @@ pub struct UserRow {
     pub role: String,
     /// PHC string (argon2id, or a legacy bcrypt hash until the first login).
     pub password_hash: String,
-    /// 1 active, 0 deactivated.
-    pub is_active: i64,
+    /// Active (false: deactivated).
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub is_active: bool,
     /// Linked doctor for role `doctor`.
     pub doctor_id: Option<i64>,
     /// Bumped to cut off issued tokens.
@@ -46,7 +47,7 @@ impl UserRow {
 
     /// Is the account active?
     pub fn active(&self) -> bool {
-        self.is_active == 1
+        self.is_active
     }
 
     /// What the audit log records of an account (never the hash).
@@ -191,7 +192,7 @@ impl Store {
         let new: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(change.display_name.as_deref().unwrap_or(&old.display_name))
             .bind(change.role.map(Role::code).unwrap_or(&old.role))
-            .bind(change.is_active.map(i64::from).unwrap_or(old.is_active))
+            .bind(i64::from(change.is_active.unwrap_or(old.is_active)))
             .bind(
                 change
                     .password_hash

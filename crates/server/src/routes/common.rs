@@ -42,6 +42,6 @@ pub async fn check_active_doctor(
     let Some(id) = doctor_id else {
         return Ok(None);
     };
-    let active = store.doctor(id).await?.is_some_and(|d| d.is_active == 1);
+    let active = store.doctor(id).await?.is_some_and(|d| d.is_active);
     Ok((!active).then(|| Reference::Doctor.missing("doctor_id")))
 }

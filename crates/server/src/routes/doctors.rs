@@ -31,7 +31,7 @@ fn view(r: DoctorRow) -> DoctorView {
         specialization: r.specialization,
         phone: r.phone,
         email: r.email,
-        is_active: r.is_active == 1,
+        is_active: r.is_active,
         version: r.version,
     }
 }

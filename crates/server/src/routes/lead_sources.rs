@@ -28,8 +28,8 @@ fn view(r: LeadSourceRow) -> LeadSourceView {
         id: r.id,
         code: r.code,
         label: r.label,
-        is_default: r.is_default == 1,
-        is_active: r.is_active == 1,
+        is_default: r.is_default,
+        is_active: r.is_active,
         version: r.version,
     }
 }

@@ -39,7 +39,7 @@ fn view(r: PatientRow) -> PatientView {
         phone: r.phone,
         email: r.email,
         notes: r.notes,
-        is_active: r.is_active == 1,
+        is_active: r.is_active,
         version: r.version,
         created_at: r.created_at,
         updated_at: r.updated_at,

@@ -34,7 +34,7 @@ fn view(r: ServiceRow) -> ServiceView {
         base_price: Money::from_tiyn(r.base_price),
         duration_minutes: r.duration_minutes,
         doctor_id: r.doctor_id,
-        is_active: r.is_active == 1,
+        is_active: r.is_active,
         version: r.version,
     }
 }
