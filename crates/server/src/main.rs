@@ -1,8 +1,9 @@
 //! `emhana`: the server binary. Parses the command line and hands over to the library.
 
 use clap::{Parser, Subcommand};
-use emhana_server::{openapi, seed, telemetry, Application, Settings};
+use emhana_server::{openapi, telemetry, Application, Settings};
 use emhana_store::{Store, StoreConfig};
+use emhana_tools::seed;
 
 /// Emhana clinic CRM server.
 #[derive(Debug, Parser)]
@@ -89,94 +90,115 @@ enum Command {
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
-    let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            let app = Application::build(cli.settings.clone()).await?;
-            tracing::info!(
-                url = %format!("http://127.0.0.1:{}", app.port()),
-                database = app.store().backend().name(),
-                "Emhana is serving"
-            );
-            // Marks the SQLite database as served, so `emhana restore` refuses to replace it.
-            let marker = emhana_server::backup::restore::serve_marker(&cli.settings.database_url);
-            if let Some(m) = &marker {
-                std::fs::write(m, std::process::id().to_string())?;
-            }
-            let served = app.run_until_stopped().await;
-            if let Some(m) = &marker {
-                let _ = std::fs::remove_file(m);
-            }
-            served?;
-        }
-        Command::Backup { to } => backup(&cli.settings, to).await?,
-        Command::Restore { file } => restore(&cli.settings, &file).await?,
+    let Cli { settings, command } = Cli::parse();
+    let settings = &settings;
+    match command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await?,
+        Command::Backup { to } => backup(settings, to).await?,
+        Command::Restore { file } => restore(settings, &file).await?,
         Command::Migrate => {
-            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
+            let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
             store.migrate().await?;
             store.close().await;
             tracing::info!("migrations applied");
         }
         Command::Openapi => print!("{}", openapi::document_json()),
-        Command::SeedBulk { visits, seed } => {
-            let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &cli.settings.tz)?;
-            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
-            store.migrate().await?;
-            emhana_server::auth::bootstrap::ensure_owner(&store, &cli.settings).await?;
-            let started = std::time::Instant::now();
-            let report = seed::seed_bulk(&store, zone, visits, seed).await;
-            store.close().await;
-            let r = report?;
-            println!(
-                "generated {} visits, {} payments, {} patients in {:.1} s",
-                r.visits,
-                r.payments,
-                r.patients,
-                started.elapsed().as_secs_f64()
-            );
-        }
+        Command::SeedBulk { visits, seed } => seed_bulk(settings, visits, seed).await?,
         Command::ImportLegacy {
             path,
             dry_run,
             json,
-        } => {
-            let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &cli.settings.tz)?;
-            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
-            store.migrate().await?;
-            let options = emhana_server::legacy::ImportOptions { dry_run };
-            let report = emhana_server::legacy::import_legacy(&store, zone, &path, options).await;
-            store.close().await;
-            let report = report?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print!("{report}");
-            }
-        }
-        Command::SeedDemo { if_empty, visits } => {
-            seed_demo(&cli.settings, if_empty, visits).await?
-        }
+        } => import_legacy(settings, &path, dry_run, json).await?,
+        Command::SeedDemo { if_empty, visits } => seed_demo(settings, if_empty, visits).await?,
         Command::CreateUser { login, role, name } => {
-            let mut password = String::new();
-            std::io::stdin().read_line(&mut password)?;
-            let store = Store::connect(&StoreConfig::new(&cli.settings.database_url)).await?;
-            store.migrate().await?;
-            let row = cli_create_user(
-                &store,
-                &login,
-                &role,
-                name.as_deref(),
-                password.trim_end_matches(['\r', '\n']),
-            )
-            .await;
-            store.close().await;
-            let row = row?;
-            println!(
-                "created user {} (id {}, role {})",
-                row.login, row.id, row.role
-            );
+            create_user(settings, &login, &role, name.as_deref()).await?
         }
     }
+    Ok(())
+}
+
+/// `emhana serve` (the default): the API, the SPA and Swagger UI until a stop signal.
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings.clone()).await?;
+    tracing::info!(
+        url = %format!("http://127.0.0.1:{}", app.port()),
+        database = app.store().backend().name(),
+        "Emhana is serving"
+    );
+    // Marks the SQLite database as served, so `emhana restore` refuses to replace it.
+    let marker = emhana_server::backup::restore::serve_marker(&settings.database_url);
+    if let Some(m) = &marker {
+        std::fs::write(m, std::process::id().to_string())?;
+    }
+    let served = app.run_until_stopped().await;
+    if let Some(m) = &marker {
+        let _ = std::fs::remove_file(m);
+    }
+    Ok(served?)
+}
+
+/// `emhana seed-bulk`: the benchmark dataset (see `emhana_tools::seed::seed_bulk`).
+async fn seed_bulk(settings: &Settings, visits: usize, seed: u64) -> anyhow::Result<()> {
+    let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    store.migrate().await?;
+    emhana_server::auth::bootstrap::ensure_owner(&store, settings).await?;
+    let started = std::time::Instant::now();
+    let hash = emhana_server::auth::password::hash(seed::DEMO_PASSWORD.to_owned()).await?;
+    let report = seed::seed_bulk(&store, zone, visits, seed, &hash).await;
+    store.close().await;
+    let r = report?;
+    println!(
+        "generated {} visits, {} payments, {} patients in {:.1} s",
+        r.visits,
+        r.payments,
+        r.patients,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `emhana import-legacy PATH [--dry-run] [--json]`.
+async fn import_legacy(
+    settings: &Settings,
+    path: &std::path::Path,
+    dry_run: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    store.migrate().await?;
+    let options = emhana_tools::legacy::ImportOptions { dry_run };
+    let report = emhana_tools::legacy::import_legacy(&store, zone, path, options).await;
+    store.close().await;
+    let report = report?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}
+
+/// `emhana create-user LOGIN ROLE [--name]`, the password on stdin.
+async fn create_user(
+    settings: &Settings,
+    login: &str,
+    role: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    store.migrate().await?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let row = cli_create_user(&store, login, role, name, password).await;
+    store.close().await;
+    let row = row?;
+    println!(
+        "created user {} (id {}, role {})",
+        row.login, row.id, row.role
+    );
     Ok(())
 }
 
@@ -232,7 +254,8 @@ async fn seed_demo(settings: &Settings, if_empty: bool, visits: usize) -> anyhow
     let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
     store.migrate().await?;
     emhana_server::auth::bootstrap::ensure_owner(&store, settings).await?;
-    let outcome = seed::seed_demo(&store, zone, visits).await;
+    let hash = emhana_server::auth::password::hash(seed::DEMO_PASSWORD.to_owned()).await?;
+    let outcome = seed::seed_demo(&store, zone, visits, &hash).await;
     store.close().await;
     match outcome? {
         Ok(r) => println!(

@@ -50,41 +50,57 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "sqlite://{}",
         dir.join(format!("analytics-{visits}.db")).display()
     );
-    let pg_db = format!("emhana_bench_{visits}");
-    let pg = format!("postgres://postgres@127.0.0.1:5432/{pg_db}");
+    let pg = format!("postgres://postgres@127.0.0.1:5432/emhana_bench_{visits}");
     let mut tables = Vec::new();
     for (name, url, port) in [
         ("sqlite", sqlite.as_str(), 18_081),
         ("postgres", pg.as_str(), 18_082),
     ] {
-        let marker = dir.join(format!("analytics-{visits}.{name}.done"));
-        let generated = if marker.exists() {
-            None
-        } else {
-            if name == "sqlite" {
-                let _ = std::fs::remove_file(dir.join(format!("analytics-{visits}.db")));
-            } else {
-                psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
-                psql(&format!("CREATE DATABASE {pg_db}"))?;
-            }
-            let t = Instant::now();
-            Cmd::new("target/release/emhana")
-                .args(["seed-bulk", "--visits", &visits.to_string()])
-                .env("DATABASE_URL", url)
-                .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
-                .run()?;
-            let secs = t.elapsed().as_secs_f64();
-            std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
-            Some(secs)
-        };
-        let generated = generated.or_else(|| {
-            std::fs::read_to_string(&marker)
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-        });
+        let generated = dataset(&dir, name, url, visits)?;
         let rows = measure(url, port, requests)?;
         tables.push((name, generated, rows));
     }
+    report(&tables, visits, requests);
+    Ok(())
+}
+
+/// Generates the `visits`-visit dataset of backend `name` at `url` unless a marker says it was
+/// (then reuses it); the seconds generation took, when known.
+fn dataset(
+    dir: &std::path::Path,
+    name: &str,
+    url: &str,
+    visits: usize,
+) -> Result<Option<f64>, String> {
+    let marker = dir.join(format!("analytics-{visits}.{name}.done"));
+    if marker.exists() {
+        return Ok(std::fs::read_to_string(&marker)
+            .ok()
+            .and_then(|s| s.trim().parse().ok()));
+    }
+    if name == "sqlite" {
+        let _ = std::fs::remove_file(dir.join(format!("analytics-{visits}.db")));
+    } else {
+        let pg_db = format!("emhana_bench_{visits}");
+        psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
+        psql(&format!("CREATE DATABASE {pg_db}"))?;
+    }
+    let t = Instant::now();
+    Cmd::new("target/release/emhana")
+        .args(["seed-bulk", "--visits", &visits.to_string()])
+        .env("DATABASE_URL", url)
+        .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
+        .run()?;
+    let secs = t.elapsed().as_secs_f64();
+    std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
+    Ok(Some(secs))
+}
+
+/// One row of timings per endpoint and backend.
+type Timings = Vec<(f64, f64)>;
+
+/// Prints p50/p95 per endpoint for both backends and how each dataset was made.
+fn report(tables: &[(&str, Option<f64>, Timings)], visits: usize, requests: usize) {
     println!("\nanalytics on {visits} visits, {requests} requests per endpoint after 3 warm-ups, range = last 365 days");
     println!(
         "{:<18} {:>12} {:>12} {:>12} {:>12}",
@@ -97,13 +113,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             s.0, s.1, p.0, p.1
         );
     }
-    for (name, generated, _) in &tables {
+    for (name, generated, _) in tables {
         match generated {
             Some(secs) => println!("dataset on {name}: generated in {secs:.1} s"),
             None => println!("dataset on {name}: reused"),
         }
     }
-    Ok(())
 }
 
 fn psql(sql: &str) -> Result<(), String> {

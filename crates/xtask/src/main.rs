@@ -137,15 +137,14 @@ fn test(only: &[String]) -> Result<(), String> {
     tools::ensure_spa_tools()?;
     tools::ensure_test_tools()?;
     tools::ensure_postgres()?;
-
     let mut suites: Vec<Suite> = Vec::new();
-    let mut check = |name: &'static str, f: &dyn Fn() -> Result<(), String>| {
+    for (name, run) in SUITES {
         if !only.is_empty() && !only.iter().any(|w| name.starts_with(w.as_str())) {
-            return;
+            continue;
         }
         println!("\n=== {name} ===");
         let t = Instant::now();
-        let result = f();
+        let result = run();
         if let Err(e) = &result {
             eprintln!("{name} failed: {e}");
         }
@@ -154,76 +153,100 @@ fn test(only: &[String]) -> Result<(), String> {
             ok: result.is_ok(),
             secs: t.elapsed().as_secs_f64(),
         });
-    };
+    }
+    summarize(&suites, started)
+}
 
-    // Every native step selects the same packages (the workspace's default members: all but the
-    // wasm frontend), so cargo unifies features identically and compiles each dependency once.
-    check("fmt", &|| {
-        Cmd::new("cargo")
-            .args(["fmt", "--all", "--", "--check"])
-            .run()
-    });
-    check("clippy", &|| {
-        Cmd::new("cargo")
-            .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
-            .run()?;
-        Cmd::new("cargo")
-            .args([
-                "clippy",
-                "-p",
-                "emhana-web",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--quiet",
-            ])
-            .args(["--", "-D", "warnings"])
-            .run()
-    });
-    check("unit (+ property tests)", &|| {
-        Cmd::new("cargo")
-            .args([
-                "test",
-                "--lib",
-                "--bins",
-                "--test",
-                "money_properties",
-                "--",
-                "--skip",
-                "openapi::",
-            ])
-            .run()
-    });
-    check("openapi drift", &|| {
-        Cmd::new("cargo").args(["test", "--lib", "openapi::"]).run()
-    });
-    check("api (sqlite + postgres)", &|| {
-        Cmd::new("cargo").args(["test", "--test", "api"]).run()
-    });
-    check("fuzz (schemathesis, sqlite + postgres)", &|| {
-        build_server()?;
-        fuzz::run("sqlite", 18_091)?;
-        fuzz::run("postgres", 18_092)
-    });
-    check("browser (chromium)", &|| {
-        build_spa()?;
-        build_server()?;
-        let root = project_root();
-        Cmd::new("node")
-            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
-            .arg("tests/e2e/")
-            .env(
-                "EMHANA_BIN",
-                root.join("target/debug/emhana").to_string_lossy().as_ref(),
-            )
-            .env("EMHANA_DIST", root.join("dist").to_string_lossy().as_ref())
-            .run()
-    });
+/// One suite's body.
+type SuiteFn = fn() -> Result<(), String>;
 
+/// Every suite of `cargo xtask test`, cheapest first. Every native step selects the same
+/// packages (the workspace's default members: all but the wasm frontend), so cargo unifies
+/// features identically and compiles each dependency once.
+const SUITES: [(&str, SuiteFn); 7] = [
+    ("fmt", fmt),
+    ("clippy", clippy),
+    ("unit (+ property tests)", unit),
+    ("openapi drift", openapi_drift),
+    ("api (sqlite + postgres)", api),
+    ("fuzz (schemathesis, sqlite + postgres)", fuzz_both),
+    ("browser (chromium)", browser),
+];
+
+fn fmt() -> Result<(), String> {
+    Cmd::new("cargo")
+        .args(["fmt", "--all", "--", "--check"])
+        .run()
+}
+
+fn clippy() -> Result<(), String> {
+    Cmd::new("cargo")
+        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .run()?;
+    Cmd::new("cargo")
+        .args([
+            "clippy",
+            "-p",
+            "emhana-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+        ])
+        .args(["--", "-D", "warnings"])
+        .run()
+}
+
+fn unit() -> Result<(), String> {
+    Cmd::new("cargo")
+        .args([
+            "test",
+            "--lib",
+            "--bins",
+            "--test",
+            "money_properties",
+            "--",
+            "--skip",
+            "openapi::",
+        ])
+        .run()
+}
+
+fn openapi_drift() -> Result<(), String> {
+    Cmd::new("cargo").args(["test", "--lib", "openapi::"]).run()
+}
+
+fn api() -> Result<(), String> {
+    Cmd::new("cargo").args(["test", "--test", "api"]).run()
+}
+
+fn fuzz_both() -> Result<(), String> {
+    build_server()?;
+    fuzz::run("sqlite", 18_091)?;
+    fuzz::run("postgres", 18_092)
+}
+
+fn browser() -> Result<(), String> {
+    build_spa()?;
+    build_server()?;
+    let root = project_root();
+    Cmd::new("node")
+        .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+        .arg("tests/e2e/")
+        .env(
+            "EMHANA_BIN",
+            root.join("target/debug/emhana").to_string_lossy().as_ref(),
+        )
+        .env("EMHANA_DIST", root.join("dist").to_string_lossy().as_ref())
+        .run()
+}
+
+/// Prints the summary table; an error when any suite failed.
+fn summarize(suites: &[Suite], started: Instant) -> Result<(), String> {
     println!(
         "\n=== summary ({:.0} s) ===",
         started.elapsed().as_secs_f64()
     );
-    for s in &suites {
+    for s in suites {
         println!(
             "{:<26} {:<6} {:>6.1} s",
             s.name,

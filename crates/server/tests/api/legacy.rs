@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use emhana_domain::ClinicZone;
-use emhana_server::legacy::{import_legacy, ImportOptions, ImportReport};
+use emhana_tools::legacy::{import_legacy, ImportOptions, ImportReport};
 use serde_json::json;
 
 /// Which version of the old system wrote the file.

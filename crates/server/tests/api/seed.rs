@@ -4,14 +4,14 @@ use emhana_api_types::auth::Page;
 use emhana_api_types::directories::{DoctorView, ServiceView};
 use emhana_api_types::patients::PatientView;
 use emhana_domain::ClinicZone;
-use emhana_server::seed::{seed_demo, Skipped, DEMO_PASSWORD};
+use emhana_tools::seed::{seed_demo, Skipped, DEMO_PASSWORD};
 use serde_json::json;
 
 both_backends! {
     async fn seed_demo_fills_an_empty_clinic_once(app) {
-        let report = seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap().unwrap();
+        let report = seed_demo(&app.store, ClinicZone::default(), 62, &demo_hash().await).await.unwrap().unwrap();
         assert_eq!((report.doctors, report.services, report.patients, report.users, report.visits), (6, 16, 60, 3, 62));
-        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap(), Err(Skipped::AlreadySeeded));
+        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62, &demo_hash().await).await.unwrap(), Err(Skipped::AlreadySeeded));
 
         let reception = app.login("reception", DEMO_PASSWORD).await.access_token;
         let doctors: Vec<DoctorView> = app.get_auth("/api/v1/doctors", &reception).await.json().await.unwrap();
@@ -45,10 +45,17 @@ both_backends! {
         let owner = app.owner_token().await;
         let res = app.post_json("/api/v1/patients", Some(&owner), &json!({"first_name": "Айгерим", "phone": "87011234567"})).await;
         assert_eq!(res.status(), 201);
-        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62).await.unwrap(), Err(Skipped::NotEmpty));
+        assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62, &demo_hash().await).await.unwrap(), Err(Skipped::NotEmpty));
         let (doctors,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM doctors").fetch_one(app.store.pool()).await.unwrap();
         assert_eq!(doctors, 0);
         let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(app.store.pool()).await.unwrap();
         assert_eq!(users, 1, "only the owner");
     }
+}
+
+/// The demo accounts' password hashed as `emhana seed-demo` hashes it.
+async fn demo_hash() -> String {
+    emhana_server::auth::password::hash(DEMO_PASSWORD.to_owned())
+        .await
+        .unwrap()
 }

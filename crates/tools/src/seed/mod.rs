@@ -19,8 +19,6 @@ use emhana_store::users::NewUser;
 use emhana_store::visits::Visit;
 use emhana_store::Store;
 
-use crate::auth::password;
-
 mod bulk;
 mod data;
 
@@ -75,11 +73,13 @@ fn actor() -> Actor {
 }
 
 /// Seeds the demo clinic into an empty database, once, with `visits` visits spread over the
-/// last four weeks and the next three days (past ones completed and mostly paid).
+/// last four weeks and the next three days (past ones completed and mostly paid). The staff
+/// accounts get `password_hash` (the caller hashes [`DEMO_PASSWORD`] with the server's hasher).
 pub async fn seed_demo(
     store: &Store,
     zone: ClinicZone,
     visits: usize,
+    password_hash: &str,
 ) -> anyhow::Result<Result<SeedReport, Skipped>> {
     let today = zone.local_date(Utc::now());
     if store.setting(SEEDED_KEY).await?.is_some() {
@@ -90,25 +90,59 @@ pub async fn seed_demo(
     }
     let actor = actor();
     let mut report = SeedReport::default();
+    let mut rng = Lcg(2026);
+    let (doctor_ids, service_ids) = seed_directories(store, &actor, &mut report).await?;
+    let patient_ids = seed_patients(store, &actor, today, &mut rng, &mut report).await?;
+    seed_users(store, &actor, doctor_ids[0], password_hash, &mut report).await?;
+    let plan = VisitPlan {
+        zone,
+        today,
+        doctors: &doctor_ids,
+        services: &service_ids,
+        patients: &patient_ids,
+    };
+    report.visits = seed_visits(store, &actor, &plan, visits, &mut rng).await?;
+    store
+        .setting_or_insert(SEEDED_KEY, &chrono::Utc::now().to_rfc3339())
+        .await?;
+    Ok(Ok(report))
+}
+
+/// The demo doctors and price list; returns the doctors' ids and the services' (id, tied doctor).
+async fn seed_directories(
+    store: &Store,
+    actor: &Actor,
+    report: &mut SeedReport,
+) -> anyhow::Result<(Vec<i64>, Vec<(i64, Option<i64>)>)> {
     let mut doctor_ids = Vec::new();
     let mut service_ids = Vec::new();
-    let mut patient_ids = Vec::new();
     for (i, (first, last, spec)) in DOCTORS.iter().enumerate() {
         let phone = format!("+7 727 250 00 {:02}", 10 + i);
         let card = DoctorCard::parse(first, last, spec, Some(&phone), None)
             .map_err(|v| anyhow::anyhow!("demo doctor {first}: {v:?}"))?;
-        doctor_ids.push(store.save_doctor(&actor, None, &card).await?.id);
+        doctor_ids.push(store.save_doctor(actor, None, &card).await?.id);
         report.doctors += 1;
     }
     for (name, tenge, minutes, doctor) in SERVICES {
         let card = ServiceCard::parse(name, None, &tenge.to_string(), *minutes)
             .map_err(|v| anyhow::anyhow!("demo service {name}: {v:?}"))?;
         let doctor_id = doctor.map(|i| doctor_ids[i]);
-        let row = store.save_service(&actor, None, &card, doctor_id).await?;
+        let row = store.save_service(actor, None, &card, doctor_id).await?;
         service_ids.push((row.id, doctor_id));
         report.services += 1;
     }
-    let mut rng = Lcg(2026);
+    Ok((doctor_ids, service_ids))
+}
+
+/// The demo patients (Kazakh and Russian names, phones in the usual spellings); their ids.
+async fn seed_patients(
+    store: &Store,
+    actor: &Actor,
+    today: NaiveDate,
+    rng: &mut Lcg,
+    report: &mut SeedReport,
+) -> anyhow::Result<Vec<i64>> {
+    let mut patient_ids = Vec::new();
     for n in 0..PATIENTS {
         let (first, last) = rng.name();
         let operator = ["701", "702", "705", "707", "747", "777", "778"][rng.next(7) as usize];
@@ -136,9 +170,20 @@ pub async fn seed_demo(
         };
         let card = PatientCard::parse(&input, today)
             .map_err(|v| anyhow::anyhow!("demo patient {first} {last}: {v:?}"))?;
-        patient_ids.push(store.create_patient(&actor, &card).await?.id);
+        patient_ids.push(store.create_patient(actor, &card).await?.id);
         report.patients += 1;
     }
+    Ok(patient_ids)
+}
+
+/// The demo staff accounts (skipping logins that exist); the doctor account is `doctor`'s.
+async fn seed_users(
+    store: &Store,
+    actor: &Actor,
+    doctor: i64,
+    password_hash: &str,
+    report: &mut SeedReport,
+) -> anyhow::Result<()> {
     for (login, name, role) in DEMO_USERS {
         if store.user_by_login(login).await?.is_some() {
             continue;
@@ -147,24 +192,13 @@ pub async fn seed_demo(
             login: (*login).to_owned(),
             display_name: PersonName::parse("name", name)?.as_str().to_owned(),
             role: *role,
-            password_hash: password::hash(DEMO_PASSWORD.to_owned()).await?,
-            doctor_id: (*role == Role::Doctor).then(|| doctor_ids[0]),
+            password_hash: password_hash.to_owned(),
+            doctor_id: (*role == Role::Doctor).then_some(doctor),
         };
-        store.create_user(&actor, new).await?;
+        store.create_user(actor, new).await?;
         report.users += 1;
     }
-    let plan = VisitPlan {
-        zone,
-        today,
-        doctors: &doctor_ids,
-        services: &service_ids,
-        patients: &patient_ids,
-    };
-    report.visits = seed_visits(store, &actor, &plan, visits, &mut rng).await?;
-    store
-        .setting_or_insert(SEEDED_KEY, &chrono::Utc::now().to_rfc3339())
-        .await?;
-    Ok(Ok(report))
+    Ok(())
 }
 
 /// What the demo visits are made of.

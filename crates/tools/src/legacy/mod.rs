@@ -7,6 +7,7 @@
 //! salvaged, payments regrouped, payment status derived); every decision lands in the report.
 
 mod people;
+mod pipeline;
 mod report;
 mod visits;
 
@@ -15,6 +16,7 @@ use std::path::Path;
 use emhana_domain::ClinicZone;
 use emhana_store::audit::{Actor, AuditEntry};
 use emhana_store::Store;
+use pipeline::Import;
 
 pub use emhana_store::legacy::LegacyDb;
 pub use report::{Anomaly, ImportReport, TableCount, Totals};
@@ -61,14 +63,22 @@ async fn run(
     detect(legacy, &mut report).await?;
     let mut tx = store.begin_legacy_import().await?;
     let outcome = async {
-        people::users(legacy, zone, &mut tx, &mut report).await?;
-        people::doctors(legacy, zone, &mut tx, &mut report).await?;
-        people::services(legacy, zone, &mut tx, &mut report).await?;
-        people::clients(legacy, zone, &mut tx, &mut report).await?;
-        let sums = visits::appointments(legacy, zone, &mut tx, &mut report).await?;
-        report.totals = sums.totals();
-        people::audit_rows(legacy, zone, &mut tx, &mut report).await?;
-        people::settings(legacy, &mut tx, &mut report).await?;
+        let mut cx = Import {
+            legacy,
+            zone,
+            today: zone.local_date(chrono::Utc::now()),
+            tx: &mut tx,
+            report: &mut report,
+        };
+        pipeline::run(&mut cx, &mut people::Users).await?;
+        pipeline::run(&mut cx, &mut people::Doctors).await?;
+        pipeline::run(&mut cx, &mut people::Services).await?;
+        pipeline::run(&mut cx, &mut people::Clients).await?;
+        let mut visits = visits::Appointments::load(&mut cx).await?;
+        pipeline::run(&mut cx, &mut visits).await?;
+        pipeline::run(&mut cx, &mut people::AuditRows).await?;
+        people::settings(legacy, cx.tx, cx.report).await?;
+        report.totals = visits.sums.totals();
         tx.rebuild_stats().await?;
         let summary = serde_json::json!({
             "source": report.source,
