@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
 pub mod chart;
+pub mod directory;
 pub mod form;
 pub mod table;

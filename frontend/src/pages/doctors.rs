@@ -6,10 +6,17 @@ use emhana_domain::validation::PhoneNumber;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::directory::{Column, DirectoryTable, DirectoryToolbar, Editing, Record};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
+
+impl Record for DoctorView {
+    fn is_active(&self) -> bool {
+        self.is_active
+    }
+}
 
 /// `/doctors`
 #[component]
@@ -18,75 +25,46 @@ pub fn DoctorsPage() -> impl IntoView {
     let may_write = session::can(Permission::DirectoriesWrite);
     let include_inactive = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
-    // The form: closed (None), a new doctor (Some(None)), or this one.
-    let editing = RwSignal::new(None::<Option<DoctorView>>);
+    let editing = RwSignal::new(Editing::<DoctorView>::Closed);
     let list = LocalResource::new(move || {
         reload.track();
         api::doctors(include_inactive.get())
     });
-    let order = RwSignal::new(SortOrder::by(0));
-    let page = RwSignal::new(0usize);
-    let total = Signal::derive(move || {
-        list.get()
-            .and_then(Result::ok)
-            .map_or(0, |rows: Vec<DoctorView>| rows.len())
-    });
     let saved = move || {
-        editing.set(None);
+        editing.set(Editing::Closed);
         reload.update(|n| *n += 1);
     };
-    let key = |d: &DoctorView, column: usize| match column {
-        0 => SortKey::text(&format!("{} {}", d.last_name, d.first_name)),
-        1 => SortKey::text(&d.specialization),
-        2 => SortKey::text(d.phone.as_deref().unwrap_or("")),
-        _ => SortKey::Num(i64::from(d.is_active)),
-    };
+    let columns = vec![
+        Column::text(s.name_label, |d: &DoctorView| {
+            format!("{} {}", d.last_name, d.first_name)
+        }),
+        Column::text(s.specialization_label, |d: &DoctorView| {
+            d.specialization.clone()
+        }),
+        Column::new(
+            s.phone_label,
+            |d: &DoctorView| SortKey::text(d.phone.as_deref().unwrap_or("")),
+            |d: &DoctorView| {
+                d.phone
+                    .as_deref()
+                    .map(PhoneNumber::display)
+                    .unwrap_or_default()
+            },
+        ),
+        Column::new(
+            s.status_label,
+            |d: &DoctorView| SortKey::Num(i64::from(d.is_active)),
+            move |d: &DoctorView| (if d.is_active { s.active } else { s.inactive }).to_owned(),
+        ),
+    ];
     view! {
         <h1>{s.nav_doctors}</h1>
-        <div class="panel form-row">
-            <label class="inline">
-                <input type="checkbox" name="include_inactive" prop:checked=include_inactive
-                    on:change=move |ev| include_inactive.set(event_target_checked(&ev)) />
-                {s.show_inactive}
-            </label>
-            {may_write.then(|| view! { <button on:click=move |_| editing.set(Some(None))>{s.new_doctor}</button> })}
-        </div>
-        {move || editing.get().map(|d: Option<DoctorView>| view! {
-            <DoctorForm doctor=d on_saved=saved on_cancel=move || editing.set(None) />
+        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_doctor may_write=may_write />
+        {move || editing.get().form().map(|d| view! {
+            <DoctorForm doctor=d on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
-        <div class="panel">
-            <Transition fallback=move || view! { <p>{s.loading}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">{s.empty}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <table class="table" data-testid="doctors-table">
-                            <thead><tr>
-                                <SortHeader label=s.name_label column=0 order=order />
-                                <SortHeader label=s.specialization_label column=1 order=order />
-                                <SortHeader label=s.phone_label column=2 order=order />
-                                <SortHeader label=s.status_label column=3 order=order />
-                            </tr></thead>
-                            <tbody>
-                                {move || sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|d| {
-                                    let open = d.clone();
-                                    let edit = Callback::new(move |()| if may_write { editing.set(Some(Some(open.clone()))) });
-                                    view! {
-                                        <ClickableRow on_open=edit inactive=!d.is_active>
-                                            <td>{format!("{} {}", d.last_name, d.first_name)}</td>
-                                            <td>{d.specialization.clone()}</td>
-                                            <td>{d.phone.as_deref().map(PhoneNumber::display).unwrap_or_default()}</td>
-                                            <td>{if d.is_active { s.active } else { s.inactive }}</td>
-                                        </ClickableRow>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                })}
-            </Transition>
-            <Pager page=page total=total />
-        </div>
+        <DirectoryTable list=list columns=columns testid="doctors-table" initial=SortOrder::by(0)
+            editing=editing may_write=may_write />
     }
 }
 

@@ -9,8 +9,11 @@ use emhana_domain::Money;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::directory::{
+    CellStyle, Column, DirectoryTable, DirectoryToolbar, Editing, Record,
+};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
 
@@ -21,6 +24,12 @@ fn doctor_name(d: &DoctorView) -> String {
     format!("{} {}", d.last_name, d.first_name)
 }
 
+impl Record for ServiceView {
+    fn is_active(&self) -> bool {
+        self.is_active
+    }
+}
+
 /// `/services`
 #[component]
 pub fn ServicesPage() -> impl IntoView {
@@ -28,7 +37,7 @@ pub fn ServicesPage() -> impl IntoView {
     let may_write = session::can(Permission::DirectoriesWrite);
     let include_inactive = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
-    let editing = RwSignal::new(None::<Option<ServiceView>>);
+    let editing = RwSignal::new(Editing::<ServiceView>::Closed);
     let list = LocalResource::new(move || {
         reload.track();
         api::services(include_inactive.get())
@@ -44,73 +53,44 @@ pub fn ServicesPage() -> impl IntoView {
             .map(|d| (d.id, doctor_name(d)))
             .collect::<DoctorNames>()
     });
-    let order = RwSignal::new(SortOrder::by(0));
-    let page = RwSignal::new(0usize);
-    let total = Signal::derive(move || list.get().and_then(Result::ok).map_or(0, |r| r.len()));
+    let doctor = move |v: &ServiceView| {
+        v.doctor_id
+            .and_then(|id| names.with(|n| n.get(&id).cloned()))
+            .unwrap_or_default()
+    };
     let saved = move || {
-        editing.set(None);
+        editing.set(Editing::Closed);
         reload.update(|n| *n += 1);
     };
+    let columns = vec![
+        Column::text(s.service_name_label, |v: &ServiceView| v.name.clone()),
+        Column::new(
+            s.price_label,
+            |v: &ServiceView| SortKey::Num(v.base_price.tiyn()),
+            |v: &ServiceView| v.base_price.format_ui(),
+        )
+        .styled(CellStyle::Number),
+        Column::new(
+            s.duration_label,
+            |v: &ServiceView| SortKey::Num(v.duration_minutes),
+            |v: &ServiceView| v.duration_minutes.to_string(),
+        )
+        .styled(CellStyle::Number),
+        Column::text(s.doctor_label, doctor),
+        Column::new(
+            s.status_label,
+            |v: &ServiceView| SortKey::Num(i64::from(v.is_active)),
+            move |v: &ServiceView| (if v.is_active { s.active } else { s.inactive }).to_owned(),
+        ),
+    ];
     view! {
         <h1>{s.nav_services}</h1>
-        <div class="panel form-row">
-            <label class="inline">
-                <input type="checkbox" name="include_inactive" prop:checked=include_inactive
-                    on:change=move |ev| include_inactive.set(event_target_checked(&ev)) />
-                {s.show_inactive}
-            </label>
-            {may_write.then(|| view! { <button on:click=move |_| editing.set(Some(None))>{s.new_service}</button> })}
-        </div>
-        {move || editing.get().map(|svc| view! {
-            <ServiceForm service=svc doctors=doctor_list.get() on_saved=saved on_cancel=move || editing.set(None) />
+        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_service may_write=may_write />
+        {move || editing.get().form().map(|svc| view! {
+            <ServiceForm service=svc doctors=doctor_list.get() on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
-        <div class="panel">
-            <Transition fallback=move || view! { <p>{s.loading}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">{s.empty}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <table class="table" data-testid="services-table">
-                            <thead><tr>
-                                <SortHeader label=s.service_name_label column=0 order=order />
-                                <SortHeader label=s.price_label column=1 order=order />
-                                <SortHeader label=s.duration_label column=2 order=order />
-                                <SortHeader label=s.doctor_label column=3 order=order />
-                                <SortHeader label=s.status_label column=4 order=order />
-                            </tr></thead>
-                            <tbody>
-                                {move || {
-                                    let names = names.get();
-                                    let doctor = move |id: Option<i64>| id.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
-                                    let key = |v: &ServiceView, column: usize| match column {
-                                        0 => SortKey::text(&v.name),
-                                        1 => SortKey::Num(v.base_price.tiyn()),
-                                        2 => SortKey::Num(v.duration_minutes),
-                                        3 => SortKey::text(&doctor(v.doctor_id)),
-                                        _ => SortKey::Num(i64::from(v.is_active)),
-                                    };
-                                    sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|v| {
-                                        let open = v.clone();
-                                        let edit = Callback::new(move |()| if may_write { editing.set(Some(Some(open.clone()))) });
-                                        let doctor_name = doctor(v.doctor_id);
-                                        view! {
-                                            <ClickableRow on_open=edit inactive=!v.is_active>
-                                                <td>{v.name.clone()}</td>
-                                                <td class="num">{v.base_price.format_ui()}</td>
-                                                <td class="num">{v.duration_minutes}</td>
-                                                <td>{doctor_name}</td>
-                                                <td>{if v.is_active { s.active } else { s.inactive }}</td>
-                                            </ClickableRow>
-                                        }
-                                    }).collect_view()
-                                }}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                })}
-            </Transition>
-            <Pager page=page total=total />
-        </div>
+        <DirectoryTable list=list columns=columns testid="services-table" initial=SortOrder::by(0)
+            editing=editing may_write=may_write />
     }
 }
 

@@ -6,9 +6,18 @@ use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSour
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::directory::{
+    CellStyle, Column, DirectoryTable, DirectoryToolbar, Editing, Record,
+};
 use crate::components::form::{field_error, spawn_save, FormError};
-use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
+use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
+
+impl Record for LeadSourceView {
+    fn is_active(&self) -> bool {
+        self.is_active
+    }
+}
 
 /// `/sources`
 #[component]
@@ -16,71 +25,40 @@ pub fn SourcesPage() -> impl IntoView {
     let s = t();
     let include_inactive = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
-    let editing = RwSignal::new(None::<Option<LeadSourceView>>);
+    let editing = RwSignal::new(Editing::<LeadSourceView>::Closed);
     let list = LocalResource::new(move || {
         reload.track();
         api::lead_sources(include_inactive.get())
     });
-    // The server's order (the seeded seven first) is the one receptionists know.
-    let order = RwSignal::new(SortOrder::SERVER);
-    let page = RwSignal::new(0usize);
-    let total = Signal::derive(move || list.get().and_then(Result::ok).map_or(0, |r| r.len()));
     let saved = move || {
-        editing.set(None);
+        editing.set(Editing::Closed);
         reload.update(|n| *n += 1);
     };
-    let key = |v: &LeadSourceView, column: usize| match column {
-        0 => SortKey::text(&v.label),
-        1 => SortKey::text(&v.code),
-        2 => SortKey::Num(i64::from(v.is_default)),
-        _ => SortKey::Num(i64::from(v.is_active)),
-    };
+    let flag =
+        |on: bool, yes: &'static str, no: &'static str| (if on { yes } else { no }).to_owned();
+    let columns = vec![
+        Column::text(s.label_label, |v: &LeadSourceView| v.label.clone()),
+        Column::text(s.code_label, |v: &LeadSourceView| v.code.clone()).styled(CellStyle::Code),
+        Column::new(
+            s.default_label,
+            |v: &LeadSourceView| SortKey::Num(i64::from(v.is_default)),
+            move |v: &LeadSourceView| flag(v.is_default, s.yes, ""),
+        ),
+        Column::new(
+            s.status_label,
+            |v: &LeadSourceView| SortKey::Num(i64::from(v.is_active)),
+            move |v: &LeadSourceView| flag(v.is_active, s.active, s.inactive),
+        ),
+    ];
+    // The server's order (the seeded seven first) is the one receptionists know.
     view! {
         <h1>{s.nav_sources}</h1>
-        <div class="panel form-row">
-            <label class="inline">
-                <input type="checkbox" name="include_inactive" prop:checked=include_inactive
-                    on:change=move |ev| include_inactive.set(event_target_checked(&ev)) />
-                {s.show_inactive}
-            </label>
-            <button on:click=move |_| editing.set(Some(None))>{s.new_source}</button>
-        </div>
-        {move || editing.get().map(|src| view! {
-            <SourceForm source=src on_saved=saved on_cancel=move || editing.set(None) />
+        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_source may_write=true />
+        {move || editing.get().form().map(|src| view! {
+            <SourceForm source=src on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
-        <div class="panel">
-            <Transition fallback=move || view! { <p>{s.loading}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">{s.empty}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <table class="table" data-testid="sources-table">
-                            <thead><tr>
-                                <SortHeader label=s.label_label column=0 order=order />
-                                <SortHeader label=s.code_label column=1 order=order />
-                                <SortHeader label=s.default_label column=2 order=order />
-                                <SortHeader label=s.status_label column=3 order=order />
-                            </tr></thead>
-                            <tbody>
-                                {move || sorted_page(&rows, order.get(), page.get(), key).into_iter().map(|v| {
-                                    let open = v.clone();
-                                    let edit = Callback::new(move |()| editing.set(Some(Some(open.clone()))));
-                                    view! {
-                                        <ClickableRow on_open=edit inactive=!v.is_active>
-                                            <td>{v.label.clone()}</td>
-                                            <td><code>{v.code.clone()}</code></td>
-                                            <td>{if v.is_default { s.yes } else { "" }}</td>
-                                            <td>{if v.is_active { s.active } else { s.inactive }}</td>
-                                        </ClickableRow>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                })}
-            </Transition>
-            <Pager page=page total=total />
-        </div>
+        <DirectoryTable list=list columns=columns testid="sources-table" initial=SortOrder::SERVER
+            editing=editing may_write=true />
     }
 }
 
