@@ -45,3 +45,21 @@ pub async fn check_active_doctor(
     let active = store.doctor(id).await?.is_some_and(|d| d.is_active);
     Ok((!active).then(|| Reference::Doctor.missing("doctor_id")))
 }
+
+/// `DELETE /<directory>/{id}?version=`: the one deactivation every directory shares (never a
+/// delete: history keeps pointing at the record). Role first, then the version; audited by the
+/// store.
+pub async fn deactivate_in(
+    auth: &crate::auth::Authenticated,
+    store: &Store,
+    directory: emhana_store::directories::Directory,
+    id: i64,
+    q: Result<web::Query<VersionQuery>, actix_web::Error>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    auth.require(emhana_domain::access::Permission::DirectoriesWrite)?;
+    let version = VersionQuery::required(q)?;
+    store
+        .deactivate(&auth.actor, directory, id, version)
+        .await?;
+    Ok(actix_web::HttpResponse::NoContent().finish())
+}

@@ -9,7 +9,7 @@ use emhana_store::directories::{Directory, DoctorRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{required_version, ListQuery, VersionQuery};
+use super::common::{deactivate_in, required_version, ListQuery, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -133,10 +133,5 @@ pub async fn deactivate(
     path: web::Path<i64>,
     q: Result<web::Query<VersionQuery>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(Permission::DirectoriesWrite)?;
-    let version = VersionQuery::required(q)?;
-    store
-        .deactivate(&auth.actor, Directory::Doctors, path.into_inner(), version)
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    deactivate_in(&auth, &store, Directory::Doctors, path.into_inner(), q).await
 }

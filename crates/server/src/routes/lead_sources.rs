@@ -10,7 +10,7 @@ use emhana_store::directories::{Directory, LeadSourceRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{ListQuery, VersionQuery};
+use super::common::{deactivate_in, ListQuery, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -111,11 +111,5 @@ pub async fn deactivate(
     path: web::Path<i64>,
     q: Result<web::Query<VersionQuery>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(Permission::DirectoriesWrite)?;
-    let version = VersionQuery::required(q)?;
-    let id = path.into_inner();
-    store
-        .deactivate(&auth.actor, Directory::LeadSources, id, version)
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    deactivate_in(&auth, &store, Directory::LeadSources, path.into_inner(), q).await
 }

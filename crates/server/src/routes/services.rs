@@ -12,7 +12,7 @@ use emhana_store::Store;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{check_active_doctor, required_version, VersionQuery};
+use super::common::{check_active_doctor, deactivate_in, required_version, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -158,10 +158,5 @@ pub async fn deactivate(
     path: web::Path<i64>,
     q: Result<web::Query<VersionQuery>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(Permission::DirectoriesWrite)?;
-    let version = VersionQuery::required(q)?;
-    store
-        .deactivate(&auth.actor, Directory::Services, path.into_inner(), version)
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    deactivate_in(&auth, &store, Directory::Services, path.into_inner(), q).await
 }

@@ -1,0 +1,103 @@
+//! The visit editor: who, when, status buttons, source picker (`header`), services with
+//! per-visit prices (`lines`), and "💳 Управление оплатой" — total / paid / remaining, several
+//! methods at once, the payment history with void (`payment`). Every change goes through one
+//! action, [`VisitWrite`]; each answers with the whole visit, which the card shows.
+
+mod header;
+mod lines;
+mod payment;
+
+use emhana_api_types::visits::{LineCreate, PaymentCreate, StatusChange, VisitUpdate, VisitView};
+use emhana_domain::Role;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::i18n::t;
+use crate::session;
+
+/// The caller's role (the server enforces the same rules).
+fn role() -> Option<Role> {
+    session::user().with_untracked(|u| u.as_ref().map(|u| u.role))
+}
+
+/// Every change the card makes to its visit.
+#[derive(Debug, Clone)]
+pub enum VisitWrite {
+    /// A status move or revert.
+    Status(StatusChange),
+    /// A move, another source.
+    Update(VisitUpdate),
+    /// A service added.
+    AddLine(LineCreate),
+    /// A line's price: `(line_id, price as typed or normalized)`.
+    Price(i64, String),
+    /// A line removed.
+    RemoveLine(i64),
+    /// A payment with its `Idempotency-Key`.
+    Pay(PaymentCreate, String),
+    /// A payment voided: `(payment_id, reason)`.
+    Void(i64, String),
+}
+
+/// The card's one write action: the visit after the change, or why not.
+pub type WriteAction = Action<VisitWrite, Result<VisitView, ApiError>>;
+
+/// Sends `write` for visit `id`.
+async fn send(id: i64, write: VisitWrite) -> Result<VisitView, ApiError> {
+    match write {
+        VisitWrite::Status(body) => api::change_status(id, body).await,
+        VisitWrite::Update(body) => api::update_visit(id, body).await,
+        VisitWrite::AddLine(body) => api::add_line(id, body).await,
+        VisitWrite::Price(line_id, price) => api::set_line_price(id, line_id, price).await,
+        VisitWrite::RemoveLine(line_id) => api::remove_line(id, line_id).await,
+        VisitWrite::Pay(body, key) => api::pay(id, body, key).await,
+        VisitWrite::Void(payment_id, reason) => api::void_payment(payment_id, reason).await,
+    }
+}
+
+/// The visit card for `visit_id`; `on_changed` runs after every successful change (so the
+/// calendar or list refreshes).
+#[component]
+pub fn VisitCard(
+    /// Which visit.
+    visit_id: i64,
+    /// After every change.
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+    /// The close button.
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let s = t();
+    let visit = RwSignal::new(None::<VisitView>);
+    let error = RwSignal::new(None::<String>);
+    let loaded = LocalResource::new(move || api::visit(visit_id));
+    Effect::new(move |_| match loaded.get() {
+        Some(Ok(v)) => visit.set(Some(v)),
+        Some(Err(e)) => error.set(Some(e.message())),
+        None => {}
+    });
+    let write: WriteAction = Action::new_local(move |w: &VisitWrite| send(visit_id, w.clone()));
+    // Every change answers with the whole visit: show it, tell the page.
+    Effect::new(move |_| match write.value().get() {
+        Some(Ok(v)) => {
+            visit.set(Some(v));
+            error.set(None);
+            on_changed();
+        }
+        Some(Err(e)) => error.set(Some(e.message())),
+        None => {}
+    });
+    view! {
+        <section class="panel visit-card" data-testid="visit-card">
+            <button type="button" class="secondary close" on:click=move |_| on_close()>{s.close}</button>
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || match visit.get() {
+                None => view! { <p class="muted">{s.loading}</p> }.into_any(),
+                Some(v) => view! {
+                    <header::VisitHeader visit=v.clone() write=write />
+                    <lines::LinesEditor visit=v.clone() write=write />
+                    <payment::PaymentPanel visit=v write=write />
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,145 @@
+//! "💳 Управление оплатой": total / paid / remaining, a progress bar, one amount per method (the
+//! domain's overpayment guard checked live, saying why), and the payment history with void.
+
+use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
+use emhana_domain::payment::check_payment;
+use emhana_domain::{Money, PaymentMethod};
+use leptos::prelude::*;
+
+use super::{VisitWrite, WriteAction};
+use crate::clinic;
+use crate::i18n::t;
+
+/// "💳 Управление оплатой".
+#[component]
+pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
+    let s = t();
+    let v = visit.summary.clone();
+    let (total, paid, remaining) = (v.total, v.paid, v.remaining);
+    let percent = if total.is_zero() {
+        100
+    } else {
+        (paid.tiyn().saturating_mul(100) / total.tiyn()).clamp(0, 100)
+    };
+    // One amount per method; an empty field means "not this method".
+    let amounts: Vec<(PaymentMethod, RwSignal<String>)> = PaymentMethod::ALL
+        .into_iter()
+        .map(|m| (m, RwSignal::new(String::new())))
+        .collect();
+    let amounts = StoredValue::new(amounts);
+    let note = RwSignal::new(String::new());
+    let busy = write.pending();
+    // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
+    // payment changes the visit, which draws a new panel with a new key.
+    let key = StoredValue::new(new_key());
+    let parts = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
+        let mut out = Vec::new();
+        for (m, a) in amounts.get_value() {
+            let typed = a.get();
+            if typed.trim().is_empty() {
+                continue;
+            }
+            let money =
+                Money::parse_user_input(&typed).map_err(|e| format!("{}: {e}", m.label_ru()))?;
+            out.push((m, money));
+        }
+        Ok(out)
+    };
+    // The domain's overpayment guard, live: the form says why before the server has to.
+    let check = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
+        let parts = parts()?;
+        if parts.is_empty() {
+            return Err(String::new());
+        }
+        let sum = Money::checked_sum(parts.iter().map(|p| p.1)).map_err(|e| e.to_string())?;
+        check_payment(total, paid, sum).map_err(|e| e.to_string())?;
+        Ok(parts)
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(parts) = check() else { return };
+        let body = PaymentCreate {
+            payments: parts
+                .into_iter()
+                .map(|(m, a)| PaymentPart {
+                    method: m.code().into(),
+                    amount: a.to_string(),
+                })
+                .collect(),
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        write.dispatch_local(VisitWrite::Pay(body, key.get_value()));
+    };
+    view! {
+        <h3>"💳 "{s.payment_heading}</h3>
+        <div class="metrics">
+            <div><small>{s.total_label}</small><strong data-testid="total">{total.format_ui()}</strong></div>
+            <div><small>{s.paid_label}</small><strong data-testid="paid">{paid.format_ui()}</strong></div>
+            <div><small>{s.remaining_label}</small><strong data-testid="remaining">{remaining.format_ui()}</strong></div>
+        </div>
+        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+            <div class=format!("bar pay-{}", v.payment_status) style=format!("width: {percent}%")></div>
+        </div>
+        {(!remaining.is_zero()).then(|| view! {
+            <form class="form-row" on:submit=submit data-testid="payment-form">
+                {amounts.get_value().into_iter().map(|(m, a)| view! {
+                    <label>{m.label_ru()}
+                        <input name=format!("amount_{}", m.code()) inputmode="decimal" placeholder="0"
+                            prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
+                    </label>
+                }).collect_view()}
+                <label class="grow">{s.notes_label}
+                    <input name="payment_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" disabled=move || busy.get() || check().is_err()>{s.take_payment}</button>
+                <p class="status-error" data-testid="payment-error">{move || check().err().unwrap_or_default()}</p>
+            </form>
+        })}
+        <PaymentHistory visit=visit write=write />
+    }
+}
+
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("spa-{}", chrono::Utc::now().timestamp_micros()))
+}
+
+/// Payments with their method, amount, who and when; live ones can be voided with a reason.
+#[component]
+fn PaymentHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
+    let s = t();
+    let reason = RwSignal::new(String::new());
+    if visit.payments.is_empty() {
+        return view! { <p class="muted">{s.no_payments}</p> }.into_any();
+    }
+    view! {
+        <table class="table" data-testid="payments-table">
+            <thead><tr><th>{s.time_label}</th><th>{s.method_label}</th><th>{s.amount_label}</th><th>{s.user_label}</th><th></th></tr></thead>
+            <tbody>
+                {visit.payments.into_iter().map(|p| {
+                    let pid = p.id;
+                    let void = move |_| {
+                        write.dispatch_local(VisitWrite::Void(pid, reason.get_untracked()));
+                    };
+                    view! {
+                        <tr class:voided=p.voided_at.is_some()>
+                            <td>{clinic::day_hm(&p.paid_at)}</td>
+                            <td>{p.method_label.clone()}</td>
+                            <td class="num">{p.amount.format_ui()}</td>
+                            <td>{p.received_by.as_ref().map(|r| r.name.clone()).unwrap_or_default()}</td>
+                            <td>{match p.voided_at {
+                                Some(_) => view! { <span class="muted">{format!("{}: {}", s.voided, p.void_reason.clone().unwrap_or_default())}</span> }.into_any(),
+                                None => view! { <button type="button" class="link" on:click=void>{s.void_payment}</button> }.into_any(),
+                            }}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <label>{s.void_reason}
+            <input name="void_reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+        </label>
+    }.into_any()
+}
