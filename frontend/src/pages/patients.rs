@@ -15,12 +15,7 @@ use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, Sor
 use crate::i18n::t;
 
 /// What the form is editing.
-#[derive(Debug, Clone, PartialEq)]
-enum Editing {
-    None,
-    New,
-    Existing(PatientView),
-}
+type Editing = crate::components::directory::Editing<PatientView>;
 
 /// Where the list is.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,11 +31,10 @@ pub fn PatientsPage() -> impl IntoView {
     let s = t();
     let query = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
-    let editing = RwSignal::new(Editing::None);
+    let editing = RwSignal::new(Editing::Closed);
     let rows = RwSignal::new(Vec::<PatientView>::new());
     let cursor = RwSignal::new(None::<String>);
     let state = RwSignal::new(ListState::Loading);
-    let order = RwSignal::new(SortOrder::SERVER);
     // Search-as-you-type sends a request per keystroke; only the newest one may fill the table.
     let generation = StoredValue::new(0u64);
     let load = move |append: bool| {
@@ -79,9 +73,41 @@ pub fn PatientsPage() -> impl IntoView {
         load(false);
     });
     let saved = move || {
-        editing.set(Editing::None);
+        editing.set(Editing::Closed);
         reload.update(|n| *n += 1);
     };
+    view! {
+        <h1>{s.nav_patients}</h1>
+        <div class="panel form-row">
+            <label class="grow">{s.search_label}
+                <input name="search" type="search" placeholder=s.search_hint
+                    prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
+            </label>
+            <button on:click=move |_| editing.set(Editing::New)>{s.new_patient}</button>
+        </div>
+        {move || editing.get().form().map(|p| view! {
+            <PatientForm patient=p on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
+        })}
+        <div class="panel">
+            {move || match state.get() {
+                ListState::Failed(e) => Some(view! { <p class="status-error" role="alert">{e}</p> }.into_any()),
+                ListState::Ready if rows.with(Vec::is_empty) => Some(view! { <p class="muted">{s.empty}</p> }.into_any()),
+                _ => None,
+            }}
+            <PatientTable rows=rows editing=editing />
+            {move || (state.get() == ListState::Loading).then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || cursor.with(Option::is_some) && state.get() == ListState::Ready>
+                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
+            </Show>
+        </div>
+    }
+}
+
+/// The loaded patients, sortable by column; a row opens the card.
+#[component]
+fn PatientTable(rows: RwSignal<Vec<PatientView>>, editing: RwSignal<Editing>) -> impl IntoView {
+    let s = t();
+    let order = RwSignal::new(SortOrder::SERVER);
     let sorted = move || {
         let mut list = rows.get();
         sort_rows(&mut list, order.get(), |p, column| match column {
@@ -97,45 +123,21 @@ pub fn PatientsPage() -> impl IntoView {
         list
     };
     view! {
-        <h1>{s.nav_patients}</h1>
-        <div class="panel form-row">
-            <label class="grow">{s.search_label}
-                <input name="search" type="search" placeholder=s.search_hint
-                    prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
-            </label>
-            <button on:click=move |_| editing.set(Editing::New)>{s.new_patient}</button>
-        </div>
-        {move || match editing.get() {
-            Editing::None => ().into_any(),
-            Editing::New => view! { <PatientForm patient=None on_saved=saved on_cancel=move || editing.set(Editing::None) /> }.into_any(),
-            Editing::Existing(p) => view! { <PatientForm patient=Some(p) on_saved=saved on_cancel=move || editing.set(Editing::None) /> }.into_any(),
-        }}
-        <div class="panel">
-            {move || match state.get() {
-                ListState::Failed(e) => Some(view! { <p class="status-error" role="alert">{e}</p> }.into_any()),
-                ListState::Ready if rows.with(Vec::is_empty) => Some(view! { <p class="muted">{s.empty}</p> }.into_any()),
-                _ => None,
-            }}
-            <Show when=move || !rows.with(Vec::is_empty)>
-                <table class="table" data-testid="patients-table">
-                    <thead><tr>
-                        <SortHeader label=s.name_label column=0 order=order />
-                        <SortHeader label=s.phone_label column=1 order=order />
-                        <SortHeader label=s.birth_date_label column=2 order=order />
-                        <SortHeader label=s.email_label column=3 order=order />
-                    </tr></thead>
-                    <tbody>
-                        <For each=sorted key=|p| (p.id, p.version) let:p>
-                            <PatientRow patient=p editing=editing />
-                        </For>
-                    </tbody>
-                </table>
-            </Show>
-            {move || (state.get() == ListState::Loading).then(|| view! { <p class="muted">{s.loading}</p> })}
-            <Show when=move || cursor.with(Option::is_some) && state.get() == ListState::Ready>
-                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
-            </Show>
-        </div>
+        <Show when=move || !rows.with(Vec::is_empty)>
+            <table class="table" data-testid="patients-table">
+                <thead><tr>
+                    <SortHeader label=s.name_label column=0 order=order />
+                    <SortHeader label=s.phone_label column=1 order=order />
+                    <SortHeader label=s.birth_date_label column=2 order=order />
+                    <SortHeader label=s.email_label column=3 order=order />
+                </tr></thead>
+                <tbody>
+                    <For each=sorted key=|p| (p.id, p.version) let:p>
+                        <PatientRow patient=p editing=editing />
+                    </For>
+                </tbody>
+            </table>
+        </Show>
     }
 }
 
@@ -153,6 +155,47 @@ fn PatientRow(patient: PatientView, editing: RwSignal<Editing>) -> impl IntoView
     }
 }
 
+/// The card form's fields, from the patient being edited (or empty for a new one).
+#[derive(Clone, Copy)]
+struct CardFields {
+    first: RwSignal<String>,
+    last: RwSignal<String>,
+    phone: RwSignal<String>,
+    birth: RwSignal<String>,
+    email: RwSignal<String>,
+    notes: RwSignal<String>,
+}
+
+impl CardFields {
+    fn of(p: Option<&PatientView>) -> Self {
+        let text = |f: fn(&PatientView) -> Option<String>| {
+            RwSignal::new(p.and_then(f).unwrap_or_default())
+        };
+        Self {
+            first: text(|p| Some(p.first_name.clone())),
+            last: text(|p| p.last_name.clone()),
+            phone: text(|p| Some(p.phone.clone())),
+            birth: text(|p| p.birth_date.clone()),
+            email: text(|p| p.email.clone()),
+            notes: text(|p| p.notes.clone()),
+        }
+    }
+
+    /// The request body (blank optional fields are absent).
+    fn body(self, version: Option<i64>) -> PatientWrite {
+        let opt = |v: String| (!v.trim().is_empty()).then_some(v);
+        PatientWrite {
+            first_name: self.first.get_untracked(),
+            last_name: opt(self.last.get_untracked()),
+            birth_date: opt(self.birth.get_untracked()),
+            phone: self.phone.get_untracked(),
+            email: opt(self.email.get_untracked()),
+            notes: opt(self.notes.get_untracked()),
+            version,
+        }
+    }
+}
+
 #[component]
 fn PatientForm(
     patient: Option<PatientView>,
@@ -160,41 +203,21 @@ fn PatientForm(
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let s = t();
-    let existing = patient.clone();
-    let p = patient.unwrap_or(PatientView {
-        id: 0,
-        first_name: String::new(),
-        last_name: None,
-        birth_date: None,
-        phone: String::new(),
-        email: None,
-        notes: None,
-        is_active: true,
-        version: 0,
-        created_at: String::new(),
-        updated_at: String::new(),
-    });
-    let first = RwSignal::new(p.first_name.clone());
-    let last = RwSignal::new(p.last_name.clone().unwrap_or_default());
-    let phone = RwSignal::new(p.phone.clone());
-    let birth = RwSignal::new(p.birth_date.clone().unwrap_or_default());
-    let email = RwSignal::new(p.email.clone().unwrap_or_default());
-    let notes = RwSignal::new(p.notes.clone().unwrap_or_default());
+    let target = patient.as_ref().map(|e| (e.id, e.version));
+    let f = CardFields::of(patient.as_ref());
+    let CardFields {
+        first,
+        last,
+        phone,
+        birth,
+        email,
+        notes,
+    } = f;
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let target = existing.as_ref().map(|e| (e.id, e.version));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let opt = |v: String| (!v.trim().is_empty()).then_some(v);
-        let body = PatientWrite {
-            first_name: first.get_untracked(),
-            last_name: opt(last.get_untracked()),
-            birth_date: opt(birth.get_untracked()),
-            phone: phone.get_untracked(),
-            email: opt(email.get_untracked()),
-            notes: opt(notes.get_untracked()),
-            version: target.map(|(_, v)| v),
-        };
+        let body = f.body(target.map(|(_, v)| v));
         spawn_save(busy, error, on_saved, async move {
             match target {
                 Some((id, _)) => api::update_patient(id, body).await,

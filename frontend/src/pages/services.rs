@@ -102,6 +102,49 @@ const FIELDS: &[&str] = &[
     "doctor_id",
 ];
 
+/// The service form's fields, from the service being edited (or a new one's defaults).
+#[derive(Clone, Copy)]
+struct Fields {
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    price: RwSignal<String>,
+    duration: RwSignal<String>,
+    doctor_id: RwSignal<Option<i64>>,
+}
+
+impl Fields {
+    fn of(service: Option<&ServiceView>) -> Self {
+        let text = |f: fn(&ServiceView) -> Option<String>| {
+            RwSignal::new(service.and_then(f).unwrap_or_default())
+        };
+        Self {
+            name: text(|v| Some(v.name.clone())),
+            description: text(|v| v.description.clone()),
+            price: text(|v| Some(v.base_price.to_string())),
+            duration: RwSignal::new(
+                service.map_or_else(|| "30".to_owned(), |v| v.duration_minutes.to_string()),
+            ),
+            doctor_id: RwSignal::new(service.and_then(|v| v.doctor_id)),
+        }
+    }
+
+    /// The request body. "12 500" and "12500,50" are fine to type; the wire wants "12500.50".
+    /// What does not parse goes as typed, so the server names the field.
+    fn body(self, version: Option<i64>) -> ServiceWrite {
+        let typed = self.price.get_untracked();
+        let base_price = Money::parse_user_input(&typed).map_or(typed, |m| m.to_string());
+        let description = self.description.get_untracked();
+        ServiceWrite {
+            name: self.name.get_untracked(),
+            description: (!description.trim().is_empty()).then_some(description),
+            base_price,
+            duration_minutes: self.duration.get_untracked().trim().parse().unwrap_or(0),
+            doctor_id: self.doctor_id.get_untracked(),
+            version,
+        }
+    }
+}
+
 #[component]
 fn ServiceForm(
     service: Option<ServiceView>,
@@ -111,42 +154,19 @@ fn ServiceForm(
 ) -> impl IntoView {
     let s = t();
     let target = service.as_ref().map(|v| (v.id, v.version, v.is_active));
-    let name = RwSignal::new(service.as_ref().map(|v| v.name.clone()).unwrap_or_default());
-    let description = RwSignal::new(
-        service
-            .as_ref()
-            .and_then(|v| v.description.clone())
-            .unwrap_or_default(),
-    );
-    let price = RwSignal::new(
-        service
-            .as_ref()
-            .map(|v| v.base_price.to_string())
-            .unwrap_or_default(),
-    );
-    let duration = RwSignal::new(
-        service
-            .as_ref()
-            .map_or_else(|| "30".to_owned(), |v| v.duration_minutes.to_string()),
-    );
-    let doctor_id = RwSignal::new(service.as_ref().and_then(|v| v.doctor_id));
+    let f = Fields::of(service.as_ref());
+    let Fields {
+        name,
+        description,
+        price,
+        duration,
+        doctor_id,
+    } = f;
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let typed = price.get_untracked();
-        // "12 500" and "12500,50" are fine to type; the wire wants "12500.50". What does not
-        // parse goes as typed, so the server names the field.
-        let base_price = Money::parse_user_input(&typed).map_or(typed, |m| m.to_string());
-        let description = description.get_untracked();
-        let body = ServiceWrite {
-            name: name.get_untracked(),
-            description: (!description.trim().is_empty()).then_some(description),
-            base_price,
-            duration_minutes: duration.get_untracked().trim().parse().unwrap_or(0),
-            doctor_id: doctor_id.get_untracked(),
-            version: target.map(|(_, v, _)| v),
-        };
+        let body = f.body(target.map(|(_, v, _)| v));
         spawn_save(busy, error, on_saved, async move {
             api::save_service(target.map(|(id, _, _)| id), body).await
         });

@@ -75,6 +75,32 @@ pub fn VisitsPage() -> impl IntoView {
     });
     view! {
         <h1>{s.nav_visits}</h1>
+        <VisitFilters from=from to=to status=status payment=payment />
+        <div class="panel">
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
+            <VisitRows rows=rows open=open />
+            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
+                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
+            </Show>
+        </div>
+        {move || open.get().map(|id| view! {
+            <VisitCard visit_id=id on_changed=move || reload.update(|n| *n += 1) on_close=move || open.set(None) />
+        })}
+    }
+}
+
+/// The period and the two status filters.
+#[component]
+fn VisitFilters(
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    status: RwSignal<String>,
+    payment: RwSignal<String>,
+) -> impl IntoView {
+    let s = t();
+    view! {
         <div class="panel form-row">
             <label>{s.period_from}<input type="date" name="from" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) /></label>
             <label>{s.period_to}<input type="date" name="to" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) /></label>
@@ -87,42 +113,39 @@ pub fn VisitsPage() -> impl IntoView {
             <label>{s.payment_status_label}
                 <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
                     <option value="">{s.all}</option>
-                    {[PaymentStatus::Unpaid, PaymentStatus::PartiallyPaid, PaymentStatus::Paid].into_iter()
+                    {PaymentStatus::ALL.into_iter()
                         .map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
                 </select>
             </label>
         </div>
-        <div class="panel">
-            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
-            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
-            <Show when=move || !rows.with(Vec::is_empty)>
-                <table class="table" data-testid="visits-table">
-                    <thead><tr>
-                        <th>{s.time_label}</th><th>{s.patient_label}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
-                        <th>{s.total_label}</th><th>{s.paid_label}</th><th>{s.remaining_label}</th>
-                    </tr></thead>
-                    <tbody>
-                        <For each=move || rows.get() key=|v| (v.id, v.version) let:v>
-                            <ClickableRow on_open=Callback::new(move |()| open.set(Some(v.id)))>
-                                <td>{clinic::day_hm(&v.starts_at)}</td>
-                                <td>{v.patient.name.clone()}</td>
-                                <td>{v.doctor.name.clone()}</td>
-                                <td>{v.status_label.clone()}</td>
-                                <td class="num">{v.total.format_ui()}</td>
-                                <td class="num">{v.paid.format_ui()}</td>
-                                <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.format_ui()}</span></td>
-                            </ClickableRow>
-                        </For>
-                    </tbody>
-                </table>
-            </Show>
-            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
-            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
-                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
-            </Show>
-        </div>
-        {move || open.get().map(|id| view! {
-            <VisitCard visit_id=id on_changed=move || reload.update(|n| *n += 1) on_close=move || open.set(None) />
-        })}
+    }
+}
+
+/// The loaded visits; a row opens the visit's card.
+#[component]
+fn VisitRows(rows: RwSignal<Vec<VisitSummary>>, open: RwSignal<Option<i64>>) -> impl IntoView {
+    let s = t();
+    view! {
+        <Show when=move || !rows.with(Vec::is_empty)>
+            <table class="table" data-testid="visits-table">
+                <thead><tr>
+                    <th>{s.time_label}</th><th>{s.patient_label}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
+                    <th>{s.total_label}</th><th>{s.paid_label}</th><th>{s.remaining_label}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || rows.get() key=|v| (v.id, v.version) let:v>
+                        <ClickableRow on_open=Callback::new(move |()| open.set(Some(v.id)))>
+                            <td>{clinic::day_hm(&v.starts_at)}</td>
+                            <td>{v.patient.name.clone()}</td>
+                            <td>{v.doctor.name.clone()}</td>
+                            <td>{v.status_label.clone()}</td>
+                            <td class="num">{v.total.format_ui()}</td>
+                            <td class="num">{v.paid.format_ui()}</td>
+                            <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.format_ui()}</span></td>
+                        </ClickableRow>
+                    </For>
+                </tbody>
+            </table>
+        </Show>
     }
 }

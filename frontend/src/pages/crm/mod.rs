@@ -48,36 +48,10 @@ pub fn CrmPage() -> impl IntoView {
             ..VisitListQuery::default()
         })
     });
-    let columns = move || -> Vec<Column> {
+    let columns = move || {
         let list: Vec<DoctorView> = doctors.get().and_then(Result::ok).unwrap_or_default();
-        if week.get() {
-            let Some(doc) = week_doctor
-                .get()
-                .and_then(|id| list.iter().find(|d| d.id == id))
-                .or(list.first())
-            else {
-                return Vec::new();
-            };
-            let (monday, _) = range();
-            (0..7)
-                .map(|i| {
-                    let day = monday + Duration::days(i);
-                    Column {
-                        label: day.format("%a %d.%m").to_string(),
-                        doctor_id: doc.id,
-                        date: day,
-                    }
-                })
-                .collect()
-        } else {
-            list.iter()
-                .map(|d| Column {
-                    label: format!("{} {}", d.last_name, d.first_name),
-                    doctor_id: d.id,
-                    date: date.get(),
-                })
-                .collect()
-        }
+        let week_of = week.get().then(|| (range().0, week_doctor.get()));
+        calendar_columns(&list, date.get(), week_of)
     };
     let changed = move || reload.update(|n| *n += 1);
     view! {
@@ -139,4 +113,39 @@ fn CalendarBar(
             </Show>
         </div>
     }
+}
+
+/// The grid's columns: every doctor on `date`, or with `week` = (Monday, doctor) that doctor
+/// (the first one by default) on each day of the week.
+fn calendar_columns(
+    doctors: &[DoctorView],
+    date: chrono::NaiveDate,
+    week: Option<(chrono::NaiveDate, Option<i64>)>,
+) -> Vec<Column> {
+    let Some((monday, chosen)) = week else {
+        return doctors
+            .iter()
+            .map(|d| Column {
+                label: format!("{} {}", d.last_name, d.first_name),
+                doctor_id: d.id,
+                date,
+            })
+            .collect();
+    };
+    let Some(doc) = chosen
+        .and_then(|id| doctors.iter().find(|d| d.id == id))
+        .or(doctors.first())
+    else {
+        return Vec::new();
+    };
+    (0..7)
+        .map(|i| {
+            let day = monday + Duration::days(i);
+            Column {
+                label: day.format("%a %d.%m").to_string(),
+                doctor_id: doc.id,
+                date: day,
+            }
+        })
+        .collect()
 }

@@ -32,29 +32,8 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
     // payment changes the visit, which draws a new panel with a new key.
     let key = StoredValue::new(new_key());
-    let parts = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
-        let mut out = Vec::new();
-        for (m, a) in amounts.get_value() {
-            let typed = a.get();
-            if typed.trim().is_empty() {
-                continue;
-            }
-            let money =
-                Money::parse_user_input(&typed).map_err(|e| format!("{}: {e}", m.label_ru()))?;
-            out.push((m, money));
-        }
-        Ok(out)
-    };
     // The domain's overpayment guard, live: the form says why before the server has to.
-    let check = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
-        let parts = parts()?;
-        if parts.is_empty() {
-            return Err(String::new());
-        }
-        let sum = Money::checked_sum(parts.iter().map(|p| p.1)).map_err(|e| e.to_string())?;
-        check_payment(total, paid, sum).map_err(|e| e.to_string())?;
-        Ok(parts)
-    };
+    let check = move || checked_parts(&amounts.get_value(), total, paid);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(parts) = check() else { return };
@@ -97,6 +76,31 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
         })}
         <PaymentHistory visit=visit write=write />
     }
+}
+
+/// The typed amounts as `(method, amount)` parts (empty fields: not this method), checked with
+/// the domain's overpayment guard; the reason (or an empty one for "nothing typed") otherwise.
+fn checked_parts(
+    amounts: &[(PaymentMethod, RwSignal<String>)],
+    total: Money,
+    paid: Money,
+) -> Result<Vec<(PaymentMethod, Money)>, String> {
+    let mut parts = Vec::new();
+    for (m, a) in amounts {
+        let typed = a.get();
+        if typed.trim().is_empty() {
+            continue;
+        }
+        let money =
+            Money::parse_user_input(&typed).map_err(|e| format!("{}: {e}", m.label_ru()))?;
+        parts.push((*m, money));
+    }
+    if parts.is_empty() {
+        return Err(String::new());
+    }
+    let sum = Money::checked_sum(parts.iter().map(|p| p.1)).map_err(|e| e.to_string())?;
+    check_payment(total, paid, sum).map_err(|e| e.to_string())?;
+    Ok(parts)
 }
 
 fn new_key() -> String {

@@ -1,0 +1,208 @@
+//! The owner's dashboard ("Аналитика"): a date range with quick filters and a doctor filter; KPI
+//! tiles; donuts with their tables for sources and payment methods; revenue per day; bars per
+//! doctor and per service; trends; discounts by staff member. Each section reads its own report
+//! for the one range.
+
+mod charts;
+mod tables;
+
+use charming::component::{Axis, Grid};
+use charming::element::{AxisType, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+use chrono::{Datelike, Duration, NaiveDate};
+use emhana_api_types::queries::{RangeQuery, TrendQuery};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::clinic;
+use crate::components::chart::EChart;
+use crate::i18n::t;
+use charts::{bars, donut, money_f64, trend};
+use tables::{DiscountsTable, Kpis, MethodsTable, SourcesTable};
+
+/// The quick ranges: (label getter, first day, last day) from today.
+fn quick_ranges(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let s = t();
+    let month_start = today.with_day(1).unwrap_or(today);
+    let last_month_end = month_start - Duration::days(1);
+    let last_month_start = last_month_end.with_day(1).unwrap_or(last_month_end);
+    let year_start = today.with_ordinal(1).unwrap_or(today);
+    vec![
+        (s.today, today, today),
+        (s.last_7_days, today - Duration::days(6), today),
+        (s.this_month, month_start, today),
+        (s.last_month, last_month_start, last_month_end),
+        (s.this_year, year_start, today),
+    ]
+}
+
+/// `/analytics`
+#[component]
+pub fn AnalyticsPage() -> impl IntoView {
+    let s = t();
+    let today = clinic::today();
+    let from = RwSignal::new(today.with_day(1).unwrap_or(today));
+    let to = RwSignal::new(today);
+    let doctor = RwSignal::new(None::<i64>);
+    let query = Signal::derive(move || RangeQuery {
+        from: Some(from.get().to_string()),
+        to: Some(to.get().to_string()),
+        doctor_id: doctor.get(),
+    });
+    let summary = LocalResource::new(move || api::summary(query.get()));
+    view! {
+        <h1>{s.nav_analytics}</h1>
+        <RangeBar from=from to=to doctor=doctor today=today />
+        {move || summary.get().map(|r| match r {
+            Ok(k) => view! { <Kpis k=k /> }.into_any(),
+            Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
+        })}
+        <Shares query=query />
+        <Revenue query=query />
+        <Trends query=query />
+        <section class="panel">
+            <h2>{s.discounts_heading}</h2>
+            <Discounts query=query />
+        </section>
+    }
+}
+
+/// The range (two dates and the quick ranges) and the doctor filter.
+#[component]
+fn RangeBar(
+    from: RwSignal<NaiveDate>,
+    to: RwSignal<NaiveDate>,
+    doctor: RwSignal<Option<i64>>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let s = t();
+    let doctor_list = LocalResource::new(|| api::doctors(true));
+    view! {
+        <div class="panel form-row">
+            <label>{s.period_from}<input type="date" name="from" prop:value=move || from.get().to_string()
+                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { from.set(d) } /></label>
+            <label>{s.period_to}<input type="date" name="to" prop:value=move || to.get().to_string()
+                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { to.set(d) } /></label>
+            {quick_ranges(today).into_iter().map(|(label, a, b)| view! {
+                <button type="button" class="secondary" class:active=move || from.get() == a && to.get() == b
+                    on:click=move |_| { from.set(a); to.set(b); }>{label}</button>
+            }).collect_view()}
+            <label>{s.doctor_label}
+                <select name="doctor" on:change=move |ev| doctor.set(event_target_value(&ev).parse().ok())>
+                    <option value="">{s.all_doctors}</option>
+                    {move || doctor_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
+                        view! { <option value=d.id.to_string()>{format!("{} {}", d.last_name, d.first_name)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Where patients come from and how they pay: a donut and a table each.
+#[component]
+fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
+    let s = t();
+    let sources = LocalResource::new(move || api::sources(query.get()));
+    let methods = LocalResource::new(move || api::payment_methods(query.get()));
+    view! {
+        <div class="grid-2">
+            <section class="panel">
+                <h2>{s.sources_heading}</h2>
+                <EChart id="sources-donut" draw=move || donut(s.sources_heading,
+                    sources.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (i.visits as f64, i.label)).collect()).unwrap_or_default()) />
+                {move || sources.get().and_then(Result::ok).map(|r| view! { <SourcesTable r=r /> })}
+            </section>
+            <section class="panel">
+                <h2>{s.methods_heading}</h2>
+                <EChart id="methods-donut" draw=move || donut(s.methods_heading,
+                    methods.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (money_f64(&i.amount), i.label)).collect()).unwrap_or_default()) />
+                {move || methods.get().and_then(Result::ok).map(|r| view! { <MethodsTable r=r /> })}
+            </section>
+        </div>
+    }
+}
+
+/// Revenue per day (a line), per doctor and per service (bars).
+#[component]
+fn Revenue(query: Signal<RangeQuery>) -> impl IntoView {
+    let s = t();
+    let daily = LocalResource::new(move || api::revenue_daily(query.get()));
+    let doctors = LocalResource::new(move || api::doctor_report(query.get()));
+    let services = LocalResource::new(move || api::service_report(query.get()));
+    view! {
+        <section class="panel">
+            <h2>{s.revenue_daily_heading}</h2>
+            <EChart id="revenue-line" draw=move || {
+                let items = daily.get().and_then(Result::ok).map(|r| r.items).unwrap_or_default();
+                Chart::new().animation(false).tooltip(Tooltip::new().trigger(Trigger::Axis))
+                    .grid(Grid::new().left("60").right("20"))
+                    .x_axis(Axis::new().type_(AxisType::Category).data(items.iter().map(|d| d.date[5..].to_owned()).collect()))
+                    .y_axis(Axis::new().type_(AxisType::Value))
+                    .series(Line::new().name(s.revenue_label).data(items.iter().map(|d| money_f64(&d.revenue)).collect()))
+            } />
+        </section>
+        <div class="grid-2">
+            <section class="panel">
+                <h2>{s.by_doctor_heading}</h2>
+                <EChart id="doctors-bars" draw=move || bars(s.revenue_label,
+                    doctors.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|d| (d.name, money_f64(&d.revenue))).collect()).unwrap_or_default()) />
+            </section>
+            <section class="panel">
+                <h2>{s.by_service_heading}</h2>
+                <EChart id="services-bars" draw=move || bars(s.revenue_label,
+                    services.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|d| (d.name, money_f64(&d.revenue))).collect()).unwrap_or_default()) />
+            </section>
+        </div>
+    }
+}
+
+/// Visits per source and amounts per method, by week or month.
+#[component]
+fn Trends(query: Signal<RangeQuery>) -> impl IntoView {
+    let s = t();
+    let period = RwSignal::new("week".to_owned());
+    let trends = LocalResource::new(move || {
+        let range = query.get();
+        api::trends(TrendQuery {
+            from: range.from,
+            to: range.to,
+            doctor_id: range.doctor_id,
+            period: Some(period.get()),
+        })
+    });
+    view! {
+        <section class="panel">
+            <h2>{s.trends_heading}</h2>
+            <label class="inline">{s.trend_period}
+                <select name="period" on:change=move |ev| period.set(event_target_value(&ev))>
+                    <option value="week">{s.by_week}</option>
+                    <option value="month">{s.by_month}</option>
+                </select>
+            </label>
+            <div class="grid-2">
+                <EChart id="sources-trend" draw=move || {
+                    let r = trends.get().and_then(Result::ok);
+                    trend(s.sources_heading, r.as_ref().map(|r| (r.buckets.clone(), r.sources.clone())))
+                } />
+                <EChart id="methods-trend" draw=move || {
+                    let r = trends.get().and_then(Result::ok);
+                    trend(s.methods_heading, r.as_ref().map(|r| (r.buckets.clone(), r.methods.clone())))
+                } />
+            </div>
+        </section>
+    }
+}
+
+/// Discounts by staff member.
+#[component]
+fn Discounts(query: Signal<RangeQuery>) -> impl IntoView {
+    let discounts = LocalResource::new(move || api::discounts(query.get()));
+    move || {
+        discounts
+            .get()
+            .and_then(Result::ok)
+            .map(|r| view! { <DiscountsTable r=r /> })
+    }
+}
