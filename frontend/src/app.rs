@@ -54,7 +54,10 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let s = t();
     let user = session::user();
-    let logout = move |_| spawn_local(api::logout());
+    let sign_out = Action::new_local(|(): &()| api::logout());
+    let logout = move |_| {
+        sign_out.dispatch_local(());
+    };
     view! {
         <div class="layout">
             <aside class="sidebar">

@@ -4,7 +4,6 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 
@@ -38,21 +37,33 @@ pub fn FormError(
     }
 }
 
-/// Runs a form's save or deactivation in the background: `busy` while it runs, then `on_saved`,
-/// or the error for the form to show.
-pub fn spawn_save<T: 'static>(
-    busy: RwSignal<bool>,
+/// A form's write (a save, a deactivation) as an action: `pending()` is the form's busy state;
+/// on success `on_saved` runs, on failure the error shows in the form.
+pub fn form_action<I, Fut>(
     error: RwSignal<Option<ApiError>>,
-    on_saved: impl Fn() + 'static,
-    save: impl Future<Output = Result<T, ApiError>> + 'static,
-) {
-    busy.set(true);
-    spawn_local(async move {
-        let result = save.await;
-        busy.set(false);
-        match result {
-            Ok(_) => on_saved(),
-            Err(e) => error.set(Some(e)),
-        }
+    on_saved: impl Fn() + Copy + 'static,
+    run: impl Fn(I) -> Fut + 'static,
+) -> Action<I, Result<(), ApiError>>
+where
+    I: Clone + 'static,
+    Fut: Future<Output = Result<(), ApiError>> + 'static,
+{
+    let action = Action::new_local(move |input: &I| run(input.clone()));
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => on_saved(),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
     });
+    action
+}
+
+/// `DELETE /api/v1/{collection}/{id}?version=` of a form's record, as an action.
+pub fn deactivate_action(
+    collection: &'static str,
+    error: RwSignal<Option<ApiError>>,
+    on_saved: impl Fn() + Copy + 'static,
+) -> Action<(i64, i64), Result<(), ApiError>> {
+    form_action(error, on_saved, move |(id, version): (i64, i64)| {
+        crate::api::deactivate(collection, id, version)
+    })
 }

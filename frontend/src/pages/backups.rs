@@ -3,7 +3,6 @@
 
 use emhana_api_types::backups::{BackupList, BackupView};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::t;
@@ -17,19 +16,17 @@ pub fn BackupsPage() -> impl IntoView {
         reload.track();
         api::backups()
     });
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(|(): &()| api::create_backup());
+    let busy = create.pending();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => reload.update(|n| *n += 1),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let take = move |_| {
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = api::create_backup().await;
-            busy.set(false);
-            match result {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        create.dispatch_local(());
     };
     view! {
         <h1>{s.nav_backups}</h1>
@@ -110,17 +107,20 @@ fn BackupRow(b: BackupView) -> impl IntoView {
     );
     let error = RwSignal::new(None::<ApiError>);
     let file = b.file.clone();
-    let download = move |_| {
+    let link = Action::new_local(|file: &String| {
         let file = file.clone();
-        spawn_local(async move {
-            match api::backup_link(&file).await {
-                // The browser saves the file itself (streamed to disk, whatever its size).
-                Ok(link) => {
-                    let _ = window().location().set_href(&link.url);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        async move { api::backup_link(&file).await }
+    });
+    Effect::new(move |_| match link.value().get() {
+        // The browser saves the file itself (streamed to disk, whatever its size).
+        Some(Ok(link)) => {
+            let _ = window().location().set_href(&link.url);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let download = move |_| {
+        link.dispatch_local(file.clone());
     };
     view! {
         <tr data-file=b.file.clone()>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::directory::{Column, DirectoryTable, DirectoryToolbar, Editing, Record};
-use crate::components::form::{field_error, spawn_save, FormError};
+use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
@@ -93,7 +93,12 @@ fn DoctorForm(
     let phone = text(|d| d.phone.as_deref().map(PhoneNumber::display));
     let email = text(|d| d.email.clone());
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let retire = deactivate_action("doctors", error, on_saved);
+    let save = form_action(error, on_saved, move |body: DoctorWrite| async move {
+        api::save_doctor(target.map(|(id, _, _)| id), body)
+            .await
+            .map(drop)
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let opt = |v: String| (!v.trim().is_empty()).then_some(v);
@@ -105,18 +110,11 @@ fn DoctorForm(
             email: opt(email.get_untracked()),
             version: target.map(|(_, v, _)| v),
         };
-        spawn_save(busy, error, on_saved, async move {
-            api::save_doctor(target.map(|(id, _, _)| id), body).await
-        });
+        save.dispatch_local(body);
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_save(
-                busy,
-                error,
-                on_saved,
-                api::deactivate("doctors", id, version),
-            );
+            retire.dispatch_local((id, version));
         }
     };
     let input = |name: &'static str, label: &'static str, value: RwSignal<String>| {
@@ -141,7 +139,7 @@ fn DoctorForm(
             </label>
             {input("email", s.email_label, email)}
             <FormError error=error fields=FIELDS />
-            <button type="submit" disabled=move || busy.get()>{s.save}</button>
+            <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.filter(|t| t.2).map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}
         </form>

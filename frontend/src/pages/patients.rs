@@ -10,7 +10,7 @@ use emhana_domain::validation::PhoneNumber;
 use emhana_api_types::queries::PatientListQuery;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{field_error, spawn_save, FormError};
+use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 
@@ -214,25 +214,21 @@ fn PatientForm(
         notes,
     } = f;
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let retire = deactivate_action("patients", error, on_saved);
+    let save = form_action(error, on_saved, move |body: PatientWrite| async move {
+        match target {
+            Some((id, _)) => api::update_patient(id, body).await.map(drop),
+            None => api::create_patient(body).await.map(drop),
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = f.body(target.map(|(_, v)| v));
-        spawn_save(busy, error, on_saved, async move {
-            match target {
-                Some((id, _)) => api::update_patient(id, body).await,
-                None => api::create_patient(body).await,
-            }
-        });
+        save.dispatch_local(body);
     };
     let deactivate = move |_| {
         if let Some((id, version)) = target {
-            spawn_save(
-                busy,
-                error,
-                on_saved,
-                api::deactivate("patients", id, version),
-            );
+            retire.dispatch_local((id, version));
         }
     };
     let field = move |name: &'static str| field_error(error, name);
@@ -266,7 +262,7 @@ fn PatientForm(
                 <span class="field-error" data-field="notes">{field("notes")}</span>
             </label>
             <FormError error=error fields=&["first_name", "last_name", "phone", "birth_date", "email", "notes"] />
-            <button type="submit" disabled=move || busy.get()>{s.save}</button>
+            <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}
         </form>

@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::directory::{
     CellStyle, Column, DirectoryTable, DirectoryToolbar, Editing, Record,
 };
-use crate::components::form::{field_error, spawn_save, FormError};
+use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
 use crate::session;
@@ -163,22 +163,20 @@ fn ServiceForm(
         doctor_id,
     } = f;
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let retire = deactivate_action("services", error, on_saved);
+    let save = form_action(error, on_saved, move |body: ServiceWrite| async move {
+        api::save_service(target.map(|(id, _, _)| id), body)
+            .await
+            .map(drop)
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = f.body(target.map(|(_, v, _)| v));
-        spawn_save(busy, error, on_saved, async move {
-            api::save_service(target.map(|(id, _, _)| id), body).await
-        });
+        save.dispatch_local(body);
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_save(
-                busy,
-                error,
-                on_saved,
-                api::deactivate("services", id, version),
-            );
+            retire.dispatch_local((id, version));
         }
     };
     let current = doctor_id.get_untracked();
@@ -216,7 +214,7 @@ fn ServiceForm(
                 <span class="field-error" data-field="description">{field_error(error, "description")}</span>
             </label>
             <FormError error=error fields=FIELDS />
-            <button type="submit" disabled=move || busy.get()>{s.save}</button>
+            <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.filter(|t| t.2).map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}
         </form>

@@ -9,7 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::directory::{
     CellStyle, Column, DirectoryTable, DirectoryToolbar, Editing, Record,
 };
-use crate::components::form::{field_error, spawn_save, FormError};
+use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{SortKey, SortOrder};
 use crate::i18n::t;
 
@@ -75,36 +75,31 @@ fn SourceForm(
     let code = RwSignal::new(source.as_ref().map(|v| v.code.clone()).unwrap_or_default());
     let label = RwSignal::new(source.as_ref().map(|v| v.label.clone()).unwrap_or_default());
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        spawn_save(busy, error, on_saved, async move {
+    let retire = deactivate_action("lead-sources", error, on_saved);
+    // A new source gets its code; an existing one only a new label (its code never changes).
+    let save = form_action(
+        error,
+        on_saved,
+        move |(code, label): (String, String)| async move {
             match target {
                 Some((id, version, _)) => {
-                    let body = LeadSourceUpdate {
-                        label: label.get_untracked(),
-                        version,
-                    };
-                    api::update_lead_source(id, body).await
+                    let body = LeadSourceUpdate { label, version };
+                    api::update_lead_source(id, body).await.map(drop)
                 }
                 None => {
-                    let body = LeadSourceCreate {
-                        code: code.get_untracked(),
-                        label: label.get_untracked(),
-                    };
-                    api::create_lead_source(body).await
+                    let body = LeadSourceCreate { code, label };
+                    api::create_lead_source(body).await.map(drop)
                 }
             }
-        });
+        },
+    );
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch_local((code.get_untracked(), label.get_untracked()));
     };
     let deactivate = move |_| {
         if let Some((id, version, _)) = target {
-            spawn_save(
-                busy,
-                error,
-                on_saved,
-                api::deactivate("lead-sources", id, version),
-            );
+            retire.dispatch_local((id, version));
         }
     };
     view! {
@@ -120,7 +115,7 @@ fn SourceForm(
                 <span class="field-error" data-field="label">{field_error(error, "label")}</span>
             </label>
             <FormError error=error fields=&["code", "label"] />
-            <button type="submit" disabled=move || busy.get()>{s.save}</button>
+            <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.filter(|t| t.2).map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}
         </form>

@@ -3,7 +3,6 @@
 use emhana_api_types::auth::{CreateUser, UpdateUser, UserView};
 use emhana_domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, FormError};
@@ -40,16 +39,18 @@ fn UserTable(
     let s = t();
     let error = RwSignal::new(None::<String>);
     // One change per call: activation, role or a new password (the server checks who may).
+    let update =
+        Action::new_local(|(id, change): &(i64, UpdateUser)| api::update_user(*id, change.clone()));
+    Effect::new(move |_| match update.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            on_changed();
+        }
+        Some(Err(e)) => error.set(Some(e.message())),
+        None => {}
+    });
     let change = move |id: i64, change: UpdateUser| {
-        spawn_local(async move {
-            match api::update_user(id, change).await {
-                Ok(_) => {
-                    error.set(None);
-                    on_changed();
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
+        update.dispatch_local((id, change));
     };
     view! {
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
@@ -104,6 +105,18 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let doctors = LocalResource::new(|| api::doctors(false));
+    let create = Action::new_local(|body: &CreateUser| api::create_user(body.clone()));
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            login.set(String::new());
+            name.set(String::new());
+            password.set(String::new());
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = CreateUser {
@@ -116,18 +129,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
                 .get_untracked()
                 .filter(|_| role.get_untracked() == Role::Doctor),
         };
-        spawn_local(async move {
-            match api::create_user(body).await {
-                Ok(_) => {
-                    error.set(None);
-                    login.set(String::new());
-                    name.set(String::new());
-                    password.set(String::new());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        create.dispatch_local(body);
     };
     view! {
         <form class="panel form-row" on:submit=submit data-testid="create-user">
