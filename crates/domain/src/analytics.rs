@@ -31,10 +31,10 @@ impl ReportRange {
         to: Option<&str>,
         doctor_id: Option<i64>,
     ) -> Result<Self, Violations> {
-        let days = parse_date_range(from, to, MAX_REPORT_DAYS)?;
+        let (from, to) = parse_date_range(from, to, MAX_REPORT_DAYS)?;
         Ok(Self {
-            from: days.from,
-            to: days.to,
+            from,
+            to,
             doctor_id: doctor_id.map(DoctorId),
         })
     }

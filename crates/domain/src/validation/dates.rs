@@ -91,15 +91,6 @@ pub fn parse_iso_date(field: &str, input: &str) -> Result<NaiveDate, FieldViolat
     Ok(date)
 }
 
-/// A period of clinic-local days, `from..=to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateRange {
-    /// First day.
-    pub from: NaiveDate,
-    /// Last day (inclusive).
-    pub to: NaiveDate,
-}
-
 /// Records `to` before `from`, or a period longer than `max_days`, under `to`.
 fn check_period(from: NaiveDate, to: NaiveDate, max_days: i64, v: &mut Violations) {
     if to < from {
@@ -123,7 +114,7 @@ pub fn parse_date_range(
     from: Option<&str>,
     to: Option<&str>,
     max_days: i64,
-) -> Result<DateRange, Violations> {
+) -> Result<(NaiveDate, NaiveDate), Violations> {
     let mut v = Violations::default();
     let mut day = |field: &str, value: Option<&str>| match value {
         Some(d) => v.check(parse_iso_date(field, d)),
@@ -137,7 +128,7 @@ pub fn parse_date_range(
         check_period(f, t, max_days, &mut v);
     }
     match (from, to) {
-        (Some(from), Some(to)) if v.0.is_empty() => Ok(DateRange { from, to }),
+        (Some(from), Some(to)) if v.0.is_empty() => Ok((from, to)),
         _ => Err(v),
     }
 }
@@ -165,7 +156,7 @@ mod tests {
     fn report_periods_need_both_days_in_order_and_bounded() {
         let r = parse_date_range(Some("2026-11-01"), Some("2026-11-30"), 1098).unwrap();
         assert_eq!(
-            (r.from.to_string(), r.to.to_string()),
+            (r.0.to_string(), r.1.to_string()),
             ("2026-11-01".into(), "2026-11-30".into())
         );
         let fields = |e: Violations| {

@@ -10,7 +10,7 @@ mod phone;
 
 pub use dates::{
     parse_birth_date, parse_date_range, parse_instant, parse_iso_date, parse_optional_period,
-    DateRange, EARLIEST_DATE, LATEST_DATE,
+    EARLIEST_DATE, LATEST_DATE,
 };
 pub use phone::PhoneNumber;
 
