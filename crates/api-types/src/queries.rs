@@ -4,21 +4,28 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Renders a query as `?name=value&…` (absent parameters left out, values percent-encoded).
-pub trait ToQuery {
-    /// The `(name, value)` pairs that are present.
-    fn pairs(&self) -> Vec<(&'static str, String)>;
-
+/// Renders a query as `?name=value&…` from its serde form (the names the server deserializes;
+/// absent parameters left out, values percent-encoded, names in alphabetical order).
+pub trait ToQuery: Serialize {
     /// `?a=1&b=x` or the empty string.
     fn to_query(&self) -> String {
-        let pairs = self.pairs();
-        if pairs.is_empty() {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(self) else {
+            return String::new();
+        };
+        let joined: Vec<String> = fields
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let value = match v {
+                    serde_json::Value::Null => return None,
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                Some(format!("{k}={}", percent_encode(&value)))
+            })
+            .collect();
+        if joined.is_empty() {
             return String::new();
         }
-        let joined: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
-            .collect();
         format!("?{}", joined.join("&"))
     }
 }
@@ -34,12 +41,6 @@ fn percent_encode(value: &str) -> String {
         }
     }
     out
-}
-
-fn push<T: ToString>(pairs: &mut Vec<(&'static str, String)>, name: &'static str, v: &Option<T>) {
-    if let Some(v) = v {
-        pairs.push((name, v.to_string()));
-    }
 }
 
 /// `?from=&to=&doctor_id=` of every analytics report.
@@ -58,15 +59,7 @@ pub struct RangeQuery {
     pub doctor_id: Option<i64>,
 }
 
-impl ToQuery for RangeQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "from", &self.from);
-        push(&mut p, "to", &self.to);
-        push(&mut p, "doctor_id", &self.doctor_id);
-        p
-    }
-}
+impl ToQuery for RangeQuery {}
 
 /// `?from=&to=&doctor_id=&period=` of the trends report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,16 +80,7 @@ pub struct TrendQuery {
     pub period: Option<String>,
 }
 
-impl ToQuery for TrendQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "from", &self.from);
-        push(&mut p, "to", &self.to);
-        push(&mut p, "doctor_id", &self.doctor_id);
-        push(&mut p, "period", &self.period);
-        p
-    }
-}
+impl ToQuery for TrendQuery {}
 
 /// `?from=&to=&doctor_id=&patient_id=&status=&payment_status=&limit=&cursor=` of the visit list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,20 +112,7 @@ pub struct VisitListQuery {
     pub cursor: Option<String>,
 }
 
-impl ToQuery for VisitListQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "from", &self.from);
-        push(&mut p, "to", &self.to);
-        push(&mut p, "doctor_id", &self.doctor_id);
-        push(&mut p, "patient_id", &self.patient_id);
-        push(&mut p, "status", &self.status);
-        push(&mut p, "payment_status", &self.payment_status);
-        push(&mut p, "limit", &self.limit);
-        push(&mut p, "cursor", &self.cursor);
-        p
-    }
-}
+impl ToQuery for VisitListQuery {}
 
 /// Filters of `GET /audit-log`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,20 +142,7 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-impl ToQuery for AuditQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "entity", &self.entity);
-        push(&mut p, "entity_id", &self.entity_id);
-        push(&mut p, "user_id", &self.user_id);
-        push(&mut p, "action", &self.action);
-        push(&mut p, "from", &self.from);
-        push(&mut p, "to", &self.to);
-        push(&mut p, "limit", &self.limit);
-        push(&mut p, "cursor", &self.cursor);
-        p
-    }
-}
+impl ToQuery for AuditQuery {}
 
 /// `?q=&limit=&cursor=&include_inactive=` of the patient search.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,16 +161,7 @@ pub struct PatientListQuery {
     pub cursor: Option<String>,
 }
 
-impl ToQuery for PatientListQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "q", &self.q);
-        push(&mut p, "include_inactive", &self.include_inactive);
-        push(&mut p, "limit", &self.limit);
-        push(&mut p, "cursor", &self.cursor);
-        p
-    }
-}
+impl ToQuery for PatientListQuery {}
 
 /// `?include_inactive=` of the directory lists (doctors, services, lead sources).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,13 +172,7 @@ pub struct ListQuery {
     pub include_inactive: Option<bool>,
 }
 
-impl ToQuery for ListQuery {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut p = Vec::new();
-        push(&mut p, "include_inactive", &self.include_inactive);
-        p
-    }
-}
+impl ToQuery for ListQuery {}
 
 #[cfg(test)]
 mod tests {
@@ -246,7 +189,7 @@ mod tests {
         };
         assert_eq!(
             q.to_query(),
-            "?from=2026-11-01&doctor_id=3&cursor=2026-11-25T04%3A00%3A00.000000Z~42"
+            "?cursor=2026-11-25T04%3A00%3A00.000000Z~42&doctor_id=3&from=2026-11-01"
         );
         let audit = AuditQuery {
             entity: Some("пациент".into()),
