@@ -54,10 +54,9 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let s = t();
     let user = session::user();
-    let sign_out = Action::new_local(|(): &()| api::logout());
-    let logout = move |_| {
-        sign_out.dispatch_local(());
-    };
+    // Not an action: signing out replaces the shell (and this component) before the request's
+    // task ends.
+    let logout = move |_| spawn_local(api::logout());
     view! {
         <div class="layout">
             <aside class="sidebar">

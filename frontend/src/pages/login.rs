@@ -1,6 +1,7 @@
 //! Login: a compact centred form (~27% of a desktop screen, full width on phones).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -14,23 +15,25 @@ pub fn Login() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
     let navigate = use_navigate();
-    let sign_in = Action::new_local(|(login, password): &(String, String)| {
-        api::login(login.clone(), password.clone())
-    });
-    let pending = sign_in.pending();
-    Effect::new(move |_| match sign_in.value().get() {
-        Some(Ok(_)) => navigate("/crm", NavigateOptions::default()),
-        Some(Err(e)) => error.set(Some(e.message())),
-        None => {}
-    });
+    // Not an action: a successful sign-in replaces this component (the shell takes over) while
+    // the request is still finishing, so the rest of the work runs in a task of its own.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
             return;
         }
+        pending.set(true);
         error.set(None);
-        sign_in.dispatch_local((login.get_untracked(), password.get_untracked()));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::login(login.get_untracked(), password.get_untracked()).await {
+                Ok(_) => navigate("/crm", NavigateOptions::default()),
+                Err(e) => error.set(Some(e.message())),
+            }
+            pending.set(false);
+        });
     };
     view! {
         <div class="login-box panel">
