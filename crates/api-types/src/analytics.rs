@@ -80,14 +80,25 @@ pub struct MethodItem {
     pub method: String,
     /// Russian label.
     pub label: String,
-    /// Live payments by it in the range.
+    /// Net: live payments by it in the range less refunds through it (revenue).
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "500000.00"))]
     pub amount: Money,
-    /// Its share of the amount, %.
+    /// Live payments by it in the range.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "520000.00"))]
+    #[serde(default)]
+    pub paid: Money,
+    /// Refunds through it in the range (by refund day).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "20000.00"))]
+    #[serde(default)]
+    pub refunded: Money,
+    /// How many refunds.
+    #[serde(default)]
+    pub refunds: i64,
+    /// Its share of the net amount, %.
     pub share_percent: f64,
     /// Visits with at least one live payment by it.
     pub visits: i64,
-    /// Amount ÷ number of its payments.
+    /// Payments ÷ number of its payments.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "9000.00"))]
     pub average_payment: Money,
 }

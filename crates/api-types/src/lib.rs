@@ -6,6 +6,7 @@
 pub mod analytics;
 pub mod auth;
 pub mod backups;
+pub mod cash_desk;
 #[cfg(feature = "openapi")]
 pub mod contract;
 pub mod directories;

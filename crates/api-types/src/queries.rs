@@ -201,3 +201,20 @@ mod tests {
         );
     }
 }
+
+/// Filters of `GET /shifts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ShiftListQuery {
+    /// Opened on or after this clinic-local day (`YYYY-MM-DD`).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub from: Option<String>,
+    /// One register's shifts.
+    pub register_id: Option<i64>,
+    /// Opened on or before this clinic-local day (`YYYY-MM-DD`).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub to: Option<String>,
+}
+
+impl ToQuery for ShiftListQuery {}

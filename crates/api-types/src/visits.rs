@@ -163,6 +163,80 @@ pub struct PaymentCreate {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
+    /// The register it is taken at (default: the clinic's first active register). Cash needs
+    /// an open shift there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_id: Option<i64>,
+}
+
+/// One line's amount of a refund.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundLine {
+    /// The visit's line.
+    pub line_id: i64,
+    /// Decimal string > 0, at most what the line still holds.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
+    pub amount: String,
+}
+
+/// `POST /appointments/{id}/refunds`: `amount` over the whole visit, or `lines`; back through
+/// the original tender(s) unless `method` (owner/admin) says otherwise.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"amount": "3000.00", "reason": "Услуга не оказана"})))]
+pub struct RefundCreate {
+    /// A total split over the paid lines and tenders (exactly one of `amount`, `lines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,12}([.][0-9]{1,2})?$")
+    )]
+    pub amount: Option<String>,
+    /// Amounts per line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub lines: Vec<RefundLine>,
+    /// Another tender than the original (owner/admin only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::payment_method))]
+    pub method: Option<String>,
+    /// Required, ≤ 500 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+    /// The register it is given at (default: the first active one). Cash needs an open shift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_id: Option<i64>,
+}
+
+/// A refund: money given back on one of the visit's payments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundView {
+    /// Id.
+    pub id: i64,
+    /// The payment it reverses (in part).
+    pub payment_id: i64,
+    /// The tender the money went back through.
+    pub method: String,
+    /// Russian label of the tender.
+    pub method_label: String,
+    /// Amount (positive).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "3000.00"))]
+    pub amount: Money,
+    /// When (RFC 3339).
+    pub refunded_at: String,
+    /// Who.
+    pub refunded_by: Option<NamedRef>,
+    /// Why.
+    pub reason: String,
+    /// The cash-desk shift it was posted into.
+    pub shift_id: Option<i64>,
+    /// What it gave back per line (sums to `amount`).
+    pub allocations: Vec<AllocationView>,
 }
 
 /// `POST /payments/{id}/void`.
@@ -242,6 +316,13 @@ pub struct PaymentView {
     pub void_reason: Option<String>,
     /// Its split over the lines (sums to `amount`).
     pub allocations: Vec<AllocationView>,
+    /// Refunded from it so far.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    #[serde(default)]
+    pub refunded: Money,
+    /// The cash-desk shift it was posted into (none: outside shifts).
+    #[serde(default)]
+    pub shift_id: Option<i64>,
 }
 
 /// One status change of a visit.
@@ -322,6 +403,9 @@ pub struct VisitView {
     pub lines: Vec<VisitLineView>,
     /// Payments, oldest first, voided ones included.
     pub payments: Vec<PaymentView>,
+    /// Refunds, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<RefundView>,
     /// Status history, oldest first.
     pub status_history: Vec<StatusChangeView>,
     /// When booked.

@@ -31,8 +31,10 @@ pub enum Permission {
     VisitsRead,
     /// Book, change, move visits through statuses; edit lines and prices.
     VisitsWrite,
-    /// Take and void payments.
+    /// Take and void payments, give refunds, run the cash desk (shifts, cash in/out, reports).
     PaymentsWrite,
+    /// Add registers and change the cash-desk settings.
+    CashDeskManage,
     /// Read analytics dashboards.
     AnalyticsRead,
     /// Download exports.
@@ -181,7 +183,7 @@ mod tests {
     use chrono::TimeZone;
     use Permission::*;
 
-    const ALL: [Permission; 15] = [
+    const ALL: [Permission; 16] = [
         OwnAccount,
         UsersRead,
         UsersManage,
@@ -193,6 +195,7 @@ mod tests {
         VisitsRead,
         VisitsWrite,
         PaymentsWrite,
+        CashDeskManage,
         AnalyticsRead,
         ExportsRead,
         OwnSchedule,

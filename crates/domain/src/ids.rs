@@ -34,6 +34,14 @@ typed_id!(
     LineId,
     /// A payment.
     PaymentId,
+    /// A payment's share of one line (what a refund points back at).
+    AllocationId,
+    /// A refund (money given back on a visit).
+    RefundId,
+    /// A cash register (касса).
+    RegisterId,
+    /// A cash-desk shift (смена) of one register.
+    ShiftId,
 );
 
 #[cfg(test)]

@@ -173,6 +173,8 @@ pub struct PaymentRequest {
     pub total: Money,
     /// Optional note for all of them.
     pub note: Option<String>,
+    /// The register it is taken at (none: the clinic's first active register).
+    pub register: Option<crate::ids::RegisterId>,
 }
 
 impl PaymentRequest {
@@ -202,7 +204,13 @@ impl PaymentRequest {
             parts: parsed,
             total: total.unwrap_or(Money::ZERO),
             note,
+            register: None,
         })
+    }
+
+    /// True when a part is cash (it then needs an open shift).
+    pub fn has_cash(&self) -> bool {
+        self.parts.iter().any(|p| p.0 == PaymentMethod::Cash)
     }
 
     /// The decision, taken under the visit's lock: a cancelled visit takes nothing; the sum may

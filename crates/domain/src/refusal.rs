@@ -71,6 +71,12 @@ pub enum VisitRefusal {
     /// The status machine refused.
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// The cash desk refuses (no open shift, counting, closed, …).
+    #[error(transparent)]
+    Shift(#[from] crate::cash_desk::ShiftRefusal),
+    /// A refund is refused (too much, unknown line, another tender).
+    #[error(transparent)]
+    Refund(#[from] crate::refund::RefundRefusal),
     /// Only scheduled visits move (HTTP 409).
     #[error("Перенести можно только визит в статусе «записан»")]
     NotMovable,

@@ -9,6 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use emhana_api_types::error::PROBLEM_JSON;
 use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
+use emhana_domain::cash_desk::ShiftRefusal;
+use emhana_domain::refund::RefundRefusal;
 use emhana_domain::{PaymentRefusal, TransitionError, VisitRefusal};
 use emhana_store::visits::VisitError;
 use emhana_store::StoreError;
@@ -205,6 +207,8 @@ impl From<VisitRefusal> for ApiError {
                 Self::Problem(Box::new(p))
             }
             VisitRefusal::Payment(p) => p.into(),
+            VisitRefusal::Shift(r) => r.into(),
+            VisitRefusal::Refund(r) => r.into(),
             VisitRefusal::Transition(t) => match t {
                 TransitionError::Illegal { .. } => Self::Conflict(message),
                 TransitionError::RevertNotAllowed => Self::Forbidden(message),
@@ -219,6 +223,47 @@ impl From<VisitRefusal> for ApiError {
             | VisitRefusal::AlreadyVoided
             | VisitRefusal::KeyReused
             | VisitRefusal::KeyInFlight => Self::Conflict(message),
+        }
+    }
+}
+
+impl From<ShiftRefusal> for ApiError {
+    fn from(refusal: ShiftRefusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            ShiftRefusal::DifferenceNeedsManager { .. } => Self::Forbidden(message),
+            ShiftRefusal::NoteRequired => {
+                Self::Validation(vec![field_error("note", "required", message)])
+            }
+            ShiftRefusal::NoOpenShift
+            | ShiftRefusal::Counting
+            | ShiftRefusal::Closed
+            | ShiftRefusal::WrongState(_)
+            | ShiftRefusal::AlreadyOpen(_)
+            | ShiftRefusal::RegisterInactive
+            | ShiftRefusal::VoidAfterShift
+            | ShiftRefusal::VoidRefunded
+            | ShiftRefusal::BlindCount => Self::Conflict(message),
+        }
+    }
+}
+
+impl From<RefundRefusal> for ApiError {
+    fn from(refusal: RefundRefusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            RefundRefusal::TooMuch { refundable, .. } => {
+                let mut p = ProblemDetails::new(ErrorCode::Validation, "Проверьте выделенные поля");
+                p.errors = vec![field_error("amount", "too_much", message)];
+                p.remaining = Some(refundable.to_string());
+                Self::Problem(Box::new(p))
+            }
+            RefundRefusal::UnknownLine(i) => Self::Validation(vec![field_error(
+                &format!("lines.{i}.line_id"),
+                "unknown",
+                message,
+            )]),
+            RefundRefusal::OtherTenderNeedsManager => Self::Forbidden(message),
         }
     }
 }

@@ -35,15 +35,21 @@ pub struct VisitTotals {
     pub patients: i64,
 }
 
-/// Live payments of one method in a range.
+/// Live payments and refunds of one method in a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MethodTotal {
     /// The method.
     pub method: PaymentMethod,
-    /// Their sum.
+    /// Net: payments − refunds (revenue).
     pub amount: Money,
+    /// Payments' sum.
+    pub paid: Money,
+    /// Refunds' sum (by refund day).
+    pub refunded: Money,
     /// Live payments.
     pub payments: i64,
+    /// Refunds.
+    pub refunds: i64,
     /// Distinct visits paid with it.
     pub visits: i64,
 }
@@ -163,7 +169,10 @@ impl FromRow<'_, AnyRow> for MethodTotal {
         Ok(Self {
             method: column::code(r, "method", PaymentMethod::from_code)?,
             amount: column::money(r, "amount")?,
+            paid: column::money(r, "paid")?,
+            refunded: column::money(r, "refunded")?,
             payments: r.try_get("payments")?,
+            refunds: r.try_get("refunds")?,
             visits: 0,
         })
     }
@@ -392,8 +401,10 @@ impl Store {
     /// visits paid by each.
     pub async fn method_totals(&self, r: ReportRange) -> Result<Vec<MethodTotal>, StoreError> {
         let sql = format!(
-            "SELECT t.method, CAST(SUM(t.amount) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.method HAVING SUM(t.payments) > 0"
+            "SELECT t.method, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.amount) AS BIGINT) AS paid, \
+                    CAST(SUM(t.refunded) AS BIGINT) AS refunded, CAST(SUM(t.payments) AS BIGINT) AS payments, \
+                    CAST(SUM(t.refunds) AS BIGINT) AS refunds \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
         let mut totals: Vec<MethodTotal> = self.ranged(sql, r).await?;
         let sql = format!(
@@ -411,8 +422,8 @@ impl Store {
     /// Live payments per clinic-local day (days with payments), in day order.
     pub async fn day_totals(&self, r: ReportRange) -> Result<Vec<DayTotal>, StoreError> {
         let sql = format!(
-            "SELECT t.day, CAST(SUM(t.amount) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.payments) > 0 ORDER BY t.day"
+            "SELECT t.day, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
         );
         self.ranged(sql, r).await
     }
@@ -454,7 +465,7 @@ impl Store {
              FROM (SELECT t.doctor_id, CAST(SUM(t.visits) AS BIGINT) AS visits FROM stats_visits t \
                    WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id HAVING SUM(t.visits) > 0) v \
              JOIN doctors d ON d.id = v.doctor_id \
-             LEFT JOIN (SELECT t.doctor_id, CAST(SUM(t.amount) AS BIGINT) AS revenue FROM stats_payments t \
+             LEFT JOIN (SELECT t.doctor_id, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS revenue FROM stats_payments t \
                         WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
              ORDER BY d.id"
         );
@@ -507,9 +518,9 @@ impl Store {
     /// Live payments per method per day, in day then method (UI) order.
     pub async fn method_days(&self, r: ReportRange) -> Result<Vec<MethodDay>, StoreError> {
         let sql = format!(
-            "SELECT t.day, t.method, CAST(SUM(t.amount) AS BIGINT) AS amount \
+            "SELECT t.day, t.method, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount \
              FROM stats_payments t WHERE {STATS_IN_RANGE} \
-             GROUP BY t.day, t.method HAVING SUM(t.payments) > 0"
+             GROUP BY t.day, t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
         let mut rows: Vec<MethodDay> = self.ranged(sql, r).await?;
         rows.sort_by_key(|m| (m.day, m.method));

@@ -13,7 +13,10 @@ use emhana_domain::refusal::VisitRefusal;
 use emhana_domain::{ClinicZone, Money, PaymentRequest};
 use serde_json::json;
 
+use emhana_domain::cash_desk::{void_allowed, ShiftStatus};
+
 use crate::audit::{self, Actor, AuditEntry};
+use crate::cash_desk::post_into_shift;
 use crate::stats::Delta;
 use crate::visits::{load_visit, lock_visit, reload, set_payment_status, Visit, VisitError};
 use crate::{time, Store, StoreError};
@@ -85,6 +88,13 @@ impl Store {
         .await?;
         let outstanding: Vec<Money> = lines.iter().map(|l| Money::from_tiyn(l.1 - l.2)).collect();
         let (paid_after, split) = request.split(status, (total, paid), &outstanding)?;
+        let shift = post_into_shift(
+            &mut tx,
+            self.backend(),
+            request.register,
+            request.has_cash(),
+        )
+        .await?;
         sqlx::query("UPDATE appointments SET paid = $1 WHERE id = $2")
             .bind(paid_after.tiyn())
             .bind(id.0)
@@ -93,8 +103,8 @@ impl Store {
         let local_date = time::encode_day(zone.local_date(at));
         for ((method, amount), parts) in request.parts.iter().zip(&split) {
             let (payment_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, received_by, note) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, received_by, note, shift_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(id.0)
             .bind(method.code())
@@ -103,6 +113,7 @@ impl Store {
             .bind(&local_date)
             .bind(actor.user_id.map(|u| u.0))
             .bind(request.note.as_deref())
+            .bind(shift.map(|s| s.0))
             .fetch_one(&mut *tx)
             .await?;
             allocate(&mut tx, payment_id, &lines, parts).await?;
@@ -115,7 +126,7 @@ impl Store {
                     entity_id: Some(payment_id),
                     old: None,
                     new: Some(json!({
-                        "appointment_id": id, "method": method, "amount": amount,
+                        "appointment_id": id, "method": method, "amount": amount, "shift_id": shift,
                         "allocations": lines.iter().zip(parts).map(|(l, p)| json!({"line_id": l.0, "amount": p})).collect::<Vec<_>>(),
                     })),
                 },
@@ -139,7 +150,7 @@ impl Store {
     }
 
     /// The answer to an earlier request with this key, if it was the same request and finished.
-    async fn replay(
+    pub(crate) async fn replay(
         &self,
         claim: &Idempotency,
         id: AppointmentId,
@@ -203,6 +214,7 @@ impl Store {
             return Err(StoreError::NotFound.into());
         };
         let delta = Delta::take(&mut tx, visit_id, false).await?;
+        void_guard(&mut tx, self.backend(), payment_id).await?;
         let voided: Option<(i64, String)> = sqlx::query_as(
             "UPDATE payments SET voided_at = $1, voided_by = $2, void_reason = $3 \
              WHERE id = $4 AND voided_at IS NULL RETURNING amount, method",
@@ -266,9 +278,35 @@ impl Store {
     }
 }
 
+/// A void is for a mistake inside the payment's own open shift (shared lock on that shift's
+/// row, so a count waits for it) and never for a payment something was refunded from.
+async fn void_guard(
+    conn: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
+    payment_id: PaymentId,
+) -> Result<(), VisitError> {
+    let lock = match backend {
+        crate::Backend::Postgres => " FOR SHARE OF s",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT s.status FROM payments y JOIN shifts s ON s.id = y.shift_id WHERE y.id = $1{lock}"
+    );
+    let shift: Option<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(payment_id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let status = shift.and_then(|s| ShiftStatus::from_code(&s.0));
+    let (refunds,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM refunds WHERE payment_id = $1")
+        .bind(payment_id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(void_allowed(status, refunds > 0)?)
+}
+
 /// Claims the idempotency key for this request: `false` when it was claimed before (the caller
 /// replays); a visit that does not exist is `NotFound`.
-async fn claim_key(
+pub(crate) async fn claim_key(
     conn: &mut sqlx::AnyConnection,
     claim: &Idempotency,
     id: AppointmentId,

@@ -3,7 +3,7 @@
 //! One table per fact family, with named columns (migration 0011): sums per clinic-local day and
 //! doctor of visits by source (`stats_visits`), payments by method (`stats_payments`), lines and
 //! allocations by service (`stats_lines`, `stats_allocations`), discounts by staff member
-//! (`stats_discounts`), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
+//! (`stats_discounts`), refunds beside payments (by refund day, minus from the services' revenue), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
 //! was paid on, each with the previous such day (`prev`); for every patient (clinic-wide, per
 //! doctor, per source), the days of their non-cancelled visits, each with the previous one. A
 //! visit (or patient) counts once in a range `[from, to]` exactly when one of its rows has `day`
@@ -28,7 +28,7 @@ use sqlx::AnyConnection;
 use crate::{Backend, StoreError};
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
-pub const STATS_VERSION: &str = "2";
+pub const STATS_VERSION: &str = "3";
 
 /// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
 /// that column order (`{f}` selects the visits `a`, `$1` is the sign).
@@ -57,7 +57,7 @@ pub const TABLES: [Table; 8] = [
     (
         "stats_payments",
         &["day", "doctor_id", "method"],
-        &["amount", "payments"],
+        &["amount", "payments", "refunded", "refunds"],
     ),
     (
         "stats_lines",
@@ -116,6 +116,16 @@ fn visit_facts() -> Vec<Fact> {
                      WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, y.method"
                 .to_owned(),
         },
+        // Refunds count on their own day, by the tender the money went back through.
+        Fact {
+            table: "stats_payments",
+            keys: &["day", "doctor_id", "method"],
+            values: &["refunded", "refunds"],
+            select: "SELECT r.local_date, a.doctor_id, r.method, $1 * SUM(r.amount), $1 * COUNT(*) \
+                     FROM refunds r JOIN appointments a ON a.id = r.appointment_id \
+                     WHERE {f} GROUP BY r.local_date, a.doctor_id, r.method"
+                .to_owned(),
+        },
         Fact {
             table: "stats_lines",
             keys: &["day", "doctor_id", "service_id"],
@@ -144,6 +154,17 @@ fn visit_facts() -> Vec<Fact> {
                      FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
                      JOIN appointments a ON a.id = y.appointment_id JOIN appointment_services l ON l.id = x.line_id \
                      WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
+                .to_owned(),
+        },
+        // A refund takes its share back from each service's revenue on the refund's day.
+        Fact {
+            table: "stats_allocations",
+            keys: &["day", "doctor_id", "service_id"],
+            values: &["amount"],
+            select: "SELECT r.local_date, a.doctor_id, l.service_id, 0 - $1 * SUM(x.amount) \
+                     FROM refund_allocations x JOIN refunds r ON r.id = x.refund_id \
+                     JOIN appointments a ON a.id = r.appointment_id JOIN appointment_services l ON l.id = x.line_id \
+                     WHERE {f} GROUP BY r.local_date, a.doctor_id, l.service_id"
                 .to_owned(),
         },
         Fact {

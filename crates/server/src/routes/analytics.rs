@@ -150,8 +150,11 @@ pub async fn payment_methods(
         .map(|g| MethodItem {
             label: g.method.label_ru().to_owned(),
             share_percent: share_percent(g.amount.tiyn(), amount),
-            average_payment: average(g.amount, g.payments),
+            average_payment: average(g.paid, g.payments),
             amount: g.amount,
+            paid: g.paid,
+            refunded: g.refunded,
+            refunds: g.refunds,
             visits: g.visits,
             method: g.method.code().to_owned(),
         })

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod backups;
+pub mod cash_desk;
 pub mod common;
 pub mod doctors;
 pub mod health;
@@ -45,5 +46,6 @@ fn api_v1(cfg: &mut ServiceConfig) {
     lead_sources::configure(cfg);
     visits::configure(cfg);
     payments::configure(cfg);
+    cash_desk::configure(cfg);
     analytics::configure(cfg);
 }

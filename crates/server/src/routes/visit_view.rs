@@ -3,13 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use emhana_api_types::visits::{
-    AllocationView, NamedRef, PaymentView, StatusChangeView, VisitLineView, VisitSummary, VisitView,
+    AllocationView, NamedRef, PaymentView, RefundView, StatusChangeView, VisitLineView,
+    VisitSummary, VisitView,
 };
 use emhana_domain::access::Permission;
 use emhana_domain::clinic_time::rfc3339;
 use emhana_domain::ids::{AppointmentId, DoctorId};
 use emhana_domain::payment::remaining;
-use emhana_store::visits::{Appointment, Payment, StatusChange, Visit};
+use emhana_domain::Money;
+use emhana_store::visits::{
+    Allocation, Appointment, Payment, Refund, RefundPart, StatusChange, Visit,
+};
 use emhana_store::Store;
 
 use crate::auth::Authenticated;
@@ -47,8 +51,15 @@ pub fn summary(a: Appointment) -> VisitSummary {
     }
 }
 
-fn payment_view(p: Payment, allocations: &[emhana_store::visits::Allocation]) -> PaymentView {
+fn payment_view(p: Payment, (allocations, refunds): (&[Allocation], &[Refund])) -> PaymentView {
+    let refunded = refunds
+        .iter()
+        .filter(|r| r.payment_id == p.id)
+        .map(|r| r.amount.tiyn())
+        .sum();
     PaymentView {
+        refunded: Money::from_tiyn(refunded),
+        shift_id: p.shift_id.map(|s| s.0),
         allocations: allocations
             .iter()
             .filter(|x| x.payment_id == p.id)
@@ -69,6 +80,31 @@ fn payment_view(p: Payment, allocations: &[emhana_store::visits::Allocation]) ->
         note: p.note,
         voided_at: instant(p.voided_at),
         void_reason: p.void_reason,
+    }
+}
+
+fn refund_view(r: Refund, parts: &[RefundPart]) -> RefundView {
+    RefundView {
+        allocations: parts
+            .iter()
+            .filter(|x| x.refund_id == r.id)
+            .map(|x| AllocationView {
+                line_id: x.line_id.0,
+                amount: x.amount,
+            })
+            .collect(),
+        id: r.id.0,
+        payment_id: r.payment_id.0,
+        method: r.method.code().to_owned(),
+        method_label: r.method.label_ru().to_owned(),
+        amount: r.amount,
+        refunded_at: rfc3339(r.refunded_at),
+        refunded_by: r.refunded_by.map(|id| NamedRef {
+            id: id.0,
+            name: r.refunded_by_name.unwrap_or_default(),
+        }),
+        reason: r.reason,
+        shift_id: r.shift_id.map(|s| s.0),
     }
 }
 
@@ -110,7 +146,12 @@ pub fn visit_view(v: Visit) -> VisitView {
     let payments = v
         .payments
         .into_iter()
-        .map(|p| payment_view(p, &v.allocations))
+        .map(|p| payment_view(p, (&v.allocations, &v.refunds)))
+        .collect();
+    let refunds = v
+        .refunds
+        .into_iter()
+        .map(|r| refund_view(r, &v.refund_parts))
         .collect();
     VisitView {
         summary: summary(v.appointment),
@@ -121,6 +162,7 @@ pub fn visit_view(v: Visit) -> VisitView {
         overlap_reason,
         lines,
         payments,
+        refunds,
         status_history: v.history.into_iter().map(status_change_view).collect(),
         created_at,
     }

@@ -282,10 +282,10 @@ both_backends! {
 
         let methods = report(&app, &c, "payment-methods", None).await;
         assert_eq!(methods["items"], json!([
-            {"method": "card", "label": "Карта", "amount": "6000.00", "share_percent": 35.29, "visits": 1, "average_payment": "6000.00"},
-            {"method": "cash", "label": "Наличные", "amount": "4000.00", "share_percent": 23.53, "visits": 1, "average_payment": "4000.00"},
-            {"method": "qr", "label": "QR (Kaspi)", "amount": "5000.00", "share_percent": 29.41, "visits": 1, "average_payment": "5000.00"},
-            {"method": "transfer", "label": "Перевод", "amount": "2000.00", "share_percent": 11.76, "visits": 1, "average_payment": "2000.00"},
+            {"method": "card", "label": "Карта", "amount": "6000.00", "paid": "6000.00", "refunded": "0.00", "refunds": 0, "share_percent": 35.29, "visits": 1, "average_payment": "6000.00"},
+            {"method": "cash", "label": "Наличные", "amount": "4000.00", "paid": "4000.00", "refunded": "0.00", "refunds": 0, "share_percent": 23.53, "visits": 1, "average_payment": "4000.00"},
+            {"method": "qr", "label": "QR (Kaspi)", "amount": "5000.00", "paid": "5000.00", "refunded": "0.00", "refunds": 0, "share_percent": 29.41, "visits": 1, "average_payment": "5000.00"},
+            {"method": "transfer", "label": "Перевод", "amount": "2000.00", "paid": "2000.00", "refunded": "0.00", "refunds": 0, "share_percent": 11.76, "visits": 1, "average_payment": "2000.00"},
         ]));
         let shares: f64 = methods["items"].as_array().unwrap().iter().map(|i| i["share_percent"].as_f64().unwrap()).sum();
         assert!((shares - 100.0).abs() <= 0.05, "{shares}");

@@ -61,6 +61,25 @@ enum Cleanup {
     PgDatabase(String),
 }
 
+/// Opens a shift on the default register with an empty drawer.
+pub async fn open_default_shift(store: &Store) -> emhana_store::cash_desk::Shift {
+    let actor = emhana_store::audit::Actor {
+        user_id: None,
+        request_id: "test-setup".into(),
+        client_ip: "127.0.0.1".into(),
+    };
+    let zone = emhana_domain::ClinicZone::parse("tz", "Asia/Almaty").unwrap();
+    store
+        .open_shift(
+            &actor,
+            emhana_domain::ids::RegisterId(1),
+            emhana_domain::Money::ZERO,
+            (chrono::Utc::now(), zone),
+        )
+        .await
+        .unwrap()
+}
+
 impl TestApp {
     /// Starts the app on a fresh database of the given backend.
     pub async fn spawn(db: Db) -> Self {
@@ -76,6 +95,9 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let store = app.store().clone();
         tokio::spawn(app.run_until_stopped());
+        // Like the demo clinic, a fresh test clinic has its cash desk open (cash needs a shift);
+        // cash-desk tests close it when they need a register without one.
+        open_default_shift(&store).await;
         Self {
             address,
             url,

@@ -10,6 +10,7 @@ mod analytics;
 mod audit;
 mod auth;
 mod backups;
+mod cash_desk;
 mod crash;
 mod directories;
 mod hardening;

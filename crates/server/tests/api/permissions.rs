@@ -168,6 +168,64 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/api/v1/payments/{id}/void",
         &["owner", "admin", "receptionist"],
     ),
+    (
+        "post",
+        "/api/v1/appointments/{id}/refunds",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/registers",
+        &["owner", "admin", "receptionist"],
+    ),
+    ("post", "/api/v1/registers", &["owner", "admin"]),
+    (
+        "post",
+        "/api/v1/registers/{id}/shifts",
+        &["owner", "admin", "receptionist"],
+    ),
+    ("get", "/api/v1/shifts", &["owner", "admin", "receptionist"]),
+    (
+        "get",
+        "/api/v1/shifts/{id}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/shifts/{id}/entries",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/shifts/{id}/cash-movements",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/shifts/{id}/x-report",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/shifts/{id}/count",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/shifts/{id}/close",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/shifts/{id}/z-report",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/settings/cash-desk",
+        &["owner", "admin", "receptionist"],
+    ),
+    ("put", "/api/v1/settings/cash-desk", &["owner", "admin"]),
     ("get", "/api/v1/analytics/summary", &["owner", "admin"]),
     ("get", "/api/v1/analytics/sources", &["owner", "admin"]),
     (

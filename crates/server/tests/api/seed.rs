@@ -9,6 +9,8 @@ use serde_json::json;
 
 both_backends! {
     async fn seed_demo_fills_an_empty_clinic_once(app) {
+        // The harness's open shift would be the demo's first day's: the demo opens its own.
+        sqlx::query("DELETE FROM shifts").execute(app.store.pool()).await.unwrap();
         let report = seed_demo(&app.store, ClinicZone::default(), 62, &demo_hash().await).await.unwrap().unwrap();
         assert_eq!((report.doctors, report.services, report.patients, report.users, report.visits), (6, 16, 60, 3, 62));
         assert_eq!(seed_demo(&app.store, ClinicZone::default(), 62, &demo_hash().await).await.unwrap(), Err(Skipped::AlreadySeeded));
@@ -36,6 +38,19 @@ both_backends! {
             "SELECT COUNT(*) FROM appointments a WHERE a.paid <> (SELECT COALESCE(SUM(amount), 0) FROM payments y WHERE y.appointment_id = a.id AND y.voided_at IS NULL)")
             .fetch_one(app.store.pool()).await.unwrap();
         assert_eq!(mismatched, 0);
+        // Every past day closed with a Z that balances; today's shift is open.
+        let shifts: Vec<(String, Option<String>)> = sqlx::query_as("SELECT status, z_report FROM shifts ORDER BY id")
+            .fetch_all(app.store.pool()).await.unwrap();
+        assert_eq!(shifts.iter().filter(|s| s.0 == "closed").count(), 28);
+        assert_eq!(shifts.last().map(|s| s.0.as_str()), Some("open"), "today's shift");
+        for (_, z) in shifts.iter().filter(|s| s.0 == "closed") {
+            let z: emhana_api_types::cash_desk::ZReportView = serde_json::from_str(z.as_deref().unwrap()).unwrap();
+            assert!(z.counts.iter().all(|c| c.difference.is_zero()), "Z {} balances", z.z_number);
+            // The first day puts the 20 000 ₸ float in; every later day opens with the last count.
+            assert_eq!(z.opening.difference.tiyn(), if z.z_number == 1 { 2_000_000 } else { 0 });
+        }
+        let (outside,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payments WHERE shift_id IS NULL").fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(outside, 0, "every demo payment was taken at the desk");
         // The demo doctor account sees its own doctor.
         let doctor = app.login("doctor", DEMO_PASSWORD).await;
         assert_eq!(doctor.user.doctor_id, Some(doctors.iter().find(|d| d.last_name == "Жұмабаев").unwrap().id));

@@ -83,7 +83,7 @@ pub(crate) async fn count(app: &TestApp, sql: &'static str) -> i64 {
 }
 
 /// Every payment's allocations sum to it; every line's paid is its live allocations; the visit's
-/// paid is the sum of its live payments.
+/// paid is the sum of its live payments less its refunds (likewise per line).
 pub(crate) fn assert_money_adds_up(v: &VisitView) {
     let mut live = 0;
     for p in &v.payments {
@@ -98,7 +98,16 @@ pub(crate) fn assert_money_adds_up(v: &VisitView) {
             live += p.amount.tiyn();
         }
     }
-    assert_eq!(v.summary.paid.tiyn(), live, "paid = live payments");
+    let refunded: i64 = v.refunds.iter().map(|r| r.amount.tiyn()).sum();
+    for r in &v.refunds {
+        let parts: i64 = r.allocations.iter().map(|a| a.amount.tiyn()).sum();
+        assert_eq!(parts, r.amount.tiyn(), "parts of refund {} sum to it", r.id);
+    }
+    assert_eq!(
+        v.summary.paid.tiyn(),
+        live - refunded,
+        "paid = live payments − refunds"
+    );
     for l in &v.lines {
         let allocated: i64 = v
             .payments
@@ -108,7 +117,14 @@ pub(crate) fn assert_money_adds_up(v: &VisitView) {
             .filter(|a| a.line_id == l.id)
             .map(|a| a.amount.tiyn())
             .sum();
-        assert_eq!(l.paid.tiyn(), allocated, "line {} paid", l.id);
+        let given_back: i64 = v
+            .refunds
+            .iter()
+            .flat_map(|r| &r.allocations)
+            .filter(|a| a.line_id == l.id)
+            .map(|a| a.amount.tiyn())
+            .sum();
+        assert_eq!(l.paid.tiyn(), allocated - given_back, "line {} paid", l.id);
         assert!(l.paid <= l.price, "no line receives more than it owes");
     }
     assert!(v.summary.paid <= v.summary.total);

@@ -30,7 +30,7 @@ mod status;
 
 pub use lines::NewLine;
 use rows::APPOINTMENT;
-pub use rows::{Allocation, Appointment, Line, Payment, StatusChange, Visit};
+pub use rows::{Allocation, Appointment, Line, Payment, Refund, RefundPart, StatusChange, Visit};
 
 /// Why a visit use case did not happen: the domain refused (with the facts the store found), or
 /// the store failed. The server maps each in one place (`error.rs`).
@@ -58,6 +58,18 @@ impl From<sqlx::Error> for VisitError {
 
 impl From<PaymentRefusal> for VisitError {
     fn from(e: PaymentRefusal) -> Self {
+        Self::Refused(e.into())
+    }
+}
+
+impl From<emhana_domain::cash_desk::ShiftRefusal> for VisitError {
+    fn from(e: emhana_domain::cash_desk::ShiftRefusal) -> Self {
+        Self::Refused(e.into())
+    }
+}
+
+impl From<emhana_domain::refund::RefundRefusal> for VisitError {
+    fn from(e: emhana_domain::refund::RefundRefusal) -> Self {
         Self::Refused(e.into())
     }
 }
@@ -164,7 +176,7 @@ pub(crate) async fn load_visit(
     .await?;
     let payments = sqlx::query_as(
         "SELECT y.id, y.method, y.amount, y.paid_at, y.received_by, u.display_name AS received_by_name, \
-                y.note, y.voided_at, y.void_reason \
+                y.note, y.voided_at, y.void_reason, y.shift_id \
          FROM payments y LEFT JOIN users u ON u.id = y.received_by \
          WHERE y.appointment_id = $1 ORDER BY y.id",
     )
@@ -172,8 +184,24 @@ pub(crate) async fn load_visit(
     .fetch_all(&mut *conn)
     .await?;
     let allocations = sqlx::query_as(
-        "SELECT x.payment_id, x.line_id, x.amount FROM payment_allocations x \
+        "SELECT x.id, x.payment_id, x.line_id, x.amount FROM payment_allocations x \
          JOIN payments y ON y.id = x.payment_id WHERE y.appointment_id = $1 ORDER BY x.payment_id, x.line_id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let refunds = sqlx::query_as(
+        "SELECT r.id, r.payment_id, r.method, r.amount, r.refunded_at, r.refunded_by, \
+                u.display_name AS refunded_by_name, r.reason, r.shift_id \
+         FROM refunds r LEFT JOIN users u ON u.id = r.refunded_by \
+         WHERE r.appointment_id = $1 ORDER BY r.id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let refund_parts = sqlx::query_as(
+        "SELECT x.refund_id, x.allocation_id, x.line_id, x.amount FROM refund_allocations x \
+         JOIN refunds r ON r.id = x.refund_id WHERE r.appointment_id = $1 ORDER BY x.refund_id, x.id",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -191,6 +219,8 @@ pub(crate) async fn load_visit(
         lines,
         payments,
         allocations,
+        refunds,
+        refund_parts,
         history,
     }))
 }

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use emhana_domain::ids::{
-    AppointmentId, DoctorId, LineId, PatientId, PaymentId, ServiceId, UserId,
+    AllocationId, AppointmentId, DoctorId, LineId, PatientId, PaymentId, RefundId, ServiceId,
+    ShiftId, UserId,
 };
 use emhana_domain::{Money, PaymentMethod, PaymentStatus, VisitStatus};
 use serde::{Deserialize, Serialize};
@@ -161,6 +162,9 @@ pub struct Payment {
     pub voided_at: Option<DateTime<Utc>>,
     /// Why.
     pub void_reason: Option<String>,
+    /// The cash-desk shift it was posted into (none: outside shifts).
+    #[serde(default)]
+    pub shift_id: Option<ShiftId>,
 }
 
 impl FromRow<'_, AnyRow> for Payment {
@@ -175,6 +179,7 @@ impl FromRow<'_, AnyRow> for Payment {
             note: r.try_get("note")?,
             voided_at: column::maybe_instant(r, "voided_at")?,
             void_reason: r.try_get("void_reason")?,
+            shift_id: r.try_get::<Option<i64>, _>("shift_id")?.map(ShiftId),
         })
     }
 }
@@ -182,6 +187,9 @@ impl FromRow<'_, AnyRow> for Payment {
 /// One part of a payment on one line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Allocation {
+    /// Id (what refunds point back at).
+    #[serde(default = "no_allocation")]
+    pub id: AllocationId,
     /// The payment.
     pub payment_id: PaymentId,
     /// The line.
@@ -193,7 +201,76 @@ pub struct Allocation {
 impl FromRow<'_, AnyRow> for Allocation {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
+            id: AllocationId(r.try_get("id")?),
             payment_id: PaymentId(r.try_get("payment_id")?),
+            line_id: LineId(r.try_get("line_id")?),
+            amount: column::money(r, "amount")?,
+        })
+    }
+}
+
+/// Snapshots kept before allocations had ids read back with this one.
+fn no_allocation() -> AllocationId {
+    AllocationId(0)
+}
+
+/// A refund: money given back on one of the visit's payments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    /// Id.
+    pub id: RefundId,
+    /// The payment it reverses (in part).
+    pub payment_id: PaymentId,
+    /// The tender the money went back through.
+    pub method: PaymentMethod,
+    /// Amount (positive).
+    pub amount: Money,
+    /// When.
+    pub refunded_at: DateTime<Utc>,
+    /// Who.
+    pub refunded_by: Option<UserId>,
+    /// Their name.
+    pub refunded_by_name: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// The shift it was posted into.
+    pub shift_id: Option<ShiftId>,
+}
+
+impl FromRow<'_, AnyRow> for Refund {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            id: RefundId(r.try_get("id")?),
+            payment_id: PaymentId(r.try_get("payment_id")?),
+            method: column::code(r, "method", PaymentMethod::from_code)?,
+            amount: column::money(r, "amount")?,
+            refunded_at: column::instant(r, "refunded_at")?,
+            refunded_by: r.try_get::<Option<i64>, _>("refunded_by")?.map(UserId),
+            refunded_by_name: r.try_get("refunded_by_name")?,
+            reason: r.try_get("reason")?,
+            shift_id: r.try_get::<Option<i64>, _>("shift_id")?.map(ShiftId),
+        })
+    }
+}
+
+/// One part of a refund: what it gave back of one original allocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundPart {
+    /// The refund.
+    pub refund_id: RefundId,
+    /// The original allocation.
+    pub allocation_id: AllocationId,
+    /// Its line.
+    pub line_id: LineId,
+    /// Given back.
+    pub amount: Money,
+}
+
+impl FromRow<'_, AnyRow> for RefundPart {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            refund_id: RefundId(r.try_get("refund_id")?),
+            allocation_id: AllocationId(r.try_get("allocation_id")?),
             line_id: LineId(r.try_get("line_id")?),
             amount: column::money(r, "amount")?,
         })
@@ -241,6 +318,12 @@ pub struct Visit {
     pub payments: Vec<Payment>,
     /// Every allocation of those payments.
     pub allocations: Vec<Allocation>,
+    /// Its refunds, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
+    /// Every part of those refunds.
+    #[serde(default)]
+    pub refund_parts: Vec<RefundPart>,
     /// Its status history, oldest first.
     pub history: Vec<StatusChange>,
 }

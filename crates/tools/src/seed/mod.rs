@@ -7,8 +7,9 @@
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use emhana_domain::access::VisitAuthority;
 use emhana_domain::booking::{NewVisit, StatusMove};
+use emhana_domain::cash_desk::{CashMovement, CashMovementKind, ShiftCount};
 use emhana_domain::directories::{DoctorCard, ServiceCard};
-use emhana_domain::ids::{DoctorId, PatientId, ServiceId};
+use emhana_domain::ids::{DoctorId, PatientId, RegisterId, ServiceId, ShiftId};
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::validation::PersonName;
 use emhana_domain::{
@@ -226,9 +227,32 @@ async fn seed_visits(
     let mut booked = 0;
     for d in 0..DAYS {
         let day = plan.today - Duration::days(DAYS_BACK - d);
+        if booked == count && day > plan.today {
+            break;
+        }
+        // The front desk's day: a shift opens before the first visit; past days close with an
+        // exact count (the Z history), today's stays open.
+        let shift = if day <= plan.today {
+            let opens = plan
+                .zone
+                .to_utc(day, NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default());
+            Some(
+                store
+                    .open_shift(
+                        actor,
+                        RegisterId(1),
+                        float(store).await?,
+                        (opens, plan.zone),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo shift: {e}"))?,
+            )
+        } else {
+            None
+        };
         for k in 0..per_day {
             if booked == count {
-                return Ok(booked);
+                break;
             }
             let doctor = plan.doctors[k % plan.doctors.len()];
             // Each doctor's k-th visit of the day: 09:00, 10:00, ... (wraps onto minutes past).
@@ -272,8 +296,71 @@ async fn seed_visits(
                 finish_and_pay(store, actor, &visit, zone, rng).await?;
             }
         }
+        if let Some(shift) = shift.filter(|_| day < plan.today) {
+            close_exactly(
+                store,
+                actor,
+                shift.id,
+                plan.zone
+                    .to_utc(day, NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default()),
+            )
+            .await?;
+        }
     }
     Ok(booked)
+}
+
+/// The float a demo shift opens with: 20 000 ₸, kept from day to day (each close hands the
+/// rest over).
+async fn float(store: &Store) -> anyhow::Result<Money> {
+    let last = store.shifts(Some(RegisterId(1)), (None, None)).await?;
+    Ok(last
+        .first()
+        .map_or(Money::from_tiyn(2_000_000), |s| s.opening.counted))
+}
+
+/// Counts and closes a demo shift with exactly what is expected (cash handed over to the safe
+/// is left out: the next day opens with the same float).
+async fn close_exactly(
+    store: &Store,
+    actor: &Actor,
+    id: ShiftId,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let fail = |e: emhana_store::visits::VisitError| anyhow::anyhow!("demo shift {id}: {e}");
+    let (_, report) = store.x_report(id).await?;
+    let cash_out = report.cash.expected.tiyn() - report.cash.float.tiyn();
+    if cash_out > 0 {
+        let movement = CashMovement {
+            kind: CashMovementKind::Out,
+            amount: Money::from_tiyn(cash_out),
+            reason: "Инкассация".to_owned(),
+        };
+        store
+            .move_cash(actor, id, &movement, at)
+            .await
+            .map_err(fail)?;
+    }
+    let (_, report) = store.x_report(id).await?;
+    store.start_count(actor, id, at).await.map_err(fail)?;
+    let count = ShiftCount {
+        counted: report
+            .tenders
+            .iter()
+            .map(|t| (t.method, t.expected))
+            .collect(),
+        note: None,
+    };
+    store
+        .close_shift(
+            actor,
+            id,
+            (&count, Money::ZERO, VisitAuthority::Manager),
+            at,
+        )
+        .await
+        .map_err(fail)?;
+    Ok(())
 }
 
 /// A past visit: mostly completed (a discount now and then) and paid in full or in part; some
@@ -346,6 +433,7 @@ async fn finish_and_pay(
         total: Money::from_tiyn(amount),
         parts,
         note: None,
+        register: None,
     };
     store
         .pay(actor, id, &request, None, (at, zone))
