@@ -8,9 +8,9 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, crm::CrmPage,
-    doctors::DoctorsPage, home::Home, login::Login, patients::PatientsPage, services::ServicesPage,
-    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
+    analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
+    crm::CrmPage, doctors::DoctorsPage, home::Home, login::Login, patients::PatientsPage,
+    services::ServicesPage, sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -84,6 +84,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/crm") view=CrmPage />
                     <Route path=path!("/visits") view=VisitsPage />
                     <Route path=path!("/patients") view=PatientsPage />
+                    <Route path=path!("/cash-desk") view=CashDeskPage />
                     <Route path=path!("/doctors") view=DoctorsPage />
                     <Route path=path!("/services") view=ServicesPage />
                     <Route path=path!("/sources") view=SourcesPage />

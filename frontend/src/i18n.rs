@@ -321,6 +321,110 @@ pub struct Strings {
     pub reason_daily: &'static str,
     /// Reason code pre-restore.
     pub reason_pre_restore: &'static str,
+    /// Cash desk page.
+    pub nav_cash_desk: &'static str,
+    /// Register picker label.
+    pub desk_register: &'static str,
+    /// No live shift on the register.
+    pub desk_no_shift: &'static str,
+    /// Open-shift form heading.
+    pub desk_open_heading: &'static str,
+    /// Float counted at opening.
+    pub desk_counted_opening: &'static str,
+    /// Prefill hint: the previous close's count.
+    pub desk_suggested: &'static str,
+    /// Open-shift button.
+    pub desk_open: &'static str,
+    /// A shift.
+    pub desk_shift: &'static str,
+    /// When and who opened it.
+    pub desk_opened: &'static str,
+    /// Opening float.
+    pub desk_float: &'static str,
+    /// Opening count − previous close.
+    pub desk_opening_difference: &'static str,
+    /// Shift left open past the day end.
+    pub desk_stale: &'static str,
+    /// X report heading.
+    pub desk_x_heading: &'static str,
+    /// Z report heading.
+    pub desk_z_heading: &'static str,
+    /// Tender column.
+    pub desk_tender: &'static str,
+    /// Payments column.
+    pub desk_payments: &'static str,
+    /// Refunds column.
+    pub desk_refunds: &'static str,
+    /// Net column.
+    pub desk_net: &'static str,
+    /// Expected column.
+    pub desk_expected: &'static str,
+    /// Counted column.
+    pub desk_counted: &'static str,
+    /// Difference column.
+    pub desk_difference: &'static str,
+    /// Cash in.
+    pub desk_cash_in: &'static str,
+    /// Cash out.
+    pub desk_cash_out: &'static str,
+    /// Expected cash in the drawer.
+    pub desk_cash_expected: &'static str,
+    /// Voided payments count.
+    pub desk_voids: &'static str,
+    /// Cash in/out form heading.
+    pub desk_movement_heading: &'static str,
+    /// Cash in/out button.
+    pub desk_movement_submit: &'static str,
+    /// Reason field.
+    pub desk_reason: &'static str,
+    /// Shift journal heading.
+    pub desk_journal_heading: &'static str,
+    /// Journal kind.
+    pub desk_kind_payment: &'static str,
+    /// Journal kind.
+    pub desk_kind_refund: &'static str,
+    /// A voided payment in the journal.
+    pub desk_voided: &'static str,
+    /// Start the blind count.
+    pub desk_start_count: &'static str,
+    /// Blind count heading.
+    pub desk_count_heading: &'static str,
+    /// Blind count explanation.
+    pub desk_count_hint: &'static str,
+    /// Close note.
+    pub desk_note: &'static str,
+    /// Close-shift button.
+    pub desk_close: &'static str,
+    /// Print the Z report.
+    pub desk_print: &'static str,
+    /// Shift history heading.
+    pub desk_history: &'static str,
+    /// Z number column.
+    pub desk_z_number: &'static str,
+    /// Status column.
+    pub desk_status: &'static str,
+    /// When it was closed.
+    pub desk_closed: &'static str,
+    /// Who.
+    pub desk_by: &'static str,
+    /// Open a Z report.
+    pub desk_show_z: &'static str,
+    /// No shifts yet.
+    pub desk_none: &'static str,
+    /// Refund form in the visit card.
+    pub refund_heading: &'static str,
+    /// How a refund is split.
+    pub refund_hint: &'static str,
+    /// Refund reason.
+    pub refund_reason: &'static str,
+    /// Refund button.
+    pub refund_submit: &'static str,
+    /// Refund tender picker (managers).
+    pub refund_method: &'static str,
+    /// The default: back the way it came.
+    pub refund_method_original: &'static str,
+    /// Refund history.
+    pub refunds_heading: &'static str,
 }
 
 /// The Russian table (the default).
@@ -484,6 +588,58 @@ pub const RU: Strings = Strings {
     reason_manual: "вручную",
     reason_daily: "ежедневная",
     reason_pre_restore: "перед восстановлением",
+    nav_cash_desk: "Касса",
+    desk_register: "Касса",
+    desk_no_shift: "Смена не открыта: наличные принять нельзя.",
+    desk_open_heading: "Открытие смены",
+    desk_counted_opening: "Наличные в ящике при открытии",
+    desk_suggested: "По последнему закрытию",
+    desk_open: "Открыть смену",
+    desk_shift: "Смена",
+    desk_opened: "Открыта",
+    desk_float: "Размен на начало",
+    desk_opening_difference: "Расхождение при открытии",
+    desk_stale: "Смена не закрыта после конца рабочего дня — пересчитайте и закройте её.",
+    desk_x_heading: "X-отчёт (на сейчас)",
+    desk_z_heading: "Z-отчёт",
+    desk_tender: "Способ оплаты",
+    desk_payments: "Оплаты",
+    desk_refunds: "Возвраты",
+    desk_net: "Итого",
+    desk_expected: "Ожидается",
+    desk_counted: "Посчитано",
+    desk_difference: "Расхождение",
+    desk_cash_in: "Внесение",
+    desk_cash_out: "Изъятие",
+    desk_cash_expected: "Ожидается наличных в ящике",
+    desk_voids: "Аннулировано платежей",
+    desk_movement_heading: "Внесение и изъятие наличных",
+    desk_movement_submit: "Провести",
+    desk_reason: "Причина",
+    desk_journal_heading: "Операции смены",
+    desk_kind_payment: "Оплата",
+    desk_kind_refund: "Возврат",
+    desk_voided: "аннулирован",
+    desk_start_count: "Начать пересчёт",
+    desk_count_heading: "Пересчёт кассы",
+    desk_count_hint: "Посчитайте деньги по каждому способу оплаты (наличные — в ящике, карта и QR — по итогам терминала). Ожидаемые суммы покажет Z-отчёт.",
+    desk_note: "Примечание (обязательно при расхождении)",
+    desk_close: "Закрыть смену",
+    desk_print: "Печать",
+    desk_history: "История смен (30 дней)",
+    desk_z_number: "Z №",
+    desk_status: "Статус",
+    desk_closed: "Закрыта",
+    desk_by: "Кто",
+    desk_show_z: "Z-отчёт",
+    desk_none: "Смен пока не было",
+    refund_heading: "Возврат",
+    refund_hint: "Суммы по услугам; деньги вернутся тем же способом, каким были оплачены.",
+    refund_reason: "Причина возврата",
+    refund_submit: "Оформить возврат",
+    refund_method: "Способ возврата",
+    refund_method_original: "как оплачено",
+    refunds_heading: "Возвраты",
 };
 
 /// The strings for the current UI language.

@@ -33,6 +33,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::PatientsRead,
     },
     Section {
+        path: "/cash-desk",
+        label: |s| s.nav_cash_desk,
+        permission: Permission::PaymentsWrite,
+    },
+    Section {
         path: "/doctors",
         label: |s| s.nav_doctors,
         permission: Permission::DirectoriesRead,

@@ -19,6 +19,7 @@ describe('analytics', () => {
     const at = (h) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, 0)).toISOString();
     const v1 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at(3), service_ids: [s.id], source: 'instagram' });
     const v2 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: q.id, doctor_id: d.id, starts_at: at(4), service_ids: [s.id], source: '2gis' });
+    await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });
     await ownerApi(server.url, 'POST', `/appointments/${v1.id}/payments`, { payments: [{ method: 'card', amount: '5000' }, { method: 'cash', amount: '3000' }] });
     await ownerApi(server.url, 'POST', `/appointments/${v2.id}/payments`, { payments: [{ method: 'qr', amount: '4000' }] });
   });

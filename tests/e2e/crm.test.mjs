@@ -16,6 +16,8 @@ describe('crm', () => {
     const doctor = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '5000', duration_minutes: 30, doctor_id: doctor.id });
     await ownerApi(server.url, 'POST', '/services', { name: 'Снимок', base_price: '3000', duration_minutes: 15 });
+    // The front desk's shift is open (cash needs one).
+    await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });
   });
 
   after(async () => {

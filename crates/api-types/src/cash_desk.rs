@@ -82,6 +82,9 @@ pub struct ShiftView {
     pub close_note: Option<String>,
     /// Its Z number, once closed (per register: 1, 2, …).
     pub z_number: Option<i64>,
+    /// Counted − expected over every tender, once closed (negative: a shortage).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "-500.00"))]
+    pub difference: Option<Money>,
     /// Still open after the clinic's day end of its opening day: close it.
     pub stale: bool,
 }

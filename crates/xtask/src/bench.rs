@@ -27,7 +27,14 @@ const ENDPOINTS: &[&str] = &[
 pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("analytics") => {}
-        _ => return Err("usage: cargo xtask bench analytics [--visits N] [--requests R]".into()),
+        Some("payments") => return crate::paybench::run(&args[1..]),
+        _ => {
+            return Err(
+                "usage: cargo xtask bench analytics [--visits N] [--requests R] | \
+                        bench payments [--clients C] [--seconds S] [--visits N]"
+                    .into(),
+            )
+        }
     }
     let flag = |name: &str, default: usize| -> Result<usize, String> {
         match args.iter().position(|a| a == name) {

@@ -6,6 +6,7 @@
 mod bench;
 mod cmd;
 mod fuzz;
+mod paybench;
 mod server;
 mod tools;
 
@@ -22,7 +23,10 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
   spa      build the SPA into dist/ only
   bench analytics [--visits N] [--requests R]
            analytics endpoints over HTTP on N generated visits (default 1,000,000),
-           SQLite and PostgreSQL, p50/p95 per endpoint";
+           SQLite and PostgreSQL, p50/p95 per endpoint
+  bench payments [--clients C] [--seconds S] [--visits N]
+           cash payments at an open shift by C clients (default 64) for S seconds (15),
+           SQLite and PostgreSQL, one doctor and 20 doctors, throughput and p50/p95/p99";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

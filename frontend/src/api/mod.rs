@@ -3,6 +3,10 @@
 //! cookie the browser sends to `/api/v1/auth`), and decodes non-2xx answers into the shared
 //! [`ProblemDetails`] body.
 
+mod cash_desk;
+
+pub use cash_desk::*;
+
 use emhana_api_types::analytics::{
     DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,
     SummaryReport, TrendsReport,

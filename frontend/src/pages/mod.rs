@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod backups;
+pub mod cash_desk;
 pub mod crm;
 pub mod doctors;
 pub mod home;

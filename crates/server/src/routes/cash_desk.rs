@@ -73,6 +73,7 @@ fn shift_view(s: Shift, day_end: NaiveTime, zone: ClinicZone) -> ShiftView {
         closed_by: s.closed_by,
         close_note: s.close_note,
         z_number: s.z_number,
+        difference: s.difference,
         stale,
     }
 }
@@ -124,13 +125,8 @@ pub async fn create_register(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::CashDeskManage)?;
     let body = json_body(body)?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(
-            FieldViolation::new("name", "length", "Название кассы — от 1 до 100 символов").into(),
-        );
-    }
-    let register = store.create_register(&auth.actor, name).await?;
+    let name = parse_title("name", &body.name, 100)?;
+    let register = store.create_register(&auth.actor, &name).await?;
     Ok(HttpResponse::Created().json(register_view(register)))
 }
 

@@ -30,7 +30,7 @@ use crate::{time, Backend, Store, StoreError};
 const SHIFT: &str =
     "s.id, s.register_id, r.name AS register_name, s.status, s.opened_at, s.opened_on, \
      o.display_name AS opened_by_name, s.suggested_opening, s.counted_opening, s.counting_at, \
-     s.closed_at, c.display_name AS closed_by_name, s.close_note, s.z_number \
+     s.closed_at, c.display_name AS closed_by_name, s.close_note, s.z_number, s.z_report \
      FROM shifts s JOIN registers r ON r.id = s.register_id \
      LEFT JOIN users o ON o.id = s.opened_by LEFT JOIN users c ON c.id = s.closed_by";
 

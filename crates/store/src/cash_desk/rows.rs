@@ -1,8 +1,9 @@
 //! Registers and shifts as the store returns them: typed values decoded from the rows once.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use emhana_domain::cash_desk::{Opening, ShiftStatus};
+use emhana_domain::cash_desk::{Opening, ShiftStatus, ZReport};
 use emhana_domain::ids::{RegisterId, ShiftId};
+use emhana_domain::Money;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -68,6 +69,8 @@ pub struct Shift {
     pub close_note: Option<String>,
     /// Its Z number, once closed.
     pub z_number: Option<i64>,
+    /// Counted − expected over every tender, once closed (from its Z).
+    pub difference: Option<Money>,
 }
 
 impl FromRow<'_, AnyRow> for Shift {
@@ -89,6 +92,16 @@ impl FromRow<'_, AnyRow> for Shift {
             closed_by: r.try_get("closed_by_name")?,
             close_note: r.try_get("close_note")?,
             z_number: r.try_get("z_number")?,
+            difference: match r.try_get::<Option<String>, _>("z_report")? {
+                Some(z) => {
+                    let z: ZReport =
+                        serde_json::from_str(&z).map_err(|e| sqlx::Error::Decode(e.into()))?;
+                    Some(Money::from_tiyn(
+                        z.counts.iter().map(|c| c.difference.tiyn()).sum(),
+                    ))
+                }
+                None => None,
+            },
         })
     }
 }

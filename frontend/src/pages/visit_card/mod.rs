@@ -6,8 +6,11 @@
 mod header;
 mod lines;
 mod payment;
+mod refund;
 
-use emhana_api_types::visits::{LineCreate, PaymentCreate, StatusChange, VisitUpdate, VisitView};
+use emhana_api_types::visits::{
+    LineCreate, PaymentCreate, RefundCreate, StatusChange, VisitUpdate, VisitView,
+};
 use emhana_domain::Role;
 use leptos::prelude::*;
 
@@ -37,6 +40,8 @@ pub enum VisitWrite {
     Pay(PaymentCreate, String),
     /// A payment voided: `(payment_id, reason)`.
     Void(i64, String),
+    /// A refund with its `Idempotency-Key`.
+    Refund(RefundCreate, String),
 }
 
 /// The card's one write action: the visit after the change, or why not.
@@ -52,6 +57,7 @@ async fn send(id: i64, write: VisitWrite) -> Result<VisitView, ApiError> {
         VisitWrite::RemoveLine(line_id) => api::remove_line(id, line_id).await,
         VisitWrite::Pay(body, key) => api::pay(id, body, key).await,
         VisitWrite::Void(payment_id, reason) => api::void_payment(payment_id, reason).await,
+        VisitWrite::Refund(body, key) => api::refund(id, body, key).await,
     }
 }
 
@@ -95,7 +101,8 @@ pub fn VisitCard(
                 Some(v) => view! {
                     <header::VisitHeader visit=v.clone() write=write />
                     <lines::LinesEditor visit=v.clone() write=write />
-                    <payment::PaymentPanel visit=v write=write />
+                    <payment::PaymentPanel visit=v.clone() write=write />
+                    <refund::RefundPanel visit=v write=write />
                 }.into_any(),
             }}
         </section>

@@ -46,6 +46,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                 })
                 .collect(),
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+            register_id: crate::pages::cash_desk::current_register(),
         };
         write.dispatch_local(VisitWrite::Pay(body, key.get_value()));
     };
@@ -103,7 +104,7 @@ fn checked_parts(
     Ok(parts)
 }
 
-fn new_key() -> String {
+pub(super) fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())

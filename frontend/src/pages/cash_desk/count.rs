@@ -1,0 +1,76 @@
+//! The blind count: one amount per tender, a note, and the close; expected amounts stay hidden
+//! until the Z report.
+
+use emhana_api_types::cash_desk::{ShiftClose, ZReportView};
+use emhana_api_types::visits::PaymentPart;
+use emhana_domain::{Money, PaymentMethod};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::i18n::t;
+
+/// The count of shift `shift_id`; `on_closed` gets its Z report.
+#[component]
+pub fn CountForm(
+    shift_id: i64,
+    on_closed: impl Fn(ZReportView) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let s = t();
+    let amounts: Vec<(PaymentMethod, RwSignal<String>)> = PaymentMethod::ALL
+        .into_iter()
+        .map(|m| (m, RwSignal::new(String::new())))
+        .collect();
+    let amounts = StoredValue::new(amounts);
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let close =
+        Action::new_local(move |body: &ShiftClose| api::close_shift(shift_id, body.clone()));
+    Effect::new(move |_| match close.value().get() {
+        Some(Ok(z)) => on_closed(z),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let counted = amounts
+            .get_value()
+            .into_iter()
+            .map(|(m, a)| {
+                let typed = a.get_untracked();
+                let typed = if typed.trim().is_empty() {
+                    "0".to_owned()
+                } else {
+                    typed
+                };
+                let amount = Money::parse_user_input(&typed)
+                    .map(|m| m.to_string())
+                    .unwrap_or(typed);
+                PaymentPart {
+                    method: m.code().into(),
+                    amount,
+                }
+            })
+            .collect();
+        let note = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
+        close.dispatch_local(ShiftClose { counted, note });
+    };
+    view! {
+        <section class="panel" data-testid="count-form">
+            <h3>{s.desk_count_heading}</h3>
+            <p class="muted">{s.desk_count_hint}</p>
+            <form class="form-row" on:submit=submit>
+                {amounts.get_value().into_iter().map(|(m, a)| view! {
+                    <label>{m.label_ru()}
+                        <input name=format!("counted_{}", m.code()) inputmode="decimal" placeholder="0"
+                            prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
+                    </label>
+                }).collect_view()}
+                <label class="grow">{s.desk_note}
+                    <input name="close_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="primary" disabled=move || close.pending().get()>{s.desk_close}</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,71 @@
+//! The tender table both reports share, and the Z report with its print button (the print
+//! stylesheet leaves only the report on paper).
+
+use emhana_api_types::cash_desk::{TenderCountView, TenderTotalsView, ZReportView};
+use emhana_domain::PaymentMethod;
+use leptos::prelude::*;
+
+use crate::clinic;
+use crate::i18n::t;
+
+fn label(code: &str) -> String {
+    PaymentMethod::from_code(code).map_or_else(|| code.to_owned(), |m| m.label_ru().to_owned())
+}
+
+/// Per tender: payments, refunds, net, expected; with `counts` (a Z) also counted and the
+/// difference, highlighted when not zero.
+#[component]
+pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> impl IntoView {
+    let s = t();
+    let z = !counts.is_empty();
+    view! {
+        <table class="table" data-testid="tenders">
+            <thead><tr>
+                <th>{s.desk_tender}</th><th>{s.desk_payments}</th><th>{s.desk_refunds}</th>
+                <th>{s.desk_net}</th><th>{s.desk_expected}</th>
+                {z.then(|| view! { <th>{s.desk_counted}</th><th>{s.desk_difference}</th> })}
+            </tr></thead>
+            <tbody>
+                {tenders.into_iter().map(|row| {
+                    let count = counts.iter().find(|c| c.method == row.method).cloned();
+                    view! {
+                        <tr data-method=row.method.clone()>
+                            <td>{label(&row.method)}</td>
+                            <td class="num">{format!("{} ({})", row.payments.format_ui(), row.payment_count)}</td>
+                            <td class="num">{format!("{} ({})", row.refunds.format_ui(), row.refund_count)}</td>
+                            <td class="num">{row.net.format_ui()}</td>
+                            <td class="num">{row.expected.format_ui()}</td>
+                            {count.map(|c| view! {
+                                <td class="num">{c.counted.format_ui()}</td>
+                                <td class="num" class:difference=!c.difference.is_zero() data-testid=format!("difference-{}", c.method)>
+                                    {c.difference.format_ui()}
+                                </td>
+                            })}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A closed shift's Z report, printable.
+#[component]
+pub fn ZReport(report: ZReportView) -> impl IntoView {
+    let s = t();
+    let print = move |_| {
+        let _ = window().print();
+    };
+    view! {
+        <section class="panel z-report print-only-this" data-testid="z-report">
+            <h2>{format!("{} № {} · {}", s.desk_z_heading, report.z_number, report.register_name)}</h2>
+            <p>{format!("{}: {} {}", s.desk_opened, clinic::day_hm(&report.opened_at), report.opened_by.clone().unwrap_or_default())}</p>
+            <p>{format!("{}: {} {}", s.desk_closed, clinic::day_hm(&report.closed_at), report.closed_by.clone().unwrap_or_default())}</p>
+            <p>{format!("{}: {} · {}: {}", s.desk_float, report.opening.counted.format_ui(), s.desk_opening_difference, report.opening.difference.format_ui())}</p>
+            <Tenders tenders=report.tenders.clone() counts=report.counts.clone() />
+            <p>{format!("{}: {} · {}: {} · {}: {}", s.desk_cash_in, report.cash.cash_in.format_ui(), s.desk_cash_out, report.cash.cash_out.format_ui(), s.desk_voids, report.void_count)}</p>
+            {report.note.clone().map(|n| view! { <p>{format!("{}: {n}", s.notes_label)}</p> })}
+            <button class="no-print" data-testid="print-z" on:click=print>{s.desk_print}</button>
+        </section>
+    }
+}
