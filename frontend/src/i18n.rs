@@ -425,6 +425,20 @@ pub struct Strings {
     pub refund_method_original: &'static str,
     /// Refund history.
     pub refunds_heading: &'static str,
+    /// Settings panel.
+    pub desk_settings: &'static str,
+    /// require_open_shift.
+    pub desk_require_shift: &'static str,
+    /// Tolerance.
+    pub desk_tolerance: &'static str,
+    /// Day end.
+    pub desk_day_end: &'static str,
+    /// Saved.
+    pub desk_saved: &'static str,
+    /// New register name.
+    pub desk_new_register: &'static str,
+    /// Add register.
+    pub desk_add_register: &'static str,
 }
 
 /// The Russian table (the default).
@@ -640,6 +654,13 @@ pub const RU: Strings = Strings {
     refund_method: "Способ возврата",
     refund_method_original: "как оплачено",
     refunds_heading: "Возвраты",
+    desk_settings: "Настройки кассы",
+    desk_require_shift: "Не принимать безналичные оплаты без открытой смены",
+    desk_tolerance: "Допустимое расхождение, ₸",
+    desk_day_end: "Конец рабочего дня",
+    desk_saved: "Сохранено",
+    desk_new_register: "Новая касса",
+    desk_add_register: "Добавить кассу",
 };
 
 /// The strings for the current UI language.

@@ -380,6 +380,9 @@ pub enum ShiftRefusal {
         /// The clinic's tolerance.
         tolerance: Money,
     },
+    /// Cash out of more than the drawer should hold (HTTP 409).
+    #[error("В кассе ожидается только {}: изъять больше нельзя", .0.format_ui())]
+    NotEnoughCash(Money),
     /// A difference over the tolerance needs a note (HTTP 422 on `note`).
     #[error("Расхождение больше допустимого: укажите примечание")]
     NoteRequired,
@@ -426,6 +429,16 @@ pub fn assess_close(
         }
     }
     Ok(lines)
+}
+
+/// Cash out may not take more than the drawer should hold now (by the shift's report).
+pub fn check_movement(report: &ShiftReport, movement: &CashMovement) -> Result<(), ShiftRefusal> {
+    if movement.kind == CashMovementKind::Out && movement.amount > report.cash.expected {
+        return Err(ShiftRefusal::NotEnoughCash(
+            report.cash.expected.max(Money::ZERO),
+        ));
+    }
+    Ok(())
 }
 
 /// Which shift a payment, refund or cash movement is posted into, decided under the shift row's
@@ -721,6 +734,26 @@ mod tests {
             day.succ_opt().unwrap().and_hms_opt(8, 0, 0).unwrap(),
             end
         ));
+    }
+
+    #[test]
+    fn cash_out_never_takes_more_than_the_drawer_holds() {
+        let report = shift_report(tg(1_000), &[pay(Cash, 500)]);
+        let out = |t| CashMovement {
+            kind: CashMovementKind::Out,
+            amount: tg(t),
+            reason: "инкассация".into(),
+        };
+        assert!(check_movement(&report, &out(1_500)).is_ok());
+        assert_eq!(
+            check_movement(&report, &out(1_501)),
+            Err(ShiftRefusal::NotEnoughCash(tg(1_500)))
+        );
+        let cash_in = CashMovement {
+            kind: CashMovementKind::In,
+            ..out(1_000_000)
+        };
+        assert!(check_movement(&report, &cash_in).is_ok());
     }
 
     #[test]

@@ -243,6 +243,7 @@ impl From<ShiftRefusal> for ApiError {
             | ShiftRefusal::RegisterInactive
             | ShiftRefusal::VoidAfterShift
             | ShiftRefusal::VoidRefunded
+            | ShiftRefusal::NotEnoughCash(_)
             | ShiftRefusal::BlindCount => Self::Conflict(message),
         }
     }

@@ -1,8 +1,8 @@
 //! The cash desk's endpoints: registers, shifts, X and Z reports, cash in/out, refunds.
 
 use emhana_api_types::cash_desk::{
-    CashMovementCreate, RegisterView, ShiftClose, ShiftEntryView, ShiftOpen, ShiftView,
-    XReportView, ZReportView,
+    CashDeskSettingsView, CashMovementCreate, RegisterView, ShiftClose, ShiftEntryView, ShiftOpen,
+    ShiftView, XReportView, ZReportView,
 };
 use emhana_api_types::queries::{ShiftListQuery, ToQuery};
 use emhana_api_types::visits::{RefundCreate, VisitView};
@@ -93,4 +93,22 @@ pub async fn refund(id: i64, body: RefundCreate, key: String) -> Result<VisitVie
     .json()
     .await
     .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// `POST /api/v1/registers`.
+pub async fn create_register(name: String) -> Result<RegisterView, ApiError> {
+    let body = emhana_api_types::cash_desk::RegisterCreate { name };
+    call(Method::POST, "/api/v1/registers", json(&body)).await
+}
+
+/// `GET /api/v1/settings/cash-desk`.
+pub async fn cash_desk_settings() -> Result<CashDeskSettingsView, ApiError> {
+    call(Method::GET, "/api/v1/settings/cash-desk", None).await
+}
+
+/// `PUT /api/v1/settings/cash-desk`.
+pub async fn save_cash_desk_settings(
+    body: CashDeskSettingsView,
+) -> Result<CashDeskSettingsView, ApiError> {
+    call(Method::PUT, "/api/v1/settings/cash-desk", json(&body)).await
 }

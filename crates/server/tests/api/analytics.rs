@@ -404,7 +404,7 @@ both_backends! {
         let at = |day: NaiveDate, hour: u32| ClinicZone::default().to_utc(day, NaiveTime::from_hms_opt(hour, 0, 0).unwrap()).to_rfc3339();
         // One visit through every write: booked, moved to another day and doctor with another
         // source, a line re-priced, removed and added back, paid by two methods, one voided, paid
-        // again, cancelled, restored, marked no-show.
+        // again, partly refunded, cancelled, restored, marked no-show.
         let v = book(&app, &admin, c.p1, c.d1, (c.today, 16, 0), &[c.s1, c.s2], Some("instagram")).await;
         let id = v["id"].as_i64().unwrap();
         let v = send(&app, &c, reqwest::Method::PATCH, &format!("/api/v1/appointments/{id}"),
@@ -418,6 +418,7 @@ both_backends! {
         let card = paid["payments"].as_array().unwrap().iter().find(|p| p["method"] == "card").unwrap()["id"].as_i64().unwrap();
         post(&app, &admin, &format!("/api/v1/payments/{card}/void"), json!({"reason": "ошибка"})).await;
         post(&app, &admin, &format!("/api/v1/appointments/{id}/payments"), json!({"payments": [{"method": "cash", "amount": "500"}]})).await;
+        post(&app, &admin, &format!("/api/v1/appointments/{id}/refunds"), json!({"amount": "200", "reason": "частичный возврат"})).await;
         post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "cancelled"})).await;
         post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "scheduled", "reason": "ошиблись"})).await;
         post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "no_show"})).await;
@@ -431,7 +432,7 @@ both_backends! {
         let day = c.today - Duration::days(2);
         let r: Value = app.get_auth(&format!("/api/v1/analytics/summary?from={day}&to={day}&doctor_id={}", c.d2), &admin).await.json().await.unwrap();
         assert_eq!((r["visits"].as_i64(), r["no_show_rate_percent"].as_f64()), (Some(1), Some(100.0)));
-        assert_eq!(r["outstanding_debt"], "11000.00", "10000 + 2500 billed − 1000 paid (qr) − 500 (cash)");
+        assert_eq!(r["outstanding_debt"], "11200.00", "10000 + 2500 billed − 1000 paid (qr) − 500 (cash) + 200 refunded");
     }
 }
 

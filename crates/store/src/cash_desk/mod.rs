@@ -13,7 +13,9 @@ mod rows;
 mod settings;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use emhana_domain::cash_desk::{posting, CashMovement, Opening, ShiftRefusal, ShiftStatus};
+use emhana_domain::cash_desk::{
+    check_movement, posting, shift_report, CashMovement, Opening, ShiftRefusal, ShiftStatus,
+};
 use emhana_domain::ids::{RegisterId, ShiftId};
 use emhana_domain::{ClinicZone, Money};
 use serde_json::json;
@@ -196,6 +198,11 @@ impl Store {
         crate::retry::transient(async || {
             let mut tx = self.begin_write().await?;
             require_state(&mut tx, id, ShiftStatus::Open).await?;
+            if movement.kind == emhana_domain::cash_desk::CashMovementKind::Out {
+                let float = load_shift(&mut tx, id).await?.opening.counted;
+                let report = shift_report(float, &reports::entries(&mut tx, id).await?);
+                check_movement(&report, movement)?;
+            }
             let (movement_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO cash_movements (shift_id, kind, amount, reason, at, user_id) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -19,7 +19,10 @@ use crate::visits::VisitError;
 use crate::{time, Store, StoreError};
 
 /// Every entry of a shift, read as one statement (one snapshot on either backend).
-async fn entries(conn: &mut AnyConnection, id: ShiftId) -> Result<Vec<ShiftEntry>, StoreError> {
+pub(super) async fn entries(
+    conn: &mut AnyConnection,
+    id: ShiftId,
+) -> Result<Vec<ShiftEntry>, StoreError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT CAST('p' AS TEXT), method, amount, CAST(CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM payments WHERE shift_id = $1 \
          UNION ALL SELECT 'r', method, amount, CAST(0 AS BIGINT) FROM refunds WHERE shift_id = $1 \

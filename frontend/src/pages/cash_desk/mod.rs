@@ -6,6 +6,7 @@
 mod count;
 mod history;
 mod report;
+mod settings;
 mod shift;
 
 use emhana_api_types::cash_desk::{RegisterView, ZReportView};
@@ -66,6 +67,9 @@ pub fn CashDeskPage() -> impl IntoView {
             })}
         </Transition>
         {move || z.get().map(|report| view! { <report::ZReport report=report /> })}
+        {crate::session::can(emhana_domain::access::Permission::CashDeskManage).then(|| view! {
+            <settings::DeskSettings on_added=move || reload.update(|n| *n += 1) />
+        })}
         {move || {
             reload.track();
             chosen.get();
