@@ -335,12 +335,21 @@ fn anyhow_chain(err: &ApiError) -> String {
 pub type JsonBody<T> = Result<web::Json<T>, actix_web::Error>;
 
 /// Unwraps a [`JsonBody`] after authorization, keeping the problem body of a parse failure.
-pub fn json_body<T>(body: JsonBody<T>) -> Result<T, ApiError> {
-    body.map(web::Json::into_inner)
+pub fn json_body<T: serde::Serialize>(body: JsonBody<T>) -> Result<T, ApiError> {
+    let body = body
+        .map(web::Json::into_inner)
         .map_err(|e| match e.as_error::<ApiError>() {
             Some(ApiError::BadRequest(message)) => ApiError::BadRequest(message.clone()),
             _ => ApiError::BadRequest(format!("Некорректный JSON: {e}")),
-        })
+        })?;
+    // PostgreSQL text cannot hold U+0000 (SQLite would keep it and every export would carry
+    // it): refused here, once, for every body.
+    if serde_json::to_string(&body).is_ok_and(|text| text.contains("\\u0000")) {
+        return Err(ApiError::BadRequest(
+            "Текст не может содержать нулевой символ (\\u0000)".into(),
+        ));
+    }
+    Ok(body)
 }
 
 /// Re-shapes actix's own extractor failures (bad JSON, query, path) into problem+json.

@@ -17,6 +17,20 @@ fn fields(p: &ProblemDetails) -> Vec<String> {
 }
 
 both_backends! {
+    async fn a_nul_character_in_any_body_is_refused_before_the_database(app) {
+        let owner = app.owner_token().await;
+        for (path, body) in [
+            ("/api/v1/registers", json!({"name": "Касса\u{0}2"})),
+            ("/api/v1/patients", json!({"first_name": "Айгерим", "phone": "87011234567", "notes": "x\u{0}y"})),
+        ] {
+            let res = app.post_json(path, Some(&owner), &body).await;
+            assert_eq!(res.status(), 400, "{path}");
+            let p: emhana_api_types::ProblemDetails = res.json().await.unwrap();
+            assert!(p.detail.contains("нулевой символ"), "{}", p.detail);
+        }
+        assert_eq!(crate::visits::count(&app, "SELECT COUNT(*) FROM patients").await, 0);
+    }
+
     async fn dates_outside_the_window_get_422_naming_the_field_on_every_endpoint(app) {
         let owner = app.owner_token().await;
         for path in [
