@@ -427,6 +427,8 @@ pub struct Strings {
     pub refunds_heading: &'static str,
     /// Settings panel.
     pub desk_settings: &'static str,
+    /// Today's payments outside any shift.
+    pub desk_outside: &'static str,
     /// require_open_shift.
     pub desk_require_shift: &'static str,
     /// Tolerance.
@@ -655,6 +657,7 @@ pub const RU: Strings = Strings {
     refund_method_original: "как оплачено",
     refunds_heading: "Возвраты",
     desk_settings: "Настройки кассы",
+    desk_outside: "Сегодня вне смен (безналичные без открытой смены)",
     desk_require_shift: "Не принимать безналичные оплаты без открытой смены",
     desk_tolerance: "Допустимое расхождение, ₸",
     desk_day_end: "Конец рабочего дня",

@@ -218,3 +218,15 @@ pub struct ShiftListQuery {
 }
 
 impl ToQuery for ShiftListQuery {}
+
+/// `GET /cash-desk/outside-shifts`: one clinic-local day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DayQuery {
+    /// The day (`YYYY-MM-DD`, clinic-local); today when absent.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub date: Option<String>,
+}
+
+impl ToQuery for DayQuery {}

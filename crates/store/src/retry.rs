@@ -1,7 +1,10 @@
 //! Bounded retries of transactions the database aborted because they met another one.
 //!
 //! Lock order (documented once, followed by every write): the doctor's row(s) in ascending id,
-//! then the visit, then its patient, then the `stats` rows (each upsert statement in key order).
+//! then the visit, then its patient, then the `stats` rows (each upsert statement in key order),
+//! then — payments, refunds, voids — a *shared* lock on the register's live shift row. Counting,
+//! closing and cash movements lock only that shift row (exclusively), so they wait for the
+//! payments in flight and never wait while holding anything a payment needs.
 //! Following it makes deadlocks rare, not impossible: two writers can still meet on aggregate
 //! rows a first pass did not touch. PostgreSQL then aborts one of them (`40P01`), and SQLite can
 //! answer "busy" to a read transaction that wants to become a writer. Such a transaction left

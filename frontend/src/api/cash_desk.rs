@@ -112,3 +112,8 @@ pub async fn save_cash_desk_settings(
 ) -> Result<CashDeskSettingsView, ApiError> {
     call(Method::PUT, "/api/v1/settings/cash-desk", json(&body)).await
 }
+
+/// `GET /api/v1/cash-desk/outside-shifts` (today).
+pub async fn outside_shifts() -> Result<Vec<ShiftEntryView>, ApiError> {
+    call(Method::GET, "/api/v1/cash-desk/outside-shifts", None).await
+}

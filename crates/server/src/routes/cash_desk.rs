@@ -7,7 +7,7 @@ use emhana_api_types::cash_desk::{
     CashDeskSettingsView, CashMovementCreate, RegisterCreate, RegisterView, ShiftClose,
     ShiftEntryView, ShiftOpen, ShiftView, XReportView,
 };
-use emhana_api_types::queries::ShiftListQuery;
+use emhana_api_types::queries::{DayQuery, ShiftListQuery};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::{Permission, VisitAuthority};
 use emhana_domain::cash_desk::{
@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(shifts)
         .service(shift_by_id)
         .service(journal)
+        .service(outside_shifts)
         .service(move_cash)
         .service(x_report)
         .service(start_count)
@@ -245,6 +246,28 @@ pub async fn journal(
     let id = ShiftId(path.into_inner());
     store.shift(id).await?.ok_or_else(not_found)?;
     let lines = store.shift_journal(id).await?;
+    Ok(HttpResponse::Ok().json(lines.into_iter().map(journal_view).collect::<Vec<_>>()))
+}
+
+/// The day report's other half: payments and refunds of a clinic-local day (today by default)
+/// that stand outside every shift — non-cash taken while no shift was open.
+#[utoipa::path(tag = "cash-desk", security(("bearer" = [])), params(DayQuery), responses(
+    (status = 200, body = Vec<ShiftEntryView>),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/cash-desk/outside-shifts")]
+pub async fn outside_shifts(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    q: web::Query<DayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PaymentsWrite)?;
+    let day = match q.date.as_deref() {
+        Some(d) => parse_iso_date("date", d)?,
+        None => zone.local_date(Utc::now()),
+    };
+    let lines = store.outside_shifts(day).await?;
     Ok(HttpResponse::Ok().json(lines.into_iter().map(journal_view).collect::<Vec<_>>()))
 }
 

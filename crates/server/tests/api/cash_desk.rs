@@ -128,6 +128,8 @@ both_backends! {
         assert!(p.detail.starts_with("Откройте смену"), "{}", p.detail);
         let card: VisitView = pay(&app, &desk, id, json!([{"method": "card", "amount": "100"}])).await.json().await.unwrap();
         assert_eq!(card.payments[0].shift_id, None, "an online payment at night stands outside shifts");
+        let outside: Vec<Value> = app.get_auth("/api/v1/cash-desk/outside-shifts", &desk).await.json().await.unwrap();
+        assert_eq!(outside.iter().map(|e| (e["kind"].as_str().unwrap(), e["amount"].as_str().unwrap())).collect::<Vec<_>>(), [("payment", "100.00")], "listed in the day report");
         let settings = json!({"require_open_shift": true, "tolerance": "0", "day_end": "21:00"});
         assert_eq!(app.send(Method::PUT, "/api/v1/settings/cash-desk", Some(&desk), Some(&settings)).await.status(), 403);
         assert_eq!(app.send(Method::PUT, "/api/v1/settings/cash-desk", Some(&owner), Some(&settings)).await.status(), 200);

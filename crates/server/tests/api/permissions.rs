@@ -196,6 +196,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["owner", "admin", "receptionist"],
     ),
     (
+        "get",
+        "/api/v1/cash-desk/outside-shifts",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
         "post",
         "/api/v1/shifts/{id}/cash-movements",
         &["owner", "admin", "receptionist"],

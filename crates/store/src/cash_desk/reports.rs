@@ -1,7 +1,7 @@
 //! X and Z reports: the shift's entries read in one statement and handed to the domain's one
 //! report function; the close stores the Z snapshot once.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use emhana_domain::access::VisitAuthority;
 use emhana_domain::cash_desk::{
     assess_close, shift_report, CashMovementKind, ShiftCount, ShiftEntry, ShiftReport, ShiftStatus,
@@ -193,27 +193,54 @@ type JournalRow = (
     Option<String>,
 );
 
+/// Whose journal: one shift's, or what stood outside every shift on one clinic-local day.
+enum Journal {
+    Shift(ShiftId),
+    OutsideOn(NaiveDate),
+}
+
 impl Store {
     /// Everything posted into a shift, oldest first.
     pub async fn shift_journal(&self, id: ShiftId) -> Result<Vec<JournalLine>, StoreError> {
-        let rows: Vec<JournalRow> = sqlx::query_as(
+        self.journal(Journal::Shift(id)).await
+    }
+
+    /// Payments and refunds of clinic-local `day` that stand outside every shift (non-cash taken
+    /// while no shift was open), oldest first: the day report lists them beside the shifts.
+    pub async fn outside_shifts(&self, day: NaiveDate) -> Result<Vec<JournalLine>, StoreError> {
+        self.journal(Journal::OutsideOn(day)).await
+    }
+
+    async fn journal(&self, which: Journal) -> Result<Vec<JournalLine>, StoreError> {
+        let [payments, refunds, movements] = match which {
+            Journal::Shift(_) => ["y.shift_id = $1", "r.shift_id = $1", "m.shift_id = $1"],
+            Journal::OutsideOn(_) => [
+                "y.shift_id IS NULL AND y.local_date = $1",
+                "r.shift_id IS NULL AND r.local_date = $1",
+                "1 = 0",
+            ],
+        };
+        let sql = format!(
             "SELECT CAST('payment' AS TEXT) AS kind, y.id, y.appointment_id, p.first_name || COALESCE(' ' || p.last_name, ''), y.method, y.amount, \
                     y.paid_at AS at, u.display_name, CAST(CASE WHEN y.voided_at IS NULL THEN 0 ELSE 1 END AS BIGINT), y.note \
              FROM payments y JOIN appointments a ON a.id = y.appointment_id JOIN patients p ON p.id = a.patient_id \
-             LEFT JOIN users u ON u.id = y.received_by WHERE y.shift_id = $1 \
+             LEFT JOIN users u ON u.id = y.received_by WHERE {payments} \
              UNION ALL \
              SELECT 'refund', r.id, r.appointment_id, p.first_name || COALESCE(' ' || p.last_name, ''), r.method, r.amount, \
                     r.refunded_at, u.display_name, CAST(0 AS BIGINT), r.reason \
              FROM refunds r JOIN appointments a ON a.id = r.appointment_id JOIN patients p ON p.id = a.patient_id \
-             LEFT JOIN users u ON u.id = r.refunded_by WHERE r.shift_id = $1 \
+             LEFT JOIN users u ON u.id = r.refunded_by WHERE {refunds} \
              UNION ALL \
              SELECT 'cash_' || m.kind, m.id, NULL, NULL, 'cash', m.amount, m.at, u.display_name, CAST(0 AS BIGINT), m.reason \
-             FROM cash_movements m LEFT JOIN users u ON u.id = m.user_id WHERE m.shift_id = $1 \
-             ORDER BY 7, 1, 2",
-        )
-        .bind(id.0)
-        .fetch_all(self.pool())
-        .await?;
+             FROM cash_movements m LEFT JOIN users u ON u.id = m.user_id WHERE {movements} \
+             ORDER BY 7, 1, 2"
+        );
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        let query = match which {
+            Journal::Shift(id) => query.bind(id.0),
+            Journal::OutsideOn(day) => query.bind(time::encode_day(day)),
+        };
+        let rows: Vec<JournalRow> = query.fetch_all(self.pool()).await?;
         rows.into_iter()
             .map(
                 |(

@@ -67,6 +67,7 @@ pub fn CashDeskPage() -> impl IntoView {
             })}
         </Transition>
         {move || z.get().map(|report| view! { <report::ZReport report=report /> })}
+        <OutsideShifts />
         {crate::session::can(emhana_domain::access::Permission::CashDeskManage).then(|| view! {
             <settings::DeskSettings on_added=move || reload.update(|n| *n += 1) />
         })}
@@ -75,6 +76,27 @@ pub fn CashDeskPage() -> impl IntoView {
             chosen.get();
             view! { <history::ShiftHistory register=chosen.get_untracked() z=z /> }
         }}
+    }
+}
+
+/// Today's non-cash payments and refunds taken while no shift was open (the day report's other
+/// half); nothing when there are none.
+#[component]
+fn OutsideShifts() -> impl IntoView {
+    let s = t();
+    let list = LocalResource::new(api::outside_shifts);
+    move || {
+        list.get()
+            .and_then(Result::ok)
+            .filter(|l| !l.is_empty())
+            .map(|entries| {
+                view! {
+                    <section class="panel no-print" data-testid="outside-shifts">
+                        <h3>{s.desk_outside}</h3>
+                        <shift::JournalTable entries=entries />
+                    </section>
+                }
+            })
     }
 }
 

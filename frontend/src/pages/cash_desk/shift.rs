@@ -141,8 +141,9 @@ fn Journal(shift_id: i64) -> impl IntoView {
     }
 }
 
+/// Journal lines as a table (also the day's payments outside shifts).
 #[component]
-fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
+pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
     let s = t();
     let kind = move |k: &str| match k {
         "payment" => s.desk_kind_payment,
