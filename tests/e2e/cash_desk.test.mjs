@@ -52,15 +52,18 @@ describe('cash desk', () => {
     await refund.locator('select[name="refund_method"]').selectOption('cash');
     await refund.locator('input[name="refund_reason"]').fill('Пломба переделана бесплатно');
     await refund.getByRole('button', { name: 'Оформить возврат' }).click();
-    await card.getByTestId('refunds-table').getByText(/2\u00a0000\u00a0₸/).waitFor();
     await card.getByTestId('remaining').getByText('2\u00a0000\u00a0₸').waitFor();
+    // Split over the two original payments 6:4, both given back in cash.
+    const refunds = card.getByTestId('refunds-table').locator('tbody tr');
+    assert.deepEqual(await refunds.locator('td:nth-child(3)').allTextContents(), ['−1\u00a0200\u00a0₸', '−800\u00a0₸']);
+    assert.deepEqual(await refunds.locator('td:nth-child(2)').allTextContents(), ['Наличные', 'Наличные']);
 
     // The X report: cash expected 0 + 4000 − 2000.
     await page.locator('nav a', { hasText: 'Касса' }).click();
     await page.getByTestId('expected-cash').getByText(/^Ожидается наличных в ящике: 2\u00a0000\u00a0₸/).waitFor();
     const journal = page.getByTestId('shift-journal');
-    await journal.getByText('Возврат').waitFor();
-    assert.equal(await journal.locator('tbody tr').count(), 3, 'two payments and a refund');
+    await journal.getByText('Возврат').first().waitFor();
+    assert.equal(await journal.locator('tbody tr').count(), 4, 'two payments and two refund rows');
 
     // Blind count: cash 1500 (500 short), card 6000; an admin closes with a note.
     await page.getByTestId('start-count').click();
