@@ -92,6 +92,42 @@ impl StoreConfig {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite writers' turns, first come first served (see [`Store::begin_write`]).
+    writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction from [`Store::begin_write`]: used like the connection it wraps, ended by
+/// [`WriteTx::commit`] (dropping it rolls back). On SQLite it also holds this process's writer
+/// turn until it ends.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits the transaction (and gives the writer turn to the next in line).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Rolls the transaction back (a dry run's end).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -127,7 +163,11 @@ impl Store {
                 .fetch_all(&pool)
                 .await?;
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            writer_turn: std::sync::Arc::default(),
+        })
     }
 
     /// Applies every pending migration of this backend's folder (embedded at compile time).
@@ -189,10 +229,24 @@ impl Store {
     /// such an upgrade at once with "database is locked" when another writer went first, while
     /// an immediate transaction simply waits its turn in the busy handler. On PostgreSQL a plain
     /// `BEGIN`: row locks order the writers.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    ///
+    /// SQLite has one writer at a time; left to its busy handler, waiting writers poll with
+    /// growing sleeps and the unlucky ones wait a second while others go first. So this process's
+    /// writers take turns first, in arrival order (a fair mutex held for the transaction's life),
+    /// and only the one whose turn it is asks SQLite for the write lock.
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn = self.writer_turn.clone().lock_owned().await;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 

@@ -172,7 +172,7 @@ fn year_before(day: &str) -> String {
 }
 
 /// Today in Almaty (UTC+5, the dataset's zone); a day's slack would not change the figures.
-fn clinic_today() -> Result<String, String> {
+pub(crate) fn clinic_today() -> Result<String, String> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| e.to_string())?

@@ -126,6 +126,30 @@ fn created(port: u16, path: &str, token: &str, body: Value) -> Result<Value, Str
     }
 }
 
+/// Doctors' last names (names take letters only).
+const LAST_NAMES: [&str; 20] = [
+    "Абаев",
+    "Бекова",
+    "Валиев",
+    "Габдуллин",
+    "Данияров",
+    "Ермеков",
+    "Жанова",
+    "Закиров",
+    "Ибраев",
+    "Кенжебаев",
+    "Лукпанов",
+    "Мусин",
+    "Нуржанов",
+    "Оспанов",
+    "Петров",
+    "Рахимов",
+    "Сапаров",
+    "Тулегенов",
+    "Уалиев",
+    "Хасенов",
+];
+
 /// A clinic of `doctors` doctors with `visits` visits and an open shift; the visit ids.
 fn clinic(port: u16, token: &str, visits: usize, doctors: usize) -> Result<Vec<i64>, String> {
     let service = created(
@@ -146,7 +170,7 @@ fn clinic(port: u16, token: &str, visits: usize, doctors: usize) -> Result<Vec<i
             port,
             "/api/v1/doctors",
             token,
-            serde_json::json!({"first_name": format!("Врач{d}"), "last_name": "Жұмабаев", "specialization": "Стоматолог"}),
+            serde_json::json!({"first_name": "Ерлан", "last_name": LAST_NAMES[d % LAST_NAMES.len()], "specialization": "Стоматолог"}),
         )?;
         doctor_ids.push(doctor["id"].clone());
     }
@@ -263,13 +287,9 @@ fn reconcile(port: u16, token: &str, accepted: usize) -> Result<(), String> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let (_, methods) = call(
-        port,
-        "GET",
-        "/api/v1/analytics/payment-methods?from=2000-01-01&to=2100-12-31",
-        token,
-        &Value::Null,
-    )?;
+    let today = crate::bench::clinic_today()?;
+    let path = format!("/api/v1/analytics/payment-methods?from={today}&to={today}");
+    let (_, methods) = call(port, "GET", &path, token, &Value::Null)?;
     let kept = methods["items"]
         .as_array()
         .and_then(|items| items.iter().find(|m| m["method"] == "cash"))
@@ -278,7 +298,7 @@ fn reconcile(port: u16, token: &str, accepted: usize) -> Result<(), String> {
         .to_owned();
     if cash != want || kept != want || x["payment_count"].as_u64() != Some(accepted as u64) {
         return Err(format!(
-            "reconcile failed: accepted {want}, X report {cash}, kept aggregates {kept}"
+            "reconcile failed: accepted {want}, X report {cash}, kept aggregates {kept} ({methods})"
         ));
     }
     Ok(())

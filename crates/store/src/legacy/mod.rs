@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use emhana_domain::{PaymentMethod, PaymentStatus, Role, VisitStatus};
-use sqlx::{Any, Transaction};
+use sqlx::Any;
 
 use crate::audit::{self, Actor, AuditEntry};
 
@@ -184,7 +184,7 @@ pub struct ImportedAudit {
 
 /// The open import transaction.
 pub struct LegacyTx {
-    tx: Transaction<'static, Any>,
+    tx: crate::WriteTx,
     backend: crate::Backend,
     /// Mappings read or written in this run (a visit looks up its patient, doctor and services:
     /// hundreds of thousands of lookups on a large clinic).

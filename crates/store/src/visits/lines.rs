@@ -34,7 +34,7 @@ async fn open_lines(
 
 /// Puts the facts back, reads the visit and commits.
 async fn close_lines(
-    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    mut tx: crate::WriteTx,
     delta: Delta,
     id: AppointmentId,
 ) -> Result<Visit, VisitError> {
