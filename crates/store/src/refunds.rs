@@ -15,9 +15,9 @@ use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::cash_desk::post_into_shift;
-use crate::payments::{claim_key, Idempotency, PayOutcome};
+use crate::payments::{claim_key, finish, Idempotency, PayOutcome};
 use crate::stats::Delta;
-use crate::visits::{lock_visit, reload, set_payment_status, VisitError};
+use crate::visits::{lock_visit, set_payment_status, VisitError};
 use crate::{time, Store, StoreError};
 
 /// Where and when a refund is given.
@@ -65,7 +65,7 @@ impl Store {
             }
         }
         let (_, total, paid) = lock_visit(&mut tx, id, None, &now).await?;
-        let delta = Delta::take(&mut tx, id.0, false).await?;
+        let delta = Delta::take_money(&mut tx, id.0).await?;
         let plan = request.plan(&refundable(&mut tx, id).await?, authority)?;
         let has_cash = plan.iter().any(|p| p.method == PaymentMethod::Cash);
         let shift = post_into_shift(&mut tx, self.backend(), till.register, has_cash).await?;
@@ -116,18 +116,7 @@ impl Store {
             .await?;
         set_payment_status(&mut tx, id, total, paid_after).await?;
         delta.settle(&mut tx, id.0).await?;
-        let visit = reload(&mut tx, id).await?;
-        if let Some(claim) = idempotency {
-            let snapshot = serde_json::to_string(&visit)
-                .map_err(|e| StoreError::Config(format!("visit snapshot: {e}")))?;
-            sqlx::query("UPDATE payment_requests SET response = $1 WHERE idempotency_key = $2")
-                .bind(snapshot)
-                .bind(&claim.key)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(PayOutcome::Created(visit))
+        finish(tx, id, idempotency).await
     }
 }
 

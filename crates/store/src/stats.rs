@@ -89,6 +89,14 @@ pub const TABLES: [Table; 8] = [
 
 /// The fact queries, built once per process (every write runs them twice).
 static VISIT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(visit_facts);
+/// The visit facts money moves (payments, refunds, voids): lines and discounts depend only on
+/// prices and status, which those writes never change, so they are not taken out and put back.
+static MONEY_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(|| {
+    visit_facts()
+        .into_iter()
+        .filter(|f| !matches!(f.table, "stats_lines" | "stats_discounts"))
+        .collect()
+});
 static PATIENT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(patient_facts);
 
 /// Facts of one visit. They depend only on the visit's own rows (its lines, payments,
@@ -309,6 +317,8 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), S
 /// writer can change what was taken out before it is put back.
 #[must_use = "call `settle` after the change, or the facts stay taken out"]
 pub struct Delta {
+    /// The visit facts taken out.
+    facts: &'static [Fact],
     /// The patient whose chains were taken out too, if any.
     patient_id: Option<i64>,
 }
@@ -337,7 +347,20 @@ impl Delta {
         } else {
             None
         };
-        Ok(Self { patient_id })
+        Ok(Self {
+            facts: &VISIT_FACTS,
+            patient_id,
+        })
+    }
+
+    /// Takes out only the facts money moves (see `MONEY_FACTS`): for payments, refunds and
+    /// voids, which change neither lines, prices, status nor the patient's visit days.
+    pub async fn take_money(conn: &mut AnyConnection, visit_id: i64) -> Result<Self, StoreError> {
+        apply(conn, &MONEY_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
+        Ok(Self {
+            facts: &MONEY_FACTS,
+            patient_id: None,
+        })
     }
 
     /// Before booking a visit for `patient_id`: takes out the patient's chain (the visit itself
@@ -353,6 +376,7 @@ impl Delta {
         )
         .await?;
         Ok(Self {
+            facts: &VISIT_FACTS,
             patient_id: Some(patient_id),
         })
     }
@@ -360,7 +384,7 @@ impl Delta {
     /// Puts the facts of `visit_id` (the one taken out, or the one just booked) back as they
     /// are now.
     pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
-        apply(conn, &VISIT_FACTS, "a.id = $2", 1, Some(visit_id)).await?;
+        apply(conn, self.facts, "a.id = $2", 1, Some(visit_id)).await?;
         if let Some(p) = self.patient_id {
             apply(conn, &PATIENT_FACTS, "a.patient_id = $2", 1, Some(p)).await?;
         }
