@@ -36,17 +36,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             )
         }
     }
-    let flag = |name: &str, default: usize| -> Result<usize, String> {
-        match args.iter().position(|a| a == name) {
-            Some(i) => args
-                .get(i + 1)
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| format!("{name} needs a number")),
-            None => Ok(default),
-        }
-    };
-    let visits = flag("--visits", 1_000_000)?;
-    let requests = flag("--requests", 30)?;
+    let visits = flag(args, "--visits", 1_000_000)?;
+    let requests = flag(args, "--requests", 30)?;
     tools::ensure_postgres()?;
     Cmd::new("cargo")
         .args(["build", "--quiet", "--release", "--bin", "emhana"])
@@ -69,6 +60,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     report(&tables, visits, requests);
     Ok(())
+}
+
+/// The number after `name` in `args` (`1_000_000` allowed), or `default`.
+pub(crate) fn flag(args: &[String], name: &str, default: usize) -> Result<usize, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.replace('_', "").parse().ok())
+            .ok_or_else(|| format!("{name} needs a number")),
+        None => Ok(default),
+    }
 }
 
 /// Generates the `visits`-visit dataset of backend `name` at `url` unless a marker says it was

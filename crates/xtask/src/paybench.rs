@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::bench::flag;
 use crate::cmd::{project_root, Cmd};
 use crate::server::{http, Server};
 use crate::tools;
@@ -35,18 +36,9 @@ impl Run {
 
 /// Entry point: the flags after `bench payments`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let flag = |name: &str, default: usize| -> Result<usize, String> {
-        match args.iter().position(|a| a == name) {
-            Some(i) => args
-                .get(i + 1)
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| format!("{name} needs a number")),
-            None => Ok(default),
-        }
-    };
-    let clients = flag("--clients", 64)?;
-    let seconds = flag("--seconds", 15)?;
-    let visits = flag("--visits", 1_000)?;
+    let clients = flag(args, "--clients", 64)?;
+    let seconds = flag(args, "--seconds", 15)?;
+    let visits = flag(args, "--visits", 1_000)?;
     tools::ensure_postgres()?;
     Cmd::new("cargo")
         .args(["build", "--quiet", "--release", "--bin", "emhana"])

@@ -8,7 +8,7 @@ use emhana_api_types::queries::{ShiftListQuery, ToQuery};
 use emhana_api_types::visits::{RefundCreate, VisitView};
 use gloo_net::http::Method;
 
-use super::{call, json, raw_with_key, ApiError};
+use super::{call, json, post_with_key, ApiError};
 
 /// `GET /api/v1/registers`.
 pub async fn registers() -> Result<Vec<RegisterView>, ApiError> {
@@ -83,16 +83,8 @@ pub async fn z_report(id: i64) -> Result<ZReportView, ApiError> {
 
 /// `POST /api/v1/appointments/{id}/refunds` with an `Idempotency-Key`.
 pub async fn refund(id: i64, body: RefundCreate, key: String) -> Result<VisitView, ApiError> {
-    raw_with_key(
-        Method::POST,
-        &format!("/api/v1/appointments/{id}/refunds"),
-        json(&body),
-        Some(&key),
-    )
-    .await?
-    .json()
-    .await
-    .map_err(|e| ApiError::Network(e.to_string()))
+    let path = format!("/api/v1/appointments/{id}/refunds");
+    post_with_key(&path, json(&body), &key).await
 }
 
 /// `POST /api/v1/registers`.

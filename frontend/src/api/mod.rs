@@ -456,16 +456,21 @@ pub async fn remove_line(id: i64, line_id: i64) -> Result<VisitView, ApiError> {
 /// `POST /api/v1/appointments/{id}/payments` with an `Idempotency-Key`: a click whose answer
 /// was lost can be sent again with the same key without paying twice.
 pub async fn pay(id: i64, body: PaymentCreate, key: String) -> Result<VisitView, ApiError> {
-    raw_with_key(
-        Method::POST,
-        &format!("/api/v1/appointments/{id}/payments"),
-        json(&body),
-        Some(&key),
-    )
-    .await?
-    .json()
-    .await
-    .map_err(|e| ApiError::Network(e.to_string()))
+    let path = format!("/api/v1/appointments/{id}/payments");
+    post_with_key(&path, json(&body), &key).await
+}
+
+/// A POST with an `Idempotency-Key`: a retry of the same attempt is answered, never repeated.
+async fn post_with_key<T: DeserializeOwned>(
+    path: &str,
+    body: Option<String>,
+    key: &str,
+) -> Result<T, ApiError> {
+    raw_with_key(Method::POST, path, body, Some(key))
+        .await?
+        .json()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 /// `POST /api/v1/payments/{id}/void`.

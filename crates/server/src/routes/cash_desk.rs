@@ -299,18 +299,16 @@ pub async fn move_cash(
     Ok(HttpResponse::Created().json(report))
 }
 
-fn shift_error(e: emhana_store::visits::VisitError) -> ApiError {
-    match ApiError::from(e) {
+/// A store error of a shift operation; "not found" names the shift.
+fn shift_error(e: impl Into<ApiError>) -> ApiError {
+    match e.into() {
         ApiError::NotFound(_) => not_found(),
         other => other,
     }
 }
 
 async fn x_view(store: &Store, zone: ClinicZone, id: ShiftId) -> Result<XReportView, ApiError> {
-    let (shift, report) = store.x_report(id).await.map_err(|e| match e {
-        emhana_store::StoreError::NotFound => not_found(),
-        other => other.into(),
-    })?;
+    let (shift, report) = store.x_report(id).await.map_err(shift_error)?;
     let view: XReportView = serde_json::from_value(serde_json::json!({
         "shift": one_shift_view(store, zone, shift).await?,
         "tenders": report.tenders, "cash": report.cash, "payment_count": report.payment_count,
@@ -419,10 +417,7 @@ pub async fn z_report(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PaymentsWrite)?;
     let id = ShiftId(path.into_inner());
-    let z = store.z_report(id).await.map_err(|e| match e {
-        emhana_store::StoreError::NotFound => not_found(),
-        other => other.into(),
-    })?;
+    let z = store.z_report(id).await.map_err(shift_error)?;
     let Some(z) = z else {
         let status = store.shift(id).await?.ok_or_else(not_found)?.status;
         return Err(ShiftRefusal::WrongState(status).into());

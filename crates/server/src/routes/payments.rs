@@ -55,6 +55,17 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         })
 }
 
+/// 201 with the visit; a replay under the same key says so (`Idempotent-Replayed: true`).
+fn created(outcome: PayOutcome) -> HttpResponse {
+    let mut res = HttpResponse::Created();
+    match outcome {
+        PayOutcome::Created(visit) => res.json(visit_view(visit)),
+        PayOutcome::Replayed(visit) => res
+            .insert_header(("Idempotent-Replayed", "true"))
+            .json(visit_view(visit)),
+    }
+}
+
 /// A visit's payments, oldest first, voided ones included (with allocations).
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<PaymentView>),
@@ -109,13 +120,7 @@ pub async fn create(
             (chrono::Utc::now(), **zone),
         )
         .await?;
-    let mut res = HttpResponse::Created();
-    Ok(match outcome {
-        PayOutcome::Created(visit) => res.json(visit_view(visit)),
-        PayOutcome::Replayed(visit) => res
-            .insert_header(("Idempotent-Replayed", "true"))
-            .json(visit_view(visit)),
-    })
+    Ok(created(outcome))
 }
 
 /// Void a payment (a reason is required) — for a mistake inside its own open shift: it stops counting, the visit's paid, remaining and
@@ -198,11 +203,5 @@ pub async fn refund(
             till,
         )
         .await?;
-    let mut res = HttpResponse::Created();
-    Ok(match outcome {
-        PayOutcome::Created(visit) => res.json(visit_view(visit)),
-        PayOutcome::Replayed(visit) => res
-            .insert_header(("Idempotent-Replayed", "true"))
-            .json(visit_view(visit)),
-    })
+    Ok(created(outcome))
 }
