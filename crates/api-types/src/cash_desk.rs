@@ -32,6 +32,20 @@ pub struct RegisterCreate {
     pub name: String,
 }
 
+/// `PATCH /registers/{id}`: rename and/or (de)activate; absent fields stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "Касса ресепшн", "is_active": true})))]
+pub struct RegisterUpdate {
+    /// 1..=100 characters, unique.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub name: Option<String>,
+    /// `false` deactivates (refused while a shift is not closed).
+    #[serde(default)]
+    pub is_active: Option<bool>,
+}
+
 /// `POST /registers/{id}/shifts`: open a shift with the float counted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,11 +1,11 @@
 //! The cash desk: registers, shifts (open → counting → closed), cash in/out, the X report at any
 //! moment, the blind count and the close with its immutable Z report, and the clinic's settings.
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{NaiveTime, Utc};
 use emhana_api_types::cash_desk::{
-    CashDeskSettingsView, CashMovementCreate, RegisterCreate, RegisterView, ShiftClose,
-    ShiftEntryView, ShiftOpen, ShiftView, XReportView,
+    CashDeskSettingsView, CashMovementCreate, RegisterCreate, RegisterUpdate, RegisterView,
+    ShiftClose, ShiftEntryView, ShiftOpen, ShiftView, XReportView,
 };
 use emhana_api_types::queries::{DayQuery, ShiftListQuery};
 use emhana_api_types::ProblemDetails;
@@ -30,6 +30,7 @@ use crate::ApiError;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(registers)
         .service(create_register)
+        .service(update_register)
         .service(open_shift)
         .service(shifts)
         .service(shift_by_id)
@@ -129,6 +130,42 @@ pub async fn create_register(
     let name = parse_title("name", &body.name, 100)?;
     let register = store.create_register(&auth.actor, &name).await?;
     Ok(HttpResponse::Created().json(register_view(register)))
+}
+
+/// Rename a register or (de)activate it (owner, admin). A name in use → 409; deactivating a
+/// register whose shift is not closed → 409. Audited.
+#[utoipa::path(tag = "cash-desk", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RegisterUpdate, responses(
+    (status = 200, body = RegisterView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[patch("/registers/{id}")]
+pub async fn update_register(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    body: JsonBody<RegisterUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::CashDeskManage)?;
+    let body = json_body(body)?;
+    let name = body
+        .name
+        .as_deref()
+        .map(|n| parse_title("name", n, 100))
+        .transpose()?;
+    let register = store
+        .update_register(
+            &auth.actor,
+            RegisterId(path.into_inner()),
+            (name.as_deref(), body.is_active),
+        )
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::NotFound(_) => ApiError::NotFound("Касса не найдена".into()),
+            other => other,
+        })?;
+    Ok(HttpResponse::Ok().json(register_view(register)))
 }
 
 /// Open a shift on a register with the float counted (`counted_opening`); the answer shows the

@@ -252,7 +252,14 @@ both_backends! {
         assert_eq!(app.post_json("/api/v1/registers", Some(&desk), &json!({"name": "Касса 2"})).await.status(), 403);
         let second: RegisterView = app.post_json("/api/v1/registers", Some(&admin), &json!({"name": "Касса 2"})).await.json().await.unwrap();
         assert_eq!(app.post_json("/api/v1/registers", Some(&admin), &json!({"name": "Касса 2"})).await.status(), 409);
+        // Rename, and no deactivation while its shift is open.
+        let path = format!("/api/v1/registers/{}", second.id);
+        assert_eq!(app.send(Method::PATCH, &path, Some(&desk), Some(&json!({"name": "Х"}))).await.status(), 403);
+        let renamed: RegisterView = app.send(Method::PATCH, &path, Some(&admin), Some(&json!({"name": "Касса ресепшн"}))).await.json().await.unwrap();
+        assert_eq!(renamed.name, "Касса ресепшн");
+        assert_eq!(app.send(Method::PATCH, &path, Some(&admin), Some(&json!({"name": "Касса 1"}))).await.status(), 409, "name in use");
         assert_eq!(open(&app, &desk, second.id, "0").await.status(), 201);
+        assert_eq!(app.send(Method::PATCH, &path, Some(&admin), Some(&json!({"is_active": false}))).await.status(), 409, "its shift is open");
         assert_eq!(open(&app, &desk, 1, "1800").await.status(), 201);
         assert_eq!(open(&app, &desk, second.id, "0").await.status(), 409);
         let shifts: Vec<ShiftView> = app.get_auth("/api/v1/shifts?register_id=1", &desk).await.json().await.unwrap();

@@ -179,6 +179,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["owner", "admin", "receptionist"],
     ),
     ("post", "/api/v1/registers", &["owner", "admin"]),
+    ("patch", "/api/v1/registers/{id}", &["owner", "admin"]),
     (
         "post",
         "/api/v1/registers/{id}/shifts",

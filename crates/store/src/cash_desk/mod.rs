@@ -79,6 +79,58 @@ impl Store {
         })
     }
 
+    /// Renames a register and/or (de)activates it (owner/admin). A register with a shift not yet
+    /// closed cannot be deactivated (its shift must be counted and closed first). Audited with
+    /// old → new.
+    pub async fn update_register(
+        &self,
+        actor: &Actor,
+        id: RegisterId,
+        (name, active): (Option<&str>, Option<bool>),
+    ) -> Result<Register, VisitError> {
+        let mut tx = self.begin_write().await?;
+        let old: Option<(String, i64)> = sqlx::query_as(
+            "UPDATE registers SET is_active = is_active WHERE id = $1 RETURNING name, is_active",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (old_name, old_active) = old.ok_or(StoreError::NotFound)?;
+        if active == Some(false) {
+            if let Some((shift, _)) = live_shift(&mut tx, id).await? {
+                return Err(ShiftRefusal::AlreadyOpen(shift).into());
+            }
+        }
+        let name = name.unwrap_or(&old_name).to_owned();
+        let active = active.unwrap_or(old_active != 0);
+        sqlx::query("UPDATE registers SET name = $1, is_active = $2 WHERE id = $3")
+            .bind(&name)
+            .bind(i64::from(active))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, "name"))?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEntry {
+                action: "update",
+                entity: "register",
+                entity_id: Some(id.0),
+                old: Some(json!({ "name": old_name, "is_active": old_active != 0 })),
+                new: Some(json!({ "name": name, "is_active": active })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Register {
+            id,
+            name,
+            is_active: active,
+            shift: None,
+        })
+    }
+
     /// Opens a shift on `register` with the float counted as `counted`; the suggestion is what
     /// the register's previous close counted. A register with a live shift refuses (the unique
     /// index settles two openings racing).
