@@ -34,7 +34,8 @@ pub fn access_token() -> Option<String> {
 /// first-time visitor a refresh request that is bound to fail.
 const HINT_KEY: &str = "emhana.session";
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's localStorage (the session hint, the chosen register).
+pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 

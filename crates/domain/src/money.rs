@@ -174,6 +174,12 @@ impl Money {
         Money::from_str(&cleaned)
     }
 
+    /// What a form sends for what a person typed: the wire form (`12500.00`) when it parses,
+    /// otherwise the text itself, so the server names the problem in its answer.
+    pub fn wire_from_user_input(typed: &str) -> String {
+        Money::parse_user_input(typed).map_or_else(|_| typed.to_owned(), |m| m.to_string())
+    }
+
     /// Formats for people: groups of three by a no-break space, a decimal comma only when there
     /// are tiyn, and the tenge sign: `12 500 ₸`, `12 500,50 ₸`, `-300 ₸`. All spaces are U+00A0,
     /// so an amount never wraps across lines.
@@ -281,6 +287,12 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_sends_the_wire_form_or_the_text_as_typed() {
+        assert_eq!(Money::wire_from_user_input("12 500,5 ₸"), "12500.50");
+        assert_eq!(Money::wire_from_user_input("много"), "много");
+    }
 
     fn m(s: &str) -> Money {
         Money::from_str(s).unwrap_or(Money(i64::MIN))

@@ -67,3 +67,34 @@ pub fn deactivate_action(
         crate::api::deactivate(collection, id, version)
     })
 }
+
+/// One typed amount per payment method, in the UI's order (an empty field: not this method).
+pub type MethodAmounts = StoredValue<Vec<(emhana_domain::PaymentMethod, RwSignal<String>)>>;
+
+/// Empty amount fields for every payment method.
+pub fn method_amounts() -> MethodAmounts {
+    StoredValue::new(
+        emhana_domain::PaymentMethod::ALL
+            .into_iter()
+            .map(|m| (m, RwSignal::new(String::new())))
+            .collect(),
+    )
+}
+
+/// The amount fields of `amounts`, labelled by method and named `{prefix}_{code}` (the payment
+/// panel's `amount_cash`, the blind count's `counted_cash`).
+#[component]
+pub fn MethodAmountInputs(amounts: MethodAmounts, prefix: &'static str) -> impl IntoView {
+    amounts
+        .get_value()
+        .into_iter()
+        .map(|(m, a)| {
+            view! {
+                <label>{m.label_ru()}
+                    <input name=format!("{prefix}_{}", m.code()) inputmode="decimal" placeholder="0"
+                        prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
+                </label>
+            }
+        })
+        .collect_view()
+}

@@ -132,7 +132,7 @@ impl Fields {
     /// What does not parse goes as typed, so the server names the field.
     fn body(self, version: Option<i64>) -> ServiceWrite {
         let typed = self.price.get_untracked();
-        let base_price = Money::parse_user_input(&typed).map_or(typed, |m| m.to_string());
+        let base_price = Money::wire_from_user_input(&typed);
         let description = self.description.get_untracked();
         ServiceWrite {
             name: self.name.get_untracked(),

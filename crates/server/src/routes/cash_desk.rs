@@ -11,13 +11,14 @@ use emhana_api_types::queries::{DayQuery, ShiftListQuery};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::{Permission, VisitAuthority};
 use emhana_domain::cash_desk::{
-    is_stale, CashDeskSettings, CashMovement, ShiftCount, ShiftRefusal, ShiftStatus,
+    is_stale, x_report_visible, CashDeskSettings, CashMovement, ShiftCount, ShiftRefusal,
+    ShiftStatus,
 };
 use emhana_domain::clinic_time::rfc3339;
 use emhana_domain::directories::parse_title;
 use emhana_domain::ids::{RegisterId, ShiftId};
 use emhana_domain::validation::parse_iso_date;
-use emhana_domain::{ClinicZone, FieldViolation, Money, Violations};
+use emhana_domain::{ClinicZone, Money, Violations};
 use emhana_store::cash_desk::{JournalLine, Register, Shift};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -97,6 +98,14 @@ async fn one_shift_view(store: &Store, zone: ClinicZone, s: Shift) -> Result<Shi
     Ok(shift_views(store, zone, vec![s]).await?.remove(0))
 }
 
+/// A store error of a register operation; "not found" names the register.
+fn register_error(e: impl Into<ApiError>) -> ApiError {
+    match e.into() {
+        ApiError::NotFound(_) => ApiError::NotFound("Касса не найдена".into()),
+        other => other,
+    }
+}
+
 fn not_found() -> ApiError {
     ApiError::NotFound("Смена не найдена".into())
 }
@@ -161,10 +170,7 @@ pub async fn update_register(
             (name.as_deref(), body.is_active),
         )
         .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::NotFound(_) => ApiError::NotFound("Касса не найдена".into()),
-            other => other,
-        })?;
+        .map_err(register_error)?;
     Ok(HttpResponse::Ok().json(register_view(register)))
 }
 
@@ -197,10 +203,7 @@ pub async fn open_shift(
             (Utc::now(), **zone),
         )
         .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::NotFound(_) => ApiError::NotFound("Касса не найдена".into()),
-            other => other,
-        })?;
+        .map_err(register_error)?;
     Ok(HttpResponse::Created().json(one_shift_view(&store, **zone, shift).await?))
 }
 
@@ -332,7 +335,7 @@ pub async fn move_cash(
         .move_cash(&auth.actor, id, &movement, Utc::now())
         .await
         .map_err(shift_error)?;
-    let report = x_view(&store, **zone, id).await?;
+    let report = x_view(&store, **zone, id, VisitAuthority::of(auth.role)).await?;
     Ok(HttpResponse::Created().json(report))
 }
 
@@ -344,8 +347,15 @@ fn shift_error(e: impl Into<ApiError>) -> ApiError {
     }
 }
 
-async fn x_view(store: &Store, zone: ClinicZone, id: ShiftId) -> Result<XReportView, ApiError> {
+/// The X report as `authority` may see it (blind for the front desk while counting).
+async fn x_view(
+    store: &Store,
+    zone: ClinicZone,
+    id: ShiftId,
+    authority: VisitAuthority,
+) -> Result<XReportView, ApiError> {
     let (shift, report) = store.x_report(id).await.map_err(shift_error)?;
+    x_report_visible(shift.status, authority)?;
     let view: XReportView = serde_json::from_value(serde_json::json!({
         "shift": one_shift_view(store, zone, shift).await?,
         "tenders": report.tenders, "cash": report.cash, "payment_count": report.payment_count,
@@ -371,12 +381,8 @@ pub async fn x_report(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PaymentsWrite)?;
-    let view = x_view(&store, **zone, ShiftId(path.into_inner())).await?;
-    if view.shift.status == ShiftStatus::Counting.code()
-        && !VisitAuthority::of(auth.role).is_manager()
-    {
-        return Err(ShiftRefusal::BlindCount.into());
-    }
+    let authority = VisitAuthority::of(auth.role);
+    let view = x_view(&store, **zone, ShiftId(path.into_inner()), authority).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -494,21 +500,7 @@ pub async fn update_settings(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::CashDeskManage)?;
     let body = json_body(body)?;
-    let mut v = Violations::default();
-    let tolerance = v.check(Money::parse_price(&body.tolerance).map_err(|e| e.on("tolerance")));
-    let day_end = v.check(
-        NaiveTime::parse_from_str(&body.day_end, "%H:%M")
-            .map_err(|_| FieldViolation::new("day_end", "format", "Время в формате ЧЧ:ММ")),
-    );
-    v.into_result()?;
-    let (Some(tolerance), Some(day_end)) = (tolerance, day_end) else {
-        return Err(Violations::default().into());
-    };
-    let new = CashDeskSettings {
-        require_open_shift: body.require_open_shift,
-        tolerance,
-        day_end,
-    };
+    let new = CashDeskSettings::parse(body.require_open_shift, &body.tolerance, &body.day_end)?;
     let saved = store.set_cash_desk_settings(&auth.actor, new).await?;
     Ok(HttpResponse::Ok().json(settings_view(saved)))
 }

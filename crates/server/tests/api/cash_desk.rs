@@ -126,6 +126,9 @@ both_backends! {
         assert_eq!(cash.status(), 409);
         let p: ProblemDetails = cash.json().await.unwrap();
         assert!(p.detail.starts_with("Откройте смену"), "{}", p.detail);
+        let unknown = app.post_json(&format!("/api/v1/appointments/{id}/payments"), Some(&desk), &json!({"payments": [{"method": "card", "amount": "1"}], "register_id": 999})).await;
+        let p: ProblemDetails = unknown.json().await.unwrap();
+        assert_eq!(p.errors[0].field, "register_id", "an unknown register is named");
         let card: VisitView = pay(&app, &desk, id, json!([{"method": "card", "amount": "100"}])).await.json().await.unwrap();
         assert_eq!(card.payments[0].shift_id, None, "an online payment at night stands outside shifts");
         let outside: Vec<Value> = app.get_auth("/api/v1/cash-desk/outside-shifts", &desk).await.json().await.unwrap();

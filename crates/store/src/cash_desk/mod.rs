@@ -384,62 +384,45 @@ async fn load_shift(conn: &mut AnyConnection, id: ShiftId) -> Result<Shift, Stor
 
 /// Where a payment or refund at `register` (the first active register when none is named) is
 /// posted, decided under a shared lock on the live shift row. `has_cash`: the operation moves
-/// cash. A register that does not exist or is inactive is a refusal naming `register_id`.
+/// cash. One statement on the usual path (a live shift found); only without one are the named
+/// register (unknown or inactive: a refusal naming `register_id`) and `require_open_shift` read.
 pub(crate) async fn post_into_shift(
     conn: &mut AnyConnection,
     backend: Backend,
     register: Option<RegisterId>,
     has_cash: bool,
 ) -> Result<Option<ShiftId>, VisitError> {
-    let register = match register {
-        Some(r) => {
-            let active: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM registers WHERE id = $1 AND is_active = 1")
-                    .bind(r.0)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            active.map(|a| a.0).ok_or_else(|| {
-                emhana_domain::FieldViolation::new(
-                    "register_id",
-                    "unknown",
-                    "Нет такой активной кассы",
-                )
-            })?
-        }
-        None => {
-            let first: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM registers WHERE is_active = 1 ORDER BY id LIMIT 1")
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            match first {
-                Some((id,)) => id,
-                None => {
-                    return Ok(posting(
-                        None,
-                        has_cash,
-                        settings::require_open_shift(conn).await?,
-                    )?)
-                }
-            }
-        }
-    };
     let lock = match backend {
         Backend::Postgres => " FOR SHARE",
         Backend::Sqlite => "",
     };
     let sql = format!(
-        "SELECT id, status FROM shifts WHERE register_id = $1 AND status <> 'closed'{lock}"
+        "SELECT id, status FROM shifts \
+         WHERE register_id = COALESCE($1, (SELECT MIN(id) FROM registers WHERE is_active = 1)) \
+           AND status <> 'closed'{lock}"
     );
     let row: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(register)
+        .bind(register.map(|r| r.0))
         .fetch_optional(&mut *conn)
         .await?;
-    let shift = row
-        .map(|(id, code)| Ok::<_, StoreError>((ShiftId(id), status_of(&code)?)))
-        .transpose()?;
-    let require = match shift {
-        Some(_) => false,
-        None => settings::require_open_shift(conn).await?,
-    };
-    Ok(posting(shift, has_cash, require)?)
+    if let Some((id, code)) = row {
+        // A register with a live shift is active (deactivation waits for the close).
+        return Ok(posting(
+            Some((ShiftId(id), status_of(&code)?)),
+            has_cash,
+            false,
+        )?);
+    }
+    if let Some(r) = register {
+        let active: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM registers WHERE id = $1 AND is_active = 1")
+                .bind(r.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+        active.ok_or_else(|| {
+            emhana_domain::FieldViolation::new("register_id", "unknown", "Нет такой активной кассы")
+        })?;
+    }
+    let require = settings::require_open_shift(conn).await?;
+    Ok(posting(None, has_cash, require)?)
 }

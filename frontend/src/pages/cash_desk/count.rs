@@ -3,8 +3,10 @@
 
 use emhana_api_types::cash_desk::{ShiftClose, ZReportView};
 use emhana_api_types::visits::PaymentPart;
-use emhana_domain::{Money, PaymentMethod};
+use emhana_domain::Money;
 use leptos::prelude::*;
+
+use crate::components::form::{method_amounts, MethodAmountInputs};
 
 use crate::api::{self, ApiError};
 use crate::i18n::t;
@@ -16,11 +18,7 @@ pub fn CountForm(
     on_closed: impl Fn(ZReportView) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let s = t();
-    let amounts: Vec<(PaymentMethod, RwSignal<String>)> = PaymentMethod::ALL
-        .into_iter()
-        .map(|m| (m, RwSignal::new(String::new())))
-        .collect();
-    let amounts = StoredValue::new(amounts);
+    let amounts = method_amounts();
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let close =
@@ -36,15 +34,10 @@ pub fn CountForm(
             .get_value()
             .into_iter()
             .map(|(m, a)| {
+                // An empty field is a tender counted as zero.
                 let typed = a.get_untracked();
-                let typed = if typed.trim().is_empty() {
-                    "0".to_owned()
-                } else {
-                    typed
-                };
-                let amount = Money::parse_user_input(&typed)
-                    .map(|m| m.to_string())
-                    .unwrap_or(typed);
+                let amount =
+                    Money::wire_from_user_input(if typed.trim().is_empty() { "0" } else { &typed });
                 PaymentPart {
                     method: m.code().into(),
                     amount,
@@ -59,12 +52,7 @@ pub fn CountForm(
             <h3>{s.desk_count_heading}</h3>
             <p class="muted">{s.desk_count_hint}</p>
             <form class="form-row" on:submit=submit>
-                {amounts.get_value().into_iter().map(|(m, a)| view! {
-                    <label>{m.label_ru()}
-                        <input name=format!("counted_{}", m.code()) inputmode="decimal" placeholder="0"
-                            prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
-                    </label>
-                }).collect_view()}
+                <MethodAmountInputs amounts=amounts prefix="counted" />
                 <label class="grow">{s.desk_note}
                     <input name="close_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>

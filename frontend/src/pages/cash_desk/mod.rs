@@ -18,20 +18,16 @@ use crate::i18n::t;
 
 const REGISTER_KEY: &str = "emhana.register";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
 /// The register this browser works at (chosen on the Касса page; payments and refunds from
 /// the visit card go there). `None`: the clinic's first register.
 pub fn current_register() -> Option<i64> {
-    storage()
+    crate::session::storage()
         .and_then(|s| s.get_item(REGISTER_KEY).ok().flatten())
         .and_then(|v| v.parse().ok())
 }
 
 fn remember_register(id: i64) {
-    if let Some(s) = storage() {
+    if let Some(s) = crate::session::storage() {
         let _ = s.set_item(REGISTER_KEY, &id.to_string());
     }
 }
@@ -183,13 +179,11 @@ fn OpenForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = counted.get_untracked();
-        let amount = emhana_domain::Money::parse_user_input(if typed.trim().is_empty() {
+        let amount = emhana_domain::Money::wire_from_user_input(if typed.trim().is_empty() {
             "0"
         } else {
             &typed
-        })
-        .map(|m| m.to_string())
-        .unwrap_or(typed);
+        });
         open.dispatch_local(amount);
     };
     view! {

@@ -35,9 +35,7 @@ pub fn DeskSettings(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = tolerance.get_untracked();
-        let tolerance = Money::parse_user_input(&typed)
-            .map(|m| m.to_string())
-            .unwrap_or(typed);
+        let tolerance = Money::wire_from_user_input(&typed);
         save.dispatch_local(CashDeskSettingsView {
             require_open_shift: require.get_untracked(),
             tolerance,

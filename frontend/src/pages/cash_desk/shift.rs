@@ -95,9 +95,7 @@ fn Movements(shift_id: i64, on_moved: impl Fn() + Copy + Send + Sync + 'static) 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = amount.get_untracked();
-        let amount = Money::parse_user_input(&typed)
-            .map(|m| m.to_string())
-            .unwrap_or(typed);
+        let amount = Money::wire_from_user_input(&typed);
         save.dispatch_local(CashMovementCreate {
             kind: kind.get_untracked(),
             amount,

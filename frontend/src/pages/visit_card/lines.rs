@@ -64,7 +64,7 @@ fn LineRow(line: VisitLineView, editable: bool, write: WriteAction) -> impl Into
     let save = move |_| {
         let typed = price.get_untracked();
         // "4 500" and "4500,50" are fine to type; what does not parse goes as typed (the server names it).
-        let wire = Money::parse_user_input(&typed).map_or(typed, |m| m.to_string());
+        let wire = Money::wire_from_user_input(&typed);
         write.dispatch_local(VisitWrite::Price(line_id, wire));
     };
     let remove = move |_| {

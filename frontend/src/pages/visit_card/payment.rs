@@ -6,6 +6,8 @@ use emhana_domain::payment::check_payment;
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
 
+use crate::components::form::{method_amounts, MethodAmountInputs};
+
 use super::{VisitWrite, WriteAction};
 use crate::clinic;
 use crate::i18n::t;
@@ -22,11 +24,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
         (paid.tiyn().saturating_mul(100) / total.tiyn()).clamp(0, 100)
     };
     // One amount per method; an empty field means "not this method".
-    let amounts: Vec<(PaymentMethod, RwSignal<String>)> = PaymentMethod::ALL
-        .into_iter()
-        .map(|m| (m, RwSignal::new(String::new())))
-        .collect();
-    let amounts = StoredValue::new(amounts);
+    let amounts = method_amounts();
     let note = RwSignal::new(String::new());
     let busy = write.pending();
     // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
@@ -62,12 +60,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
         </div>
         {(!remaining.is_zero()).then(|| view! {
             <form class="form-row" on:submit=submit data-testid="payment-form">
-                {amounts.get_value().into_iter().map(|(m, a)| view! {
-                    <label>{m.label_ru()}
-                        <input name=format!("amount_{}", m.code()) inputmode="decimal" placeholder="0"
-                            prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
-                    </label>
-                }).collect_view()}
+                <MethodAmountInputs amounts=amounts prefix="amount" />
                 <label class="grow">{s.notes_label}
                     <input name="payment_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>

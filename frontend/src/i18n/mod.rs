@@ -1,0 +1,453 @@
+//! Every user-visible string of the SPA, in one place. Russian now; a Kazakh or English table
+//! is another `Strings` value with the same fields.
+
+/// The UI vocabulary. Pages take their text from here, never from literals.
+pub struct Strings {
+    /// Product name shown in the sidebar and the title.
+    pub app_name: &'static str,
+    /// One-line description under the title on the home page.
+    pub tagline: &'static str,
+    /// Navigation and page titles.
+    pub nav_crm: &'static str,
+    /// Visit list.
+    pub nav_visits: &'static str,
+    /// Patients directory.
+    pub nav_patients: &'static str,
+    /// Doctors directory.
+    pub nav_doctors: &'static str,
+    /// Price list.
+    pub nav_services: &'static str,
+    /// Lead sources.
+    pub nav_sources: &'static str,
+    /// Analytics dashboard.
+    pub nav_analytics: &'static str,
+    /// Audit log viewer.
+    pub nav_audit: &'static str,
+    /// Staff management.
+    pub nav_staff: &'static str,
+    /// Login page title.
+    pub login_title: &'static str,
+    /// Loading indicator.
+    pub loading: &'static str,
+    /// API status label.
+    pub api_status: &'static str,
+    /// API status when the server answers.
+    pub api_ok: &'static str,
+    /// API status when it does not.
+    pub api_down: &'static str,
+    /// Page-not-found title.
+    pub not_found: &'static str,
+    /// Sidebar sign-out button.
+    pub logout: &'static str,
+    /// Login field.
+    pub login_label: &'static str,
+    /// Password field.
+    pub password_label: &'static str,
+    /// Sign-in button.
+    pub login_button: &'static str,
+    /// Display name column/field.
+    pub name_label: &'static str,
+    /// Role column/field.
+    pub role_label: &'static str,
+    /// Account status column.
+    pub status_label: &'static str,
+    /// Active account.
+    pub active: &'static str,
+    /// Deactivated account.
+    pub inactive: &'static str,
+    /// Activate button.
+    pub activate: &'static str,
+    /// Deactivate button.
+    pub deactivate: &'static str,
+    /// New account form title.
+    pub new_user: &'static str,
+    /// Create button.
+    pub create: &'static str,
+    /// Audit entity filter/column.
+    pub entity_label: &'static str,
+    /// Audit action filter/column.
+    pub action_label: &'static str,
+    /// Time column.
+    pub time_label: &'static str,
+    /// User column.
+    pub user_label: &'static str,
+    /// Audit diff column.
+    pub changes_label: &'static str,
+    /// Empty list.
+    pub empty: &'static str,
+    /// Patient search label.
+    pub search_label: &'static str,
+    /// Patient search placeholder.
+    pub search_hint: &'static str,
+    /// New patient button/title.
+    pub new_patient: &'static str,
+    /// Edit patient title.
+    pub edit_patient: &'static str,
+    /// First name.
+    pub first_name_label: &'static str,
+    /// Last name.
+    pub last_name_label: &'static str,
+    /// Phone.
+    pub phone_label: &'static str,
+    /// Birth date.
+    pub birth_date_label: &'static str,
+    /// E-mail.
+    pub email_label: &'static str,
+    /// Notes.
+    pub notes_label: &'static str,
+    /// Save button.
+    pub save: &'static str,
+    /// Cancel button.
+    pub cancel: &'static str,
+    /// "из" in "21–40 из 57".
+    pub of: &'static str,
+    /// Pager landmark label.
+    pub pages: &'static str,
+    /// Pager: previous.
+    pub prev_page: &'static str,
+    /// Pager: next.
+    pub next_page: &'static str,
+    /// Cursor lists: fetch the next page.
+    pub load_more: &'static str,
+    /// Directory filter: include deactivated records.
+    pub show_inactive: &'static str,
+    /// Doctor form title (create).
+    pub new_doctor: &'static str,
+    /// Doctor form title (edit).
+    pub edit_doctor: &'static str,
+    /// Doctor's specialization.
+    pub specialization_label: &'static str,
+    /// Service form title (create).
+    pub new_service: &'static str,
+    /// Service form title (edit).
+    pub edit_service: &'static str,
+    /// Service name.
+    pub service_name_label: &'static str,
+    /// Service description.
+    pub description_label: &'static str,
+    /// Base price.
+    pub price_label: &'static str,
+    /// Duration in minutes.
+    pub duration_label: &'static str,
+    /// Doctor column/picker.
+    pub doctor_label: &'static str,
+    /// Doctor picker: not tied to one doctor.
+    pub any_doctor: &'static str,
+    /// Lead source form title (create).
+    pub new_source: &'static str,
+    /// Lead source form title (edit).
+    pub edit_source: &'static str,
+    /// Lead source code.
+    pub code_label: &'static str,
+    /// Lead source label.
+    pub label_label: &'static str,
+    /// Default lead source marker.
+    pub default_label: &'static str,
+    /// Boolean yes.
+    pub yes: &'static str,
+    /// Close a panel.
+    pub close: &'static str,
+    /// Status button: scheduled → in progress.
+    pub arrived: &'static str,
+    /// Status button: in progress → completed.
+    pub finish_visit: &'static str,
+    /// Status button: scheduled → no-show.
+    pub no_show: &'static str,
+    /// Status button: scheduled → cancelled.
+    pub cancel_visit: &'static str,
+    /// Reason of a status revert.
+    pub revert_reason: &'static str,
+    /// Revert button prefix.
+    pub revert_to: &'static str,
+    /// Lead source picker.
+    pub source_label: &'static str,
+    /// Services of a visit.
+    pub services_heading: &'static str,
+    /// Paid amount.
+    pub paid_label: &'static str,
+    /// Add a service to a visit.
+    pub add_service: &'static str,
+    /// Add button.
+    pub add: &'static str,
+    /// Before the base price hint.
+    pub base_price_hint: &'static str,
+    /// Remove a line.
+    pub remove: &'static str,
+    /// Payment section title.
+    pub payment_heading: &'static str,
+    /// Visit total.
+    pub total_label: &'static str,
+    /// Still owed.
+    pub remaining_label: &'static str,
+    /// Submit a payment.
+    pub take_payment: &'static str,
+    /// No payments yet.
+    pub no_payments: &'static str,
+    /// Payment method column.
+    pub method_label: &'static str,
+    /// Amount column.
+    pub amount_label: &'static str,
+    /// A voided payment.
+    pub voided: &'static str,
+    /// Void button.
+    pub void_payment: &'static str,
+    /// Reason of a void.
+    pub void_reason: &'static str,
+    /// Jump to today.
+    pub today: &'static str,
+    /// Week calendar toggle.
+    pub week_view: &'static str,
+    /// Calendar without doctors.
+    pub no_doctors: &'static str,
+    /// Free slot label prefix.
+    pub book_at: &'static str,
+    /// Booking form title.
+    pub new_visit: &'static str,
+    /// Date field.
+    pub date_label: &'static str,
+    /// Patient field.
+    pub patient_label: &'static str,
+    /// Change a choice.
+    pub change: &'static str,
+    /// Book button.
+    pub book: &'static str,
+    /// Period start.
+    pub period_from: &'static str,
+    /// Period end.
+    pub period_to: &'static str,
+    /// Any value of a filter.
+    pub all: &'static str,
+    /// Payment status filter.
+    pub payment_status_label: &'static str,
+    /// Move a visit.
+    pub reschedule: &'static str,
+    /// Why a manager books over a clash.
+    pub overlap_reason: &'static str,
+    /// Book over a clash.
+    pub book_anyway: &'static str,
+    /// Quick range.
+    pub last_7_days: &'static str,
+    /// Quick range.
+    pub this_month: &'static str,
+    /// Quick range.
+    pub last_month: &'static str,
+    /// Quick range.
+    pub this_year: &'static str,
+    /// Doctor filter: everyone.
+    pub all_doctors: &'static str,
+    /// Sources report.
+    pub sources_heading: &'static str,
+    /// Payment methods report.
+    pub methods_heading: &'static str,
+    /// Revenue line.
+    pub revenue_daily_heading: &'static str,
+    /// Doctors bars.
+    pub by_doctor_heading: &'static str,
+    /// Services bars.
+    pub by_service_heading: &'static str,
+    /// Discounts report.
+    pub discounts_heading: &'static str,
+    /// Revenue.
+    pub revenue_label: &'static str,
+    /// Visits.
+    pub visits_label: &'static str,
+    /// Patients.
+    pub patients_label: &'static str,
+    /// New patients (short).
+    pub new_short: &'static str,
+    /// Returning patients (short).
+    pub returning_short: &'static str,
+    /// Average check.
+    pub average_check_label: &'static str,
+    /// Outstanding debt.
+    pub debt_label: &'static str,
+    /// No-show rate.
+    pub no_show_label: &'static str,
+    /// Cashless share.
+    pub cashless_label: &'static str,
+    /// Average payment.
+    pub average_payment_label: &'static str,
+    /// Average.
+    pub average_label: &'static str,
+    /// Count.
+    pub count_label: &'static str,
+    /// Staff table: new password column.
+    pub new_password: &'static str,
+    /// Set a new password.
+    pub set_password: &'static str,
+    /// Trend charts.
+    pub trends_heading: &'static str,
+    /// Trend step.
+    pub trend_period: &'static str,
+    /// Weekly trend.
+    pub by_week: &'static str,
+    /// Monthly trend.
+    pub by_month: &'static str,
+    /// Backups page.
+    pub nav_backups: &'static str,
+    /// Take a backup now.
+    pub backup_now: &'static str,
+    /// While a backup runs.
+    pub backup_busy: &'static str,
+    /// Download a backup file.
+    pub backup_download: &'static str,
+    /// Automatic backups, followed by the time.
+    pub backup_daily: &'static str,
+    /// When automatic backups are off.
+    pub backup_daily_off: &'static str,
+    /// The backup folder label.
+    pub backup_folder: &'static str,
+    /// Last successful backup label.
+    pub backup_last_ok: &'static str,
+    /// Last failure label.
+    pub backup_failed: &'static str,
+    /// No backups yet.
+    pub backup_none: &'static str,
+    /// Table column: when.
+    pub backup_created: &'static str,
+    /// Table column: size.
+    pub backup_size: &'static str,
+    /// Table column: row counts.
+    pub backup_contents: &'static str,
+    /// Table column: why it was taken.
+    pub backup_reason: &'static str,
+    /// How to restore (a command, never a button).
+    pub backup_restore_hint: &'static str,
+    /// Row count label: payments.
+    pub backup_payments: &'static str,
+    /// Reason code manual.
+    pub reason_manual: &'static str,
+    /// Reason code daily.
+    pub reason_daily: &'static str,
+    /// Reason code pre-restore.
+    pub reason_pre_restore: &'static str,
+    /// Cash desk page.
+    pub nav_cash_desk: &'static str,
+    /// Register picker label.
+    pub desk_register: &'static str,
+    /// No live shift on the register.
+    pub desk_no_shift: &'static str,
+    /// Open-shift form heading.
+    pub desk_open_heading: &'static str,
+    /// Float counted at opening.
+    pub desk_counted_opening: &'static str,
+    /// Prefill hint: the previous close's count.
+    pub desk_suggested: &'static str,
+    /// Open-shift button.
+    pub desk_open: &'static str,
+    /// A shift.
+    pub desk_shift: &'static str,
+    /// When and who opened it.
+    pub desk_opened: &'static str,
+    /// Opening float.
+    pub desk_float: &'static str,
+    /// Opening count − previous close.
+    pub desk_opening_difference: &'static str,
+    /// Shift left open past the day end.
+    pub desk_stale: &'static str,
+    /// X report heading.
+    pub desk_x_heading: &'static str,
+    /// Z report heading.
+    pub desk_z_heading: &'static str,
+    /// Tender column.
+    pub desk_tender: &'static str,
+    /// Payments column.
+    pub desk_payments: &'static str,
+    /// Refunds column.
+    pub desk_refunds: &'static str,
+    /// Net column.
+    pub desk_net: &'static str,
+    /// Expected column.
+    pub desk_expected: &'static str,
+    /// Counted column.
+    pub desk_counted: &'static str,
+    /// Difference column.
+    pub desk_difference: &'static str,
+    /// Cash in.
+    pub desk_cash_in: &'static str,
+    /// Cash out.
+    pub desk_cash_out: &'static str,
+    /// Expected cash in the drawer.
+    pub desk_cash_expected: &'static str,
+    /// Voided payments count.
+    pub desk_voids: &'static str,
+    /// Cash in/out form heading.
+    pub desk_movement_heading: &'static str,
+    /// Cash in/out button.
+    pub desk_movement_submit: &'static str,
+    /// Reason field.
+    pub desk_reason: &'static str,
+    /// Shift journal heading.
+    pub desk_journal_heading: &'static str,
+    /// Journal kind.
+    pub desk_kind_payment: &'static str,
+    /// Journal kind.
+    pub desk_kind_refund: &'static str,
+    /// A voided payment in the journal.
+    pub desk_voided: &'static str,
+    /// Start the blind count.
+    pub desk_start_count: &'static str,
+    /// Blind count heading.
+    pub desk_count_heading: &'static str,
+    /// Blind count explanation.
+    pub desk_count_hint: &'static str,
+    /// Close note.
+    pub desk_note: &'static str,
+    /// Close-shift button.
+    pub desk_close: &'static str,
+    /// Print the Z report.
+    pub desk_print: &'static str,
+    /// Shift history heading.
+    pub desk_history: &'static str,
+    /// Z number column.
+    pub desk_z_number: &'static str,
+    /// Status column.
+    pub desk_status: &'static str,
+    /// When it was closed.
+    pub desk_closed: &'static str,
+    /// Who.
+    pub desk_by: &'static str,
+    /// Open a Z report.
+    pub desk_show_z: &'static str,
+    /// No shifts yet.
+    pub desk_none: &'static str,
+    /// Refund form in the visit card.
+    pub refund_heading: &'static str,
+    /// How a refund is split.
+    pub refund_hint: &'static str,
+    /// Refund reason.
+    pub refund_reason: &'static str,
+    /// Refund button.
+    pub refund_submit: &'static str,
+    /// Refund tender picker (managers).
+    pub refund_method: &'static str,
+    /// The default: back the way it came.
+    pub refund_method_original: &'static str,
+    /// Refund history.
+    pub refunds_heading: &'static str,
+    /// Settings panel.
+    pub desk_settings: &'static str,
+    /// Today's payments outside any shift.
+    pub desk_outside: &'static str,
+    /// require_open_shift.
+    pub desk_require_shift: &'static str,
+    /// Tolerance.
+    pub desk_tolerance: &'static str,
+    /// Day end.
+    pub desk_day_end: &'static str,
+    /// Saved.
+    pub desk_saved: &'static str,
+    /// New register name.
+    pub desk_new_register: &'static str,
+    /// Add register.
+    pub desk_add_register: &'static str,
+}
+
+mod ru;
+
+pub use ru::RU;
+
+/// The strings for the current UI language.
+pub fn t() -> &'static Strings {
+    &RU
+}
