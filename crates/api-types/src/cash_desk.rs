@@ -141,7 +141,15 @@ pub struct TenderTotalsView {
     /// payments − refunds.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "12500.00"))]
     pub net: Money,
-    /// What should be there (cash: with float and movements).
+    /// Deposits topped up by this tender (money in, not revenue).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub deposits_in: Money,
+    /// Deposits given back by this tender.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub deposits_out: Money,
+    /// What should be there: net + deposits in − out (cash: with float and movements).
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "12500.00"))]
     pub expected: Money,
 }
@@ -165,9 +173,30 @@ pub struct CashTotalsView {
     /// Cash out.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
     pub cash_out: Money,
-    /// float + payments − refunds + in − out.
+    /// Cash deposits received.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub deposits_in: Money,
+    /// Cash deposits given back.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub deposits_out: Money,
+    /// float + payments − refunds + deposits in − out + in − out.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "32500.00"))]
     pub expected: Money,
+}
+
+/// Visits paid from patients' deposits in the shift: revenue with no money at the desk,
+/// beside the tenders and never counted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepositSpendsView {
+    /// Live payments by `balance`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub payments: Money,
+    /// Refunds back onto deposits.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub refunds: Money,
 }
 
 /// `GET /shifts/{id}/x-report`: the shift's report now (the Z it would get closing now).
@@ -180,6 +209,9 @@ pub struct XReportView {
     pub tenders: Vec<TenderTotalsView>,
     /// The drawer.
     pub cash: CashTotalsView,
+    /// Visits paid from deposits.
+    #[serde(default)]
+    pub from_deposits: DepositSpendsView,
     /// Live payments.
     pub payment_count: u32,
     /// Refunds.
@@ -260,6 +292,9 @@ pub struct ZReportView {
     pub tenders: Vec<TenderTotalsView>,
     /// The drawer.
     pub cash: CashTotalsView,
+    /// Visits paid from deposits.
+    #[serde(default)]
+    pub from_deposits: DepositSpendsView,
     /// Live payments.
     pub payment_count: u32,
     /// Refunds.
@@ -276,7 +311,7 @@ pub struct ZReportView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShiftEntryView {
-    /// `payment` | `refund` | `cash_in` | `cash_out`.
+    /// `payment` | `refund` | `cash_in` | `cash_out` | `deposit_in` | `deposit_out`.
     pub kind: String,
     /// The payment's, refund's or movement's id.
     pub id: i64,

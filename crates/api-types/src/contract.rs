@@ -14,11 +14,19 @@ fn codes(description: &str, codes: impl IntoIterator<Item = &'static str>) -> Ob
         .build()
 }
 
-/// A payment method code: `card` | `cash` | `qr` | `transfer`.
+/// A payment method code: `card` | `cash` | `qr` | `transfer` | `balance` (the deposit).
 pub fn payment_method() -> Object {
     codes(
         "Payment method code",
         PaymentMethod::ALL.iter().map(|m| m.code()),
+    )
+}
+
+/// A real tender (money moves at the desk): `card` | `cash` | `qr` | `transfer`.
+pub fn tender() -> Object {
+    codes(
+        "Tender code (card, cash, QR, transfer)",
+        PaymentMethod::TENDERS.iter().map(|m| m.code()),
     )
 }
 

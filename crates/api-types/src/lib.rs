@@ -9,6 +9,7 @@ pub mod backups;
 pub mod cash_desk;
 #[cfg(feature = "openapi")]
 pub mod contract;
+pub mod deposits;
 pub mod directories;
 pub mod error;
 pub mod health;

@@ -9,6 +9,7 @@ pub mod access;
 pub mod allocation;
 pub mod analytics;
 pub mod backup;
+pub mod balance;
 pub mod booking;
 pub mod cash_desk;
 pub mod clinic_time;

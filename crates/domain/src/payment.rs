@@ -71,11 +71,28 @@ pub enum PaymentMethod {
     Qr,
     /// Bank transfer.
     Transfer,
+    /// The patient's deposit (`crate::balance`): money received earlier, revenue when spent.
+    Balance,
 }
 
 impl PaymentMethod {
     /// Every method, in the order the UI lists them.
-    pub const ALL: [PaymentMethod; 4] = [Self::Card, Self::Cash, Self::Qr, Self::Transfer];
+    pub const ALL: [PaymentMethod; 5] = [
+        Self::Card,
+        Self::Cash,
+        Self::Qr,
+        Self::Transfer,
+        Self::Balance,
+    ];
+
+    /// The tenders money physically comes in and goes out by: the ones a shift counts, a top-up
+    /// is received by and a withdrawal is given through.
+    pub const TENDERS: [PaymentMethod; 4] = [Self::Card, Self::Cash, Self::Qr, Self::Transfer];
+
+    /// True for [`Self::TENDERS`]; false for the deposit, which moves no money at the desk.
+    pub fn is_drawer_tender(self) -> bool {
+        self != Self::Balance
+    }
 
     /// Stable code (database and JSON).
     pub fn code(self) -> &'static str {
@@ -84,6 +101,7 @@ impl PaymentMethod {
             Self::Cash => "cash",
             Self::Qr => "qr",
             Self::Transfer => "transfer",
+            Self::Balance => "balance",
         }
     }
 
@@ -94,6 +112,7 @@ impl PaymentMethod {
             Self::Cash => "Наличные",
             Self::Qr => "QR (Kaspi)",
             Self::Transfer => "Перевод",
+            Self::Balance => "С депозита",
         }
     }
 
@@ -114,9 +133,10 @@ impl PaymentMethod {
         }
     }
 
-    /// Everything except cash counts as cashless (the owner's "безнал" share).
+    /// Card, QR and transfer are cashless (the owner's "безнал" share); a deposit spend is
+    /// neither (the money came in earlier, by its own tender).
     pub fn is_cashless(self) -> bool {
-        self != Self::Cash
+        matches!(self, Self::Card | Self::Qr | Self::Transfer)
     }
 }
 
@@ -213,6 +233,17 @@ impl PaymentRequest {
         self.parts.iter().any(|p| p.0 == PaymentMethod::Cash)
     }
 
+    /// What the parts take from the patient's deposit (zero when none is `balance`).
+    pub fn from_deposit(&self) -> Money {
+        Money::from_tiyn(
+            self.parts
+                .iter()
+                .filter(|p| p.0 == PaymentMethod::Balance)
+                .map(|p| p.1.tiyn())
+                .sum(),
+        )
+    }
+
     /// The decision, taken under the visit's lock: a cancelled visit takes nothing; the sum may
     /// not exceed `total - paid` (DESIGN §4); each part is then split over the lines'
     /// `outstanding` amounts (same order as the lines), all or nothing. Returns the visit's paid
@@ -252,7 +283,7 @@ pub fn parse_payment_parts(
             v.0.push(FieldViolation::new(
                 format!("payments.{i}.method"),
                 "unknown",
-                "Способ оплаты: card, cash, qr или transfer",
+                "Способ оплаты: card, cash, qr, transfer или balance",
             ));
         }
         let amount =
@@ -475,8 +506,13 @@ mod tests {
     fn methods_have_codes_labels_and_legacy_spellings() {
         for m in PaymentMethod::ALL {
             assert_eq!(PaymentMethod::from_code(m.code()), Some(m));
+        }
+        // The old system had no deposits: its labels are the four tenders.
+        for m in PaymentMethod::TENDERS {
             assert_eq!(PaymentMethod::from_legacy_label(m.label_ru()), Some(m));
         }
+        assert_eq!(PaymentMethod::from_legacy_label("С депозита"), None);
+        assert!(!PaymentMethod::Balance.is_drawer_tender());
         assert_eq!(
             PaymentMethod::from_legacy_label("QR-код"),
             Some(PaymentMethod::Qr)

@@ -77,6 +77,9 @@ pub enum VisitRefusal {
     /// A refund is refused (too much, unknown line, another tender).
     #[error(transparent)]
     Refund(#[from] crate::refund::RefundRefusal),
+    /// The patient's deposit refuses (not enough on it, nothing to withdraw).
+    #[error(transparent)]
+    Deposit(#[from] crate::balance::BalanceRefusal),
     /// Only scheduled visits move (HTTP 409).
     #[error("Перенести можно только визит в статусе «записан»")]
     NotMovable,

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use emhana_api_types::error::PROBLEM_JSON;
 use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
+use emhana_domain::balance::BalanceRefusal;
 use emhana_domain::cash_desk::ShiftRefusal;
 use emhana_domain::refund::RefundRefusal;
 use emhana_domain::{PaymentRefusal, TransitionError, VisitRefusal};
@@ -209,6 +210,7 @@ impl From<VisitRefusal> for ApiError {
             VisitRefusal::Payment(p) => p.into(),
             VisitRefusal::Shift(r) => r.into(),
             VisitRefusal::Refund(r) => r.into(),
+            VisitRefusal::Deposit(r) => r.into(),
             VisitRefusal::Transition(t) => match t {
                 TransitionError::Illegal { .. } => Self::Conflict(message),
                 TransitionError::RevertNotAllowed => Self::Forbidden(message),
@@ -265,6 +267,24 @@ impl From<RefundRefusal> for ApiError {
                 message,
             )]),
             RefundRefusal::OtherTenderNeedsManager => Self::Forbidden(message),
+        }
+    }
+}
+
+impl From<BalanceRefusal> for ApiError {
+    fn from(refusal: BalanceRefusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            BalanceRefusal::Insufficient { available, .. } => {
+                let mut p = ProblemDetails::new(ErrorCode::Validation, "Проверьте выделенные поля");
+                p.errors = vec![field_error("amount", "insufficient_balance", message)];
+                p.remaining = Some(available.to_string());
+                Self::Problem(Box::new(p))
+            }
+            BalanceRefusal::MethodNeeded(_) => {
+                Self::Validation(vec![field_error("method", "required", message)])
+            }
+            BalanceRefusal::Empty => Self::Conflict(message),
         }
     }
 }

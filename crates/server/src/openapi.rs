@@ -32,6 +32,7 @@ use crate::routes;
         (name = "lead-sources", description = "Where patients come from (Откуда узнали о нас)"),
         (name = "appointments", description = "Visits: booking without double booking, the status machine with its history, service lines with per-visit prices"),
         (name = "payments", description = "Payments: several methods at once, never more than owed, split over the lines; Idempotency-Key; void with a reason"),
+        (name = "deposits", description = "Patient deposits (аванс): balance, top-up and withdrawal at the desk, statement; spent as the payment method `balance`"),
         (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod cash_desk;
+pub mod deposits;
 pub mod directories;
 pub mod error;
 pub mod legacy;

@@ -15,10 +15,12 @@ use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::cash_desk::post_into_shift;
+use crate::deposits::{self, EntryLinks};
 use crate::payments::{claim_key, finish, Idempotency, PayOutcome};
 use crate::stats::Delta;
 use crate::visits::{lock_visit, set_payment_status, VisitError};
 use crate::{time, Store, StoreError};
+use emhana_domain::balance::EntryKind;
 
 /// Where and when a refund is given.
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +91,23 @@ impl Store {
             .await?;
             for (allocation, line, amount) in &planned.parts {
                 give_back(&mut tx, refund_id, (*allocation, *line), *amount).await?;
+            }
+            if planned.method == PaymentMethod::Balance {
+                let patient = deposits::patient_of_visit(&mut tx, id.0).await?;
+                let links = EntryLinks {
+                    refund_id: Some(refund_id),
+                    ..EntryLinks::default()
+                };
+                let kind = (EntryKind::SpendReversal, planned.amount);
+                deposits::post_entry(
+                    &mut tx,
+                    actor,
+                    patient,
+                    kind,
+                    links,
+                    (&till, Some(&request.reason)),
+                )
+                .await?;
             }
             given += planned.amount.tiyn();
             audit::append(

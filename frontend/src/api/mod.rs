@@ -4,8 +4,10 @@
 //! [`ProblemDetails`] body.
 
 mod cash_desk;
+pub mod deposits;
 
 pub use cash_desk::*;
+pub use deposits::deposits_report;
 
 use emhana_api_types::analytics::{
     DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,

@@ -71,10 +71,11 @@ pub fn deactivate_action(
 /// One typed amount per payment method, in the UI's order (an empty field: not this method).
 pub type MethodAmounts = StoredValue<Vec<(emhana_domain::PaymentMethod, RwSignal<String>)>>;
 
-/// Empty amount fields for every payment method.
+/// Empty amount fields for the real tenders (card, cash, QR, transfer); the deposit has its
+/// own field where it applies.
 pub fn method_amounts() -> MethodAmounts {
     StoredValue::new(
-        emhana_domain::PaymentMethod::ALL
+        emhana_domain::PaymentMethod::TENDERS
             .into_iter()
             .map(|m| (m, RwSignal::new(String::new())))
             .collect(),

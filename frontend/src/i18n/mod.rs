@@ -441,6 +441,54 @@ pub struct Strings {
     pub desk_new_register: &'static str,
     /// Add register.
     pub desk_add_register: &'static str,
+    /// Patient card: the deposit panel.
+    pub deposit_heading: &'static str,
+    /// What the deposit holds.
+    pub deposit_balance: &'static str,
+    /// No deposit entries yet.
+    pub deposit_empty: &'static str,
+    /// Statement column: the entry's kind.
+    pub deposit_operation: &'static str,
+    /// Statement: the balance before the period.
+    pub deposit_opening: &'static str,
+    /// Statement: the balance after the period.
+    pub deposit_closing: &'static str,
+    /// Top up the deposit.
+    pub deposit_topup: &'static str,
+    /// Give unused deposit back.
+    pub deposit_withdraw: &'static str,
+    /// How a withdrawal goes back.
+    pub deposit_withdraw_hint: &'static str,
+    /// Placeholder: the whole balance.
+    pub deposit_all: &'static str,
+    /// Tender for money that came by refunds.
+    pub deposit_withdraw_method: &'static str,
+    /// "visit" in running text.
+    pub visit_word: &'static str,
+    /// Payment panel: the deposit amount field.
+    pub pay_from_deposit: &'static str,
+    /// Payment panel: what the deposit holds.
+    pub deposit_available: &'static str,
+    /// Shift report column: deposits in − out.
+    pub desk_deposits: &'static str,
+    /// Journal kind.
+    pub desk_kind_deposit_in: &'static str,
+    /// Journal kind.
+    pub desk_kind_deposit_out: &'static str,
+    /// Shift report: visits paid from deposits.
+    pub desk_from_deposits: &'static str,
+    /// Shift report: refunds back onto deposits.
+    pub desk_back_to_deposits: &'static str,
+    /// Analytics: the deposits panel.
+    pub analytics_deposits: &'static str,
+    /// Deposits held at the end of the range.
+    pub analytics_deposits_held: &'static str,
+    /// Top-ups in the range.
+    pub analytics_deposits_topups: &'static str,
+    /// Spends in the range.
+    pub analytics_deposits_spends: &'static str,
+    /// Withdrawals in the range.
+    pub analytics_deposits_withdrawals: &'static str,
 }
 
 mod ru;

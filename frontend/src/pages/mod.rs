@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backups;
 pub mod cash_desk;
 pub mod crm;
+pub mod deposit;
 pub mod doctors;
 pub mod home;
 pub mod login;

@@ -1,5 +1,5 @@
 //! Patients ("Клиенты"): search-as-you-type by name or any phone spelling, create and edit with
-//! inline field errors, deactivate.
+//! inline field errors, deactivate; an open card shows the patient's deposit.
 
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ use crate::api::{self, ApiError};
 use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
+use crate::pages::deposit::DepositPanel;
 
 /// What the form is editing.
 type Editing = crate::components::directory::Editing<PatientView>;
@@ -85,8 +86,12 @@ pub fn PatientsPage() -> impl IntoView {
             </label>
             <button on:click=move |_| editing.set(Editing::New)>{s.new_patient}</button>
         </div>
-        {move || editing.get().form().map(|p| view! {
-            <PatientForm patient=p on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
+        {move || editing.get().form().map(|p| {
+            let deposit = p.as_ref().map(|p| view! { <DepositPanel patient_id=p.id /> });
+            view! {
+                <PatientForm patient=p on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
+                {deposit}
+            }
         })}
         <div class="panel">
             {move || match state.get() {

@@ -24,13 +24,13 @@ impl ShiftCount {
     /// Parses `[{method, amount}]` and the note, naming every bad field (`counted.1.amount`).
     pub fn parse(items: &[(&str, &str)], note: Option<&str>) -> Result<Self, Violations> {
         let mut v = Violations::default();
-        let mut counted: Vec<(PaymentMethod, Money)> = PaymentMethod::ALL
+        let mut counted: Vec<(PaymentMethod, Money)> = PaymentMethod::TENDERS
             .iter()
             .map(|&m| (m, Money::ZERO))
             .collect();
         let mut seen = Vec::new();
         for (i, (method, amount)) in items.iter().enumerate() {
-            let method = PaymentMethod::from_code(method);
+            let method = PaymentMethod::from_code(method).filter(|m| m.is_drawer_tender());
             match method {
                 None => v.0.push(FieldViolation::new(
                     format!("counted.{i}.method"),

@@ -25,7 +25,8 @@ use crate::payment::PaymentMethod;
 
 pub use close::{assess_close, ShiftCount, TenderCount};
 pub use report::{
-    shift_report, CashTotals, Opening, ShiftEntry, ShiftReport, TenderTotals, ZReport,
+    shift_report, CashTotals, DepositSpends, Opening, ShiftEntry, ShiftReport, TenderTotals,
+    ZReport,
 };
 
 /// Where a shift is in its life.

@@ -27,6 +27,16 @@ pub enum ShiftEntry {
         /// Amount (positive).
         amount: Money,
     },
+    /// A patient's deposit topped up (money in) or withdrawn (money out) by a real tender: in
+    /// the drawer's figures, never revenue.
+    Deposit {
+        /// Tender.
+        method: PaymentMethod,
+        /// In (top-up) or out (withdrawal).
+        kind: CashMovementKind,
+        /// Amount (positive).
+        amount: Money,
+    },
     /// Cash in or out.
     Movement {
         /// In or out.
@@ -51,7 +61,13 @@ pub struct TenderTotals {
     pub refund_count: u32,
     /// Payments − refunds.
     pub net: Money,
-    /// What should be there: the net, plus float and movements for cash.
+    /// Deposits received by this tender (not revenue).
+    #[serde(default)]
+    pub deposits_in: Money,
+    /// Deposits given back by this tender.
+    #[serde(default)]
+    pub deposits_out: Money,
+    /// What should be there: net + deposits in − out, plus float and movements for cash.
     pub expected: Money,
 }
 
@@ -68,8 +84,24 @@ pub struct CashTotals {
     pub cash_in: Money,
     /// Cash out (изъятие).
     pub cash_out: Money,
-    /// float + payments − refunds + in − out.
+    /// Cash deposits received (top-ups).
+    #[serde(default)]
+    pub deposits_in: Money,
+    /// Cash deposits given back (withdrawals).
+    #[serde(default)]
+    pub deposits_out: Money,
+    /// float + payments − refunds + deposits in − out + cash in − out.
     pub expected: Money,
+}
+
+/// What the shift's visits took from, and gave back to, patients' deposits: revenue with no
+/// money at the desk, so it is beside the tenders, never counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepositSpends {
+    /// Live payments by the tender `balance`.
+    pub payments: Money,
+    /// Refunds back onto deposits.
+    pub refunds: Money,
 }
 
 /// A shift's report at one moment: the X report, or the Z report's expected side.
@@ -79,6 +111,9 @@ pub struct ShiftReport {
     pub tenders: Vec<TenderTotals>,
     /// The drawer.
     pub cash: CashTotals,
+    /// Visits paid from deposits (and refunds back onto them): beside the tenders.
+    #[serde(default)]
+    pub from_deposits: DepositSpends,
     /// Live payments, all tenders.
     pub payment_count: u32,
     /// Refunds, all tenders.
@@ -98,7 +133,7 @@ pub(super) fn minus(a: Money, b: Money) -> Money {
 /// The one report function: X at any instant and Z at close are this over the shift's entries,
 /// so X(t) equals the Z the shift would have had closing at t.
 pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
-    let mut tenders: Vec<TenderTotals> = PaymentMethod::ALL
+    let mut tenders: Vec<TenderTotals> = PaymentMethod::TENDERS
         .iter()
         .map(|&method| TenderTotals {
             method,
@@ -107,13 +142,36 @@ pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
             refunds: Money::ZERO,
             refund_count: 0,
             net: Money::ZERO,
+            deposits_in: Money::ZERO,
+            deposits_out: Money::ZERO,
             expected: Money::ZERO,
         })
         .collect();
     let (mut cash_in, mut cash_out, mut void_count) = (Money::ZERO, Money::ZERO, 0);
+    let mut from_deposits = DepositSpends::default();
     for entry in entries {
         match *entry {
             ShiftEntry::Payment { voided: true, .. } => void_count += 1,
+            ShiftEntry::Payment {
+                method: PaymentMethod::Balance,
+                amount,
+                ..
+            } => from_deposits.payments = plus(from_deposits.payments, amount),
+            ShiftEntry::Refund {
+                method: PaymentMethod::Balance,
+                amount,
+            } => from_deposits.refunds = plus(from_deposits.refunds, amount),
+            ShiftEntry::Deposit {
+                method,
+                kind,
+                amount,
+            } => {
+                let t = tender(&mut tenders, method);
+                match kind {
+                    CashMovementKind::In => t.deposits_in = plus(t.deposits_in, amount),
+                    CashMovementKind::Out => t.deposits_out = plus(t.deposits_out, amount),
+                }
+            }
             ShiftEntry::Payment { method, amount, .. } => {
                 let t = tender(&mut tenders, method);
                 t.payments = plus(t.payments, amount);
@@ -132,10 +190,10 @@ pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
     }
     for t in &mut tenders {
         t.net = minus(t.payments, t.refunds);
-        t.expected = t.net;
+        t.expected = minus(plus(t.net, t.deposits_in), t.deposits_out);
     }
     let cash_tender = *tender(&mut tenders, PaymentMethod::Cash);
-    let expected = minus(plus(plus(float, cash_tender.net), cash_in), cash_out);
+    let expected = minus(plus(plus(float, cash_tender.expected), cash_in), cash_out);
     tender(&mut tenders, PaymentMethod::Cash).expected = expected;
     ShiftReport {
         payment_count: tenders.iter().map(|t| t.payment_count).sum(),
@@ -147,14 +205,17 @@ pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
             refunds: cash_tender.refunds,
             cash_in,
             cash_out,
+            deposits_in: cash_tender.deposits_in,
+            deposits_out: cash_tender.deposits_out,
             expected,
         },
+        from_deposits,
         void_count,
     }
 }
 
 fn tender(tenders: &mut [TenderTotals], method: PaymentMethod) -> &mut TenderTotals {
-    let i = PaymentMethod::ALL
+    let i = PaymentMethod::TENDERS
         .iter()
         .position(|&m| m == method)
         .unwrap_or_default();
@@ -281,6 +342,49 @@ mod tests {
         assert_eq!((r.payment_count, r.refund_count, r.void_count), (2, 2, 1));
         assert_eq!(r.tenders.len(), 4, "every tender, zeros included");
         assert_eq!(tender_of(&r, Qr).expected, Money::ZERO);
+    }
+
+    #[test]
+    fn deposits_are_drawer_money_and_deposit_spends_stand_beside_the_tenders() {
+        let entries = [
+            ShiftEntry::Deposit {
+                method: Cash,
+                kind: CashMovementKind::In,
+                amount: tg(50_000),
+            },
+            pay(PaymentMethod::Balance, 30_000),
+            ShiftEntry::Refund {
+                method: PaymentMethod::Balance,
+                amount: tg(30_000),
+            },
+            ShiftEntry::Deposit {
+                method: Cash,
+                kind: CashMovementKind::Out,
+                amount: tg(50_000),
+            },
+            ShiftEntry::Deposit {
+                method: Card,
+                kind: CashMovementKind::In,
+                amount: tg(7),
+            },
+        ];
+        let r = shift_report(tg(100), &entries);
+        assert_eq!(r.cash.expected, tg(100));
+        assert_eq!(
+            (r.cash.deposits_in, r.cash.deposits_out),
+            (tg(50_000), tg(50_000))
+        );
+        let card = tender_of(&r, Card);
+        assert_eq!((card.net, card.expected), (Money::ZERO, tg(7)));
+        assert_eq!(
+            r.from_deposits,
+            DepositSpends {
+                payments: tg(30_000),
+                refunds: tg(30_000)
+            }
+        );
+        assert_eq!(r.tenders.len(), 4);
+        assert_eq!((r.payment_count, r.refund_count), (0, 0));
     }
 
     #[test]

@@ -358,7 +358,8 @@ async fn x_view(
     x_report_visible(shift.status, authority)?;
     let view: XReportView = serde_json::from_value(serde_json::json!({
         "shift": one_shift_view(store, zone, shift).await?,
-        "tenders": report.tenders, "cash": report.cash, "payment_count": report.payment_count,
+        "tenders": report.tenders, "cash": report.cash, "from_deposits": report.from_deposits,
+        "payment_count": report.payment_count,
         "refund_count": report.refund_count, "void_count": report.void_count,
     }))
     .map_err(|e| ApiError::Internal(e.into()))?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backups;
 pub mod cash_desk;
 pub mod common;
+pub mod deposits;
 pub mod doctors;
 pub mod health;
 pub mod lead_sources;
@@ -47,5 +48,6 @@ fn api_v1(cfg: &mut ServiceConfig) {
     visits::configure(cfg);
     payments::configure(cfg);
     cash_desk::configure(cfg);
+    deposits::configure(cfg);
     analytics::configure(cfg);
 }

@@ -135,6 +135,7 @@ pub async fn create(
 pub async fn void(
     auth: Authenticated,
     store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
     path: web::Path<i64>,
     body: JsonBody<VoidRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -142,7 +143,7 @@ pub async fn void(
     let body = json_body(body)?;
     let reason = parse_reason("reason", Some(&body.reason))?;
     let visit = store
-        .void_payment(&auth.actor, PaymentId(path.into_inner()), &reason)
+        .void_payment(&auth.actor, PaymentId(path.into_inner()), &reason, **zone)
         .await?;
     Ok(HttpResponse::Ok().json(visit_view(visit)))
 }

@@ -12,6 +12,7 @@ mod auth;
 mod backups;
 mod cash_desk;
 mod crash;
+mod deposits;
 mod directories;
 mod hardening;
 mod health;

@@ -248,6 +248,27 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("get", "/api/v1/analytics/services", &["owner", "admin"]),
     ("get", "/api/v1/analytics/discounts", &["owner", "admin"]),
     ("get", "/api/v1/analytics/trends", &["owner", "admin"]),
+    ("get", "/api/v1/analytics/deposits", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/patients/{id}/balance",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/patients/{id}/statement",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/patients/{id}/deposits",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "post",
+        "/api/v1/patients/{id}/withdrawals",
+        &["owner", "admin", "receptionist"],
+    ),
 ];
 
 #[test]

@@ -26,7 +26,8 @@ pub(super) async fn entries(
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT CAST('p' AS TEXT), method, amount, CAST(CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM payments WHERE shift_id = $1 \
          UNION ALL SELECT 'r', method, amount, CAST(0 AS BIGINT) FROM refunds WHERE shift_id = $1 \
-         UNION ALL SELECT 'm', kind, amount, CAST(0 AS BIGINT) FROM cash_movements WHERE shift_id = $1",
+         UNION ALL SELECT 'm', kind, amount, CAST(0 AS BIGINT) FROM cash_movements WHERE shift_id = $1 \
+         UNION ALL SELECT 'd', method, amount, CAST(0 AS BIGINT) FROM deposit_entries WHERE shift_id = $1 AND method IS NOT NULL",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -45,6 +46,15 @@ pub(super) async fn entries(
                 "r" => ShiftEntry::Refund {
                     method: method()?,
                     amount,
+                },
+                "d" => ShiftEntry::Deposit {
+                    method: method()?,
+                    kind: if amount.is_negative() {
+                        CashMovementKind::Out
+                    } else {
+                        CashMovementKind::In
+                    },
+                    amount: Money::from_tiyn(amount.tiyn().abs()),
                 },
                 _ => ShiftEntry::Movement {
                     kind: CashMovementKind::from_code(&code).ok_or_else(bad)?,
@@ -212,12 +222,18 @@ impl Store {
     }
 
     async fn journal(&self, which: Journal) -> Result<Vec<JournalLine>, StoreError> {
-        let [payments, refunds, movements] = match which {
-            Journal::Shift(_) => ["y.shift_id = $1", "r.shift_id = $1", "m.shift_id = $1"],
+        let [payments, refunds, movements, deposits] = match which {
+            Journal::Shift(_) => [
+                "y.shift_id = $1",
+                "r.shift_id = $1",
+                "m.shift_id = $1",
+                "d.shift_id = $1",
+            ],
             Journal::OutsideOn(_) => [
                 "y.shift_id IS NULL AND y.local_date = $1",
                 "r.shift_id IS NULL AND r.local_date = $1",
                 "1 = 0",
+                "d.shift_id IS NULL AND d.local_date = $1",
             ],
         };
         let sql = format!(
@@ -233,6 +249,11 @@ impl Store {
              UNION ALL \
              SELECT 'cash_' || m.kind, m.id, NULL, NULL, 'cash', m.amount, m.at, u.display_name, CAST(0 AS BIGINT), m.reason \
              FROM cash_movements m LEFT JOIN users u ON u.id = m.user_id WHERE {movements} \
+             UNION ALL \
+             SELECT CASE WHEN d.amount > 0 THEN 'deposit_in' ELSE 'deposit_out' END, d.id, NULL, \
+                    p.first_name || COALESCE(' ' || p.last_name, ''), d.method, ABS(d.amount), d.at, u.display_name, CAST(0 AS BIGINT), d.note \
+             FROM deposit_entries d JOIN patients p ON p.id = d.patient_id LEFT JOIN users u ON u.id = d.user_id \
+             WHERE d.method IS NOT NULL AND {deposits} \
              ORDER BY 7, 1, 2"
         );
         let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -259,6 +280,8 @@ impl Store {
                         "payment" => "payment",
                         "refund" => "refund",
                         "cash_in" => "cash_in",
+                        "deposit_in" => "deposit_in",
+                        "deposit_out" => "deposit_out",
                         _ => "cash_out",
                     };
                     Ok(JournalLine {

@@ -65,6 +65,33 @@ pub fn AnalyticsPage() -> impl IntoView {
             <h2>{s.discounts_heading}</h2>
             <Discounts query=query />
         </section>
+        <Deposits query=query />
+    }
+}
+
+/// Patients' deposits over the range: held at its end (owed to patients, not revenue), top-ups,
+/// spends (revenue on their days), withdrawals. Clinic-wide: the doctor filter does not apply.
+#[component]
+fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
+    let s = t();
+    let report = LocalResource::new(move || {
+        let q = query.get();
+        api::deposits_report(q.from, q.to)
+    });
+    move || {
+        report.get().and_then(Result::ok).map(|r| {
+            view! {
+                <section class="panel" data-testid="deposits-report">
+                    <h2>{s.analytics_deposits}</h2>
+                    <div class="metrics">
+                        <div><small>{s.analytics_deposits_held}</small><strong data-testid="deposits-held">{r.held_at_end.format_ui()}</strong></div>
+                        <div><small>{s.analytics_deposits_topups}</small><strong>{r.topups.format_ui()}</strong></div>
+                        <div><small>{s.analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).format_ui()}</strong></div>
+                        <div><small>{s.analytics_deposits_withdrawals}</small><strong>{r.withdrawals.format_ui()}</strong></div>
+                    </div>
+                </section>
+            }
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! The tender table both reports share, and the Z report with its print button (the print
 //! stylesheet leaves only the report on paper).
 
-use emhana_api_types::cash_desk::{TenderCountView, TenderTotalsView, ZReportView};
+use emhana_api_types::cash_desk::{
+    DepositSpendsView, TenderCountView, TenderTotalsView, ZReportView,
+};
 use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
 
@@ -22,7 +24,7 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
         <table class="table" data-testid="tenders">
             <thead><tr>
                 <th>{s.desk_tender}</th><th>{s.desk_payments}</th><th>{s.desk_refunds}</th>
-                <th>{s.desk_net}</th><th>{s.desk_expected}</th>
+                <th>{s.desk_net}</th><th>{s.desk_deposits}</th><th>{s.desk_expected}</th>
                 {z.then(|| view! { <th>{s.desk_counted}</th><th>{s.desk_difference}</th> })}
             </tr></thead>
             <tbody>
@@ -34,6 +36,7 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
                             <td class="num">{format!("{} ({})", row.payments.format_ui(), row.payment_count)}</td>
                             <td class="num">{format!("{} ({})", row.refunds.format_ui(), row.refund_count)}</td>
                             <td class="num">{row.net.format_ui()}</td>
+                            <td class="num">{format!("+{} / −{}", row.deposits_in.format_ui(), row.deposits_out.format_ui())}</td>
                             <td class="num">{row.expected.format_ui()}</td>
                             {count.map(|c| view! {
                                 <td class="num">{c.counted.format_ui()}</td>
@@ -47,6 +50,19 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
             </tbody>
         </table>
     }
+}
+
+/// Visits paid from deposits in the shift (revenue with no money at the desk), when any.
+#[component]
+pub fn DepositSpends(spends: DepositSpendsView) -> impl IntoView {
+    let s = t();
+    (spends.payments.is_positive() || spends.refunds.is_positive()).then(|| {
+        view! {
+            <p data-testid="deposit-spends">{format!("{}: {} · {}: {}",
+                s.desk_from_deposits, spends.payments.format_ui(),
+                s.desk_back_to_deposits, spends.refunds.format_ui())}</p>
+        }
+    })
 }
 
 /// A closed shift's Z report, printable.
@@ -64,6 +80,7 @@ pub fn ZReport(report: ZReportView) -> impl IntoView {
             <p>{format!("{}: {} · {}: {}", s.desk_float, report.opening.counted.format_ui(), s.desk_opening_difference, report.opening.difference.format_ui())}</p>
             <Tenders tenders=report.tenders.clone() counts=report.counts.clone() />
             <p>{format!("{}: {} · {}: {} · {}: {}", s.desk_cash_in, report.cash.cash_in.format_ui(), s.desk_cash_out, report.cash.cash_out.format_ui(), s.desk_voids, report.void_count)}</p>
+            <DepositSpends spends=report.from_deposits.clone() />
             {report.note.clone().map(|n| view! { <p>{format!("{}: {n}", s.notes_label)}</p> })}
             <button class="no-print" data-testid="print-z" on:click=print>{s.desk_print}</button>
         </section>

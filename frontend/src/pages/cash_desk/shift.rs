@@ -5,7 +5,7 @@ use emhana_api_types::cash_desk::{CashMovementCreate, ShiftEntryView, XReportVie
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
 
-use super::report::Tenders;
+use super::report::{DepositSpends, Tenders};
 use crate::api::{self, ApiError};
 use crate::clinic;
 use crate::i18n::t;
@@ -67,6 +67,7 @@ fn XReport(report: XReportView) -> impl IntoView {
                 s.desk_float, report.cash.float.format_ui(),
                 s.desk_cash_in, report.cash.cash_in.format_ui(),
                 s.desk_cash_out, report.cash.cash_out.format_ui())}</p>
+            <DepositSpends spends=report.from_deposits.clone() />
             <p class="muted">{format!("{}: {}", s.desk_voids, report.void_count)}</p>
         </section>
     }
@@ -147,6 +148,8 @@ pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
         "payment" => s.desk_kind_payment,
         "refund" => s.desk_kind_refund,
         "cash_in" => s.desk_cash_in,
+        "deposit_in" => s.desk_kind_deposit_in,
+        "deposit_out" => s.desk_kind_deposit_out,
         _ => s.desk_cash_out,
     };
     view! {
@@ -155,7 +158,7 @@ pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
             <tbody>
                 {entries.into_iter().map(|e| {
                     let method = PaymentMethod::from_code(&e.method).map_or(e.method.clone(), |m| m.label_ru().to_owned());
-                    let sign = if matches!(e.kind.as_str(), "refund" | "cash_out") { "−" } else { "" };
+                    let sign = if matches!(e.kind.as_str(), "refund" | "cash_out" | "deposit_out") { "−" } else { "" };
                     view! {
                         <tr class:voided=e.voided class:refund=e.kind == "refund">
                             <td>{clinic::hm(&e.at)}</td>

@@ -1,5 +1,6 @@
-//! "💳 Управление оплатой": total / paid / remaining, a progress bar, one amount per method (the
-//! domain's overpayment guard checked live, saying why), and the payment history with void.
+//! "💳 Управление оплатой": total / paid / remaining, a progress bar, one amount per method and,
+//! when the patient has one, from the deposit (the domain's overpayment and deposit guards checked
+//! live, saying why), and the payment history with void.
 
 use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
 use emhana_domain::payment::check_payment;
@@ -25,13 +26,29 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     };
     // One amount per method; an empty field means "not this method".
     let amounts = method_amounts();
+    // The patient's deposit: its own field, shown when it holds something.
+    let from_deposit = RwSignal::new(String::new());
+    let patient = visit.summary.patient.id;
+    let deposit = LocalResource::new(move || async move {
+        crate::api::deposits::balance(patient)
+            .await
+            .map_or(Money::ZERO, |b| b.deposit)
+    });
+    let available = move || deposit.get().unwrap_or(Money::ZERO);
     let note = RwSignal::new(String::new());
     let busy = write.pending();
     // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
     // payment changes the visit, which draws a new panel with a new key.
     let key = StoredValue::new(new_key());
     // The domain's overpayment guard, live: the form says why before the server has to.
-    let check = move || checked_parts(&amounts.get_value(), total, paid);
+    let check = move || {
+        let mut fields = amounts.get_value();
+        fields.push((PaymentMethod::Balance, from_deposit));
+        checked_parts(&fields, (total, paid), available())
+    };
+    let fill_from_deposit = move |_| {
+        from_deposit.set(available().min(remaining).to_string());
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(parts) = check() else { return };
@@ -61,6 +78,13 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
         {(!remaining.is_zero()).then(|| view! {
             <form class="form-row" on:submit=submit data-testid="payment-form">
                 <MethodAmountInputs amounts=amounts prefix="amount" />
+                {move || available().is_positive().then(|| view! {
+                    <label>{format!("{} ({} {})", s.pay_from_deposit, s.deposit_available, available().format_ui())}
+                        <input name="amount_balance" inputmode="decimal" placeholder="0"
+                            prop:value=from_deposit on:input=move |ev| from_deposit.set(event_target_value(&ev)) />
+                        <button type="button" class="link" data-testid="fill-from-deposit" on:click=fill_from_deposit>{s.pay_from_deposit}</button>
+                    </label>
+                })}
                 <label class="grow">{s.notes_label}
                     <input name="payment_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>
@@ -76,8 +100,8 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
 /// the domain's overpayment guard; the reason (or an empty one for "nothing typed") otherwise.
 fn checked_parts(
     amounts: &[(PaymentMethod, RwSignal<String>)],
-    total: Money,
-    paid: Money,
+    (total, paid): (Money, Money),
+    deposit: Money,
 ) -> Result<Vec<(PaymentMethod, Money)>, String> {
     let mut parts = Vec::new();
     for (m, a) in amounts {
@@ -91,6 +115,9 @@ fn checked_parts(
     }
     if parts.is_empty() {
         return Err(String::new());
+    }
+    if let Some(asked) = parts.iter().find(|p| p.0 == PaymentMethod::Balance) {
+        emhana_domain::balance::check_spend(deposit, asked.1).map_err(|e| e.to_string())?;
     }
     let sum = Money::checked_sum(parts.iter().map(|p| p.1)).map_err(|e| e.to_string())?;
     check_payment(total, paid, sum).map_err(|e| e.to_string())?;

@@ -1,0 +1,65 @@
+//! A patient's deposit: balance, statement, top-up, withdrawal.
+
+use emhana_api_types::deposits::{
+    BalanceView, DepositChangeView, DepositsQuery, DepositsReportView, StatementQuery,
+    StatementView, TopUpCreate, WithdrawalCreate,
+};
+use emhana_api_types::queries::ToQuery;
+use gloo_net::http::Method;
+
+use super::{call, json, ApiError};
+
+/// `GET /api/v1/patients/{id}/balance`.
+pub async fn balance(patient: i64) -> Result<BalanceView, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/patients/{patient}/balance"),
+        None,
+    )
+    .await
+}
+
+/// `GET /api/v1/patients/{id}/statement` (all time up to today).
+pub async fn statement(patient: i64) -> Result<StatementView, ApiError> {
+    let q = StatementQuery::default();
+    call(
+        Method::GET,
+        &format!("/api/v1/patients/{patient}/statement{}", q.to_query()),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1/patients/{id}/deposits`.
+pub async fn top_up(patient: i64, body: TopUpCreate) -> Result<DepositChangeView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/deposits"),
+        json(&body),
+    )
+    .await
+}
+
+/// `POST /api/v1/patients/{id}/withdrawals`.
+pub async fn withdraw(patient: i64, body: WithdrawalCreate) -> Result<DepositChangeView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/withdrawals"),
+        json(&body),
+    )
+    .await
+}
+
+/// `GET /api/v1/analytics/deposits`.
+pub async fn deposits_report(
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<DepositsReportView, ApiError> {
+    let q = DepositsQuery { from, to };
+    call(
+        Method::GET,
+        &format!("/api/v1/analytics/deposits{}", q.to_query()),
+        None,
+    )
+    .await
+}
