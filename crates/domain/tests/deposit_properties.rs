@@ -128,11 +128,7 @@ impl Deposit {
                 for leg in plan {
                     assert!(leg.amount.is_positive());
                     if let Some(id) = leg.topup_entry_id {
-                        let t = self
-                            .topups
-                            .iter_mut()
-                            .find(|t| t.entry_id == id)
-                            .unwrap();
+                        let t = self.topups.iter_mut().find(|t| t.entry_id == id).unwrap();
                         assert!(leg.amount <= t.left, "never more than a top-up holds");
                         assert_eq!(leg.method, t.method, "back through its own tender");
                         t.left = Money::from_tiyn(t.left.tiyn() - leg.amount.tiyn());
