@@ -9,8 +9,9 @@ use leptos_router::path;
 use crate::i18n::t;
 use crate::pages::{
     analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
-    crm::CrmPage, doctors::DoctorsPage, home::Home, login::Login, patients::PatientsPage,
-    services::ServicesPage, sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
+    crm::CrmPage, doctors::DoctorsPage, home::Home, login::Login, loyalty::LoyaltyPage,
+    patients::PatientsPage, services::ServicesPage, sources::SourcesPage, staff::StaffPage,
+    visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -89,6 +90,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/services") view=ServicesPage />
                     <Route path=path!("/sources") view=SourcesPage />
                     <Route path=path!("/analytics") view=AnalyticsPage />
+                    <Route path=path!("/loyalty") view=LoyaltyPage />
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />
                     <Route path=path!("/backups") view=BackupsPage />

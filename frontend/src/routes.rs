@@ -58,6 +58,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::AnalyticsRead,
     },
     Section {
+        path: "/loyalty",
+        label: |s| s.nav_loyalty,
+        permission: Permission::LoyaltyManage,
+    },
+    Section {
         path: "/audit",
         label: |s| s.nav_audit,
         permission: Permission::AuditRead,

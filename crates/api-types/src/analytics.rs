@@ -34,6 +34,10 @@ pub struct SummaryReport {
     pub no_show_rate_percent: f64,
     /// Card + QR + transfer ÷ revenue × 100.
     pub cashless_share_percent: f64,
+    /// Paid with bonuses in the range (net of refunds): a discount, never part of `revenue`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub bonus_paid: Money,
 }
 
 /// One lead source's line of `GET /analytics/sources`.
@@ -115,6 +119,10 @@ pub struct MethodsReport {
     pub items: Vec<MethodItem>,
     /// The method that paid the most visits (ties: the larger amount).
     pub most_popular_method: Option<String>,
+    /// Paid with bonuses in the range (net of refunds): a discount, not among the items.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
+    pub bonus_paid: Money,
 }
 
 /// One day of `GET /analytics/revenue-daily` (every day of the range, zero ones included).

@@ -186,11 +186,11 @@ pub struct CashTotalsView {
     pub expected: Money,
 }
 
-/// Visits paid from patients' deposits in the shift: revenue with no money at the desk,
-/// beside the tenders and never counted.
+/// Visits paid from patients' deposits (revenue with no money at the desk) or bonuses (a
+/// discount) in the shift: beside the tenders and never counted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DepositSpendsView {
+pub struct BalanceSpendsView {
     /// Live payments by `balance`.
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "0.00"))]
     pub payments: Money,
@@ -211,7 +211,10 @@ pub struct XReportView {
     pub cash: CashTotalsView,
     /// Visits paid from deposits.
     #[serde(default)]
-    pub from_deposits: DepositSpendsView,
+    pub from_deposits: BalanceSpendsView,
+    /// Visits paid with bonuses (a discount).
+    #[serde(default)]
+    pub from_bonuses: BalanceSpendsView,
     /// Live payments.
     pub payment_count: u32,
     /// Refunds.
@@ -294,7 +297,10 @@ pub struct ZReportView {
     pub cash: CashTotalsView,
     /// Visits paid from deposits.
     #[serde(default)]
-    pub from_deposits: DepositSpendsView,
+    pub from_deposits: BalanceSpendsView,
+    /// Visits paid with bonuses (a discount).
+    #[serde(default)]
+    pub from_bonuses: BalanceSpendsView,
     /// Live payments.
     pub payment_count: u32,
     /// Refunds.

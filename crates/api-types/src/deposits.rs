@@ -13,6 +13,9 @@ pub struct BalanceView {
     /// What the deposit holds (never negative).
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+([.][0-9]{1,2})?$", example = "20000.00"))]
     pub deposit: Money,
+    /// Bonuses the patient holds (never negative; 1 bonus = 1 ₸ of a visit).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+([.][0-9]{1,2})?$", example = "1500.00"))]
+    pub bonus: Money,
 }
 
 /// `POST /patients/{id}/deposits`: money received onto the deposit.
@@ -69,7 +72,8 @@ pub struct WithdrawalCreate {
 pub struct DepositEntryView {
     /// Id.
     pub id: i64,
-    /// `topup` | `spend` | `spend_reversal` | `withdrawal`.
+    /// `topup` | `spend` | `spend_reversal` | `withdrawal` | `accrual` | `accrual_reversal` |
+    /// `expiry` | `welcome`.
     pub kind: String,
     /// Russian label of the kind.
     pub kind_label: String,
@@ -94,6 +98,9 @@ pub struct DepositEntryView {
     pub by: Option<String>,
     /// Note or reason.
     pub note: Option<String>,
+    /// A bonus credit's last day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub expires_on: Option<String>,
 }
 
 /// What a top-up or withdrawal wrote and the balance after it.
@@ -111,7 +118,7 @@ pub struct DepositChangeView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementView {
-    /// `deposit`.
+    /// `deposit` | `bonus`.
     pub kind: String,
     /// First day.
     pub from: String,
@@ -138,7 +145,7 @@ pub struct StatementView {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct StatementQuery {
-    /// `deposit` (the default).
+    /// `deposit` (the default) or `bonus`.
     #[cfg_attr(feature = "openapi", param(max_length = 20))]
     pub kind: Option<String>,
     /// First clinic-local day (default: the first entry's).
@@ -195,3 +202,43 @@ pub struct DepositsQuery {
 }
 
 impl crate::queries::ToQuery for DepositsQuery {}
+
+/// The bonus programme as the owner sets it (`PUT /settings/bonus-programme`) and reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"enabled": true, "accrual_percent": "5", "earning_methods": ["card", "cash", "qr", "transfer", "balance"], "max_share_percent": "30", "expiry_days": 365, "welcome_amount": "0", "welcome_source_id": null, "effective_from": null})))]
+pub struct BonusProgrammeWrite {
+    /// Off: nothing accrues (what patients hold can still be spent).
+    pub enabled: bool,
+    /// Accrual, percent of each earning amount (0..=100, two decimals).
+    #[cfg_attr(feature = "openapi", schema(max_length = 10))]
+    pub accrual_percent: String,
+    /// Tenders whose amounts earn bonuses (`card`, `cash`, `qr`, `transfer`, `balance`).
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    pub earning_methods: Vec<String>,
+    /// The largest share of a visit payable by bonuses, percent.
+    #[cfg_attr(feature = "openapi", schema(max_length = 10))]
+    pub max_share_percent: String,
+    /// Days a credit lasts (0: forever; at most 3650).
+    pub expiry_days: i64,
+    /// Welcome bonus for a patient whose first visit came by `welcome_source_id` (`"0"`: none).
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
+    pub welcome_amount: String,
+    /// The referral source of the welcome bonus.
+    #[serde(default)]
+    pub welcome_source_id: Option<i64>,
+    /// The first day these rules apply (default today; never in the past).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub effective_from: Option<String>,
+}
+
+/// `GET /settings/bonus-programme`: the rules in force today and versions scheduled later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BonusProgrammeView {
+    /// In force today (an off programme when none was ever set).
+    pub current: BonusProgrammeWrite,
+    /// Versions that start after today, soonest first.
+    pub scheduled: Vec<BonusProgrammeWrite>,
+}

@@ -44,16 +44,19 @@ pub enum Permission {
     /// List, create and download backups: a backup is the whole clinic, password hashes
     /// included, so only owners.
     Backups,
+    /// Set the bonus programme: it gives away the clinic's money, so only owners.
+    LoyaltyManage,
 }
 
-/// The permission table (DESIGN §5): owner = all; admin = all but backups (and owner accounts,
+/// The permission table (DESIGN §5): owner = all; admin = all but backups and the bonus
+/// programme (and owner accounts,
 /// see [`may_manage`]); receptionist = patients, visits, payments, reading directories; doctor = own
 /// schedule, read-only.
 pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Owner => true,
-        Role::Admin => permission != Backups,
+        Role::Admin => !matches!(permission, Backups | LoyaltyManage),
         Role::Receptionist => matches!(
             permission,
             OwnAccount
@@ -183,7 +186,7 @@ mod tests {
     use chrono::TimeZone;
     use Permission::*;
 
-    const ALL: [Permission; 16] = [
+    const ALL: [Permission; 17] = [
         OwnAccount,
         UsersRead,
         UsersManage,
@@ -200,13 +203,18 @@ mod tests {
         ExportsRead,
         OwnSchedule,
         Backups,
+        LoyaltyManage,
     ];
 
     #[test]
     fn owner_may_do_everything_and_admin_all_but_backups() {
         for p in ALL {
             assert!(allows(Role::Owner, p), "{p:?}");
-            assert_eq!(allows(Role::Admin, p), p != Backups, "{p:?}");
+            assert_eq!(
+                allows(Role::Admin, p),
+                !matches!(p, Backups | LoyaltyManage),
+                "{p:?}"
+            );
         }
     }
 

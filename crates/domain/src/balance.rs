@@ -1,9 +1,10 @@
-//! A patient's deposit (аванс, депозит): money received ahead of treatment, held for the patient
-//! and spent on visits like any tender.
+//! A patient's balances: one mechanism, two kinds. The **deposit** (аванс, депозит) is money
+//! received ahead of treatment, held for the patient and spent on visits like any tender;
+//! **bonuses** (бонусы) are a loyalty programme's points (`crate::bonus`), spent as a discount.
 //!
-//! The deposit is an append-only ledger of signed entries; its balance is their sum and never
-//! goes below zero. A top-up is money received by a real tender and posted into the open shift
-//! (it is in the drawer's expected cash) but it is **not revenue**: revenue arrives when the
+//! Each is an append-only ledger of signed entries; its balance is their sum and never goes
+//! below zero. A deposit top-up is money received by a real tender and posted into the open
+//! shift (it is in the drawer's expected cash) but it is **not revenue**: revenue arrives when the
 //! deposit is spent on a visit (a payment with the tender `balance`, allocated like any payment,
 //! revenue on the spend day). A refund or void of a deposit-paid payment puts the money back on
 //! the deposit; a withdrawal returns unused money through the original top-up tenders, oldest
@@ -16,7 +17,42 @@ use crate::error::{FieldViolation, Violations};
 use crate::money::Money;
 use crate::payment::PaymentMethod;
 
-/// One kind of deposit ledger entry; the sign of its amount is fixed by the kind.
+/// Which of a patient's two balances an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalanceKind {
+    /// Money held for the patient.
+    Deposit,
+    /// Loyalty points.
+    Bonus,
+}
+
+impl BalanceKind {
+    /// Stable code (database and JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::Bonus => "bonus",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Deposit, Self::Bonus]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+
+    /// The payment method that spends this balance.
+    pub fn method(self) -> PaymentMethod {
+        match self {
+            Self::Deposit => PaymentMethod::Balance,
+            Self::Bonus => PaymentMethod::Bonus,
+        }
+    }
+}
+
+/// One kind of ledger entry; the sign of its amount is fixed by the kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
@@ -28,15 +64,27 @@ pub enum EntryKind {
     SpendReversal,
     /// Unused money returned to the patient through a real tender (−).
     Withdrawal,
+    /// Bonuses earned by a payment (+).
+    Accrual,
+    /// Bonuses taken back in proportion to a refund or void of the payment that earned them (−).
+    AccrualReversal,
+    /// Bonuses that reached their last day unspent (−): an entry, never silently lost.
+    Expiry,
+    /// A welcome bonus for a patient who came by the programme's referral source (+).
+    Welcome,
 }
 
 impl EntryKind {
     /// Every kind.
-    pub const ALL: [EntryKind; 4] = [
+    pub const ALL: [EntryKind; 8] = [
         Self::Topup,
         Self::Spend,
         Self::SpendReversal,
         Self::Withdrawal,
+        Self::Accrual,
+        Self::AccrualReversal,
+        Self::Expiry,
+        Self::Welcome,
     ];
 
     /// Stable code (database and JSON).
@@ -46,6 +94,10 @@ impl EntryKind {
             Self::Spend => "spend",
             Self::SpendReversal => "spend_reversal",
             Self::Withdrawal => "withdrawal",
+            Self::Accrual => "accrual",
+            Self::AccrualReversal => "accrual_reversal",
+            Self::Expiry => "expiry",
+            Self::Welcome => "welcome",
         }
     }
 
@@ -59,14 +111,21 @@ impl EntryKind {
         match self {
             Self::Topup => "Пополнение",
             Self::Spend => "Оплата визита",
-            Self::SpendReversal => "Возврат на депозит",
+            Self::SpendReversal => "Возврат оплаты",
             Self::Withdrawal => "Выдача с депозита",
+            Self::Accrual => "Начисление бонусов",
+            Self::AccrualReversal => "Отмена начисления",
+            Self::Expiry => "Сгорание бонусов",
+            Self::Welcome => "Приветственные бонусы",
         }
     }
 
     /// True when the entry adds to the balance.
     pub fn credits(self) -> bool {
-        matches!(self, Self::Topup | Self::SpendReversal)
+        matches!(
+            self,
+            Self::Topup | Self::SpendReversal | Self::Accrual | Self::Welcome
+        )
     }
 
     /// The signed ledger amount of an entry of this kind for a positive `amount`.
@@ -336,6 +395,13 @@ mod tests {
             assert_eq!(EntryKind::from_code(k.code()), Some(k));
         }
         assert_eq!(EntryKind::from_code("bonus"), None);
+        assert!(EntryKind::Accrual.credits() && EntryKind::Welcome.credits());
+        assert_eq!(EntryKind::Expiry.signed(t(5)), t(-5));
+        assert_eq!(EntryKind::AccrualReversal.signed(t(5)), t(-5));
+        for b in [BalanceKind::Deposit, BalanceKind::Bonus] {
+            assert_eq!(BalanceKind::from_code(b.code()), Some(b));
+        }
+        assert_eq!(BalanceKind::Bonus.method(), PaymentMethod::Bonus);
     }
 
     #[test]

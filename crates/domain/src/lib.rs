@@ -10,6 +10,7 @@ pub mod allocation;
 pub mod analytics;
 pub mod backup;
 pub mod balance;
+pub mod bonus;
 pub mod booking;
 pub mod cash_desk;
 pub mod clinic_time;

@@ -73,25 +73,34 @@ pub enum PaymentMethod {
     Transfer,
     /// The patient's deposit (`crate::balance`): money received earlier, revenue when spent.
     Balance,
+    /// The patient's bonuses (`crate::bonus`): a discount, never revenue.
+    Bonus,
 }
 
 impl PaymentMethod {
     /// Every method, in the order the UI lists them.
-    pub const ALL: [PaymentMethod; 5] = [
+    pub const ALL: [PaymentMethod; 6] = [
         Self::Card,
         Self::Cash,
         Self::Qr,
         Self::Transfer,
         Self::Balance,
+        Self::Bonus,
     ];
 
     /// The tenders money physically comes in and goes out by: the ones a shift counts, a top-up
     /// is received by and a withdrawal is given through.
     pub const TENDERS: [PaymentMethod; 4] = [Self::Card, Self::Cash, Self::Qr, Self::Transfer];
 
-    /// True for [`Self::TENDERS`]; false for the deposit, which moves no money at the desk.
+    /// True for [`Self::TENDERS`]; false for the deposit and bonuses, which move no money at
+    /// the desk.
     pub fn is_drawer_tender(self) -> bool {
-        self != Self::Balance
+        Self::TENDERS.contains(&self)
+    }
+
+    /// False only for bonuses: a discount, shown beside revenue and never in it.
+    pub fn is_revenue(self) -> bool {
+        self != Self::Bonus
     }
 
     /// Stable code (database and JSON).
@@ -102,6 +111,7 @@ impl PaymentMethod {
             Self::Qr => "qr",
             Self::Transfer => "transfer",
             Self::Balance => "balance",
+            Self::Bonus => "bonus",
         }
     }
 
@@ -113,6 +123,7 @@ impl PaymentMethod {
             Self::Qr => "QR (Kaspi)",
             Self::Transfer => "Перевод",
             Self::Balance => "С депозита",
+            Self::Bonus => "Бонусами",
         }
     }
 
@@ -233,12 +244,12 @@ impl PaymentRequest {
         self.parts.iter().any(|p| p.0 == PaymentMethod::Cash)
     }
 
-    /// What the parts take from the patient's deposit (zero when none is `balance`).
-    pub fn from_deposit(&self) -> Money {
+    /// What the parts paid by `method` add up to (zero when none is).
+    pub fn paid_by(&self, method: PaymentMethod) -> Money {
         Money::from_tiyn(
             self.parts
                 .iter()
-                .filter(|p| p.0 == PaymentMethod::Balance)
+                .filter(|p| p.0 == method)
                 .map(|p| p.1.tiyn())
                 .sum(),
         )
@@ -283,7 +294,7 @@ pub fn parse_payment_parts(
             v.0.push(FieldViolation::new(
                 format!("payments.{i}.method"),
                 "unknown",
-                "Способ оплаты: card, cash, qr, transfer или balance",
+                "Способ оплаты: card, cash, qr, transfer, balance или bonus",
             ));
         }
         let amount =

@@ -80,6 +80,9 @@ pub enum VisitRefusal {
     /// The patient's deposit refuses (not enough on it, nothing to withdraw).
     #[error(transparent)]
     Deposit(#[from] crate::balance::BalanceRefusal),
+    /// Bonuses cannot pay this (over the visit's cap, not enough held).
+    #[error(transparent)]
+    Bonus(#[from] crate::bonus::BonusRefusal),
     /// Only scheduled visits move (HTTP 409).
     #[error("Перенести можно только визит в статусе «записан»")]
     NotMovable,

@@ -211,6 +211,9 @@ impl From<VisitRefusal> for ApiError {
             VisitRefusal::Shift(r) => r.into(),
             VisitRefusal::Refund(r) => r.into(),
             VisitRefusal::Deposit(r) => r.into(),
+            VisitRefusal::Bonus(r) => {
+                Self::Validation(vec![field_error("payments", "bonus", r.to_string())])
+            }
             VisitRefusal::Transition(t) => match t {
                 TransitionError::Illegal { .. } => Self::Conflict(message),
                 TransitionError::RevertNotAllowed => Self::Forbidden(message),

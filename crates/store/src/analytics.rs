@@ -423,7 +423,7 @@ impl Store {
     pub async fn day_totals(&self, r: ReportRange) -> Result<Vec<DayTotal>, StoreError> {
         let sql = format!(
             "SELECT t.day, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
+             FROM stats_payments t WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
         );
         self.ranged(sql, r).await
     }
@@ -466,7 +466,7 @@ impl Store {
                    WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id HAVING SUM(t.visits) > 0) v \
              JOIN doctors d ON d.id = v.doctor_id \
              LEFT JOIN (SELECT t.doctor_id, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS revenue FROM stats_payments t \
-                        WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
+                        WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
              ORDER BY d.id"
         );
         let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
@@ -519,7 +519,7 @@ impl Store {
     pub async fn method_days(&self, r: ReportRange) -> Result<Vec<MethodDay>, StoreError> {
         let sql = format!(
             "SELECT t.day, t.method, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} \
+             FROM stats_payments t WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' \
              GROUP BY t.day, t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
         let mut rows: Vec<MethodDay> = self.ranged(sql, r).await?;

@@ -1,5 +1,7 @@
-//! Patient deposits: the append-only ledger (`deposit_entries`) and the balance kept beside it
-//! (`deposit_balances`, the row every change locks; a CHECK keeps it ≥ 0).
+//! Patient balances — the deposit and bonuses — and the deposit's own operations: one
+//! append-only ledger (`balance_entries`, by kind) and the balance kept beside it
+//! (`patient_balances`, the row every change locks; a CHECK keeps it ≥ 0). Bonus operations are
+//! in `bonuses`.
 //!
 //! Lock order (as `retry.rs` documents): the visit (payments), the register's live shift
 //! (shared), then the patient's deposit row. A spend is one conditional update
@@ -9,8 +11,8 @@
 
 use chrono::NaiveDate;
 use emhana_domain::balance::{
-    statement, BalanceRefusal, EntryKind, PlannedWithdrawal, Returnable, Statement, StatementLine,
-    TopUp, Withdrawal,
+    statement, BalanceKind, BalanceRefusal, EntryKind, PlannedWithdrawal, Returnable, Statement,
+    StatementLine, TopUp, Withdrawal,
 };
 use emhana_domain::cash_desk::ShiftRefusal;
 use emhana_domain::ids::{PatientId, ShiftId};
@@ -52,6 +54,8 @@ pub struct DepositEntry {
     pub user_name: Option<String>,
     /// Note or reason.
     pub note: Option<String>,
+    /// A bonus credit's last day.
+    pub expires_on: Option<NaiveDate>,
 }
 
 /// A statement: the domain's figures and the period's entries.
@@ -95,11 +99,15 @@ pub(crate) struct EntryLinks {
     pub refund_id: Option<i64>,
     /// The shift.
     pub shift_id: Option<ShiftId>,
+    /// A bonus credit's last day.
+    pub expires_on: Option<NaiveDate>,
+    /// An expiry's lot.
+    pub lot_id: Option<i64>,
 }
 
 const ENTRY_COLUMNS: &str = "e.id, e.kind, e.amount, e.method, e.payment_id, e.refund_id, \
-     COALESCE(y.appointment_id, r.appointment_id), e.shift_id, e.at, e.local_date, u.display_name, e.note \
-     FROM deposit_entries e LEFT JOIN payments y ON y.id = e.payment_id \
+     COALESCE(y.appointment_id, r.appointment_id), e.shift_id, e.at, e.local_date, u.display_name, e.note, e.expires_on \
+     FROM balance_entries e LEFT JOIN payments y ON y.id = e.payment_id \
      LEFT JOIN refunds r ON r.id = e.refund_id LEFT JOIN users u ON u.id = e.user_id";
 
 type EntryRow = (
@@ -115,10 +123,25 @@ type EntryRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 fn entry_of(row: EntryRow) -> Result<DepositEntry, StoreError> {
-    let (id, kind, amount, method, payment_id, refund_id, visit, shift, at, day, user, note) = row;
+    let (
+        id,
+        kind,
+        amount,
+        method,
+        payment_id,
+        refund_id,
+        visit,
+        shift,
+        at,
+        day,
+        user,
+        note,
+        expires,
+    ) = row;
     let bad = |what: &str| StoreError::Config(format!("deposit entry {id}: {what}"));
     Ok(DepositEntry {
         id,
@@ -136,15 +159,17 @@ fn entry_of(row: EntryRow) -> Result<DepositEntry, StoreError> {
         date: NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| bad("local_date"))?,
         user_name: user,
         note,
+        expires_on: expires.as_deref().map(time::decode_day).transpose()?,
     })
 }
 
-/// Appends one entry and moves the balance by its signed amount, refusing (nothing written) a
-/// debit the balance does not cover. Returns the entry's id and the balance after.
+/// Appends one entry to the patient's `balance` and moves it by the entry's signed amount,
+/// refusing (nothing written) a debit it does not cover. Returns the entry's id and the balance
+/// after.
 pub(crate) async fn post_entry(
     conn: &mut AnyConnection,
     actor: &Actor,
-    patient: PatientId,
+    (patient, balance): (PatientId, BalanceKind),
     (kind, amount): (EntryKind, Money),
     links: EntryLinks,
     (till, note): (&Till, Option<&str>),
@@ -153,39 +178,53 @@ pub(crate) async fn post_entry(
     let signed = kind.signed(amount);
     let after: Option<(i64,)> = if kind.credits() {
         sqlx::query_as(
-            "INSERT INTO deposit_balances (patient_id, balance, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (patient_id) DO UPDATE SET balance = deposit_balances.balance + excluded.balance, \
-             updated_at = excluded.updated_at RETURNING balance",
+            "INSERT INTO patient_balances (patient_id, balance, amount, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (patient_id, balance) DO UPDATE SET amount = patient_balances.amount + excluded.amount, \
+             updated_at = excluded.updated_at RETURNING amount",
         )
         .bind(patient.0)
+        .bind(balance.code())
         .bind(signed.tiyn())
         .bind(&now)
         .fetch_optional(&mut *conn)
         .await?
     } else {
         sqlx::query_as(
-            "UPDATE deposit_balances SET balance = balance - $1, updated_at = $3 \
-             WHERE patient_id = $2 AND balance >= $1 RETURNING balance",
+            "UPDATE patient_balances SET amount = amount - $1, updated_at = $4 \
+             WHERE patient_id = $2 AND balance = $3 AND amount >= $1 RETURNING amount",
         )
         .bind(amount.tiyn())
         .bind(patient.0)
+        .bind(balance.code())
         .bind(&now)
         .fetch_optional(&mut *conn)
         .await?
     };
     let Some((after,)) = after else {
-        let available = balance_on(conn, patient).await?;
+        let available = balance_on(conn, patient, balance).await?;
         return Err(VisitRefusal::from(BalanceRefusal::Insufficient {
             asked: amount,
             available,
         })
         .into());
     };
+    let day = match (kind, links.expires_on) {
+        // An expiry is dated the day after its lot's last day, whenever it is written.
+        (EntryKind::Expiry, Some(last)) => last.succ_opt().unwrap_or(last),
+        _ => till.zone.local_date(till.at),
+    };
+    let expires_on = if kind == EntryKind::Expiry {
+        None
+    } else {
+        links.expires_on
+    };
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO deposit_entries (patient_id, kind, amount, method, topup_id, payment_id, refund_id, shift_id, at, local_date, user_id, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "INSERT INTO balance_entries (patient_id, balance, kind, amount, method, topup_id, payment_id, refund_id, shift_id, \
+           expires_on, lot_id, at, local_date, user_id, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(patient.0)
+    .bind(balance.code())
     .bind(kind.code())
     .bind(signed.tiyn())
     .bind(links.method.map(PaymentMethod::code))
@@ -193,8 +232,10 @@ pub(crate) async fn post_entry(
     .bind(links.payment_id)
     .bind(links.refund_id)
     .bind(links.shift_id.map(|s| s.0))
+    .bind(expires_on.map(time::encode_day))
+    .bind(links.lot_id)
     .bind(&now)
-    .bind(time::encode_day(till.zone.local_date(till.at)))
+    .bind(time::encode_day(day))
     .bind(actor.user_id.map(|u| u.0))
     .bind(note)
     .fetch_one(&mut *conn)
@@ -204,13 +245,14 @@ pub(crate) async fn post_entry(
         actor,
         AuditEntry {
             action: "create",
-            entity: "deposit_entry",
+            entity: "balance_entry",
             entity_id: Some(id),
             old: None,
             new: Some(json!({
-                "patient_id": patient, "kind": kind, "amount": signed, "method": links.method,
-                "topup_id": links.topup_id, "payment_id": links.payment_id, "refund_id": links.refund_id,
-                "shift_id": links.shift_id, "note": note, "balance_after": Money::from_tiyn(after),
+                "patient_id": patient, "balance": balance, "kind": kind, "amount": signed,
+                "method": links.method, "topup_id": links.topup_id, "payment_id": links.payment_id,
+                "refund_id": links.refund_id, "shift_id": links.shift_id, "expires_on": expires_on,
+                "lot_id": links.lot_id, "note": note, "balance_after": Money::from_tiyn(after),
             })),
         },
     )
@@ -218,16 +260,19 @@ pub(crate) async fn post_entry(
     Ok((id, Money::from_tiyn(after)))
 }
 
-/// The patient's deposit balance as `conn` sees it (zero with no row).
+/// The patient's `balance` as `conn` sees it (zero with no row).
 pub(crate) async fn balance_on(
     conn: &mut AnyConnection,
     patient: PatientId,
+    balance: BalanceKind,
 ) -> Result<Money, StoreError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT balance FROM deposit_balances WHERE patient_id = $1")
-            .bind(patient.0)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT amount FROM patient_balances WHERE patient_id = $1 AND balance = $2",
+    )
+    .bind(patient.0)
+    .bind(balance.code())
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(Money::from_tiyn(row.map_or(0, |r| r.0)))
 }
 
@@ -250,8 +295,8 @@ async fn returnable(
 ) -> Result<Vec<Returnable>, VisitError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT t.id, t.method, CAST(t.amount + COALESCE( \
-           (SELECT SUM(w.amount) FROM deposit_entries w WHERE w.topup_id = t.id), 0) AS BIGINT) \
-         FROM deposit_entries t WHERE t.patient_id = $1 AND t.kind = 'topup' ORDER BY t.id",
+           (SELECT SUM(w.amount) FROM balance_entries w WHERE w.topup_id = t.id), 0) AS BIGINT) \
+         FROM balance_entries t WHERE t.patient_id = $1 AND t.balance = 'deposit' AND t.kind = 'topup' ORDER BY t.id",
     )
     .bind(patient.0)
     .fetch_all(&mut *conn)
@@ -301,7 +346,7 @@ impl Store {
             let (id, after) = post_entry(
                 &mut tx,
                 actor,
-                patient,
+                (patient, BalanceKind::Deposit),
                 (EntryKind::Topup, request.amount),
                 links,
                 (&till, request.note.as_deref()),
@@ -329,11 +374,13 @@ impl Store {
             require_patient(&mut tx, patient).await?;
             let shift = post_into_shift(&mut tx, self.backend(), till.register, false).await?;
             // The deposit's lock (a no-op write), then the plan over what it holds now.
-            sqlx::query("UPDATE deposit_balances SET balance = balance WHERE patient_id = $1")
-                .bind(patient.0)
-                .execute(&mut *tx)
-                .await?;
-            let balance = balance_on(&mut tx, patient).await?;
+            sqlx::query(
+                "UPDATE patient_balances SET amount = amount WHERE patient_id = $1 AND balance = 'deposit'",
+            )
+            .bind(patient.0)
+            .execute(&mut *tx)
+            .await?;
+            let balance = balance_on(&mut tx, patient, BalanceKind::Deposit).await?;
             let plan = request
                 .plan(balance, &returnable(&mut tx, patient).await?)
                 .map_err(VisitRefusal::from)?;
@@ -357,7 +404,7 @@ impl Store {
                 let (id, balance_after) = post_entry(
                     &mut tx,
                     actor,
-                    patient,
+                    (patient, BalanceKind::Deposit),
                     (EntryKind::Withdrawal, amount),
                     links,
                     (&till, Some(&request.reason)),
@@ -372,34 +419,49 @@ impl Store {
         .await
     }
 
-    /// The patient's deposit balance now (`NotFound` for an unknown patient).
-    pub async fn deposit_balance(&self, patient: PatientId) -> Result<Money, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        require_patient(&mut conn, patient).await?;
-        balance_on(&mut conn, patient).await
-    }
-
-    /// The statement of `[from, to]` (clinic-local days): the balance before `from`, the
-    /// entries, the balance after `to` — read in one snapshot, so opening + Σ = closing.
-    pub async fn deposit_statement(
+    /// The patient's balances now, deposit and bonuses (`NotFound` for an unknown patient).
+    /// Bonuses past their last day are written off first (an entry each).
+    pub async fn balances(
         &self,
         patient: PatientId,
+        today: NaiveDate,
+    ) -> Result<(Money, Money), VisitError> {
+        self.settle_expiries(patient, today).await?;
+        let mut conn = self.pool().acquire().await?;
+        require_patient(&mut conn, patient).await?;
+        let deposit = balance_on(&mut conn, patient, BalanceKind::Deposit).await?;
+        let bonus = balance_on(&mut conn, patient, BalanceKind::Bonus).await?;
+        Ok((deposit, bonus))
+    }
+
+    /// The statement of one balance over `[from, to]` (clinic-local days): the balance before
+    /// `from`, the entries, the balance after `to` — read in one snapshot, so opening + Σ =
+    /// closing. Bonuses past their last day are written off first.
+    pub async fn statement(
+        &self,
+        (patient, balance): (PatientId, BalanceKind),
         (from, to): (NaiveDate, NaiveDate),
-    ) -> Result<DepositStatement, StoreError> {
+        today: NaiveDate,
+    ) -> Result<DepositStatement, VisitError> {
+        self.settle_expiries(patient, today).await?;
         let mut tx = self.pool().begin().await?;
         require_patient(&mut tx, patient).await?;
         let (opening,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM deposit_entries WHERE patient_id = $1 AND local_date < $2",
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM balance_entries \
+             WHERE patient_id = $1 AND balance = $2 AND local_date < $3",
         )
         .bind(patient.0)
+        .bind(balance.code())
         .bind(time::encode_day(from))
         .fetch_one(&mut *tx)
         .await?;
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} WHERE e.patient_id = $1 AND e.local_date >= $2 AND e.local_date <= $3 ORDER BY e.id"
+            "SELECT {ENTRY_COLUMNS} WHERE e.patient_id = $1 AND e.balance = $2 AND e.local_date >= $3 AND e.local_date <= $4 \
+             ORDER BY e.local_date, e.id"
         );
         let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(patient.0)
+            .bind(balance.code())
             .bind(time::encode_day(from))
             .bind(time::encode_day(to))
             .fetch_all(&mut *tx)
@@ -437,14 +499,14 @@ impl Store {
                CAST(COALESCE(SUM(CASE WHEN local_date >= $1 AND local_date <= $2 AND kind = 'spend' THEN -amount ELSE 0 END), 0) AS BIGINT), \
                CAST(COALESCE(SUM(CASE WHEN local_date >= $1 AND local_date <= $2 AND kind = 'spend_reversal' THEN amount ELSE 0 END), 0) AS BIGINT), \
                CAST(COALESCE(SUM(CASE WHEN local_date >= $1 AND local_date <= $2 AND kind = 'withdrawal' THEN -amount ELSE 0 END), 0) AS BIGINT) \
-             FROM deposit_entries WHERE local_date <= $2",
+             FROM balance_entries WHERE balance = 'deposit' AND local_date <= $2",
         )
         .bind(&from)
         .bind(&to)
         .fetch_one(self.pool())
         .await?;
         let (patients,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT patient_id FROM deposit_entries WHERE local_date <= $1 \
+            "SELECT COUNT(*) FROM (SELECT patient_id FROM balance_entries WHERE balance = 'deposit' AND local_date <= $1 \
              GROUP BY patient_id HAVING SUM(amount) > 0) held",
         )
         .bind(&to)

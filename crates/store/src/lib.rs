@@ -8,6 +8,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod backup;
+pub mod bonuses;
 pub mod bulk;
 pub mod cash_desk;
 pub mod deposits;
@@ -15,6 +16,7 @@ pub mod directories;
 pub mod error;
 pub mod legacy;
 pub mod patients;
+pub mod payment_ledgers;
 pub mod payments;
 pub mod refunds;
 pub mod retry;

@@ -8,23 +8,20 @@
 //! overpays a visit.
 
 use chrono::{DateTime, Utc};
-use emhana_domain::balance::BalanceRefusal;
-use emhana_domain::ids::PatientId;
 use emhana_domain::ids::{AppointmentId, PaymentId};
 use emhana_domain::refusal::VisitRefusal;
-use emhana_domain::{ClinicZone, FieldViolation, Money, PaymentMethod, PaymentRequest, Violations};
+use emhana_domain::{ClinicZone, Money, PaymentRequest};
 use serde_json::json;
 
 use emhana_domain::cash_desk::{void_allowed, ShiftStatus};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::cash_desk::post_into_shift;
-use crate::deposits::{self, EntryLinks};
+use crate::payment_ledgers::PatientLedgers;
 use crate::refunds::Till;
 use crate::stats::Delta;
 use crate::visits::{load_visit, lock_visit, reload, set_payment_status, Visit, VisitError};
 use crate::{time, Store, StoreError};
-use emhana_domain::balance::EntryKind;
 
 /// An `Idempotency-Key` and a fingerprint of the request it came with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +103,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let local_date = time::encode_day(zone.local_date(at));
+        let till = Till {
+            register: request.register,
+            at,
+            zone,
+        };
+        let ledgers = PatientLedgers::prepare(&mut tx, id, request, total, &till).await?;
         for (part_no, ((method, amount), parts)) in request.parts.iter().zip(&split).enumerate() {
             let (payment_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, received_by, note, shift_id) \
@@ -122,16 +125,14 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             allocate(&mut tx, payment_id, &lines, parts).await?;
-            if *method == PaymentMethod::Balance {
-                spend_deposit(
+            ledgers
+                .after_payment(
                     &mut tx,
                     actor,
-                    (id, payment_id, *amount),
-                    (at, zone),
-                    part_no,
+                    (payment_id, *method, *amount, part_no),
+                    &till,
                 )
                 .await?;
-            }
             audit::append(
                 &mut tx,
                 actor,
@@ -239,21 +240,18 @@ impl Store {
         let Some((amount, method)) = voided else {
             return Err(VisitRefusal::AlreadyVoided.into());
         };
-        if method == PaymentMethod::Balance.code() {
-            let till = Till {
-                register: None,
-                at,
-                zone,
-            };
-            let patient = deposits::patient_of_visit(&mut tx, visit_id).await?;
-            let links = EntryLinks {
-                payment_id: Some(payment_id.0),
-                ..EntryLinks::default()
-            };
-            let kind = (EntryKind::SpendReversal, Money::from_tiyn(amount));
-            deposits::post_entry(&mut tx, actor, patient, kind, links, (&till, Some(reason)))
-                .await?;
-        }
+        let till = Till {
+            register: None,
+            at,
+            zone,
+        };
+        crate::payment_ledgers::after_void(
+            &mut tx,
+            actor,
+            (visit_id, payment_id.0, &method, Money::from_tiyn(amount)),
+            (&till, reason),
+        )
+        .await?;
         let id = AppointmentId(visit_id);
         let (total, paid): (i64, i64) = sqlx::query_as(
             "UPDATE appointments SET paid = paid - $1, version = version + 1, updated_at = $2 WHERE id = $3 RETURNING total, paid",
@@ -405,47 +403,6 @@ async fn allocate(
             .await?;
     }
     Ok(())
-}
-
-/// Takes part `part_no` of a payment from the visit's patient's deposit, refusing (nothing
-/// written) when the deposit holds less, with the part's amount field named.
-async fn spend_deposit(
-    conn: &mut sqlx::AnyConnection,
-    actor: &Actor,
-    (visit, payment_id, amount): (AppointmentId, i64, Money),
-    (at, zone): (DateTime<Utc>, ClinicZone),
-    part_no: usize,
-) -> Result<(), VisitError> {
-    let patient: PatientId = deposits::patient_of_visit(conn, visit.0).await?;
-    let links = EntryLinks {
-        payment_id: Some(payment_id),
-        ..EntryLinks::default()
-    };
-    let till = Till {
-        register: None,
-        at,
-        zone,
-    };
-    let spent = deposits::post_entry(
-        conn,
-        actor,
-        patient,
-        (EntryKind::Spend, amount),
-        links,
-        (&till, None),
-    )
-    .await;
-    match spent {
-        Err(VisitError::Refused(VisitRefusal::Deposit(
-            refusal @ BalanceRefusal::Insufficient { .. },
-        ))) => Err(VisitRefusal::Invalid(Violations(vec![FieldViolation::new(
-            format!("payments.{part_no}.amount"),
-            "insufficient_balance",
-            refusal.to_string(),
-        )]))
-        .into()),
-        other => other.map(|_| ()),
-    }
 }
 
 fn is_foreign_key(e: &StoreError) -> bool {

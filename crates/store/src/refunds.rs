@@ -15,12 +15,10 @@ use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::cash_desk::post_into_shift;
-use crate::deposits::{self, EntryLinks};
 use crate::payments::{claim_key, finish, Idempotency, PayOutcome};
 use crate::stats::Delta;
 use crate::visits::{lock_visit, set_payment_status, VisitError};
 use crate::{time, Store, StoreError};
-use emhana_domain::balance::EntryKind;
 
 /// Where and when a refund is given.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +72,17 @@ impl Store {
         let local_date = time::encode_day(till.zone.local_date(till.at));
         let mut given = 0i64;
         for planned in &plan {
+            // What the original payment was and what earlier refunds gave back of it (its bonus
+            // accrual is taken back in that proportion).
+            let (paid_by, refunded_before): (i64, i64) = sqlx::query_as(
+                "SELECT y.amount, CAST(COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.payment_id = y.id), 0) AS BIGINT) \
+                 FROM payments y WHERE y.id = $1",
+            )
+            .bind(planned.payment_id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let (paid_by, refunded_before) =
+                (Money::from_tiyn(paid_by), Money::from_tiyn(refunded_before));
             let (refund_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO refunds (appointment_id, payment_id, method, amount, refunded_at, local_date, shift_id, refunded_by, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -92,23 +101,14 @@ impl Store {
             for (allocation, line, amount) in &planned.parts {
                 give_back(&mut tx, refund_id, (*allocation, *line), *amount).await?;
             }
-            if planned.method == PaymentMethod::Balance {
-                let patient = deposits::patient_of_visit(&mut tx, id.0).await?;
-                let links = EntryLinks {
-                    refund_id: Some(refund_id),
-                    ..EntryLinks::default()
-                };
-                let kind = (EntryKind::SpendReversal, planned.amount);
-                deposits::post_entry(
-                    &mut tx,
-                    actor,
-                    patient,
-                    kind,
-                    links,
-                    (&till, Some(&request.reason)),
-                )
-                .await?;
-            }
+            crate::payment_ledgers::after_refund(
+                &mut tx,
+                actor,
+                (id.0, refund_id, planned.payment_id.0),
+                (paid_by, refunded_before, planned.amount, planned.method),
+                (&till, &request.reason),
+            )
+            .await?;
             given += planned.amount.tiyn();
             audit::append(
                 &mut tx,

@@ -28,7 +28,7 @@ use sqlx::AnyConnection;
 use crate::{Backend, StoreError};
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
-pub const STATS_VERSION: &str = "3";
+pub const STATS_VERSION: &str = "4";
 
 /// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
 /// that column order (`{f}` selects the visits `a`, `$1` is the sign).
@@ -99,6 +99,12 @@ static MONEY_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(|| {
 });
 static PATIENT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(patient_facts);
 
+/// What bonuses paid on visit `a` (live bonus payments less what was refunded of them): a
+/// discount, so the visit's revenue is its paid less this (services' revenue likewise leaves
+/// bonus allocations out).
+const BONUS_PAID: &str = "COALESCE((SELECT SUM(b.amount - COALESCE((SELECT SUM(br.amount) FROM refunds br WHERE br.payment_id = b.id), 0)) \
+     FROM payments b WHERE b.appointment_id = a.id AND b.method = 'bonus' AND b.voided_at IS NULL), 0)";
+
 /// Facts of one visit. They depend only on the visit's own rows (its lines, payments,
 /// allocations), so a visit's write refreshes them alone.
 fn visit_facts() -> Vec<Fact> {
@@ -109,11 +115,11 @@ fn visit_facts() -> Vec<Fact> {
             values: &["visits", "no_shows", "paid_visits", "revenue", "debt"],
             select: "SELECT a.local_date, a.doctor_id, a.source_id, $1 * COUNT(*), \
                        $1 * SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), \
-                       $1 * SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), $1 * SUM(a.paid), \
+                       $1 * SUM(CASE WHEN a.paid > 0 THEN 1 ELSE 0 END), $1 * SUM(a.paid - {BONUS_PAID}), \
                        $1 * SUM(CASE WHEN a.total > a.paid THEN a.total - a.paid ELSE 0 END) \
                      FROM appointments a WHERE a.status <> 'cancelled' AND {f} \
                      GROUP BY a.local_date, a.doctor_id, a.source_id"
-                .to_owned(),
+                .replace("{BONUS_PAID}", BONUS_PAID),
         },
         Fact {
             table: "stats_payments",
@@ -161,7 +167,7 @@ fn visit_facts() -> Vec<Fact> {
             select: "SELECT y.local_date, a.doctor_id, l.service_id, $1 * SUM(x.amount) \
                      FROM payment_allocations x JOIN payments y ON y.id = x.payment_id \
                      JOIN appointments a ON a.id = y.appointment_id JOIN appointment_services l ON l.id = x.line_id \
-                     WHERE y.voided_at IS NULL AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
+                     WHERE y.voided_at IS NULL AND y.method <> 'bonus' AND {f} GROUP BY y.local_date, a.doctor_id, l.service_id"
                 .to_owned(),
         },
         // A refund takes its share back from each service's revenue on the refund's day.
@@ -170,9 +176,9 @@ fn visit_facts() -> Vec<Fact> {
             keys: &["day", "doctor_id", "service_id"],
             values: &["amount"],
             select: "SELECT r.local_date, a.doctor_id, l.service_id, 0 - $1 * SUM(x.amount) \
-                     FROM refund_allocations x JOIN refunds r ON r.id = x.refund_id \
+                     FROM refund_allocations x JOIN refunds r ON r.id = x.refund_id JOIN payments y ON y.id = r.payment_id \
                      JOIN appointments a ON a.id = r.appointment_id JOIN appointment_services l ON l.id = x.line_id \
-                     WHERE {f} GROUP BY r.local_date, a.doctor_id, l.service_id"
+                     WHERE y.method <> 'bonus' AND {f} GROUP BY r.local_date, a.doctor_id, l.service_id"
                 .to_owned(),
         },
         Fact {

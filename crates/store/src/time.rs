@@ -23,6 +23,12 @@ pub fn decode(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Config(format!("stored instant {text:?} is not RFC 3339: {e}")))
 }
 
+/// Decodes a stored clinic-local day (`YYYY-MM-DD`).
+pub fn decode_day(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| StoreError::Config(format!("stored day {text:?} is not YYYY-MM-DD: {e}")))
+}
+
 /// Encodes a clinic-local day for storage (`YYYY-MM-DD`, sorts as days do).
 pub fn encode_day(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()

@@ -1,8 +1,8 @@
 //! A patient's deposit: balance, statement, top-up, withdrawal.
 
 use emhana_api_types::deposits::{
-    BalanceView, DepositChangeView, DepositsQuery, DepositsReportView, StatementQuery,
-    StatementView, TopUpCreate, WithdrawalCreate,
+    BalanceView, BonusProgrammeView, BonusProgrammeWrite, DepositChangeView, DepositsQuery,
+    DepositsReportView, StatementQuery, StatementView, TopUpCreate, WithdrawalCreate,
 };
 use emhana_api_types::queries::ToQuery;
 use gloo_net::http::Method;
@@ -19,9 +19,12 @@ pub async fn balance(patient: i64) -> Result<BalanceView, ApiError> {
     .await
 }
 
-/// `GET /api/v1/patients/{id}/statement` (all time up to today).
-pub async fn statement(patient: i64) -> Result<StatementView, ApiError> {
-    let q = StatementQuery::default();
+/// `GET /api/v1/patients/{id}/statement?kind=` (all time up to today).
+pub async fn statement(patient: i64, kind: &'static str) -> Result<StatementView, ApiError> {
+    let q = StatementQuery {
+        kind: Some(kind.to_owned()),
+        ..StatementQuery::default()
+    };
     call(
         Method::GET,
         &format!("/api/v1/patients/{patient}/statement{}", q.to_query()),
@@ -62,4 +65,16 @@ pub async fn deposits_report(
         None,
     )
     .await
+}
+
+/// `GET /api/v1/settings/bonus-programme`.
+pub async fn bonus_programme() -> Result<BonusProgrammeView, ApiError> {
+    call(Method::GET, "/api/v1/settings/bonus-programme", None).await
+}
+
+/// `PUT /api/v1/settings/bonus-programme`.
+pub async fn save_bonus_programme(
+    body: BonusProgrammeWrite,
+) -> Result<BonusProgrammeView, ApiError> {
+    call(Method::PUT, "/api/v1/settings/bonus-programme", json(&body)).await
 }

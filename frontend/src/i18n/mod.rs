@@ -489,6 +489,44 @@ pub struct Strings {
     pub analytics_deposits_spends: &'static str,
     /// Withdrawals in the range.
     pub analytics_deposits_withdrawals: &'static str,
+    /// Patient card: bonuses held.
+    pub bonus_balance: &'static str,
+    /// Statement tab: the deposit.
+    pub deposit_statement: &'static str,
+    /// Statement tab: bonuses.
+    pub bonus_statement: &'static str,
+    /// A bonus credit's last day.
+    pub bonus_until: &'static str,
+    /// Payment panel: the bonus field.
+    pub pay_with_bonus: &'static str,
+    /// Payment panel: the programme's cap.
+    pub bonus_cap: &'static str,
+    /// Navigation: the bonus programme (owner).
+    pub nav_loyalty: &'static str,
+    /// Programme on/off.
+    pub loyalty_enabled: &'static str,
+    /// Accrual percent.
+    pub loyalty_accrual: &'static str,
+    /// Tenders that earn.
+    pub loyalty_earning: &'static str,
+    /// Cap on a visit's share payable by bonuses.
+    pub loyalty_max_share: &'static str,
+    /// Expiry days.
+    pub loyalty_expiry: &'static str,
+    /// Welcome bonus amount.
+    pub loyalty_welcome: &'static str,
+    /// Welcome bonus source.
+    pub loyalty_welcome_source: &'static str,
+    /// No welcome source.
+    pub loyalty_no_source: &'static str,
+    /// First day of the new rules.
+    pub loyalty_effective: &'static str,
+    /// How versions work.
+    pub loyalty_hint: &'static str,
+    /// Versions starting later.
+    pub loyalty_scheduled: &'static str,
+    /// Summary: paid with bonuses.
+    pub analytics_bonus_paid: &'static str,
 }
 
 mod ru;

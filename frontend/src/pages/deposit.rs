@@ -1,6 +1,6 @@
-//! "Депозит" on the patient card: the balance, top-up and withdrawal at the desk, and the
-//! statement (opening, every entry, closing). The server decides everything; the panel reloads
-//! after each write.
+//! The patient card's balances: the deposit (top-up and withdrawal at the desk) and bonuses,
+//! each with its statement (opening, every entry, closing). The server decides everything; the
+//! panel reloads after each write.
 
 use emhana_api_types::deposits::{StatementView, TopUpCreate, WithdrawalCreate};
 use emhana_domain::{Money, PaymentMethod};
@@ -11,27 +11,41 @@ use crate::clinic;
 use crate::components::form::{field_error, form_action, FormError};
 use crate::i18n::t;
 
-/// The deposit of patient `patient_id`.
+/// The deposit and bonuses of patient `patient_id`.
 #[component]
 pub fn DepositPanel(patient_id: i64) -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
+    let kind = RwSignal::new("deposit");
+    let balances = LocalResource::new(move || {
+        reload.track();
+        api::deposits::balance(patient_id)
+    });
     let statement = LocalResource::new(move || {
         reload.track();
-        api::deposits::statement(patient_id)
+        api::deposits::statement(patient_id, kind.get())
     });
     let saved = move || reload.update(|n| *n += 1);
+    let tab = move |code: &'static str, label: &'static str| {
+        view! {
+            <button type="button" class="secondary" class:active=move || kind.get() == code
+                data-testid=format!("statement-{code}") on:click=move |_| kind.set(code)>{label}</button>
+        }
+    };
     view! {
         <section class="panel" data-testid="deposit-panel">
             <h2>{s.deposit_heading}</h2>
-            {move || statement.get().map(|r| match r {
-                Ok(st) => view! {
-                    <p class="metrics"><span><small>{s.deposit_balance}</small>
-                        <strong data-testid="deposit-balance">{st.closing.format_ui()}</strong></span></p>
-                    <StatementTable statement=st />
+            {move || balances.get().map(|r| match r {
+                Ok(b) => view! {
+                    <div class="metrics">
+                        <div><small>{s.deposit_balance}</small><strong data-testid="deposit-balance">{b.deposit.format_ui()}</strong></div>
+                        <div><small>{s.bonus_balance}</small><strong data-testid="bonus-balance">{b.bonus.format_ui()}</strong></div>
+                    </div>
                 }.into_any(),
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
             })}
+            <div class="form-row">{tab("deposit", s.deposit_statement)}{tab("bonus", s.bonus_statement)}</div>
+            {move || statement.get().and_then(Result::ok).map(|st| view! { <StatementTable statement=st /> })}
             <TopUpForm patient_id=patient_id on_saved=saved />
             <WithdrawalForm patient_id=patient_id on_saved=saved />
         </section>
@@ -65,11 +79,11 @@ fn StatementTable(statement: StatementView) -> impl IntoView {
                         <td>{method_label(e.method.as_deref())}</td>
                         <td class="num">{e.amount.format_ui()}</td>
                         <td>{e.by.clone().unwrap_or_default()}</td>
-                        <td>{e.note.clone().unwrap_or_default()}</td>
+                        <td>{e.note.clone().unwrap_or_default()}{e.expires_on.map(|d| format!(" ({} {d})", s.bonus_until))}</td>
                     </tr>
                 }).collect_view()}
                 <tr><td></td><td><strong>{s.deposit_closing}</strong></td><td></td>
-                    <td class="num" data-testid="deposit-closing"><strong>{statement.closing.format_ui()}</strong></td><td></td><td></td></tr>
+                    <td class="num" data-testid="statement-closing"><strong>{statement.closing.format_ui()}</strong></td><td></td><td></td></tr>
             </tbody>
         </table>
     }

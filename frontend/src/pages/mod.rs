@@ -9,6 +9,7 @@ pub mod deposit;
 pub mod doctors;
 pub mod home;
 pub mod login;
+pub mod loyalty;
 pub mod patients;
 pub mod services;
 pub mod sources;

@@ -25,7 +25,7 @@ use crate::payment::PaymentMethod;
 
 pub use close::{assess_close, ShiftCount, TenderCount};
 pub use report::{
-    shift_report, CashTotals, DepositSpends, Opening, ShiftEntry, ShiftReport, TenderTotals,
+    shift_report, BalanceSpends, CashTotals, Opening, ShiftEntry, ShiftReport, TenderTotals,
     ZReport,
 };
 

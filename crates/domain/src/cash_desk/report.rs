@@ -94,13 +94,13 @@ pub struct CashTotals {
     pub expected: Money,
 }
 
-/// What the shift's visits took from, and gave back to, patients' deposits: revenue with no
-/// money at the desk, so it is beside the tenders, never counted.
+/// What the shift's visits took from, and gave back to, patients' deposits (revenue with no
+/// money at the desk) or bonuses (a discount): beside the tenders, never counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DepositSpends {
-    /// Live payments by the tender `balance`.
+pub struct BalanceSpends {
+    /// Live payments from the balance.
     pub payments: Money,
-    /// Refunds back onto deposits.
+    /// Refunds back onto it.
     pub refunds: Money,
 }
 
@@ -113,7 +113,10 @@ pub struct ShiftReport {
     pub cash: CashTotals,
     /// Visits paid from deposits (and refunds back onto them): beside the tenders.
     #[serde(default)]
-    pub from_deposits: DepositSpends,
+    pub from_deposits: BalanceSpends,
+    /// Visits paid with bonuses (and refunds back onto them): a discount, beside the tenders.
+    #[serde(default)]
+    pub from_bonuses: BalanceSpends,
     /// Live payments, all tenders.
     pub payment_count: u32,
     /// Refunds, all tenders.
@@ -148,19 +151,27 @@ pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
         })
         .collect();
     let (mut cash_in, mut cash_out, mut void_count) = (Money::ZERO, Money::ZERO, 0);
-    let mut from_deposits = DepositSpends::default();
+    let (mut from_deposits, mut from_bonuses) =
+        (BalanceSpends::default(), BalanceSpends::default());
     for entry in entries {
         match *entry {
             ShiftEntry::Payment { voided: true, .. } => void_count += 1,
-            ShiftEntry::Payment {
-                method: PaymentMethod::Balance,
-                amount,
-                ..
-            } => from_deposits.payments = plus(from_deposits.payments, amount),
-            ShiftEntry::Refund {
-                method: PaymentMethod::Balance,
-                amount,
-            } => from_deposits.refunds = plus(from_deposits.refunds, amount),
+            ShiftEntry::Payment { method, amount, .. } if !method.is_drawer_tender() => {
+                let b = if method == PaymentMethod::Bonus {
+                    &mut from_bonuses
+                } else {
+                    &mut from_deposits
+                };
+                b.payments = plus(b.payments, amount);
+            }
+            ShiftEntry::Refund { method, amount } if !method.is_drawer_tender() => {
+                let b = if method == PaymentMethod::Bonus {
+                    &mut from_bonuses
+                } else {
+                    &mut from_deposits
+                };
+                b.refunds = plus(b.refunds, amount);
+            }
             ShiftEntry::Deposit {
                 method,
                 kind,
@@ -210,6 +221,7 @@ pub fn shift_report(float: Money, entries: &[ShiftEntry]) -> ShiftReport {
             expected,
         },
         from_deposits,
+        from_bonuses,
         void_count,
     }
 }
@@ -378,13 +390,19 @@ mod tests {
         assert_eq!((card.net, card.expected), (Money::ZERO, tg(7)));
         assert_eq!(
             r.from_deposits,
-            DepositSpends {
+            BalanceSpends {
                 payments: tg(30_000),
                 refunds: tg(30_000)
             }
         );
         assert_eq!(r.tenders.len(), 4);
         assert_eq!((r.payment_count, r.refund_count), (0, 0));
+        let bonus = shift_report(tg(0), &[pay(PaymentMethod::Bonus, 500)]);
+        assert_eq!(bonus.from_bonuses.payments, tg(500));
+        assert!(
+            bonus.tenders.iter().all(|t| t.payments.is_zero()),
+            "never a tender"
+        );
     }
 
     #[test]

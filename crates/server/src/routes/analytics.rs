@@ -41,6 +41,19 @@ fn range(auth: &Authenticated, q: &RangeQuery) -> Result<ReportRange, ApiError> 
     )?)
 }
 
+/// The revenue methods, and what bonuses paid (net of refunds): a discount, shown beside revenue
+/// and never in it.
+fn split_bonus(
+    totals: Vec<emhana_store::analytics::MethodTotal>,
+) -> (Vec<emhana_store::analytics::MethodTotal>, Money) {
+    let (revenue, bonus): (Vec<_>, Vec<_>) =
+        totals.into_iter().partition(|m| m.method.is_revenue());
+    (
+        revenue,
+        Money::from_tiyn(bonus.iter().map(|m| m.amount.tiyn()).sum()),
+    )
+}
+
 fn days(r: &ReportRange) -> (String, String) {
     (r.from.to_string(), r.to.to_string())
 }
@@ -62,7 +75,7 @@ pub async fn summary(
     let r = range(&auth, &q)?;
     let totals = store.visit_totals(r).await?;
     let new_patients = store.new_patients(r).await?;
-    let methods = store.method_totals(r).await?;
+    let (methods, bonus_paid) = split_bonus(store.method_totals(r).await?);
     let revenue: i64 = methods.iter().map(|m| m.amount.tiyn()).sum();
     let cashless: i64 = methods
         .iter()
@@ -82,6 +95,7 @@ pub async fn summary(
         outstanding_debt: totals.debt,
         no_show_rate_percent: share_percent(totals.no_shows, totals.visits),
         cashless_share_percent: share_percent(cashless, revenue),
+        bonus_paid,
     }))
 }
 
@@ -141,7 +155,7 @@ pub async fn payment_methods(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
-    let groups = store.method_totals(r).await?;
+    let (groups, bonus_paid) = split_bonus(store.method_totals(r).await?);
     let amount: i64 = groups.iter().map(|g| g.amount.tiyn()).sum();
     let popular = most_popular(groups.iter().map(|g| (g.method.code(), g.visits, g.amount)))
         .map(str::to_owned);
@@ -165,6 +179,7 @@ pub async fn payment_methods(
         to,
         items,
         most_popular_method: popular,
+        bonus_paid,
     }))
 }
 

@@ -358,7 +358,7 @@ async fn x_view(
     x_report_visible(shift.status, authority)?;
     let view: XReportView = serde_json::from_value(serde_json::json!({
         "shift": one_shift_view(store, zone, shift).await?,
-        "tenders": report.tenders, "cash": report.cash, "from_deposits": report.from_deposits,
+        "tenders": report.tenders, "cash": report.cash, "from_deposits": report.from_deposits, "from_bonuses": report.from_bonuses,
         "payment_count": report.payment_count,
         "refund_count": report.refund_count, "void_count": report.void_count,
     }))

@@ -1,5 +1,5 @@
-//! Patient deposits (аванс): the balance, top-ups and withdrawals at the desk, the statement,
-//! and the clinic's deposits report. The rules are the domain's (`balance`); the ledger and its
+//! Patient balances: the deposit (аванс) and bonuses — both balances, a statement of either,
+//! top-ups and withdrawals of the deposit at the desk, the clinic's deposits report. The rules are the domain's (`balance`); the ledger and its
 //! locks are the store's (`deposits`).
 
 use actix_web::{get, post, web, HttpResponse};
@@ -10,7 +10,7 @@ use emhana_api_types::deposits::{
 };
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::balance::{TopUp, Withdrawal};
+use emhana_domain::balance::{BalanceKind, TopUp, Withdrawal};
 use emhana_domain::ids::{PatientId, RegisterId};
 use emhana_domain::validation::{parse_date_range, parse_optional_period, EARLIEST_DATE};
 use emhana_domain::{ClinicZone, FieldViolation, Violations};
@@ -54,6 +54,7 @@ fn entry_view(e: DepositEntry) -> DepositEntryView {
         date: e.date.to_string(),
         by: e.user_name,
         note: e.note,
+        expires_on: e.expires_on.map(|d| d.to_string()),
     }
 }
 
@@ -65,7 +66,8 @@ fn till(register_id: Option<i64>, zone: ClinicZone) -> Till {
     }
 }
 
-/// A patient's balances: what their deposit holds.
+/// A patient's balances: what their deposit holds and their bonuses (expired bonuses are
+/// written off first).
 #[utoipa::path(tag = "deposits", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = BalanceView),
     (status = 404, body = ProblemDetails, content_type = "application/problem+json")
@@ -74,22 +76,26 @@ fn till(register_id: Option<i64>, zone: ClinicZone) -> Till {
 pub async fn patient_balance(
     auth: Authenticated,
     store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsRead)?;
     let patient = PatientId(path.into_inner());
-    let deposit = store
-        .deposit_balance(patient)
+    let today = zone.local_date(Utc::now());
+    let (deposit, bonus) = store
+        .balances(patient, today)
         .await
         .map_err(patient_error)?;
     Ok(HttpResponse::Ok().json(BalanceView {
         patient_id: patient.0,
         deposit,
+        bonus,
     }))
 }
 
-/// A deposit statement for a period of clinic-local days: the opening balance, every entry,
-/// the closing balance (opening + credits − debits = closing, read in one snapshot).
+/// A statement of the deposit (`kind=deposit`, the default) or bonuses (`kind=bonus`) for a
+/// period of clinic-local days: the opening balance, every entry, the closing balance (opening +
+/// credits − debits = closing, read in one snapshot).
 #[utoipa::path(tag = "deposits", security(("bearer" = [])), params(("id" = i64, Path), StatementQuery), responses(
     (status = 200, body = StatementView),
     (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
@@ -105,19 +111,29 @@ pub async fn statement(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsRead)?;
     let mut v = Violations::default();
-    if q.kind.as_deref().is_some_and(|k| k != "deposit") {
-        v.0.push(FieldViolation::new("kind", "unknown", "Выписка: deposit"));
+    let kind = match q.kind.as_deref() {
+        None => Some(BalanceKind::Deposit),
+        Some(code) => BalanceKind::from_code(code),
+    };
+    if kind.is_none() {
+        v.0.push(FieldViolation::new(
+            "kind",
+            "unknown",
+            "Выписка: deposit или bonus",
+        ));
     }
     let (from, to) = parse_optional_period(q.from.as_deref(), q.to.as_deref(), &mut v);
     v.into_result()?;
-    let to = to.unwrap_or_else(|| zone.local_date(Utc::now()));
+    let kind = kind.unwrap_or(BalanceKind::Deposit);
+    let today = zone.local_date(Utc::now());
+    let to = to.unwrap_or(today);
     let from = from.unwrap_or(EARLIEST_DATE).min(to);
     let s = store
-        .deposit_statement(PatientId(path.into_inner()), (from, to))
+        .statement((PatientId(path.into_inner()), kind), (from, to), today)
         .await
         .map_err(patient_error)?;
     Ok(HttpResponse::Ok().json(StatementView {
-        kind: "deposit".into(),
+        kind: kind.code().into(),
         from: from.to_string(),
         to: to.to_string(),
         opening: s.figures.opening,

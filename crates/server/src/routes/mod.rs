@@ -11,6 +11,7 @@ pub mod deposits;
 pub mod doctors;
 pub mod health;
 pub mod lead_sources;
+pub mod loyalty;
 pub mod me;
 pub mod patients;
 pub mod payments;
@@ -49,5 +50,6 @@ fn api_v1(cfg: &mut ServiceConfig) {
     payments::configure(cfg);
     cash_desk::configure(cfg);
     deposits::configure(cfg);
+    loyalty::configure(cfg);
     analytics::configure(cfg);
 }

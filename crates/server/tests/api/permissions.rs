@@ -251,6 +251,12 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("get", "/api/v1/analytics/deposits", &["owner", "admin"]),
     (
         "get",
+        "/api/v1/settings/bonus-programme",
+        &["owner", "admin", "receptionist"],
+    ),
+    ("put", "/api/v1/settings/bonus-programme", &["owner"]),
+    (
+        "get",
         "/api/v1/patients/{id}/balance",
         &["owner", "admin", "receptionist"],
     ),

@@ -27,7 +27,7 @@ pub(super) async fn entries(
         "SELECT CAST('p' AS TEXT), method, amount, CAST(CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM payments WHERE shift_id = $1 \
          UNION ALL SELECT 'r', method, amount, CAST(0 AS BIGINT) FROM refunds WHERE shift_id = $1 \
          UNION ALL SELECT 'm', kind, amount, CAST(0 AS BIGINT) FROM cash_movements WHERE shift_id = $1 \
-         UNION ALL SELECT 'd', method, amount, CAST(0 AS BIGINT) FROM deposit_entries WHERE shift_id = $1 AND method IS NOT NULL",
+         UNION ALL SELECT 'd', method, amount, CAST(0 AS BIGINT) FROM balance_entries WHERE shift_id = $1 AND method IS NOT NULL",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -252,7 +252,7 @@ impl Store {
              UNION ALL \
              SELECT CASE WHEN d.amount > 0 THEN 'deposit_in' ELSE 'deposit_out' END, d.id, NULL, \
                     p.first_name || COALESCE(' ' || p.last_name, ''), d.method, ABS(d.amount), d.at, u.display_name, CAST(0 AS BIGINT), d.note \
-             FROM deposit_entries d JOIN patients p ON p.id = d.patient_id LEFT JOIN users u ON u.id = d.user_id \
+             FROM balance_entries d JOIN patients p ON p.id = d.patient_id LEFT JOIN users u ON u.id = d.user_id \
              WHERE d.method IS NOT NULL AND {deposits} \
              ORDER BY 7, 1, 2"
         );

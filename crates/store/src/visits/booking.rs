@@ -150,6 +150,13 @@ impl Store {
         )
         .await?;
         delta.settle(&mut tx, id.0).await?;
+        let till = crate::refunds::Till {
+            register: None,
+            at: Utc::now(),
+            zone,
+        };
+        crate::payment_ledgers::welcome(&mut tx, actor, (new.patient_id, id, source), &till)
+            .await?;
         let visit = reload(&mut tx, id).await?;
         audit::append(
             &mut tx,

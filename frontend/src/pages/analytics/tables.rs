@@ -8,7 +8,7 @@ use crate::i18n::t;
 #[component]
 pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
     let s = t();
-    let tiles: Vec<(&str, String)> = vec![
+    let mut tiles: Vec<(&str, String)> = vec![
         (s.revenue_label, k.revenue.format_ui()),
         (s.visits_label, k.visits.to_string()),
         (
@@ -30,6 +30,10 @@ pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
             format!("{:.2} %", k.cashless_share_percent),
         ),
     ];
+    // Bonuses are a discount: beside revenue, only when the clinic runs a programme.
+    if k.bonus_paid.is_positive() {
+        tiles.push((s.analytics_bonus_paid, k.bonus_paid.format_ui()));
+    }
     view! {
         <div class="kpis" data-testid="kpis">
             {tiles.into_iter().map(|(label, value)| view! {

@@ -2,7 +2,7 @@
 //! stylesheet leaves only the report on paper).
 
 use emhana_api_types::cash_desk::{
-    DepositSpendsView, TenderCountView, TenderTotalsView, ZReportView,
+    BalanceSpendsView, TenderCountView, TenderTotalsView, ZReportView,
 };
 use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
@@ -54,7 +54,7 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
 
 /// Visits paid from deposits in the shift (revenue with no money at the desk), when any.
 #[component]
-pub fn DepositSpends(spends: DepositSpendsView) -> impl IntoView {
+pub fn BalanceSpends(spends: BalanceSpendsView) -> impl IntoView {
     let s = t();
     (spends.payments.is_positive() || spends.refunds.is_positive()).then(|| {
         view! {
@@ -80,7 +80,7 @@ pub fn ZReport(report: ZReportView) -> impl IntoView {
             <p>{format!("{}: {} · {}: {}", s.desk_float, report.opening.counted.format_ui(), s.desk_opening_difference, report.opening.difference.format_ui())}</p>
             <Tenders tenders=report.tenders.clone() counts=report.counts.clone() />
             <p>{format!("{}: {} · {}: {} · {}: {}", s.desk_cash_in, report.cash.cash_in.format_ui(), s.desk_cash_out, report.cash.cash_out.format_ui(), s.desk_voids, report.void_count)}</p>
-            <DepositSpends spends=report.from_deposits.clone() />
+            <BalanceSpends spends=report.from_deposits.clone() />
             {report.note.clone().map(|n| view! { <p>{format!("{}: {n}", s.notes_label)}</p> })}
             <button class="no-print" data-testid="print-z" on:click=print>{s.desk_print}</button>
         </section>

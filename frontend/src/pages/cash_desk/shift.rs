@@ -5,7 +5,7 @@ use emhana_api_types::cash_desk::{CashMovementCreate, ShiftEntryView, XReportVie
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
 
-use super::report::{DepositSpends, Tenders};
+use super::report::{BalanceSpends, Tenders};
 use crate::api::{self, ApiError};
 use crate::clinic;
 use crate::i18n::t;
@@ -67,7 +67,7 @@ fn XReport(report: XReportView) -> impl IntoView {
                 s.desk_float, report.cash.float.format_ui(),
                 s.desk_cash_in, report.cash.cash_in.format_ui(),
                 s.desk_cash_out, report.cash.cash_out.format_ui())}</p>
-            <DepositSpends spends=report.from_deposits.clone() />
+            <BalanceSpends spends=report.from_deposits.clone() />
             <p class="muted">{format!("{}: {}", s.desk_voids, report.void_count)}</p>
         </section>
     }

@@ -3,6 +3,7 @@
 //! live, saying why), and the payment history with void.
 
 use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
+use emhana_domain::bonus::BonusProgramme;
 use emhana_domain::payment::check_payment;
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
@@ -26,25 +27,59 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     };
     // One amount per method; an empty field means "not this method".
     let amounts = method_amounts();
-    // The patient's deposit: its own field, shown when it holds something.
+    // The patient's deposit and bonuses: their own fields, shown when they hold something.
     let from_deposit = RwSignal::new(String::new());
+    let with_bonus = RwSignal::new(String::new());
     let patient = visit.summary.patient.id;
-    let deposit = LocalResource::new(move || async move {
+    let balances = LocalResource::new(move || async move {
         crate::api::deposits::balance(patient)
             .await
-            .map_or(Money::ZERO, |b| b.deposit)
+            .map_or((Money::ZERO, Money::ZERO), |b| (b.deposit, b.bonus))
     });
-    let available = move || deposit.get().unwrap_or(Money::ZERO);
+    let available = move || balances.get().map_or(Money::ZERO, |b| b.0);
+    let bonus_held = move || balances.get().map_or(Money::ZERO, |b| b.1);
+    // The programme's cap on this visit: its share less what bonuses already paid.
+    let programme = LocalResource::new(move || async move {
+        let share = crate::api::deposits::bonus_programme()
+            .await
+            .ok()
+            .and_then(|p| Money::parse_user_input(&p.current.max_share_percent).ok())
+            .map_or(0, Money::tiyn);
+        BonusProgramme {
+            max_share_bp: share,
+            ..BonusProgramme::off()
+        }
+    });
+    let bonus_paid = Money::from_tiyn(
+        visit
+            .payments
+            .iter()
+            .filter(|p| p.method == PaymentMethod::Bonus.code() && p.voided_at.is_none())
+            .map(|p| p.amount.tiyn() - p.refunded.tiyn())
+            .sum(),
+    );
+    let rules = move || programme.get().unwrap_or_else(BonusProgramme::off);
+    let bonus_cap = move || rules().cap(total, bonus_paid).min(remaining);
     let note = RwSignal::new(String::new());
     let busy = write.pending();
     // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
     // payment changes the visit, which draws a new panel with a new key.
     let key = StoredValue::new(new_key());
     // The domain's overpayment guard, live: the form says why before the server has to.
-    let check = move || {
+    let check = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
         let mut fields = amounts.get_value();
         fields.push((PaymentMethod::Balance, from_deposit));
-        checked_parts(&fields, (total, paid), available())
+        fields.push((PaymentMethod::Bonus, with_bonus));
+        let parts = checked_parts(&fields, (total, paid), available())?;
+        if let Some(asked) = parts.iter().find(|p| p.0 == PaymentMethod::Bonus) {
+            rules()
+                .check_spend(asked.1, (total, bonus_paid), bonus_held())
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(parts)
+    };
+    let fill_with_bonus = move |_| {
+        with_bonus.set(bonus_held().min(bonus_cap()).to_string());
     };
     let fill_from_deposit = move |_| {
         from_deposit.set(available().min(remaining).to_string());
@@ -83,6 +118,13 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                         <input name="amount_balance" inputmode="decimal" placeholder="0"
                             prop:value=from_deposit on:input=move |ev| from_deposit.set(event_target_value(&ev)) />
                         <button type="button" class="link" data-testid="fill-from-deposit" on:click=fill_from_deposit>{s.pay_from_deposit}</button>
+                    </label>
+                })}
+                {move || (bonus_held().is_positive() && bonus_cap().is_positive()).then(|| view! {
+                    <label>{format!("{} ({} {}, {} {})", s.pay_with_bonus, s.deposit_available, bonus_held().format_ui(), s.bonus_cap, bonus_cap().format_ui())}
+                        <input name="amount_bonus" inputmode="decimal" placeholder="0"
+                            prop:value=with_bonus on:input=move |ev| with_bonus.set(event_target_value(&ev)) />
+                        <button type="button" class="link" data-testid="fill-with-bonus" on:click=fill_with_bonus>{s.pay_with_bonus}</button>
                     </label>
                 })}
                 <label class="grow">{s.notes_label}
