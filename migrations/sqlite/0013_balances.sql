@@ -51,3 +51,12 @@ CREATE TABLE bonus_programmes (
     created_at         TEXT    NOT NULL,
     created_by         INTEGER REFERENCES users (id)
 );
+
+-- Top-ups and withdrawals under an Idempotency-Key: a retry answers what the first request did.
+CREATE TABLE balance_requests (
+    idempotency_key  TEXT    PRIMARY KEY,
+    patient_id       INTEGER NOT NULL REFERENCES patients (id),
+    fingerprint      TEXT    NOT NULL,
+    response         TEXT,
+    created_at       TEXT    NOT NULL
+);

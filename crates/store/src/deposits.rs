@@ -23,12 +23,13 @@ use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::cash_desk::post_into_shift;
+use crate::payments::Idempotency;
 use crate::refunds::Till;
 use crate::visits::VisitError;
 use crate::{time, Store, StoreError};
 
 /// One ledger entry as read back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DepositEntry {
     /// Its id.
     pub id: i64,
@@ -56,6 +57,60 @@ pub struct DepositEntry {
     pub note: Option<String>,
     /// A bonus credit's last day.
     pub expires_on: Option<NaiveDate>,
+}
+
+/// The entries a top-up or withdrawal wrote and the balance after.
+pub type DepositChange = (Vec<DepositEntry>, Money);
+
+/// What a top-up or withdrawal did.
+#[derive(Debug, Clone)]
+pub enum DepositOutcome {
+    /// Written now.
+    Created(DepositChange),
+    /// A retry under the same key: nothing written; the first request's answer.
+    Replayed(DepositChange),
+}
+
+/// Claims the key for this request (`false`: claimed before, the caller replays).
+async fn claim_key(
+    conn: &mut AnyConnection,
+    claim: &Idempotency,
+    patient: PatientId,
+    till: &Till,
+) -> Result<bool, VisitError> {
+    let claimed = sqlx::query(
+        "INSERT INTO balance_requests (idempotency_key, patient_id, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&claim.key)
+    .bind(patient.0)
+    .bind(&claim.fingerprint)
+    .bind(time::encode(till.at))
+    .execute(&mut *conn)
+    .await;
+    match claimed.map_err(|e| StoreError::on_unique(e, "idempotency_key")) {
+        Ok(_) => Ok(true),
+        Err(StoreError::Duplicate { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Keeps the answer under the key (in the write's transaction).
+async fn keep_answer(
+    conn: &mut AnyConnection,
+    idempotency: Option<&Idempotency>,
+    change: &DepositChange,
+) -> Result<(), VisitError> {
+    let Some(claim) = idempotency else {
+        return Ok(());
+    };
+    let snapshot = serde_json::to_string(change)
+        .map_err(|e| StoreError::Config(format!("deposit snapshot: {e}")))?;
+    sqlx::query("UPDATE balance_requests SET response = $1 WHERE idempotency_key = $2")
+        .bind(snapshot)
+        .bind(&claim.key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// A statement: the domain's figures and the period's entries.
@@ -324,18 +379,49 @@ async fn require_patient(conn: &mut AnyConnection, patient: PatientId) -> Result
 }
 
 impl Store {
+    /// The first answer under this key, if it was the same request (same patient and body) and
+    /// finished.
+    async fn replay_change(
+        &self,
+        claim: &Idempotency,
+        patient: PatientId,
+    ) -> Result<DepositOutcome, VisitError> {
+        let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT patient_id, fingerprint, response FROM balance_requests WHERE idempotency_key = $1",
+        )
+        .bind(&claim.key)
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            Some((p, stored, _)) if p != patient.0 || stored != claim.fingerprint => {
+                Err(VisitRefusal::KeyReused.into())
+            }
+            Some((_, _, Some(snapshot))) => serde_json::from_str(&snapshot)
+                .map(DepositOutcome::Replayed)
+                .map_err(|e| StoreError::Config(format!("deposit snapshot: {e}")).into()),
+            _ => Err(VisitRefusal::KeyInFlight.into()),
+        }
+    }
+
     /// Receives money onto a patient's deposit by a real tender, posted into the register's open
-    /// shift (cash needs one). Not revenue. Returns the entry and the balance after. Audited.
+    /// shift (cash needs one). Not revenue. Returns the entry and the balance after; under a key,
+    /// a retry returns the first answer and writes nothing. Audited.
     pub async fn top_up(
         &self,
         actor: &Actor,
         patient: PatientId,
         request: &TopUp,
-        till: Till,
-    ) -> Result<(DepositEntry, Money), VisitError> {
+        (till, idempotency): (Till, Option<&Idempotency>),
+    ) -> Result<DepositOutcome, VisitError> {
         crate::retry::transient(async || {
             let mut tx = self.begin_write().await?;
             require_patient(&mut tx, patient).await?;
+            if let Some(claim) = idempotency {
+                if !claim_key(&mut tx, claim, patient, &till).await? {
+                    drop(tx);
+                    return self.replay_change(claim, patient).await;
+                }
+            }
             let has_cash = request.method == PaymentMethod::Cash;
             let shift = post_into_shift(&mut tx, self.backend(), till.register, has_cash).await?;
             let links = EntryLinks {
@@ -352,26 +438,34 @@ impl Store {
                 (&till, request.note.as_deref()),
             )
             .await?;
-            let entry = load_entry(&mut tx, id).await?;
+            let change = (vec![load_entry(&mut tx, id).await?], after);
+            keep_answer(&mut tx, idempotency, &change).await?;
             tx.commit().await?;
-            Ok((entry, after))
+            Ok(DepositOutcome::Created(change))
         })
         .await
     }
 
     /// Gives unused deposit back: the domain's plan over the top-ups (oldest first, through
     /// their tenders), all or nothing, posted into the open shift (cash needs one). Returns the
-    /// entries written and the balance after. Audited.
+    /// entries written and the balance after; under a key, a retry returns the first answer and
+    /// writes nothing. Audited.
     pub async fn withdraw(
         &self,
         actor: &Actor,
         patient: PatientId,
         request: &Withdrawal,
-        till: Till,
-    ) -> Result<(Vec<DepositEntry>, Money), VisitError> {
+        (till, idempotency): (Till, Option<&Idempotency>),
+    ) -> Result<DepositOutcome, VisitError> {
         crate::retry::transient(async || {
             let mut tx = self.begin_write().await?;
             require_patient(&mut tx, patient).await?;
+            if let Some(claim) = idempotency {
+                if !claim_key(&mut tx, claim, patient, &till).await? {
+                    drop(tx);
+                    return self.replay_change(claim, patient).await;
+                }
+            }
             let shift = post_into_shift(&mut tx, self.backend(), till.register, false).await?;
             // The deposit's lock (a no-op write), then the plan over what it holds now.
             sqlx::query(
@@ -413,8 +507,10 @@ impl Store {
                 after = balance_after;
                 entries.push(load_entry(&mut tx, id).await?);
             }
+            let change = (entries, after);
+            keep_answer(&mut tx, idempotency, &change).await?;
             tx.commit().await?;
-            Ok((entries, after))
+            Ok(DepositOutcome::Created(change))
         })
         .await
     }

@@ -7,7 +7,7 @@ use emhana_api_types::deposits::{
 use emhana_api_types::queries::ToQuery;
 use gloo_net::http::Method;
 
-use super::{call, json, ApiError};
+use super::{call, json, post_with_key, ApiError};
 
 /// `GET /api/v1/patients/{id}/balance`.
 pub async fn balance(patient: i64) -> Result<BalanceView, ApiError> {
@@ -33,24 +33,24 @@ pub async fn statement(patient: i64, kind: &'static str) -> Result<StatementView
     .await
 }
 
-/// `POST /api/v1/patients/{id}/deposits`.
-pub async fn top_up(patient: i64, body: TopUpCreate) -> Result<DepositChangeView, ApiError> {
-    call(
-        Method::POST,
-        &format!("/api/v1/patients/{patient}/deposits"),
-        json(&body),
-    )
-    .await
+/// `POST /api/v1/patients/{id}/deposits` under `key`.
+pub async fn top_up(
+    patient: i64,
+    body: TopUpCreate,
+    key: String,
+) -> Result<DepositChangeView, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/deposits");
+    post_with_key(&path, json(&body), &key).await
 }
 
-/// `POST /api/v1/patients/{id}/withdrawals`.
-pub async fn withdraw(patient: i64, body: WithdrawalCreate) -> Result<DepositChangeView, ApiError> {
-    call(
-        Method::POST,
-        &format!("/api/v1/patients/{patient}/withdrawals"),
-        json(&body),
-    )
-    .await
+/// `POST /api/v1/patients/{id}/withdrawals` under `key`.
+pub async fn withdraw(
+    patient: i64,
+    body: WithdrawalCreate,
+    key: String,
+) -> Result<DepositChangeView, ApiError> {
+    let path = format!("/api/v1/patients/{patient}/withdrawals");
+    post_with_key(&path, json(&body), &key).await
 }
 
 /// `GET /api/v1/analytics/deposits`.

@@ -463,6 +463,15 @@ pub async fn pay(id: i64, body: PaymentCreate, key: String) -> Result<VisitView,
 }
 
 /// A POST with an `Idempotency-Key`: a retry of the same attempt is answered, never repeated.
+/// A fresh `Idempotency-Key` for one attempt of a money write (a retry of the same attempt
+/// reuses it).
+pub fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("spa-{}", chrono::Utc::now().timestamp_micros()))
+}
+
 async fn post_with_key<T: DeserializeOwned>(
     path: &str,
     body: Option<String>,

@@ -107,14 +107,19 @@ fn TopUpForm(patient_id: i64, on_saved: impl Fn() + Copy + Send + Sync + 'static
     let amount = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    // One key per top-up attempt: a retry after an error reuses it, a done one starts anew.
+    let key = StoredValue::new(api::new_key());
     let done = move || {
         error.set(None);
         amount.set(String::new());
         note.set(String::new());
+        key.set_value(api::new_key());
         on_saved();
     };
     let save = form_action(error, done, move |body: TopUpCreate| async move {
-        api::deposits::top_up(patient_id, body).await.map(drop)
+        api::deposits::top_up(patient_id, body, key.get_value())
+            .await
+            .map(drop)
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -159,14 +164,18 @@ fn WithdrawalForm(
     let method = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    let key = StoredValue::new(api::new_key());
     let done = move || {
         error.set(None);
         amount.set(String::new());
         reason.set(String::new());
+        key.set_value(api::new_key());
         on_saved();
     };
     let save = form_action(error, done, move |body: WithdrawalCreate| async move {
-        api::deposits::withdraw(patient_id, body).await.map(drop)
+        api::deposits::withdraw(patient_id, body, key.get_value())
+            .await
+            .map(drop)
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -2,7 +2,7 @@
 //! top-ups and withdrawals of the deposit at the desk, the clinic's deposits report. The rules are the domain's (`balance`); the ledger and its
 //! locks are the store's (`deposits`).
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use emhana_api_types::deposits::{
     BalanceView, DepositChangeView, DepositEntryView, DepositsQuery, DepositsReportView,
@@ -14,11 +14,13 @@ use emhana_domain::balance::{BalanceKind, TopUp, Withdrawal};
 use emhana_domain::ids::{PatientId, RegisterId};
 use emhana_domain::validation::{parse_date_range, parse_optional_period, EARLIEST_DATE};
 use emhana_domain::{ClinicZone, FieldViolation, Violations};
-use emhana_store::deposits::DepositEntry;
+use emhana_store::deposits::{DepositEntry, DepositOutcome};
+use emhana_store::payments::Idempotency;
 use emhana_store::refunds::Till;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::payments::idempotency_key;
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -56,6 +58,36 @@ fn entry_view(e: DepositEntry) -> DepositEntryView {
         note: e.note,
         expires_on: e.expires_on.map(|d| d.to_string()),
     }
+}
+
+/// The `Idempotency-Key` of a request and what makes two requests the same (patient and body).
+fn idempotency(
+    req: &HttpRequest,
+    what: &str,
+    patient: PatientId,
+    body: &impl serde::Serialize,
+) -> Result<Option<Idempotency>, ApiError> {
+    Ok(idempotency_key(req)?.map(|key| Idempotency {
+        key,
+        fingerprint: serde_json::json!({ what: patient, "body": body }).to_string(),
+    }))
+}
+
+/// 201 with the entries and the balance; a replay under the same key says so.
+fn change_answer(outcome: DepositOutcome) -> HttpResponse {
+    let mut res = HttpResponse::Created();
+    let (change, replayed) = match outcome {
+        DepositOutcome::Created(c) => (c, false),
+        DepositOutcome::Replayed(c) => (c, true),
+    };
+    if replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    let (entries, balance) = change;
+    res.json(DepositChangeView {
+        entries: entries.into_iter().map(entry_view).collect(),
+        balance,
+    })
 }
 
 fn till(register_id: Option<i64>, zone: ClinicZone) -> Till {
@@ -146,15 +178,19 @@ pub async fn statement(
 
 /// Top up a patient's deposit: money received by a real tender, posted into the register's open
 /// shift (cash needs one: 409 «Откройте смену»). It is in the drawer's expected figures but is
-/// not revenue: revenue comes when the deposit pays a visit (method `balance`). Audited.
-#[utoipa::path(tag = "deposits", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TopUpCreate, responses(
+/// not revenue: revenue comes when the deposit pays a visit (method `balance`). With an
+/// `Idempotency-Key`, a retry returns the first answer (`Idempotent-Replayed: true`). Audited.
+#[utoipa::path(tag = "deposits", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = TopUpCreate, responses(
     (status = 201, body = DepositChangeView),
     (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-    (status = 409, description = "No open shift for cash, or the shift is counting", body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, description = "No open shift for cash, the shift is counting, or the key was used for another request", body = ProblemDetails, content_type = "application/problem+json"),
     (status = 422, body = ProblemDetails, content_type = "application/problem+json")
 ))]
 #[post("/patients/{id}/deposits")]
 pub async fn top_up(
+    req: HttpRequest,
     auth: Authenticated,
     store: web::Data<Store>,
     zone: web::Data<ClinicZone>,
@@ -164,32 +200,35 @@ pub async fn top_up(
     auth.require(Permission::PaymentsWrite)?;
     let body = json_body(body)?;
     let request = TopUp::parse(&body.method, &body.amount, body.note.as_deref())?;
-    let (entry, balance) = store
+    let patient = PatientId(path.into_inner());
+    let key = idempotency(&req, "top_up", patient, &body)?;
+    let outcome = store
         .top_up(
             &auth.actor,
-            PatientId(path.into_inner()),
+            patient,
             &request,
-            till(body.register_id, **zone),
+            (till(body.register_id, **zone), key.as_ref()),
         )
         .await
         .map_err(patient_error)?;
-    Ok(HttpResponse::Created().json(DepositChangeView {
-        entries: vec![entry_view(entry)],
-        balance,
-    }))
+    Ok(change_answer(outcome))
 }
 
 /// Give unused deposit back (default: all of it), through the top-ups' own tenders, oldest
 /// top-up first; a part that came by refunds onto the deposit goes by `method`. More than the
-/// deposit holds → 422 with `remaining`; cash needs an open shift. Audited.
-#[utoipa::path(tag = "deposits", security(("bearer" = [])), params(("id" = i64, Path)), request_body = WithdrawalCreate, responses(
+/// deposit holds → 422 with `remaining`; cash needs an open shift. With an `Idempotency-Key`, a
+/// retry returns the first answer. Audited.
+#[utoipa::path(tag = "deposits", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = WithdrawalCreate, responses(
     (status = 201, body = DepositChangeView),
     (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
-    (status = 409, description = "Empty deposit, no open shift for cash, or the shift is counting", body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, description = "Empty deposit, no open shift for cash, the shift is counting, or the key was used for another request", body = ProblemDetails, content_type = "application/problem+json"),
     (status = 422, description = "More than the deposit holds (with `remaining`), a tender needed, or bad input", body = ProblemDetails, content_type = "application/problem+json")
 ))]
 #[post("/patients/{id}/withdrawals")]
 pub async fn withdraw(
+    req: HttpRequest,
     auth: Authenticated,
     store: web::Data<Store>,
     zone: web::Data<ClinicZone>,
@@ -203,19 +242,18 @@ pub async fn withdraw(
         body.method.as_deref(),
         Some(&body.reason),
     )?;
-    let (entries, balance) = store
+    let patient = PatientId(path.into_inner());
+    let key = idempotency(&req, "withdrawal", patient, &body)?;
+    let outcome = store
         .withdraw(
             &auth.actor,
-            PatientId(path.into_inner()),
+            patient,
             &request,
-            till(body.register_id, **zone),
+            (till(body.register_id, **zone), key.as_ref()),
         )
         .await
         .map_err(patient_error)?;
-    Ok(HttpResponse::Created().json(DepositChangeView {
-        entries: entries.into_iter().map(entry_view).collect(),
-        balance,
-    }))
+    Ok(change_answer(outcome))
 }
 
 /// The clinic's deposits over a period: held at its start and end (money owed to patients,

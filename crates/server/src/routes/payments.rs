@@ -40,7 +40,7 @@ fn parse(body: &PaymentCreate) -> Result<PaymentRequest, ApiError> {
 }
 
 /// `Idempotency-Key`: 1..=200 visible ASCII characters.
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get("Idempotency-Key") else {
         return Ok(None);
     };

@@ -230,6 +230,18 @@ both_backends! {
         assert_eq!(outside.iter().map(|e| e["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["deposit_in"]);
         let n = crate::visits::count(&app, "SELECT COUNT(*) FROM balance_entries").await;
         assert_eq!(n, 1, "nothing else was written");
+        // Under an Idempotency-Key a retry writes nothing and answers the same; the same key on
+        // another body is refused.
+        let url = format!("{}/api/v1/patients/{patient}/deposits", app.address);
+        let send = |amount: &'static str| app.client.post(&url).bearer_auth(&desk).header("Idempotency-Key", "topup-1").json(&json!({"method": "card", "amount": amount})).send();
+        let first: DepositChangeView = send("250").await.unwrap().json().await.unwrap();
+        let again = send("250").await.unwrap();
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers().get("Idempotent-Replayed").map(|h| h.to_str().unwrap()), Some("true"));
+        let replayed: DepositChangeView = again.json().await.unwrap();
+        assert_eq!(replayed, first);
+        assert_eq!(send("251").await.unwrap().status(), 409);
+        assert_eq!(balance(&app, &desk, patient).await, "350.00");
     }
 
     async fn money_refunded_onto_a_deposit_is_withdrawn_by_a_named_tender(app) {

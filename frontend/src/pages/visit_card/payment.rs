@@ -64,7 +64,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     let busy = write.pending();
     // A key per payment attempt: a retry of the same attempt (after an error) reuses it; a taken
     // payment changes the visit, which draws a new panel with a new key.
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(crate::api::new_key());
     // The domain's overpayment guard, live: the form says why before the server has to.
     let check = move || -> Result<Vec<(PaymentMethod, Money)>, String> {
         let mut fields = amounts.get_value();
@@ -164,13 +164,6 @@ fn checked_parts(
     let sum = Money::checked_sum(parts.iter().map(|p| p.1)).map_err(|e| e.to_string())?;
     check_payment(total, paid, sum).map_err(|e| e.to_string())?;
     Ok(parts)
-}
-
-pub(super) fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("spa-{}", chrono::Utc::now().timestamp_micros()))
 }
 
 /// Payments with their method, amount, who and when; live ones can be voided with a reason.

@@ -5,7 +5,6 @@ use emhana_api_types::visits::{RefundCreate, RefundLine, VisitView};
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
 
-use super::payment::new_key;
 use super::{VisitWrite, WriteAction};
 use crate::clinic;
 use crate::i18n::t;
@@ -31,7 +30,7 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     // Another tender than the original: a manager's choice (the server checks it too).
     let method = RwSignal::new(String::new());
     let manager = super::role().is_some_and(emhana_domain::Role::is_manager);
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(crate::api::new_key());
     let busy = write.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
