@@ -394,4 +394,32 @@ both_backends! {
         assert_eq!(st.entries.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["welcome"]);
         assert_eq!(st.entries[0].expires_on, None, "expiry 0: forever");
     }
+
+    async fn concurrent_bonus_payments_never_overdraw_the_bonuses(app) {
+        let (desk, doctor, services, patient) = clinic(&app).await;
+        let owner = app.owner_token().await;
+        let sources: Vec<Value> = app.get_auth("/api/v1/lead-sources", &desk).await.json().await.unwrap();
+        let referral = sources.iter().find(|s| s["code"] == "referral").unwrap()["id"].as_i64().unwrap();
+        let programme = json!({"enabled": true, "accrual_percent": "0", "earning_methods": [], "max_share_percent": "100",
+            "expiry_days": 0, "welcome_amount": "7000", "welcome_source_id": referral});
+        assert_eq!(put_programme(&app, &owner, &programme).await.status(), 200);
+        let mut visits = Vec::new();
+        for i in 0..20u32 {
+            let (hour, minute) = (8 + i / 2, i % 2 * 30);
+            let body = json!({"patient_id": patient, "doctor_id": doctor, "starts_at": format!("2026-11-26T{hour:02}:{minute:02}:00+05:00"), "service_ids": &services[..1], "source": "referral"});
+            visits.push(booked(&app, &desk, body).await.summary.id);
+        }
+        assert_eq!(bonus_of(&app, &desk, patient).await, "7000.00", "the welcome bonus, once");
+        let spends = visits.iter().map(|&id| {
+            let (app, desk) = (&app, &desk);
+            async move { pay(app, desk, id, json!([{"method": "bonus", "amount": "1000"}])).await.status().as_u16() }
+        });
+        let statuses = futures_util::future::join_all(spends).await;
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 7, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 422), "{statuses:?}");
+        assert_eq!(bonus_of(&app, &desk, patient).await, "0.00");
+        let ledger = crate::visits::count(&app, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM balance_entries WHERE balance = 'bonus'").await;
+        assert_eq!(ledger, 0);
+        assert_stats_match_a_rebuild(&app.store).await;
+    }
 }
