@@ -27,6 +27,9 @@ CREATE INDEX balance_entries_local_date_idx ON balance_entries (balance, local_d
 CREATE INDEX balance_entries_shift_idx ON balance_entries (shift_id);
 CREATE INDEX balance_entries_topup_idx ON balance_entries (topup_id);
 CREATE INDEX balance_entries_payment_idx ON balance_entries (payment_id);
+-- A bonus credit expires at most once (the settle takes the balance's lock first; this is the
+-- backstop).
+CREATE UNIQUE INDEX balance_entries_one_expiry_per_lot ON balance_entries (lot_id) WHERE kind = 'expiry';
 
 CREATE TABLE patient_balances (
     patient_id  BIGINT  NOT NULL REFERENCES patients (id),

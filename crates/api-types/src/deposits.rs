@@ -186,6 +186,10 @@ pub struct DepositsReportView {
     pub withdrawals: Money,
     /// Patients holding a deposit at the end.
     pub patients: i64,
+    /// Bonuses patients hold at the end (a discount promised, not money).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "15000.00"))]
+    pub bonuses_held: Money,
 }
 
 /// `?from=&to=` of the deposits report (both required).

@@ -74,13 +74,22 @@ fn system() -> Actor {
 }
 
 /// Writes off the patient's bonus credits whose last day is before `today`, each as an expiry
-/// entry dated the day after its last day. Inside the caller's write transaction.
+/// entry dated the day after its last day. Inside the caller's write transaction, under the
+/// patient's bonus-balance lock (lock order: visit, shift, patient balance).
 pub(crate) async fn settle_expiries_on(
     conn: &mut AnyConnection,
     patient: PatientId,
     today: NaiveDate,
     till: &Till,
 ) -> Result<(), VisitError> {
+    // The bonus balance's lock first: a concurrent settle for the same patient waits here and
+    // then reads the expiries this one wrote (none is written twice).
+    sqlx::query(
+        "UPDATE patient_balances SET amount = amount WHERE patient_id = $1 AND balance = 'bonus'",
+    )
+    .bind(patient.0)
+    .execute(&mut *conn)
+    .await?;
     let rows: Vec<BonusRow> = sqlx::query_as(
         "SELECT id, kind, amount, local_date, expires_on, lot_id FROM balance_entries \
          WHERE patient_id = $1 AND balance = 'bonus' ORDER BY id",
@@ -318,6 +327,22 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// Writes off every patient's expired bonuses (before a clinic-wide figure is read; nothing
+    /// due: one read, no write). Returns how many patients had some.
+    pub async fn settle_all_expiries(&self, today: NaiveDate) -> Result<usize, VisitError> {
+        let due: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT l.patient_id FROM balance_entries l WHERE l.balance = 'bonus' AND l.expires_on < $1 \
+             AND NOT EXISTS (SELECT 1 FROM balance_entries x WHERE x.lot_id = l.id) ORDER BY l.patient_id",
+        )
+        .bind(time::encode_day(today))
+        .fetch_all(self.pool())
+        .await?;
+        for (patient,) in &due {
+            self.settle_expiries(PatientId(*patient), today).await?;
+        }
+        Ok(due.len())
     }
 
     /// Writes off the patient's expired bonuses (nothing to do: one read, no write).

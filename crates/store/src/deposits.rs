@@ -139,6 +139,8 @@ pub struct DepositsReport {
     pub withdrawals: Money,
     /// Patients holding a positive deposit at the end.
     pub patients: i64,
+    /// Bonuses patients held at the end (a discount promised, not money).
+    pub bonuses_held: Money,
 }
 
 /// Where a ledger entry comes from, beside its kind and amount.
@@ -581,7 +583,8 @@ impl Store {
         })
     }
 
-    /// The clinic's deposits over `[from, to]`: the liability at both ends and the flows.
+    /// The clinic's deposits over `[from, to]`: the liability at both ends and the flows, and
+    /// the bonuses held at the end (settle expiries first for that to be exact).
     pub async fn deposits_report(
         &self,
         (from, to): (NaiveDate, NaiveDate),
@@ -601,6 +604,12 @@ impl Store {
         .bind(&to)
         .fetch_one(self.pool())
         .await?;
+        let (bonuses_held,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM balance_entries WHERE balance = 'bonus' AND local_date <= $1",
+        )
+        .bind(&to)
+        .fetch_one(self.pool())
+        .await?;
         let (patients,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM (SELECT patient_id FROM balance_entries WHERE balance = 'deposit' AND local_date <= $1 \
              GROUP BY patient_id HAVING SUM(amount) > 0) held",
@@ -616,6 +625,7 @@ impl Store {
             reversals: Money::from_tiyn(row.4),
             withdrawals: Money::from_tiyn(row.5),
             patients,
+            bonuses_held: Money::from_tiyn(bonuses_held),
         })
     }
 }

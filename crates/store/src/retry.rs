@@ -2,7 +2,8 @@
 //!
 //! Lock order (documented once, followed by every write): the doctor's row(s) in ascending id,
 //! then the visit, then its patient, then the `stats` rows (each upsert statement in key order),
-//! then — payments, refunds, voids — a *shared* lock on the register's live shift row. Counting,
+//! then — payments, refunds, voids, top-ups, withdrawals — a *shared* lock on the register's live
+//! shift row, then the patient's balance rows (`patient_balances`: deposit, bonus). Counting,
 //! closing and cash movements lock only that shift row (exclusively), so they wait for the
 //! payments in flight and never wait while holding anything a payment needs.
 //! Following it makes deadlocks rare, not impossible: two writers can still meet on aggregate

@@ -527,6 +527,8 @@ pub struct Strings {
     pub loyalty_scheduled: &'static str,
     /// Summary: paid with bonuses.
     pub analytics_bonus_paid: &'static str,
+    /// Bonuses held at the end of the range.
+    pub analytics_bonuses_held: &'static str,
 }
 
 mod ru;

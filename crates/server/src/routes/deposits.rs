@@ -257,7 +257,8 @@ pub async fn withdraw(
 }
 
 /// The clinic's deposits over a period: held at its start and end (money owed to patients,
-/// not revenue), top-ups, spends on visits (revenue on those days), reversals, withdrawals.
+/// not revenue), top-ups, spends on visits (revenue on those days), reversals, withdrawals; and
+/// the bonuses patients hold at its end (expired ones written off first).
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(DepositsQuery), responses(
     (status = 200, body = DepositsReportView),
     (status = 422, body = ProblemDetails, content_type = "application/problem+json")
@@ -266,10 +267,15 @@ pub async fn withdraw(
 pub async fn deposits_report(
     auth: Authenticated,
     store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
     q: web::Query<DepositsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::AnalyticsRead)?;
     let (from, to) = parse_date_range(q.from.as_deref(), q.to.as_deref(), 3660)?;
+    // Bonuses past their last day are written off first, so what is held is exact.
+    store
+        .settle_all_expiries(zone.local_date(Utc::now()))
+        .await?;
     let r = store.deposits_report((from, to)).await?;
     Ok(HttpResponse::Ok().json(DepositsReportView {
         from: from.to_string(),
@@ -281,5 +287,6 @@ pub async fn deposits_report(
         reversals: r.reversals,
         withdrawals: r.withdrawals,
         patients: r.patients,
+        bonuses_held: r.bonuses_held,
     }))
 }

@@ -360,8 +360,13 @@ both_backends! {
         // Expiry: a credit whose last day passed is written off as an entry, dated the day after.
         assert_eq!(pay(&app, &desk, id, json!([{"method": "card", "amount": "2000"}])).await.status(), 201);
         assert_eq!(bonus_of(&app, &desk, patient).await, "100.00");
+        let report: DepositsReportView = app.get_auth(&format!("/api/v1/analytics/deposits?from={day}&to={day}"), &owner).await.json().await.unwrap();
+        assert_eq!(report.bonuses_held.to_string(), "100.00");
         sqlx::query("UPDATE balance_entries SET expires_on = '2026-01-10', local_date = '2025-12-11' WHERE kind = 'accrual' AND amount = 10000")
             .execute(app.store.pool()).await.unwrap();
+        // The clinic-wide figure writes off what expired first.
+        let report: DepositsReportView = app.get_auth(&format!("/api/v1/analytics/deposits?from={day}&to={day}"), &owner).await.json().await.unwrap();
+        assert_eq!(report.bonuses_held.to_string(), "0.00");
         assert_eq!(bonus_of(&app, &desk, patient).await, "0.00");
         let st: StatementView = app.get_auth(&format!("/api/v1/patients/{patient}/statement?kind=bonus"), &desk).await.json().await.unwrap();
         let expiry = st.entries.iter().find(|e| e.kind == "expiry").expect("an expiry entry");

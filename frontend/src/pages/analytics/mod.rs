@@ -88,6 +88,7 @@ fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
                         <div><small>{s.analytics_deposits_topups}</small><strong>{r.topups.format_ui()}</strong></div>
                         <div><small>{s.analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).format_ui()}</strong></div>
                         <div><small>{s.analytics_deposits_withdrawals}</small><strong>{r.withdrawals.format_ui()}</strong></div>
+                        <div><small>{s.analytics_bonuses_held}</small><strong data-testid="bonuses-held">{r.bonuses_held.format_ui()}</strong></div>
                     </div>
                 </section>
             }
