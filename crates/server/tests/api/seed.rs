@@ -51,6 +51,13 @@ both_backends! {
         }
         let (outside,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payments WHERE shift_id IS NULL").fetch_one(app.store.pool()).await.unwrap();
         assert_eq!(outside, 0, "every demo payment was taken at the desk");
+        // The demo clinic runs a bonus programme and a few patients prepaid courses at the desk.
+        let (topups, accruals): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM balance_entries WHERE kind = 'topup' AND shift_id IS NOT NULL), \
+                    (SELECT COUNT(*) FROM balance_entries WHERE kind = 'accrual')",
+        ).fetch_one(app.store.pool()).await.unwrap();
+        assert_eq!(topups, 4, "days 3, 10, 17, 24");
+        assert!(accruals > 20, "{accruals}");
         // The demo doctor account sees its own doctor.
         let doctor = app.login("doctor", DEMO_PASSWORD).await;
         assert_eq!(doctor.user.doctor_id, Some(doctors.iter().find(|d| d.last_name == "Жұмабаев").unwrap().id));

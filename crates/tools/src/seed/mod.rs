@@ -6,16 +6,19 @@
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use emhana_domain::access::VisitAuthority;
+use emhana_domain::balance::TopUp;
+use emhana_domain::bonus::BonusProgramme;
 use emhana_domain::booking::{NewVisit, StatusMove};
 use emhana_domain::cash_desk::{CashMovement, CashMovementKind, ShiftCount};
 use emhana_domain::directories::{DoctorCard, ServiceCard};
-use emhana_domain::ids::{DoctorId, PatientId, RegisterId, ServiceId, ShiftId};
+use emhana_domain::ids::{DoctorId, LeadSourceId, PatientId, RegisterId, ServiceId, ShiftId};
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::validation::PersonName;
 use emhana_domain::{
     ClinicZone, Money, PaymentMethod, PaymentRequest, PaymentStatus, Role, VisitStatus,
 };
 use emhana_store::audit::Actor;
+use emhana_store::refunds::Till;
 use emhana_store::users::NewUser;
 use emhana_store::visits::Visit;
 use emhana_store::Store;
@@ -102,6 +105,7 @@ pub async fn seed_demo(
         services: &service_ids,
         patients: &patient_ids,
     };
+    seed_bonus_programme(store, &actor, today).await?;
     report.visits = seed_visits(store, &actor, &plan, visits, &mut rng).await?;
     store
         .setting_or_insert(SEEDED_KEY, &chrono::Utc::now().to_rfc3339())
@@ -202,6 +206,71 @@ async fn seed_users(
     Ok(())
 }
 
+/// The demo clinic's loyalty programme, in force from the first demo day: 5 % back on every
+/// tender, up to 30 % of a visit payable by bonuses, bonuses last 180 days, 2 000 ₸ welcome for
+/// a patient who came by recommendation.
+async fn seed_bonus_programme(
+    store: &Store,
+    actor: &Actor,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let referral = store
+        .lead_sources(false)
+        .await?
+        .into_iter()
+        .find(|s| s.code == "referral")
+        .map(|s| LeadSourceId(s.id));
+    let programme = BonusProgramme {
+        enabled: true,
+        accrual_bp: 500,
+        earning: PaymentMethod::TENDERS
+            .into_iter()
+            .chain([PaymentMethod::Balance])
+            .collect(),
+        max_share_bp: 3_000,
+        expiry_days: 180,
+        welcome: Money::from_tiyn(200_000),
+        welcome_source: referral,
+        effective_from: today - Duration::days(DEMO_DAYS_BACK),
+    };
+    store
+        .save_bonus_programme(actor, &programme, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo bonus programme: {e}"))
+}
+
+/// A demo deposit: on every seventh day one patient prepays a course, 50 000 ₸ in cash, into
+/// that day's shift (not revenue; the day's close counts it).
+async fn seed_deposit(
+    store: &Store,
+    actor: &Actor,
+    plan: &VisitPlan<'_>,
+    day: NaiveDate,
+    rng: &mut Lcg,
+) -> anyhow::Result<()> {
+    let patient = PatientId(plan.patients[rng.next(plan.patients.len() as u64) as usize]);
+    let request = TopUp {
+        method: PaymentMethod::Cash,
+        amount: Money::from_tiyn(5_000_000),
+        note: Some("Предоплата курса лечения".to_owned()),
+    };
+    let till = Till {
+        register: Some(RegisterId(1)),
+        at: plan
+            .zone
+            .to_utc(day, NaiveTime::from_hms_opt(8, 45, 0).unwrap_or_default()),
+        zone: plan.zone,
+    };
+    store
+        .top_up(actor, patient, &request, (till, None))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo deposit: {e}"))?;
+    Ok(())
+}
+
+/// How far back the demo clinic's history starts.
+const DEMO_DAYS_BACK: i64 = 28;
+
 /// What the demo visits are made of.
 struct VisitPlan<'a> {
     zone: ClinicZone,
@@ -221,7 +290,7 @@ async fn seed_visits(
     count: usize,
     rng: &mut Lcg,
 ) -> anyhow::Result<usize> {
-    const DAYS_BACK: i64 = 28;
+    const DAYS_BACK: i64 = DEMO_DAYS_BACK;
     const DAYS: i64 = DAYS_BACK + 3;
     let per_day = count.div_ceil(DAYS as usize).max(1);
     let mut booked = 0;
@@ -250,6 +319,9 @@ async fn seed_visits(
         } else {
             None
         };
+        if shift.is_some() && d % 7 == 3 {
+            seed_deposit(store, actor, plan, day, rng).await?;
+        }
         for k in 0..per_day {
             if booked == count {
                 break;
