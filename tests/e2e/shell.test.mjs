@@ -33,7 +33,12 @@ describe('SPA shell', () => {
 
   test('CRM comes first in the navigation and a deep link opens its page', async () => {
     const page = await newPage(browser);
+    // The charting library is the analytics page's alone: login and CRM never download it.
+    const requested = [];
+    page.on('request', (r) => requested.push(r.url()));
     await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.getByRole('heading', { name: 'CRM' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(requested.filter((u) => u.includes('echarts')), [], 'no ECharts on login or CRM');
     // A full page load: the session comes back from the refresh cookie.
     await page.goto(`${server.url}/patients`);
     await page.getByRole('heading', { name: 'Клиенты' }).waitFor({ timeout: 20_000 });

@@ -1,8 +1,46 @@
 //! An ECharts chart (through charming) that fills its container, redraws when its data changes
-//! and follows the window's size.
+//! and follows the window's size. The ECharts script (about 350 KB gzip) is loaded by the first
+//! chart that mounts, so the login, CRM and visit pages never download it.
+
+use std::sync::OnceLock;
 
 use charming::{Chart, Echarts, WasmRenderer};
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Where the charting library is (copied into `dist/` by Trunk).
+const ECHARTS_SRC: &str = "/echarts.min.js";
+
+/// The library's state: `None` while loading, then whether it loaded.
+fn echarts() -> RwSignal<Option<bool>> {
+    static STATE: OnceLock<RwSignal<Option<bool>>> = OnceLock::new();
+    *STATE.get_or_init(|| {
+        let state = RwSignal::new(None);
+        load_script(state);
+        state
+    })
+}
+
+/// Appends `<script src=ECHARTS_SRC>` to the head; `state` follows its load or error.
+fn load_script(state: RwSignal<Option<bool>>) {
+    let doc = document();
+    let Ok(script) = doc.create_element("script") else {
+        state.set(Some(false));
+        return;
+    };
+    let _ = script.set_attribute("src", ECHARTS_SRC);
+    for (event, loaded) in [("load", true), ("error", false)] {
+        let done = Closure::once_into_js(move || state.set(Some(loaded)));
+        let _ = script.add_event_listener_with_callback(event, done.unchecked_ref());
+    }
+    match doc.head() {
+        Some(head) => {
+            let _ = head.append_child(&script);
+        }
+        None => state.set(Some(false)),
+    }
+}
 
 /// Draws `draw()` into a `div#id`; `draw` may read signals (the chart redraws when they change).
 #[component]
@@ -18,7 +56,17 @@ where
     let instance = StoredValue::new_local(None::<Echarts>);
     let (error, set_error) = signal(None::<String>);
     let container = NodeRef::<leptos::html::Div>::new();
+    let library = echarts();
     Effect::new(move |_| {
+        // Draws once the library is there (the effect runs again when it loads).
+        match library.get() {
+            Some(true) => {}
+            Some(false) => {
+                set_error.set(Some(crate::i18n::t().charts_unavailable.to_owned()));
+                return;
+            }
+            None => return,
+        }
         let chart = draw();
         // Runs again once the container is in the document (ECharts finds it by id).
         if container.get().is_none() {

@@ -529,6 +529,8 @@ pub struct Strings {
     pub analytics_bonus_paid: &'static str,
     /// Bonuses held at the end of the range.
     pub analytics_bonuses_held: &'static str,
+    /// The charting library could not be loaded.
+    pub charts_unavailable: &'static str,
 }
 
 mod ru;

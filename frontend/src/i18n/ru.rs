@@ -267,4 +267,5 @@ pub const RU: Strings = Strings {
     loyalty_scheduled: "Запланированные изменения",
     analytics_bonus_paid: "Оплачено бонусами (скидка)",
     analytics_bonuses_held: "Бонусы у клиентов",
+    charts_unavailable: "Не удалось загрузить графики: обновите страницу",
 };
