@@ -15,7 +15,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::deposits::{balance_on, post_entry, EntryLinks};
+use crate::ledger::{balance_on, post_entry, EntryLinks};
 use crate::refunds::Till;
 use crate::visits::VisitError;
 use crate::{time, Store, StoreError};

@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 
 use crate::audit::Actor;
 use crate::bonuses::{self, programme_on};
-use crate::deposits::{self, post_entry, EntryLinks};
+use crate::ledger::{self, post_entry, EntryLinks};
 use crate::refunds::Till;
 use crate::visits::VisitError;
 
@@ -41,14 +41,14 @@ impl PatientLedgers {
             || from_bonus.is_positive()
             || request.paid_by(PaymentMethod::Balance).is_positive();
         let patient = if needed {
-            Some(deposits::patient_of_visit(conn, visit.0).await?)
+            Some(ledger::patient_of_visit(conn, visit.0).await?)
         } else {
             None
         };
         if let (Some(patient), true) = (patient, from_bonus.is_positive()) {
             bonuses::settle_expiries_on(conn, patient, today, till).await?;
             let already = bonuses::bonus_paid_on(conn, visit.0).await?;
-            let held = deposits::balance_on(conn, patient, BalanceKind::Bonus).await?;
+            let held = ledger::balance_on(conn, patient, BalanceKind::Bonus).await?;
             programme
                 .check_spend(from_bonus, (total, already), held)
                 .map_err(VisitRefusal::from)?;
@@ -122,7 +122,7 @@ pub(crate) async fn after_refund(
     (paid, refunded_before, amount, to): (Money, Money, Money, PaymentMethod),
     (till, reason): (&Till, &str),
 ) -> Result<(), VisitError> {
-    let patient = deposits::patient_of_visit(conn, visit).await?;
+    let patient = ledger::patient_of_visit(conn, visit).await?;
     give_back(
         conn,
         actor,
@@ -159,7 +159,7 @@ pub(crate) async fn after_void(
     let Some(method) = PaymentMethod::from_code(method) else {
         return Ok(());
     };
-    let patient = deposits::patient_of_visit(conn, visit).await?;
+    let patient = ledger::patient_of_visit(conn, visit).await?;
     let links = EntryLinks {
         payment_id: Some(payment_id),
         ..EntryLinks::default()

@@ -14,7 +14,8 @@ use emhana_domain::balance::{BalanceKind, TopUp, Withdrawal};
 use emhana_domain::ids::{PatientId, RegisterId};
 use emhana_domain::validation::{parse_date_range, parse_optional_period, EARLIEST_DATE};
 use emhana_domain::{ClinicZone, FieldViolation, Violations};
-use emhana_store::deposits::{DepositEntry, DepositOutcome};
+use emhana_store::deposits::DepositOutcome;
+use emhana_store::ledger::DepositEntry;
 use emhana_store::payments::Idempotency;
 use emhana_store::refunds::Till;
 use emhana_store::Store;
@@ -272,11 +273,9 @@ pub async fn deposits_report(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::AnalyticsRead)?;
     let (from, to) = parse_date_range(q.from.as_deref(), q.to.as_deref(), 3660)?;
-    // Bonuses past their last day are written off first, so what is held is exact.
-    store
-        .settle_all_expiries(zone.local_date(Utc::now()))
+    let r = store
+        .deposits_report((from, to), zone.local_date(Utc::now()))
         .await?;
-    let r = store.deposits_report((from, to)).await?;
     Ok(HttpResponse::Ok().json(DepositsReportView {
         from: from.to_string(),
         to: to.to_string(),
