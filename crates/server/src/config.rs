@@ -33,6 +33,17 @@ pub struct Settings {
     )]
     pub db_max_connections: u32,
 
+    /// How often, in milliseconds, the analytics deltas the writes append are folded into the
+    /// aggregate tables (readers always see both; folding keeps what they sum small). 0: never
+    /// (only for diagnosis: the pending rows then grow without bound).
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_STATS_FOLD_MS",
+        default_value_t = 1000
+    )]
+    pub stats_fold_ms: u64,
+
     /// The clinic's IANA time zone: day boundaries of calendars and analytics.
     #[arg(long, global = true, env = "EMHANA_TZ", default_value = "Asia/Almaty")]
     pub tz: String,
@@ -98,6 +109,8 @@ impl Settings {
             bind: "127.0.0.1:0".into(),
             database_url: database_url.into(),
             db_max_connections: 8,
+            // Often, so the suites fold while their writes run.
+            stats_fold_ms: 50,
             tz: "Asia/Almaty".into(),
             static_dir: PathBuf::from("dist"),
             jwt_secret: None,

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod compactor;
 pub mod config;
 pub mod error;
 pub mod metrics;

@@ -49,6 +49,10 @@ impl Application {
         if let Some(at) = daily_at {
             tokio::spawn(crate::backup::schedule::run(backups.clone(), at, zone));
         }
+        if settings.stats_fold_ms > 0 {
+            let every = std::time::Duration::from_millis(settings.stats_fold_ms);
+            tokio::spawn(crate::compactor::run(store.clone(), every));
+        }
         let server = run(listener, store.clone(), keys, zone, backups, settings)?;
         Ok(Self {
             port,

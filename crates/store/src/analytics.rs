@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
 use crate::time::{self, column};
-use crate::{Store, StoreError};
+use crate::{stats, Store, StoreError};
 
 /// Visit-side totals of a range.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -289,12 +289,14 @@ impl Store {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(time::encode_day(r.from))
-            .bind(time::encode_day(r.to))
-            .bind(r.doctor_id.map(|d| d.0))
-            .fetch_all(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_as(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
+                .bind(time::encode_day(r.from))
+                .bind(time::encode_day(r.to))
+                .bind(r.doctor_id.map(|d| d.0))
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// One number of a query whose `$1`, `$2` are the range's days (and `$3` its doctor when
@@ -305,7 +307,7 @@ impl Store {
         r: ReportRange,
         with_doctor: bool,
     ) -> Result<i64, StoreError> {
-        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
             .bind(time::encode_day(r.from))
             .bind(time::encode_day(r.to));
         if with_doctor {
@@ -347,7 +349,7 @@ impl Store {
              SELECT {key} AS k, CAST(SUM(t.patients) AS BIGINT) AS n FROM stats_patient_days t \
              WHERE t.scope = '{scope}' AND t.prev >= $5 AND t.prev < $1 AND {STATS_IN_RANGE} GROUP BY {key}"
         );
-        let rows: Vec<Keyed<i64>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<Keyed<i64>> = sqlx::query_as(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
             .bind(from)
             .bind(time::encode_day(r.to))
             .bind(r.doctor_id.map(|d| d.0))

@@ -1,17 +1,19 @@
 //! Bounded retries of transactions the database aborted because they met another one.
 //!
 //! Lock order (documented once, followed by every write): the doctor's row(s) in ascending id,
-//! then the visit, then its patient, then the `stats` rows (each upsert statement in key order),
-//! then — payments, refunds, voids, top-ups, withdrawals — a *shared* lock on the register's live
-//! shift row, then the patient's balance rows (`patient_balances`: deposit, bonus). Counting,
-//! closing and cash movements lock only that shift row (exclusively), so they wait for the
-//! payments in flight and never wait while holding anything a payment needs.
-//! Following it makes deadlocks rare, not impossible: two writers can still meet on aggregate
-//! rows a first pass did not touch. PostgreSQL then aborts one of them (`40P01`), and SQLite can
-//! answer "busy" to a read transaction that wants to become a writer. Such a transaction left
-//! nothing behind (it rolled back), so it is simply run again, a few times with a short random
-//! backoff; if it still loses, the caller gets [`StoreError::Busy`] (HTTP 503, `Retry-After`),
-//! never a 500.
+//! then the visit, then its patient, then — payments, refunds, voids, top-ups, withdrawals — a
+//! *shared* lock on the register's live shift row, then the patient's balance rows
+//! (`patient_balances`: deposit, bonus). The analytics deltas are plain inserts into the
+//! `stats_*_pending` tables and lock no row; the fold locks only aggregate rows no write path
+//! touches, and a rebuild locks the `stats` tables before anything else. Counting, closing and
+//! cash movements lock only the shift row (exclusively), so they wait for the payments in
+//! flight and never wait while holding anything a payment needs.
+//! Following it makes deadlocks rare, not impossible (two folds from two instances can meet on
+//! aggregate rows; a transaction that read before it wrote can lose its upgrade). PostgreSQL
+//! then aborts one of them (`40P01`), and SQLite can answer "busy" to a read transaction that
+//! wants to become a writer. Such a transaction left nothing behind (it rolled back), so it is
+//! simply run again, a few times with a short random backoff; if it still loses, the caller
+//! gets [`StoreError::Busy`] (HTTP 503, `Retry-After`), never a 500.
 
 use std::time::Duration;
 

@@ -13,13 +13,17 @@
 //! `stats_first_visits` counts patients on the day of their first visit ever.
 //!
 //! Concurrency: a write holds its visit's row lock (and, for chains, its patient's) before it
-//! takes facts out, so nobody changes them in between; the sums themselves are additive upserts,
-//! which commute. Cost: about a dozen small upserts per write.
+//! takes facts out, so nobody changes them in between. It does not touch the aggregate rows
+//! themselves: it appends its signed facts to the `*_pending` twin of each table (plain inserts,
+//! no key, so two payments of one doctor's day never wait for each other there — before, they
+//! queued on the same upserted rows until commit, which made PostgreSQL 12× slower than SQLite).
+//! [`fold`] moves pending rows into the tables (the server does it every second), and readers
+//! sum both ([`live`], [`reading_live`]), so every figure is exact at every moment.
 //!
 //! Every fact is defined once, as a `SELECT` below, and used two ways: [`rebuild`] runs it over
 //! everything; the write paths run it for one visit (or patient) with sign −1 before the change
-//! and +1 after, inside the change's own transaction ([`Delta`]), so the table always equals a
-//! rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
+//! and +1 after, inside the change's own transaction ([`Delta`]), so table + pending always equals
+//! a rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
 
 use std::sync::LazyLock;
 
@@ -249,8 +253,8 @@ fn patient_facts() -> Vec<Fact> {
 }
 
 impl Fact {
-    /// The upsert adding `filter`'s rows: rows in key order, so two writers meeting on the same
-    /// aggregate rows lock them in the same order (see `crate::retry` for the whole lock order).
+    /// The upsert adding `filter`'s rows to the base table (the rebuild): rows in key order, so
+    /// two upserts meeting on the same rows lock them in the same order.
     fn upsert(&self, filter: &str) -> String {
         let keys = self.keys.join(", ");
         let add: Vec<String> = self
@@ -269,24 +273,180 @@ impl Fact {
             add = add.join(", "),
         )
     }
+
+    /// The plain insert appending `filter`'s rows to the table's pending deltas (the writes): no
+    /// key, so no row lock any other writer could wait for.
+    fn append(&self, filter: &str) -> String {
+        format!(
+            "INSERT INTO {table}_pending ({keys}, {values}) {select}",
+            table = self.table,
+            keys = self.keys.join(", "),
+            values = self.values.join(", "),
+            select = self.select.replace("{f}", filter),
+        )
+    }
 }
 
-/// Adds `sign` × the facts selected by `filter` (`$2` is its one parameter, if any).
-async fn apply(
+/// Adds `sign` × the facts selected by `filter` straight to the base tables (the rebuild).
+async fn upsert_all(
     conn: &mut AnyConnection,
     facts: &[Fact],
     filter: &str,
     sign: i64,
-    id: Option<i64>,
 ) -> Result<(), StoreError> {
     for fact in facts {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(fact.upsert(filter))).bind(sign);
-        if let Some(id) = id {
-            q = q.bind(id);
-        }
-        q.execute(&mut *conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(fact.upsert(filter)))
+            .bind(sign)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
+}
+
+/// The statements appending one family of facts (`$1` the sign, `$2` the visit or patient id):
+/// on PostgreSQL one statement whose `WITH` clauses are the inserts (one round trip instead of
+/// one per fact); on SQLite, which has no inserts inside `WITH` and no network between it and
+/// us, one statement per fact.
+fn appends(facts: &[Fact], filter: &str, backend: Backend) -> Vec<String> {
+    let each = facts.iter().map(|f| f.append(filter));
+    match backend {
+        Backend::Sqlite => each.collect(),
+        Backend::Postgres => {
+            let parts: Vec<String> = each
+                .enumerate()
+                .map(|(i, sql)| format!("f{i} AS ({sql})"))
+                .collect();
+            vec![format!("WITH {} SELECT 1", parts.join(", "))]
+        }
+    }
+}
+
+/// The append statements of each family and filter, built once per process and backend.
+struct Appends {
+    visit: Vec<String>,
+    money: Vec<String>,
+    patient: Vec<String>,
+}
+
+impl Appends {
+    fn of(backend: Backend) -> &'static Appends {
+        static SQLITE: LazyLock<Appends> = LazyLock::new(|| Appends::build(Backend::Sqlite));
+        static POSTGRES: LazyLock<Appends> = LazyLock::new(|| Appends::build(Backend::Postgres));
+        match backend {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        }
+    }
+
+    fn build(backend: Backend) -> Self {
+        Self {
+            visit: appends(&VISIT_FACTS, "a.id = $2", backend),
+            money: appends(&MONEY_FACTS, "a.id = $2", backend),
+            patient: appends(&PATIENT_FACTS, "a.patient_id = $2", backend),
+        }
+    }
+}
+
+/// Appends `sign` × the facts of one visit or patient `id` to the pending deltas.
+async fn append(
+    conn: &mut AnyConnection,
+    statements: &[String],
+    sign: i64,
+    id: i64,
+) -> Result<(), StoreError> {
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(sign)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The rows of `table` as readers must see them: the base rows and the pending deltas, as one
+/// row source with the table's columns (readers sum over it; use it in place of the table name).
+pub fn live(table: &str) -> String {
+    let (_, keys, values) = TABLES
+        .iter()
+        .find(|t| t.0 == table)
+        .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
+    let columns = keys
+        .iter()
+        .chain(values.iter())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("(SELECT {columns} FROM {table} UNION ALL SELECT {columns} FROM {table}_pending)")
+}
+
+/// `sql` with every `FROM stats_… t` read replaced by its [`live`] rows: how report queries read
+/// the aggregates (written against the plain table names, which stay readable).
+pub fn reading_live(sql: &str) -> String {
+    let mut out = sql.to_owned();
+    for (table, _, _) in TABLES {
+        out = out.replace(
+            &format!("FROM {table} t"),
+            &format!("FROM {} t", live(table)),
+        );
+    }
+    out
+}
+
+/// Folds every pending delta into its base table, in the caller's transaction; returns how
+/// many pending rows it folded. Exact under concurrent writers: on PostgreSQL the rows folded
+/// are exactly the rows the `DELETE … RETURNING` removed (a writer's rows committed later stay
+/// for the next fold); SQLite has one writer, so nothing appends in between. Two folds at once
+/// (two instances) never fold a row twice: the second one's `DELETE` skips rows the first took.
+pub async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<u64, StoreError> {
+    let mut folded = 0;
+    for (table, keys, values) in TABLES {
+        let keys_list = keys.join(", ");
+        let sums: Vec<String> = values
+            .iter()
+            .map(|v| format!("CAST(SUM({v}) AS BIGINT)"))
+            .collect();
+        let add: Vec<String> = values
+            .iter()
+            .map(|v| format!("{v} = {table}.{v} + excluded.{v}"))
+            .collect();
+        let order: Vec<String> = (1..=keys.len()).map(|i| i.to_string()).collect();
+        let upsert = |source: &str| {
+            format!(
+                "INSERT INTO {table} ({keys_list}, {values}) \
+                 SELECT {keys_list}, {sums} FROM {source} WHERE 1 = 1 GROUP BY {keys_list} ORDER BY {order} \
+                 ON CONFLICT ({keys_list}) DO UPDATE SET {add}",
+                values = values.join(", "),
+                sums = sums.join(", "),
+                order = order.join(", "),
+                add = add.join(", "),
+            )
+        };
+        match backend {
+            Backend::Postgres => {
+                let sql = format!(
+                    "WITH moved AS (DELETE FROM {table}_pending RETURNING {keys_list}, {values}), \
+                     folded AS ({upsert}) SELECT COUNT(*) FROM moved",
+                    values = values.join(", "),
+                    upsert = upsert("moved"),
+                );
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&mut *conn)
+                    .await?;
+                folded += n as u64;
+            }
+            Backend::Sqlite => {
+                sqlx::query(sqlx::AssertSqlSafe(upsert(&format!("{table}_pending"))))
+                    .execute(&mut *conn)
+                    .await?;
+                let done = sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}_pending")))
+                    .execute(&mut *conn)
+                    .await?;
+                folded += done.rows_affected();
+            }
+        }
+    }
+    Ok(folded)
 }
 
 /// Recomputes every table from the base tables (migrations, bulk loads, imports), inside the
@@ -295,19 +455,24 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), S
     if backend == Backend::Postgres {
         // Writers (row upserts) and a second rebuild (two servers starting together) wait until
         // this one commits, so none adds to rows this one is about to replace.
-        let tables: Vec<&str> = TABLES.iter().map(|t| t.0).collect();
+        let tables: Vec<String> = TABLES
+            .iter()
+            .flat_map(|t| [t.0.to_owned(), format!("{}_pending", t.0)])
+            .collect();
         let sql = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *conn)
             .await?;
     }
     for (table, _, _) in TABLES {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&mut *conn)
-            .await?;
+        for name in [table.to_owned(), format!("{table}_pending")] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {name}")))
+                .execute(&mut *conn)
+                .await?;
+        }
     }
-    apply(conn, &VISIT_FACTS, "1 = 1", 1, None).await?;
-    apply(conn, &PATIENT_FACTS, "1 = 1", 1, None).await?;
+    upsert_all(conn, &VISIT_FACTS, "1 = 1", 1).await?;
+    upsert_all(conn, &PATIENT_FACTS, "1 = 1", 1).await?;
     for (table, _, values) in TABLES {
         let zero: Vec<String> = values.iter().map(|v| format!("{v} = 0")).collect();
         let sql = format!("DELETE FROM {table} WHERE {}", zero.join(" AND "));
@@ -318,15 +483,36 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), S
     Ok(())
 }
 
+/// Which visit facts a [`Delta`] took out.
+#[derive(Debug, Clone, Copy)]
+enum Family {
+    /// All of them (bookings, moves, lines, status).
+    Visit,
+    /// Only those money moves (`MONEY_FACTS`).
+    Money,
+}
+
 /// A visit's (and its patient's) facts taken out before a change and put back after it, in the
-/// change's transaction. The visit row must already be locked by the caller, so no concurrent
-/// writer can change what was taken out before it is put back.
+/// change's transaction, as signed rows appended to the pending deltas (see [`fold`]). The visit
+/// row must already be locked by the caller, so no concurrent writer can change what was taken
+/// out before it is put back.
 #[must_use = "call `settle` after the change, or the facts stay taken out"]
 pub struct Delta {
     /// The visit facts taken out.
-    facts: &'static [Fact],
+    family: Family,
     /// The patient whose chains were taken out too, if any.
     patient_id: Option<i64>,
+}
+
+/// The append statements for the backend `conn` talks to.
+fn appends_for(conn: &AnyConnection) -> &'static Appends {
+    if conn.backend_name().eq_ignore_ascii_case("postgres")
+        || conn.backend_name().eq_ignore_ascii_case("postgresql")
+    {
+        Appends::of(Backend::Postgres)
+    } else {
+        Appends::of(Backend::Sqlite)
+    }
 }
 
 impl Delta {
@@ -338,7 +524,8 @@ impl Delta {
         visit_id: i64,
         patient: bool,
     ) -> Result<Self, StoreError> {
-        apply(conn, &VISIT_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
+        let sql = appends_for(conn);
+        append(conn, &sql.visit, -1, visit_id).await?;
         let patient_id = if patient {
             // Finds and locks the visit's patient in one statement.
             let (p,): (i64,) = sqlx::query_as(
@@ -348,13 +535,13 @@ impl Delta {
             .bind(visit_id)
             .fetch_one(&mut *conn)
             .await?;
-            apply(conn, &PATIENT_FACTS, "a.patient_id = $2", -1, Some(p)).await?;
+            append(conn, &sql.patient, -1, p).await?;
             Some(p)
         } else {
             None
         };
         Ok(Self {
-            facts: &VISIT_FACTS,
+            family: Family::Visit,
             patient_id,
         })
     }
@@ -362,9 +549,10 @@ impl Delta {
     /// Takes out only the facts money moves (see `MONEY_FACTS`): for payments, refunds and
     /// voids, which change neither lines, prices, status nor the patient's visit days.
     pub async fn take_money(conn: &mut AnyConnection, visit_id: i64) -> Result<Self, StoreError> {
-        apply(conn, &MONEY_FACTS, "a.id = $2", -1, Some(visit_id)).await?;
+        let sql = appends_for(conn);
+        append(conn, &sql.money, -1, visit_id).await?;
         Ok(Self {
-            facts: &MONEY_FACTS,
+            family: Family::Money,
             patient_id: None,
         })
     }
@@ -373,16 +561,10 @@ impl Delta {
     /// has no facts yet); `settle` with the new visit's id.
     pub async fn new_visit(conn: &mut AnyConnection, patient_id: i64) -> Result<Self, StoreError> {
         lock_patient(conn, patient_id).await?;
-        apply(
-            conn,
-            &PATIENT_FACTS,
-            "a.patient_id = $2",
-            -1,
-            Some(patient_id),
-        )
-        .await?;
+        let sql = appends_for(conn);
+        append(conn, &sql.patient, -1, patient_id).await?;
         Ok(Self {
-            facts: &VISIT_FACTS,
+            family: Family::Visit,
             patient_id: Some(patient_id),
         })
     }
@@ -390,9 +572,14 @@ impl Delta {
     /// Puts the facts of `visit_id` (the one taken out, or the one just booked) back as they
     /// are now.
     pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
-        apply(conn, self.facts, "a.id = $2", 1, Some(visit_id)).await?;
+        let sql = appends_for(conn);
+        let visit = match self.family {
+            Family::Visit => &sql.visit,
+            Family::Money => &sql.money,
+        };
+        append(conn, visit, 1, visit_id).await?;
         if let Some(p) = self.patient_id {
-            apply(conn, &PATIENT_FACTS, "a.patient_id = $2", 1, Some(p)).await?;
+            append(conn, &sql.patient, 1, p).await?;
         }
         Ok(())
     }

@@ -359,21 +359,22 @@ async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
     stats_rows_of(&app.store).await
 }
 
-/// The same, of any store.
+/// The same, of any store: base rows plus pending deltas, summed per key (what readers see).
 pub(crate) async fn stats_rows_of(store: &emhana_store::Store) -> Vec<StatsRow> {
     let mut rows = Vec::new();
     for (table, keys, values) in emhana_store::stats::TABLES {
         let columns: Vec<String> = keys
             .iter()
-            .chain(values)
             .map(|c| format!("CAST({c} AS TEXT)"))
+            .chain(values.iter().map(|v| format!("CAST(SUM({v}) AS TEXT)")))
             .collect();
-        let non_zero: Vec<String> = values.iter().map(|v| format!("{v} <> 0")).collect();
+        let non_zero: Vec<String> = values.iter().map(|v| format!("SUM({v}) <> 0")).collect();
         let sql = format!(
-            "SELECT {} FROM {table} WHERE {} ORDER BY {}",
+            "SELECT {} FROM {} t GROUP BY {keys} HAVING {} ORDER BY {keys}",
             columns.join(" || '|' || "),
+            emhana_store::stats::live(table),
             non_zero.join(" OR "),
-            keys.join(", ")
+            keys = keys.join(", "),
         );
         let lines: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(store.pool())
