@@ -73,6 +73,10 @@ enum Command {
         /// The backup file (`emhana-….db` or `emhana-….dump`).
         file: std::path::PathBuf,
     },
+    /// Check the database's consistency (read-only): every money sum agrees (payments, visits,
+    /// lines, allocations; no visit overpaid) and the analytics aggregates equal a rebuild.
+    /// Prints the figures as JSON; exits 1 when anything disagrees.
+    Reconcile,
     /// Create a staff account; the password is read from the first line of stdin (for scripts).
     CreateUser {
         /// Login (3..50 letters, digits, `.`, `_`, `-`).
@@ -102,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
             store.close().await;
             tracing::info!("migrations applied");
         }
+        Command::Reconcile => reconcile(settings).await?,
         Command::Openapi => print!("{}", openapi::document_json()),
         Command::SeedBulk { visits, seed } => seed_bulk(settings, visits, seed).await?,
         Command::ImportLegacy {
@@ -135,6 +140,20 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(m);
     }
     Ok(served?)
+}
+
+/// `emhana reconcile`: see [`Store::reconcile`].
+async fn reconcile(settings: &Settings) -> anyhow::Result<()> {
+    let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
+    store.migrate().await?;
+    let found = store.reconcile().await;
+    store.close().await;
+    let found = found?;
+    println!("{}", serde_json::to_string_pretty(&found)?);
+    if !found.is_exact() {
+        anyhow::bail!("the database does not reconcile (see above)");
+    }
+    Ok(())
 }
 
 /// `emhana seed-bulk`: the benchmark dataset (see `emhana_tools::seed::seed_bulk`).

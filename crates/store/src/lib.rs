@@ -19,6 +19,7 @@ pub mod legacy;
 pub mod patients;
 pub mod payment_ledgers;
 pub mod payments;
+pub mod reconcile;
 pub mod refunds;
 pub mod retry;
 pub mod sessions;

@@ -252,7 +252,10 @@ both_backends! {
 }
 
 /// The aggregates the writes keep equal a rebuild from scratch.
+/// Also checks every money sum with `Store::reconcile`.
 pub(crate) async fn assert_stats_match_a_rebuild(store: &emhana_store::Store) {
+    let money = store.reconcile().await.unwrap();
+    assert!(money.is_exact(), "the database reconciles: {money:?}");
     let kept = stats_rows_of(store).await;
     store.rebuild_stats().await.unwrap();
     assert_eq!(

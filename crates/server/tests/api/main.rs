@@ -21,5 +21,6 @@ mod patients;
 mod permissions;
 mod platform;
 mod seed;
+mod throughput;
 mod users;
 mod visits;
