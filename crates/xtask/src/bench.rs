@@ -27,11 +27,12 @@ const ENDPOINTS: &[&str] = &[
 pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("analytics") => {}
-        Some("payments") => return crate::paybench::run(&args[1..]),
+        // `payments` is the old name of `write` (scripts and notes may still use it).
+        Some("write" | "payments") => return crate::writebench::run(&args[1..]),
         _ => {
             return Err(
                 "usage: cargo xtask bench analytics [--visits N] [--requests R] | \
-                        bench payments [--clients C] [--seconds S] [--visits N]"
+                        bench write [--clients C] [--seconds S] [--visits N]"
                     .into(),
             )
         }
@@ -184,7 +185,7 @@ pub(crate) fn clinic_today() -> Result<String, String> {
 }
 
 /// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-fn civil_date(days: i64) -> String {
+pub(crate) fn civil_date(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -6,9 +6,9 @@
 mod bench;
 mod cmd;
 mod fuzz;
-mod paybench;
 mod server;
 mod tools;
+mod writebench;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -24,9 +24,10 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
   bench analytics [--visits N] [--requests R]
            analytics endpoints over HTTP on N generated visits (default 1,000,000),
            SQLite and PostgreSQL, p50/p95 per endpoint
-  bench payments [--clients C] [--seconds S] [--visits N]
-           cash payments at an open shift by C clients (default 64) for S seconds (15),
-           SQLite and PostgreSQL, one doctor and 20 doctors, throughput and p50/p95/p99";
+  bench write [--clients C] [--seconds S] [--visits N]
+           writes by C kept-alive clients (default 64) for S seconds (15) each: payments to
+           N visits (1,000) of one doctor and of 20, bookings, status changes; SQLite and
+           PostgreSQL; throughput, p50/p95/p99; every database reconciled";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

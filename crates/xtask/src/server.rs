@@ -123,3 +123,106 @@ pub fn http(
         .unwrap_or_default();
     Ok((status, body))
 }
+
+/// One kept-alive HTTP/1.1 connection, for load clients: a new TCP connection per request would
+/// measure the handshake and the client's own socket churn, not the server.
+pub struct Conn {
+    port: u16,
+    stream: Option<std::io::BufReader<TcpStream>>,
+}
+
+impl Conn {
+    /// A client of the server on `port` (connects on first use).
+    pub fn new(port: u16) -> Self {
+        Self { port, stream: None }
+    }
+
+    /// One request; `(status, body)`. An I/O error drops the connection (the next call opens a
+    /// new one) and is returned: the caller must not assume the request was not processed.
+    pub fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&str>,
+    ) -> Result<(u16, String), String> {
+        let answer = self.exchange(method, path, token, body.unwrap_or(""));
+        if answer.is_err() {
+            self.stream = None;
+        }
+        answer.map_err(|e| e.to_string())
+    }
+
+    fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: &str,
+    ) -> std::io::Result<(u16, String)> {
+        use std::io::BufRead;
+        if self.stream.is_none() {
+            let stream = TcpStream::connect(("127.0.0.1", self.port))?;
+            stream.set_nodelay(true)?;
+            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+            self.stream = Some(std::io::BufReader::new(stream));
+        }
+        let reader = self
+            .stream
+            .as_mut()
+            .ok_or(std::io::ErrorKind::NotConnected)?;
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        reader.get_mut().write_all(request.as_bytes())?;
+        let bad =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("no status line"))?;
+        let (mut length, mut chunked, mut close) = (0usize, false, false);
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Err(bad("headers cut short"));
+            }
+            let header = line.trim_end().to_ascii_lowercase();
+            if header.is_empty() {
+                break;
+            }
+            if let Some(v) = header.strip_prefix("content-length:") {
+                length = v.trim().parse().map_err(|_| bad("content-length"))?;
+            } else if header.starts_with("transfer-encoding:") && header.contains("chunked") {
+                chunked = true;
+            } else if header.starts_with("connection:") && header.contains("close") {
+                close = true;
+            }
+        }
+        let mut bytes = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                reader.read_line(&mut line)?;
+                let size = usize::from_str_radix(line.trim(), 16).map_err(|_| bad("chunk size"))?;
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk)?;
+                if size == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            bytes.resize(length, 0);
+            reader.read_exact(&mut bytes)?;
+        }
+        if close {
+            self.stream = None;
+        }
+        Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    }
+}

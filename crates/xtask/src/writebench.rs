@@ -1,0 +1,473 @@
+//! `cargo xtask bench write [--clients C] [--seconds S] [--visits N]`: writes over HTTP against
+//! the release server, C concurrent kept-alive clients for S seconds each, on SQLite and on
+//! PostgreSQL:
+//! - payments (cash, 1.00, at an open shift) to N visits of one doctor and one day (hot: every
+//!   write lands on the same aggregate keys) and of 20 doctors (typical);
+//! - bookings of 20 doctors' visits for 200 patients;
+//! - status changes (arrived ↔ back to scheduled) of the N visits.
+//!
+//! Prints throughput and p50/p95/p99 per run. Every database is reconciled twice: over HTTP (the
+//! shift's X report and the payment-methods report both hold exactly the payments the clients
+//! saw accepted) and, after the server is killed, by `emhana reconcile` (payments = visits' paid
+//! = lines' paid = allocations, no visit overpaid, aggregates = a rebuild). A failed reconcile
+//! fails the bench.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::bench::{civil_date, flag};
+use crate::cmd::{project_root, Cmd};
+use crate::server::{http, Conn, Server};
+use crate::tools;
+
+/// What one run measured.
+struct Run {
+    backend: &'static str,
+    what: &'static str,
+    shape: &'static str,
+    accepted: usize,
+    refused: usize,
+    seconds: f64,
+    /// Sorted latencies of every request, ms.
+    latencies: Vec<f64>,
+}
+
+impl Run {
+    fn pick(&self, q: f64) -> f64 {
+        let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
+        self.latencies.get(i).copied().unwrap_or(0.0)
+    }
+}
+
+/// The load's shape: clients, seconds per run, visits.
+#[derive(Clone, Copy)]
+struct Load {
+    clients: usize,
+    seconds: usize,
+    visits: usize,
+}
+
+/// Entry point: the flags after `bench write`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let load = Load {
+        clients: flag(args, "--clients", 64)?,
+        seconds: flag(args, "--seconds", 15)?,
+        visits: flag(args, "--visits", 1_000)?,
+    };
+    tools::ensure_postgres()?;
+    Cmd::new("cargo")
+        .args(["build", "--quiet", "--release", "--bin", "emhana"])
+        .run()?;
+    let dir = project_root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut runs = Vec::new();
+    for (backend, port) in [("sqlite", 18_091), ("postgres", 18_092)] {
+        runs.extend(hot(&dir, backend, port, load)?);
+        runs.extend(typical(&dir, backend, port, load)?);
+    }
+    println!(
+        "\nwrites: {} kept-alive clients, {} s per run, {} visits of 1 000 000 ₸; payments in cash, 1.00 each",
+        load.clients, load.seconds, load.visits
+    );
+    println!(
+        "{:<10} {:<16} {:<14} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "backend", "write", "shape", "per s", "p50 ms", "p95 ms", "p99 ms", "refused"
+    );
+    for r in &runs {
+        println!(
+            "{:<10} {:<16} {:<14} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8}",
+            r.backend,
+            r.what,
+            r.shape,
+            r.accepted as f64 / r.seconds,
+            r.pick(0.5),
+            r.pick(0.95),
+            r.pick(0.99),
+            r.refused
+        );
+    }
+    println!("every database reconciled: X report == payment-methods report == accepted payments; `emhana reconcile` exact");
+    Ok(())
+}
+
+/// Payments to visits of one doctor (hot aggregate keys).
+fn hot(
+    dir: &std::path::Path,
+    backend: &'static str,
+    port: u16,
+    load: Load,
+) -> Result<Vec<Run>, String> {
+    let url = fresh_database(dir, backend)?;
+    let mut server = start(&url, port)?;
+    let token = server.login()?;
+    let clinic = clinic(port, &token, load.visits, 1)?;
+    let paid = payments(port, &token, &clinic.visits, load)?;
+    reconcile_http(port, &token, paid.accepted)?;
+    server.stop();
+    reconcile_db(&url)?;
+    Ok(vec![Run {
+        backend,
+        what: "payment",
+        shape: "1 doctor",
+        ..paid
+    }])
+}
+
+/// Bookings, status changes and payments over 20 doctors.
+fn typical(
+    dir: &std::path::Path,
+    backend: &'static str,
+    port: u16,
+    load: Load,
+) -> Result<Vec<Run>, String> {
+    let url = fresh_database(dir, backend)?;
+    let mut server = start(&url, port)?;
+    let token = server.login()?;
+    let clinic = clinic(port, &token, load.visits, 20)?;
+    let booked = bookings(port, &token, &clinic, load)?;
+    let moved = statuses(port, &token, &clinic.visits, load)?;
+    let paid = payments(port, &token, &clinic.visits, load)?;
+    reconcile_http(port, &token, paid.accepted)?;
+    server.stop();
+    reconcile_db(&url)?;
+    Ok(vec![
+        Run {
+            backend,
+            what: "booking",
+            shape: "20 doctors",
+            ..booked
+        },
+        Run {
+            backend,
+            what: "status change",
+            shape: "20 doctors",
+            ..moved
+        },
+        Run {
+            backend,
+            what: "payment",
+            shape: "20 doctors",
+            ..paid
+        },
+    ])
+}
+
+fn start(url: &str, port: u16) -> Result<Server, String> {
+    let bin = project_root().join("target/release/emhana");
+    Server::start(&bin, url, port, &[("EMHANA_BACKUP_TIME", "off")])
+}
+
+/// An empty database of `backend`; its URL.
+fn fresh_database(dir: &std::path::Path, backend: &str) -> Result<String, String> {
+    if backend == "sqlite" {
+        let file = dir.join("writes.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        return Ok(format!("sqlite://{}", file.display()));
+    }
+    for sql in [
+        "DROP DATABASE IF EXISTS emhana_bench_writes",
+        "CREATE DATABASE emhana_bench_writes",
+    ] {
+        Cmd::new("psql")
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql])
+            .run()?;
+    }
+    Ok("postgres://postgres@127.0.0.1:5432/emhana_bench_writes".into())
+}
+
+/// `emhana reconcile` on the stopped server's database, or the bench fails.
+fn reconcile_db(url: &str) -> Result<(), String> {
+    let bin = project_root().join("target/release/emhana");
+    let out = std::process::Command::new(bin)
+        .arg("reconcile")
+        .env("DATABASE_URL", url)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "emhana reconcile failed on {url}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// `(status, parsed body)` of one setup call.
+fn call(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &Value,
+) -> Result<(u16, Value), String> {
+    let body = (method != "GET").then(|| body.to_string());
+    let (status, answer) = http(port, method, path, Some(token), body.as_deref())?;
+    Ok((status, serde_json::from_str(&answer).unwrap_or(Value::Null)))
+}
+
+fn created(port: u16, path: &str, token: &str, body: Value) -> Result<Value, String> {
+    match call(port, "POST", path, token, &body)? {
+        (200 | 201, v) => Ok(v),
+        (status, v) => Err(format!("{path}: HTTP {status}: {v}")),
+    }
+}
+
+/// Doctors' last names (names take letters only).
+const LAST_NAMES: [&str; 20] = [
+    "Абаев",
+    "Бекова",
+    "Валиев",
+    "Габдуллин",
+    "Данияров",
+    "Ермеков",
+    "Жанова",
+    "Закиров",
+    "Ибраев",
+    "Кенжебаев",
+    "Лукпанов",
+    "Мусин",
+    "Нуржанов",
+    "Оспанов",
+    "Петров",
+    "Рахимов",
+    "Сапаров",
+    "Тулегенов",
+    "Уалиев",
+    "Хасенов",
+];
+
+/// The clinic a run writes into.
+struct Clinic {
+    service: Value,
+    doctors: Vec<Value>,
+    patients: Vec<Value>,
+    /// The visits booked at setup.
+    visits: Vec<i64>,
+}
+
+/// A clinic of `doctors` doctors, 200 patients, `visits` visits (one patient's, half-hour slots
+/// from 2026-12-01, each doctor's one after another) and an open shift.
+fn clinic(port: u16, token: &str, visits: usize, doctors: usize) -> Result<Clinic, String> {
+    let service = created(
+        port,
+        "/api/v1/services",
+        token,
+        serde_json::json!({"name": "Курс лечения", "base_price": "1000000", "duration_minutes": 30}),
+    )?;
+    let mut patients = Vec::new();
+    for p in 0..200 {
+        patients.push(created(
+            port,
+            "/api/v1/patients",
+            token,
+            serde_json::json!({"first_name": "Айгерим", "phone": format!("8701{:07}", 1_000_000 + p)}),
+        )?["id"]
+            .clone());
+    }
+    let mut doctor_ids = Vec::new();
+    for d in 0..doctors {
+        let doctor = created(
+            port,
+            "/api/v1/doctors",
+            token,
+            serde_json::json!({"first_name": "Ерлан", "last_name": LAST_NAMES[d % LAST_NAMES.len()], "specialization": "Стоматолог"}),
+        )?;
+        doctor_ids.push(doctor["id"].clone());
+    }
+    created(
+        port,
+        "/api/v1/registers/1/shifts",
+        token,
+        serde_json::json!({"counted_opening": "0"}),
+    )?;
+    let mut ids = Vec::with_capacity(visits);
+    for i in 0..visits {
+        let v = created(
+            port,
+            "/api/v1/appointments",
+            token,
+            serde_json::json!({
+                "patient_id": patients[0], "doctor_id": doctor_ids[i % doctors],
+                "starts_at": slot("2026-12-01", 20_423, i / doctors), "service_ids": [service["id"]], "allow_overlap": false,
+            }),
+        )?;
+        ids.push(v["id"].as_i64().ok_or("no visit id")?);
+    }
+    Ok(Clinic {
+        service,
+        doctors: doctor_ids,
+        patients,
+        visits: ids,
+    })
+}
+
+/// The `n`-th half-hour slot (UTC) from day `first` (`days` since 1970-01-01, for the arithmetic).
+fn slot(first: &str, days: i64, n: usize) -> String {
+    let n = n as i64;
+    let day = if n < 48 {
+        first.to_owned()
+    } else {
+        civil_date(days + n / 48)
+    };
+    format!("{day}T{:02}:{:02}:00Z", (n % 48) / 2, (n % 2) * 30)
+}
+
+/// Runs `op(client, i, conn)` from `load.clients` threads for `load.seconds`; `op` answers whether
+/// the server accepted the write.
+fn drive(
+    port: u16,
+    load: Load,
+    op: impl Fn(usize, usize, &mut Conn) -> bool + Send + Sync + 'static,
+) -> Result<Run, String> {
+    let op = Arc::new(op);
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let (accepted, refused) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let until = Instant::now() + Duration::from_secs(load.seconds as u64);
+    let started = Instant::now();
+    let threads: Vec<_> = (0..load.clients)
+        .map(|c| {
+            let (op, latencies, accepted, refused) = (
+                op.clone(),
+                latencies.clone(),
+                accepted.clone(),
+                refused.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut conn = Conn::new(port);
+                let mut mine = Vec::new();
+                let mut i = 0;
+                while Instant::now() < until {
+                    let t = Instant::now();
+                    let counter = if op(c, i, &mut conn) {
+                        &accepted
+                    } else {
+                        &refused
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    mine.push(t.elapsed().as_secs_f64() * 1000.0);
+                    i += 1;
+                }
+                if let Ok(mut all) = latencies.lock() {
+                    all.extend(mine);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().map_err(|_| "a client thread panicked")?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut latencies = Arc::try_unwrap(latencies)
+        .map_err(|_| "latencies still shared")?
+        .into_inner()
+        .map_err(|e| e.to_string())?;
+    latencies.sort_by(f64::total_cmp);
+    Ok(Run {
+        backend: "",
+        what: "",
+        shape: "",
+        accepted: accepted.load(Ordering::Relaxed),
+        refused: refused.load(Ordering::Relaxed),
+        seconds,
+        latencies,
+    })
+}
+
+/// Cash payments of 1.00, client `c` paying visits `c`, `c + C`, `c + 2C`, …
+fn payments(port: u16, token: &str, visits: &[i64], load: Load) -> Result<Run, String> {
+    let (token, visits) = (token.to_owned(), visits.to_vec());
+    drive(port, load, move |c, i, conn| {
+        let id = visits[(c + i * load.clients) % visits.len()];
+        let path = format!("/api/v1/appointments/{id}/payments");
+        let body = r#"{"payments":[{"method":"cash","amount":"1.00"}]}"#;
+        matches!(conn.call("POST", &path, &token, Some(body)), Ok((201, _)))
+    })
+}
+
+/// Bookings from 2027-01-01, each in its own slot of the next doctor in turn, patients in turn.
+fn bookings(port: u16, token: &str, clinic: &Clinic, load: Load) -> Result<Run, String> {
+    let token = token.to_owned();
+    let next = Arc::new(AtomicUsize::new(0));
+    let (service, doctors, patients) = (
+        clinic.service["id"].clone(),
+        clinic.doctors.clone(),
+        clinic.patients.clone(),
+    );
+    drive(port, load, move |_, _, conn| {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let body = serde_json::json!({
+            "patient_id": patients[n % patients.len()], "doctor_id": doctors[n % doctors.len()],
+            "starts_at": slot("2027-01-01", 20_819, n / doctors.len()), "service_ids": [service],
+            "allow_overlap": false,
+        });
+        matches!(
+            conn.call(
+                "POST",
+                "/api/v1/appointments",
+                &token,
+                Some(&body.to_string())
+            ),
+            Ok((201, _))
+        )
+    })
+}
+
+/// Status changes: client `c` walks its own visits (`c`, `c + C`, …) in turns, each one to
+/// `in_progress` (arrived) and back to `scheduled` (an owner's revert with a reason).
+fn statuses(port: u16, token: &str, visits: &[i64], load: Load) -> Result<Run, String> {
+    let (token, visits) = (token.to_owned(), visits.to_vec());
+    let own = visits.len().div_ceil(load.clients).max(1);
+    drive(port, load, move |c, i, conn| {
+        let (round, k) = (i / own, i % own);
+        let Some(id) = visits.get(c + k * load.clients) else {
+            return true;
+        };
+        let body = if round % 2 == 0 {
+            r#"{"status":"in_progress"}"#
+        } else {
+            r#"{"status":"scheduled","reason":"Нагрузочный тест: возврат"}"#
+        };
+        let path = format!("/api/v1/appointments/{id}/status");
+        matches!(conn.call("POST", &path, &token, Some(body)), Ok((200, _)))
+    })
+}
+
+/// The shift's X report and the payment-methods report both hold exactly `accepted` × 1.00 in
+/// cash, or the run fails.
+fn reconcile_http(port: u16, token: &str, accepted: usize) -> Result<(), String> {
+    let want = format!("{accepted}.00");
+    let (_, registers) = call(port, "GET", "/api/v1/registers", token, &Value::Null)?;
+    let shift = registers[0]["shift_id"].as_i64().ok_or("no live shift")?;
+    let (_, x) = call(
+        port,
+        "GET",
+        &format!("/api/v1/shifts/{shift}/x-report"),
+        token,
+        &Value::Null,
+    )?;
+    let cash = x["cash"]["payments"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let today = crate::bench::clinic_today()?;
+    let path = format!("/api/v1/analytics/payment-methods?from={today}&to={today}");
+    let (_, methods) = call(port, "GET", &path, token, &Value::Null)?;
+    let kept = methods["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|m| m["method"] == "cash"))
+        .and_then(|m| m["paid"].as_str())
+        .unwrap_or("0.00")
+        .to_owned();
+    if cash != want || kept != want || x["payment_count"].as_u64() != Some(accepted as u64) {
+        return Err(format!(
+            "reconcile failed: accepted {want}, X report {cash}, kept aggregates {kept} ({methods})"
+        ));
+    }
+    Ok(())
+}
