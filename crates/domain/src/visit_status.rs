@@ -109,6 +109,13 @@ impl VisitStatus {
         self != Self::Cancelled
     }
 
+    /// Does the visit count as one of its patient's visits (their visit days, first visit,
+    /// distinct patients of a range)? Every status but cancelled. A move that keeps this the
+    /// same leaves the patient's analytics untouched, so the write need not refresh them.
+    pub fn counts_as_visit(self) -> bool {
+        self != Self::Cancelled
+    }
+
     /// The forward moves a receptionist makes, each with the stamps it sets.
     pub fn transition(self, to: VisitStatus) -> Result<&'static [Stamp], TransitionError> {
         use VisitStatus::*;
@@ -181,6 +188,15 @@ impl VisitStatus {
 mod tests {
     use super::*;
     use VisitStatus::*;
+
+    #[test]
+    fn only_cancelled_visits_do_not_count_as_a_patients_visits() {
+        let counted: Vec<VisitStatus> = VisitStatus::ALL
+            .into_iter()
+            .filter(|s| s.counts_as_visit())
+            .collect();
+        assert_eq!(counted, [Scheduled, InProgress, Completed, NoShow]);
+    }
 
     #[test]
     fn offered_moves_are_exactly_the_legal_ones() {

@@ -25,9 +25,10 @@
 //! and +1 after, inside the change's own transaction ([`Delta`]), so table + pending always equals
 //! a rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use crate::{Backend, StoreError};
 
@@ -273,18 +274,6 @@ impl Fact {
             add = add.join(", "),
         )
     }
-
-    /// The plain insert appending `filter`'s rows to the table's pending deltas (the writes): no
-    /// key, so no row lock any other writer could wait for.
-    fn append(&self, filter: &str) -> String {
-        format!(
-            "INSERT INTO {table}_pending ({keys}, {values}) {select}",
-            table = self.table,
-            keys = self.keys.join(", "),
-            values = self.values.join(", "),
-            select = self.select.replace("{f}", filter),
-        )
-    }
 }
 
 /// Adds `sign` × the facts selected by `filter` straight to the base tables (the rebuild).
@@ -303,65 +292,198 @@ async fn upsert_all(
     Ok(())
 }
 
-/// The statements appending one family of facts (`$1` the sign, `$2` the visit or patient id):
-/// on PostgreSQL one statement whose `WITH` clauses are the inserts (one round trip instead of
-/// one per fact); on SQLite, which has no inserts inside `WITH` and no network between it and
-/// us, one statement per fact.
-fn appends(facts: &[Fact], filter: &str, backend: Backend) -> Vec<String> {
-    let each = facts.iter().map(|f| f.append(filter));
-    match backend {
-        Backend::Sqlite => each.collect(),
-        Backend::Postgres => {
-            let parts: Vec<String> = each
-                .enumerate()
-                .map(|(i, sql)| format!("f{i} AS ({sql})"))
-                .collect();
-            vec![format!("WITH {} SELECT 1", parts.join(", "))]
-        }
-    }
+/// The most key and value columns any fact has.
+const MAX_KEYS: usize = 5;
+const MAX_VALUES: usize = 5;
+
+/// Key columns holding text (the others hold ids).
+fn is_text_key(column: &str) -> bool {
+    matches!(column, "day" | "method" | "prev" | "scope")
 }
 
-/// The append statements of each family and filter, built once per process and backend.
-struct Appends {
-    visit: Vec<String>,
-    money: Vec<String>,
-    patient: Vec<String>,
+/// One family's facts as a single statement returning uniform rows — the fact's index, its keys
+/// as text (`NULL`-padded to [`MAX_KEYS`]), its values (`0`-padded to [`MAX_VALUES`]) — for
+/// `filter` (`$2` the visit or patient id; `$1`, the sign, is bound to 1). One round trip however
+/// many facts the family has; the same text on both backends (CTE column lists).
+fn family_select(facts: &[Fact], filter: &str) -> String {
+    let mut ctes = Vec::new();
+    let mut rows = Vec::new();
+    for (i, fact) in facts.iter().enumerate() {
+        let k: Vec<String> = (0..fact.keys.len()).map(|j| format!("k{j}")).collect();
+        let v: Vec<String> = (0..fact.values.len()).map(|j| format!("v{j}")).collect();
+        ctes.push(format!(
+            "f{i}({}) AS ({})",
+            k.iter().chain(&v).cloned().collect::<Vec<_>>().join(", "),
+            fact.select.replace("{f}", filter)
+        ));
+        let keys = (0..MAX_KEYS).map(|j| match k.get(j) {
+            Some(c) => format!("CAST({c} AS TEXT)"),
+            None => "CAST(NULL AS TEXT)".to_owned(),
+        });
+        let values = (0..MAX_VALUES).map(|j| match v.get(j) {
+            Some(c) => format!("CAST({c} AS BIGINT)"),
+            None => "CAST(0 AS BIGINT)".to_owned(),
+        });
+        rows.push(format!(
+            "SELECT CAST({i} AS BIGINT), {} FROM f{i}",
+            keys.chain(values).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    format!("WITH {} {}", ctes.join(", "), rows.join(" UNION ALL "))
 }
 
-impl Appends {
-    fn of(backend: Backend) -> &'static Appends {
-        static SQLITE: LazyLock<Appends> = LazyLock::new(|| Appends::build(Backend::Sqlite));
-        static POSTGRES: LazyLock<Appends> = LazyLock::new(|| Appends::build(Backend::Postgres));
-        match backend {
-            Backend::Sqlite => &SQLITE,
-            Backend::Postgres => &POSTGRES,
-        }
-    }
+/// A fact's keys (as text) in one family: the identity under which −1 and +1 rows cancel.
+type FactKey = (usize, Vec<Option<String>>);
 
-    fn build(backend: Backend) -> Self {
-        Self {
-            visit: appends(&VISIT_FACTS, "a.id = $2", backend),
-            money: appends(&MONEY_FACTS, "a.id = $2", backend),
-            patient: appends(&PATIENT_FACTS, "a.patient_id = $2", backend),
-        }
-    }
+/// The facts a family selects, summed per fact and key.
+type FactSums = HashMap<FactKey, [i64; MAX_VALUES]>;
+
+/// The family statements, built once per process.
+struct FamilySql {
+    visit: String,
+    money: String,
+    patient: String,
 }
 
-/// Appends `sign` × the facts of one visit or patient `id` to the pending deltas.
-async fn append(
+static FAMILY_SQL: LazyLock<FamilySql> = LazyLock::new(|| FamilySql {
+    visit: family_select(&VISIT_FACTS, "a.id = $2"),
+    money: family_select(&MONEY_FACTS, "a.id = $2"),
+    patient: family_select(&PATIENT_FACTS, "a.patient_id = $2"),
+});
+
+/// Adds `sign` × the facts `sql` selects for `id` into `sums`.
+async fn collect(
     conn: &mut AnyConnection,
-    statements: &[String],
-    sign: i64,
+    sql: &str,
     id: i64,
+    sign: i64,
+    sums: &mut FactSums,
 ) -> Result<(), StoreError> {
-    for sql in statements {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(sign)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(1_i64)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in rows {
+        let fact = usize::try_from(row.try_get::<i64, _>(0)?).unwrap_or(usize::MAX);
+        let mut keys = Vec::with_capacity(MAX_KEYS);
+        for j in 0..MAX_KEYS {
+            keys.push(row.try_get::<Option<String>, _>(1 + j)?);
+        }
+        let entry = sums.entry((fact, keys)).or_insert([0; MAX_VALUES]);
+        for (j, value) in entry.iter_mut().enumerate() {
+            *value += sign * row.try_get::<i64, _>(1 + MAX_KEYS + j)?;
+        }
     }
     Ok(())
+}
+
+/// How many rows one insert statement carries at most (well under both backends' bind limits).
+const ROWS_PER_INSERT: usize = 200;
+
+/// A fact's net rows: keys (text) and values.
+type NetRow = (Vec<Option<String>>, [i64; MAX_VALUES]);
+
+/// `INSERT INTO <table>_pending (…) VALUES (…), …` for `rows` rows of `fact`, placeholders
+/// numbered from `$first`; returns the statement and the next free placeholder number. Keys are
+/// bound as text and cast to their column's type.
+fn fact_insert(fact: &Fact, rows: usize, first: usize) -> (String, usize) {
+    let mut n = first;
+    let mut tuples = Vec::with_capacity(rows);
+    for _ in 0..rows {
+        let mut cells = Vec::with_capacity(fact.keys.len() + fact.values.len());
+        for key in fact.keys {
+            let ty = if is_text_key(key) { "TEXT" } else { "BIGINT" };
+            cells.push(format!("CAST(${n} AS {ty})"));
+            n += 1;
+        }
+        for _ in fact.values {
+            cells.push(format!("${n}"));
+            n += 1;
+        }
+        tuples.push(format!("({})", cells.join(", ")));
+    }
+    let sql = format!(
+        "INSERT INTO {}_pending ({}, {}) VALUES {}",
+        fact.table,
+        fact.keys.join(", "),
+        fact.values.join(", "),
+        tuples.join(", ")
+    );
+    (sql, n)
+}
+
+/// Appends the non-zero net rows of `sums` (facts of `facts`) to the pending tables: the only
+/// rows a write adds. On PostgreSQL the inserts go as one statement (`WITH` clauses), on SQLite
+/// one statement per fact and chunk.
+async fn append_net(
+    conn: &mut AnyConnection,
+    facts: &[Fact],
+    sums: FactSums,
+) -> Result<(), StoreError> {
+    let mut by_fact: Vec<Vec<NetRow>> = facts.iter().map(|_| Vec::new()).collect();
+    for ((fact, keys), values) in sums {
+        if let (Some(rows), true) = (by_fact.get_mut(fact), values.iter().any(|v| *v != 0)) {
+            rows.push((keys, values));
+        }
+    }
+    // Deterministic order (tests and plans are easier to read; no lock depends on it).
+    for rows in &mut by_fact {
+        rows.sort();
+    }
+    let chunks: Vec<(&Fact, &[NetRow])> = facts
+        .iter()
+        .zip(&by_fact)
+        .flat_map(|(fact, rows)| rows.chunks(ROWS_PER_INSERT).map(move |c| (fact, c)))
+        .collect();
+    if chunks.is_empty() {
+        return Ok(());
+    }
+    let batches: Vec<Vec<(&Fact, &[NetRow])>> = if is_postgres(conn) {
+        vec![chunks]
+    } else {
+        chunks.into_iter().map(|c| vec![c]).collect()
+    };
+    for batch in batches {
+        let mut next = 1;
+        let mut inserts = Vec::with_capacity(batch.len());
+        for (fact, rows) in &batch {
+            let (sql, after) = fact_insert(fact, rows.len(), next);
+            next = after;
+            inserts.push(sql);
+        }
+        let sql = match inserts.as_slice() {
+            [one] => one.clone(),
+            many => {
+                let parts: Vec<String> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, sql)| format!("i{i} AS ({sql})"))
+                    .collect();
+                format!("WITH {} SELECT 1", parts.join(", "))
+            }
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (fact, rows) in batch {
+            for (keys, values) in rows {
+                for key in keys.iter().take(fact.keys.len()) {
+                    q = q.bind(key.clone());
+                }
+                for value in values.iter().take(fact.values.len()) {
+                    q = q.bind(*value);
+                }
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Whether `conn` talks to PostgreSQL (the write paths get a bare connection).
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name()
+        .to_ascii_lowercase()
+        .starts_with("postgres")
 }
 
 /// The rows of `table` as readers must see them: the base rows and the pending deltas, as one
@@ -492,27 +614,35 @@ enum Family {
     Money,
 }
 
+impl Family {
+    fn facts(self) -> &'static [Fact] {
+        match self {
+            Family::Visit => &VISIT_FACTS,
+            Family::Money => &MONEY_FACTS,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Family::Visit => &FAMILY_SQL.visit,
+            Family::Money => &FAMILY_SQL.money,
+        }
+    }
+}
+
 /// A visit's (and its patient's) facts taken out before a change and put back after it, in the
-/// change's transaction, as signed rows appended to the pending deltas (see [`fold`]). The visit
-/// row must already be locked by the caller, so no concurrent writer can change what was taken
-/// out before it is put back.
+/// change's transaction. Both sides are read into memory and only the difference is appended to
+/// the pending deltas (see [`fold`]): a payment adds three or four rows, a booking only the chain
+/// rows it really changes. The visit row must already be locked by the caller, so no concurrent
+/// writer can change what was taken out before it is put back.
 #[must_use = "call `settle` after the change, or the facts stay taken out"]
 pub struct Delta {
     /// The visit facts taken out.
     family: Family,
-    /// The patient whose chains were taken out too, if any.
-    patient_id: Option<i64>,
-}
-
-/// The append statements for the backend `conn` talks to.
-fn appends_for(conn: &AnyConnection) -> &'static Appends {
-    if conn.backend_name().eq_ignore_ascii_case("postgres")
-        || conn.backend_name().eq_ignore_ascii_case("postgresql")
-    {
-        Appends::of(Backend::Postgres)
-    } else {
-        Appends::of(Backend::Sqlite)
-    }
+    /// The visit facts as they were, negated.
+    visit: FactSums,
+    /// The patient whose chains were taken out too, if any, and those chains negated.
+    patient: Option<(i64, FactSums)>,
 }
 
 impl Delta {
@@ -524,9 +654,9 @@ impl Delta {
         visit_id: i64,
         patient: bool,
     ) -> Result<Self, StoreError> {
-        let sql = appends_for(conn);
-        append(conn, &sql.visit, -1, visit_id).await?;
-        let patient_id = if patient {
+        let mut visit = FactSums::new();
+        collect(conn, Family::Visit.sql(), visit_id, -1, &mut visit).await?;
+        let patient = if patient {
             // Finds and locks the visit's patient in one statement.
             let (p,): (i64,) = sqlx::query_as(
                 "UPDATE patients SET version = version \
@@ -535,25 +665,28 @@ impl Delta {
             .bind(visit_id)
             .fetch_one(&mut *conn)
             .await?;
-            append(conn, &sql.patient, -1, p).await?;
-            Some(p)
+            let mut chains = FactSums::new();
+            collect(conn, &FAMILY_SQL.patient, p, -1, &mut chains).await?;
+            Some((p, chains))
         } else {
             None
         };
         Ok(Self {
             family: Family::Visit,
-            patient_id,
+            visit,
+            patient,
         })
     }
 
     /// Takes out only the facts money moves (see `MONEY_FACTS`): for payments, refunds and
     /// voids, which change neither lines, prices, status nor the patient's visit days.
     pub async fn take_money(conn: &mut AnyConnection, visit_id: i64) -> Result<Self, StoreError> {
-        let sql = appends_for(conn);
-        append(conn, &sql.money, -1, visit_id).await?;
+        let mut visit = FactSums::new();
+        collect(conn, Family::Money.sql(), visit_id, -1, &mut visit).await?;
         Ok(Self {
             family: Family::Money,
-            patient_id: None,
+            visit,
+            patient: None,
         })
     }
 
@@ -561,25 +694,24 @@ impl Delta {
     /// has no facts yet); `settle` with the new visit's id.
     pub async fn new_visit(conn: &mut AnyConnection, patient_id: i64) -> Result<Self, StoreError> {
         lock_patient(conn, patient_id).await?;
-        let sql = appends_for(conn);
-        append(conn, &sql.patient, -1, patient_id).await?;
+        let mut chains = FactSums::new();
+        collect(conn, &FAMILY_SQL.patient, patient_id, -1, &mut chains).await?;
         Ok(Self {
             family: Family::Visit,
-            patient_id: Some(patient_id),
+            visit: FactSums::new(),
+            patient: Some((patient_id, chains)),
         })
     }
 
     /// Puts the facts of `visit_id` (the one taken out, or the one just booked) back as they
-    /// are now.
+    /// are now: appends what changed.
     pub async fn settle(self, conn: &mut AnyConnection, visit_id: i64) -> Result<(), StoreError> {
-        let sql = appends_for(conn);
-        let visit = match self.family {
-            Family::Visit => &sql.visit,
-            Family::Money => &sql.money,
-        };
-        append(conn, visit, 1, visit_id).await?;
-        if let Some(p) = self.patient_id {
-            append(conn, &sql.patient, 1, p).await?;
+        let mut visit = self.visit;
+        collect(conn, self.family.sql(), visit_id, 1, &mut visit).await?;
+        append_net(conn, self.family.facts(), visit).await?;
+        if let Some((p, mut chains)) = self.patient {
+            collect(conn, &FAMILY_SQL.patient, p, 1, &mut chains).await?;
+            append_net(conn, &PATIENT_FACTS, chains).await?;
         }
         Ok(())
     }

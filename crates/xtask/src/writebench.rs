@@ -63,8 +63,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .run()?;
     let dir = project_root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let only = args
+        .iter()
+        .position(|a| a == "--backend")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
     let mut runs = Vec::new();
     for (backend, port) in [("sqlite", 18_091), ("postgres", 18_092)] {
+        if only.is_some_and(|b| b != backend) {
+            continue;
+        }
         runs.extend(hot(&dir, backend, port, load)?);
         runs.extend(typical(&dir, backend, port, load)?);
     }
@@ -104,6 +112,21 @@ fn hot(
     let mut server = start(&url, port)?;
     let token = server.login()?;
     let clinic = clinic(port, &token, load.visits, 1)?;
+    if std::env::var("EMHANA_BENCH_ANALYZE").is_ok() && backend == "postgres" {
+        Cmd::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-q",
+                "-d",
+                "emhana_bench_writes",
+                "-c",
+                "ANALYZE",
+            ])
+            .run()?;
+    }
     let paid = payments(port, &token, &clinic.visits, load)?;
     reconcile_http(port, &token, paid.accepted)?;
     server.stop();
@@ -127,6 +150,21 @@ fn typical(
     let mut server = start(&url, port)?;
     let token = server.login()?;
     let clinic = clinic(port, &token, load.visits, 20)?;
+    if std::env::var("EMHANA_BENCH_ANALYZE").is_ok() && backend == "postgres" {
+        Cmd::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-q",
+                "-d",
+                "emhana_bench_writes",
+                "-c",
+                "ANALYZE",
+            ])
+            .run()?;
+    }
     let booked = bookings(port, &token, &clinic, load)?;
     let moved = statuses(port, &token, &clinic.visits, load)?;
     let paid = payments(port, &token, &clinic.visits, load)?;
@@ -251,8 +289,8 @@ struct Clinic {
     visits: Vec<i64>,
 }
 
-/// A clinic of `doctors` doctors, 200 patients, `visits` visits (one patient's, half-hour slots
-/// from 2026-12-01, each doctor's one after another) and an open shift.
+/// A clinic of `doctors` doctors, 200 patients, `visits` visits (patients in turn, half-hour
+/// slots from 2026-12-01, each doctor's one after another) and an open shift.
 fn clinic(port: u16, token: &str, visits: usize, doctors: usize) -> Result<Clinic, String> {
     let service = created(
         port,
@@ -293,7 +331,7 @@ fn clinic(port: u16, token: &str, visits: usize, doctors: usize) -> Result<Clini
             "/api/v1/appointments",
             token,
             serde_json::json!({
-                "patient_id": patients[0], "doctor_id": doctor_ids[i % doctors],
+                "patient_id": patients[i % patients.len()], "doctor_id": doctor_ids[i % doctors],
                 "starts_at": slot("2026-12-01", 20_423, i / doctors), "service_ids": [service["id"]], "allow_overlap": false,
             }),
         )?;

@@ -56,7 +56,9 @@ impl Store {
             lock_visit_doctor(&mut tx, id).await?;
         }
         let (from, _, _) = lock_visit(&mut tx, id, change.version, &now).await?;
-        let delta = Delta::take(&mut tx, id.0, true).await?;
+        // The patient's visit days change only when the visit starts or stops counting.
+        let patient_days = from.counts_as_visit() != change.to.counts_as_visit();
+        let delta = Delta::take(&mut tx, id.0, patient_days).await?;
         let plan = change.plan(from)?;
         if plan.back_on_calendar {
             check_free_again(&mut tx, id, change.overlap_reason.as_deref(), zone).await?;
