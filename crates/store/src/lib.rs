@@ -99,6 +99,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite writers' turns, first come first served (see [`Store::begin_write`]).
     writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Accounts the per-request check read lately (see [`users::ACCOUNT_STALENESS`]).
+    accounts: std::sync::Arc<users::AccountCache>,
 }
 
 /// A write transaction from [`Store::begin_write`]: used like the connection it wraps, ended by
@@ -172,6 +174,7 @@ impl Store {
             pool,
             backend,
             writer_turn: std::sync::Arc::default(),
+            accounts: std::sync::Arc::default(),
         })
     }
 

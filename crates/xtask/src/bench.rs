@@ -29,10 +29,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("analytics") => {}
         // `payments` is the old name of `write` (scripts and notes may still use it).
         Some("write" | "payments") => return crate::writebench::run(&args[1..]),
+        Some("read") => return crate::readbench::run(&args[1..]),
         _ => {
             return Err(
                 "usage: cargo xtask bench analytics [--visits N] [--requests R] | \
-                        bench write [--clients C] [--seconds S] [--visits N]"
+                        bench write [--clients C] [--seconds S] [--visits N] | \
+                        bench read [--visits N] [--clients C] [--seconds S]"
                     .into(),
             )
         }
@@ -76,7 +78,7 @@ pub(crate) fn flag(args: &[String], name: &str, default: usize) -> Result<usize,
 
 /// Generates the `visits`-visit dataset of backend `name` at `url` unless a marker says it was
 /// (then reuses it); the seconds generation took, when known.
-fn dataset(
+pub(crate) fn dataset(
     dir: &std::path::Path,
     name: &str,
     url: &str,
@@ -184,6 +186,25 @@ pub(crate) fn clinic_today() -> Result<String, String> {
     Ok(civil_date(days as i64))
 }
 
+/// `YYYY-MM-DD` `back` days before `day` (a `YYYY-MM-DD`).
+pub(crate) fn days_before(day: &str, back: i64) -> String {
+    civil_date(days_from_civil(day) - back)
+}
+
+/// `YYYY-MM-DD` → days since 1970-01-01 (Howard Hinnant's days-from-civil).
+fn days_from_civil(day: &str) -> i64 {
+    let part =
+        |r: std::ops::Range<usize>| day.get(r).and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let (y, m, d) = (part(0..4), part(5..7), part(8..10));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
 pub(crate) fn civil_date(days: i64) -> String {
     let z = days + 719_468;
@@ -196,4 +217,21 @@ pub(crate) fn civil_date(days: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{civil_date, days_before, days_from_civil};
+
+    #[test]
+    fn calendar_arithmetic_round_trips_across_months_leap_days_and_years() {
+        assert_eq!(days_from_civil("1970-01-01"), 0);
+        assert_eq!(days_from_civil("2027-01-01"), 20_819);
+        assert_eq!(days_before("2026-03-01", 1), "2026-02-28");
+        assert_eq!(days_before("2028-03-01", 1), "2028-02-29");
+        assert_eq!(days_before("2027-01-01", 1), "2026-12-31");
+        for day in ["2026-11-28", "2000-02-29", "1999-12-31"] {
+            assert_eq!(civil_date(days_from_civil(day)), day);
+        }
+    }
 }

@@ -6,6 +6,7 @@
 mod bench;
 mod cmd;
 mod fuzz;
+mod readbench;
 mod server;
 mod tools;
 mod writebench;
@@ -27,7 +28,10 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
   bench write [--clients C] [--seconds S] [--visits N]
            writes by C kept-alive clients (default 64) for S seconds (15) each: payments to
            N visits (1,000) of one doctor and of 20, bookings, status changes; SQLite and
-           PostgreSQL; throughput, p50/p95/p99; every database reconciled";
+           PostgreSQL; throughput, p50/p95/p99; every database reconciled
+  bench read [--visits N] [--clients C] [--seconds S]
+           a visit by id (C clients, default 64), the day calendar and patient search
+           on N generated visits (200,000), SQLite and PostgreSQL";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -24,19 +24,20 @@ use crate::server::{http, Conn, Server};
 use crate::tools;
 
 /// What one run measured.
-struct Run {
-    backend: &'static str,
-    what: &'static str,
-    shape: &'static str,
-    accepted: usize,
-    refused: usize,
-    seconds: f64,
+pub(crate) struct Run {
+    pub backend: &'static str,
+    pub what: &'static str,
+    pub shape: &'static str,
+    pub accepted: usize,
+    pub refused: usize,
+    pub seconds: f64,
     /// Sorted latencies of every request, ms.
-    latencies: Vec<f64>,
+    pub latencies: Vec<f64>,
 }
 
 impl Run {
-    fn pick(&self, q: f64) -> f64 {
+    /// The latency at quantile `q` (0..1), ms.
+    pub fn pick(&self, q: f64) -> f64 {
         let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
         self.latencies.get(i).copied().unwrap_or(0.0)
     }
@@ -44,10 +45,10 @@ impl Run {
 
 /// The load's shape: clients, seconds per run, visits.
 #[derive(Clone, Copy)]
-struct Load {
-    clients: usize,
-    seconds: usize,
-    visits: usize,
+pub(crate) struct Load {
+    pub clients: usize,
+    pub seconds: usize,
+    pub visits: usize,
 }
 
 /// Entry point: the flags after `bench write`.
@@ -112,21 +113,6 @@ fn hot(
     let mut server = start(&url, port)?;
     let token = server.login()?;
     let clinic = clinic(port, &token, load.visits, 1)?;
-    if std::env::var("EMHANA_BENCH_ANALYZE").is_ok() && backend == "postgres" {
-        Cmd::new("psql")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-d",
-                "emhana_bench_writes",
-                "-c",
-                "ANALYZE",
-            ])
-            .run()?;
-    }
     let paid = payments(port, &token, &clinic.visits, load)?;
     reconcile_http(port, &token, paid.accepted)?;
     server.stop();
@@ -150,21 +136,6 @@ fn typical(
     let mut server = start(&url, port)?;
     let token = server.login()?;
     let clinic = clinic(port, &token, load.visits, 20)?;
-    if std::env::var("EMHANA_BENCH_ANALYZE").is_ok() && backend == "postgres" {
-        Cmd::new("psql")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-d",
-                "emhana_bench_writes",
-                "-c",
-                "ANALYZE",
-            ])
-            .run()?;
-    }
     let booked = bookings(port, &token, &clinic, load)?;
     let moved = statuses(port, &token, &clinic.visits, load)?;
     let paid = payments(port, &token, &clinic.visits, load)?;
@@ -358,7 +329,7 @@ fn slot(first: &str, days: i64, n: usize) -> String {
 
 /// Runs `op(client, i, conn)` from `load.clients` threads for `load.seconds`; `op` answers whether
 /// the server accepted the write.
-fn drive(
+pub(crate) fn drive(
     port: u16,
     load: Load,
     op: impl Fn(usize, usize, &mut Conn) -> bool + Send + Sync + 'static,

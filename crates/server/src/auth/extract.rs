@@ -98,7 +98,7 @@ impl FromRequest for Authenticated {
                 bearer.ok_or_else(|| ApiError::Unauthorized("Требуется вход в систему".into()))?;
             let claims = keys.verify(&token).ok_or_else(unauthorized)?;
             let user = store
-                .user(UserId(claims.sub))
+                .account(UserId(claims.sub))
                 .await?
                 .ok_or_else(unauthorized)?;
             if !user.active() || user.token_version != claims.tv {

@@ -1,0 +1,141 @@
+//! `cargo xtask bench read [--visits N] [--clients C] [--seconds S]`: reads over HTTP against the
+//! release server on the generated clinic (`emhana seed-bulk`, N visits over a year, one patient
+//! per 20 visits; the same database `bench analytics` uses), on SQLite and PostgreSQL:
+//! - one visit by id (random ids), C kept-alive clients (throughput, p50/p99);
+//! - the whole clinic's day calendar (random days of the year), 4 clients (latency);
+//! - patient search by a name or phone fragment, 4 clients (latency).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::bench::{dataset, flag};
+use crate::cmd::{project_root, Cmd};
+use crate::server::Server;
+use crate::tools;
+use crate::writebench::{drive, Load, Run};
+
+/// Search fragments: surnames of the generator, a first name, phone digits.
+const SEARCHES: [&str; 6] = ["Ахмет", "Сери", "Нурл", "Айгер", "701", "Омаров"];
+
+/// Entry point: the flags after `bench read`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let visits = flag(args, "--visits", 200_000)?;
+    let load = Load {
+        clients: flag(args, "--clients", 64)?,
+        seconds: flag(args, "--seconds", 10)?,
+        visits,
+    };
+    tools::ensure_postgres()?;
+    Cmd::new("cargo")
+        .args(["build", "--quiet", "--release", "--bin", "emhana"])
+        .run()?;
+    let dir = project_root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let sqlite = format!(
+        "sqlite://{}",
+        dir.join(format!("analytics-{visits}.db")).display()
+    );
+    let pg = format!("postgres://postgres@127.0.0.1:5432/emhana_bench_{visits}");
+    let mut runs = Vec::new();
+    for (backend, url, port) in [
+        ("sqlite", sqlite.as_str(), 18_093),
+        ("postgres", pg.as_str(), 18_094),
+    ] {
+        dataset(&dir, backend, url, visits)?;
+        let bin = project_root().join("target/release/emhana");
+        let mut server = Server::start(&bin, url, port, &[("EMHANA_BACKUP_TIME", "off")])?;
+        let token = server.login()?;
+        runs.push(Run {
+            backend,
+            what: "visit by id",
+            shape: "",
+            ..by_id(port, &token, load)?
+        });
+        let few = Load { clients: 4, ..load };
+        runs.push(Run {
+            backend,
+            what: "day calendar",
+            shape: "",
+            ..calendar(port, &token, few)?
+        });
+        runs.push(Run {
+            backend,
+            what: "patient search",
+            shape: "",
+            ..search(port, &token, few)?
+        });
+        server.stop();
+    }
+    println!(
+        "\nreads: {} visits (one patient per 20), {} s per run; visit by id with {} kept-alive clients, the rest with 4",
+        visits, load.seconds, load.clients
+    );
+    println!(
+        "{:<10} {:<16} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "backend", "read", "per s", "p50 ms", "p95 ms", "p99 ms", "failed"
+    );
+    for r in &runs {
+        println!(
+            "{:<10} {:<16} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8}",
+            r.backend,
+            r.what,
+            r.accepted as f64 / r.seconds,
+            r.pick(0.5),
+            r.pick(0.95),
+            r.pick(0.99),
+            r.refused
+        );
+    }
+    Ok(())
+}
+
+/// A cheap deterministic spread (no rand crate in xtask).
+fn spread(n: usize, modulo: usize) -> usize {
+    (n.wrapping_mul(2_654_435_761) >> 7) % modulo.max(1)
+}
+
+fn by_id(port: u16, token: &str, load: Load) -> Result<Run, String> {
+    let token = token.to_owned();
+    let next = Arc::new(AtomicUsize::new(0));
+    drive(port, load, move |_, _, conn| {
+        let id = 1 + spread(next.fetch_add(1, Ordering::Relaxed), load.visits);
+        matches!(
+            conn.call("GET", &format!("/api/v1/appointments/{id}"), &token, None),
+            Ok((200, _))
+        )
+    })
+}
+
+fn calendar(port: u16, token: &str, load: Load) -> Result<Run, String> {
+    let token = token.to_owned();
+    let today = crate::bench::clinic_today()?;
+    let next = Arc::new(AtomicUsize::new(0));
+    drive(port, load, move |_, _, conn| {
+        let back = spread(next.fetch_add(1, Ordering::Relaxed), 360) as i64;
+        let day = crate::bench::days_before(&today, back);
+        let path = format!("/api/v1/appointments?from={day}&to={day}&limit=200");
+        matches!(conn.call("GET", &path, &token, None), Ok((200, _)))
+    })
+}
+
+fn search(port: u16, token: &str, load: Load) -> Result<Run, String> {
+    let token = token.to_owned();
+    let next = Arc::new(AtomicUsize::new(0));
+    drive(port, load, move |_, _, conn| {
+        let q = SEARCHES[next.fetch_add(1, Ordering::Relaxed) % SEARCHES.len()];
+        let path = format!("/api/v1/patients?q={}", encode(q));
+        matches!(conn.call("GET", &path, &token, None), Ok((200, _)))
+    })
+}
+
+/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
