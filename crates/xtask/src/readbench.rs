@@ -97,7 +97,7 @@ fn spread(n: usize, modulo: usize) -> usize {
 fn by_id(port: u16, token: &str, load: Load) -> Result<Run, String> {
     let token = token.to_owned();
     let next = Arc::new(AtomicUsize::new(0));
-    drive(port, load, move |_, _, conn| {
+    drive(&[port], load, move |_, _, conn| {
         let id = 1 + spread(next.fetch_add(1, Ordering::Relaxed), load.visits);
         matches!(
             conn.call("GET", &format!("/api/v1/appointments/{id}"), &token, None),
@@ -110,7 +110,7 @@ fn calendar(port: u16, token: &str, load: Load) -> Result<Run, String> {
     let token = token.to_owned();
     let today = crate::bench::clinic_today()?;
     let next = Arc::new(AtomicUsize::new(0));
-    drive(port, load, move |_, _, conn| {
+    drive(&[port], load, move |_, _, conn| {
         let back = spread(next.fetch_add(1, Ordering::Relaxed), 360) as i64;
         let day = crate::bench::days_before(&today, back);
         let path = format!("/api/v1/appointments?from={day}&to={day}&limit=200");
@@ -121,7 +121,7 @@ fn calendar(port: u16, token: &str, load: Load) -> Result<Run, String> {
 fn search(port: u16, token: &str, load: Load) -> Result<Run, String> {
     let token = token.to_owned();
     let next = Arc::new(AtomicUsize::new(0));
-    drive(port, load, move |_, _, conn| {
+    drive(&[port], load, move |_, _, conn| {
         let q = SEARCHES[next.fetch_add(1, Ordering::Relaxed) % SEARCHES.len()];
         let path = format!("/api/v1/patients?q={}", encode(q));
         matches!(conn.call("GET", &path, &token, None), Ok((200, _)))

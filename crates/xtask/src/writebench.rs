@@ -4,7 +4,8 @@
 //! - payments (cash, 1.00, at an open shift) to N visits of one doctor and one day (hot: every
 //!   write lands on the same aggregate keys) and of 20 doctors (typical);
 //! - bookings of 20 doctors' visits for 200 patients;
-//! - status changes (arrived ↔ back to scheduled) of the N visits.
+//! - status changes (arrived ↔ back to scheduled) of the N visits;
+//! - on PostgreSQL, payments over 20 doctors through two API instances sharing the database.
 //!
 //! Prints throughput and p50/p95/p99 per run. Every database is reconciled twice: over HTTP (the
 //! shift's X report and the payment-methods report both hold exactly the payments the clients
@@ -76,6 +77,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         runs.extend(hot(&dir, backend, port, load)?);
         runs.extend(typical(&dir, backend, port, load)?);
+        if backend == "postgres" {
+            runs.push(two_instances(&dir, port, load)?);
+        }
     }
     println!(
         "\nwrites: {} kept-alive clients, {} s per run, {} visits of 1 000 000 ₸; payments in cash, 1.00 each",
@@ -113,7 +117,7 @@ fn hot(
     let mut server = start(&url, port)?;
     let token = server.login()?;
     let clinic = clinic(port, &token, load.visits, 1)?;
-    let paid = payments(port, &token, &clinic.visits, load)?;
+    let paid = payments(&[port], &token, &clinic.visits, load)?;
     reconcile_http(port, &token, paid.accepted)?;
     server.stop();
     reconcile_db(&url)?;
@@ -123,6 +127,27 @@ fn hot(
         shape: "1 doctor",
         ..paid
     }])
+}
+
+/// Payments over 20 doctors through two API instances on one PostgreSQL database (clients
+/// alternate between them): no overpayment, no deadlock, one reconcile for both.
+fn two_instances(dir: &std::path::Path, port: u16, load: Load) -> Result<Run, String> {
+    let url = fresh_database(dir, "postgres")?;
+    let mut first = start(&url, port)?;
+    let mut second = start(&url, port + 10)?;
+    let token = first.login()?;
+    let clinic = clinic(port, &token, load.visits, 20)?;
+    let paid = payments(&[port, port + 10], &token, &clinic.visits, load)?;
+    reconcile_http(port, &token, paid.accepted)?;
+    first.stop();
+    second.stop();
+    reconcile_db(&url)?;
+    Ok(Run {
+        backend: "postgres",
+        what: "payment",
+        shape: "20 doc, 2 APIs",
+        ..paid
+    })
 }
 
 /// Bookings, status changes and payments over 20 doctors.
@@ -138,7 +163,7 @@ fn typical(
     let clinic = clinic(port, &token, load.visits, 20)?;
     let booked = bookings(port, &token, &clinic, load)?;
     let moved = statuses(port, &token, &clinic.visits, load)?;
-    let paid = payments(port, &token, &clinic.visits, load)?;
+    let paid = payments(&[port], &token, &clinic.visits, load)?;
     reconcile_http(port, &token, paid.accepted)?;
     server.stop();
     reconcile_db(&url)?;
@@ -330,7 +355,7 @@ fn slot(first: &str, days: i64, n: usize) -> String {
 /// Runs `op(client, i, conn)` from `load.clients` threads for `load.seconds`; `op` answers whether
 /// the server accepted the write.
 pub(crate) fn drive(
-    port: u16,
+    ports: &[u16],
     load: Load,
     op: impl Fn(usize, usize, &mut Conn) -> bool + Send + Sync + 'static,
 ) -> Result<Run, String> {
@@ -341,6 +366,7 @@ pub(crate) fn drive(
     let started = Instant::now();
     let threads: Vec<_> = (0..load.clients)
         .map(|c| {
+            let port = ports[c % ports.len()];
             let (op, latencies, accepted, refused) = (
                 op.clone(),
                 latencies.clone(),
@@ -389,9 +415,9 @@ pub(crate) fn drive(
 }
 
 /// Cash payments of 1.00, client `c` paying visits `c`, `c + C`, `c + 2C`, …
-fn payments(port: u16, token: &str, visits: &[i64], load: Load) -> Result<Run, String> {
+fn payments(ports: &[u16], token: &str, visits: &[i64], load: Load) -> Result<Run, String> {
     let (token, visits) = (token.to_owned(), visits.to_vec());
-    drive(port, load, move |c, i, conn| {
+    drive(ports, load, move |c, i, conn| {
         let id = visits[(c + i * load.clients) % visits.len()];
         let path = format!("/api/v1/appointments/{id}/payments");
         let body = r#"{"payments":[{"method":"cash","amount":"1.00"}]}"#;
@@ -408,7 +434,7 @@ fn bookings(port: u16, token: &str, clinic: &Clinic, load: Load) -> Result<Run, 
         clinic.doctors.clone(),
         clinic.patients.clone(),
     );
-    drive(port, load, move |_, _, conn| {
+    drive(&[port], load, move |_, _, conn| {
         let n = next.fetch_add(1, Ordering::Relaxed);
         let body = serde_json::json!({
             "patient_id": patients[n % patients.len()], "doctor_id": doctors[n % doctors.len()],
@@ -432,7 +458,7 @@ fn bookings(port: u16, token: &str, clinic: &Clinic, load: Load) -> Result<Run, 
 fn statuses(port: u16, token: &str, visits: &[i64], load: Load) -> Result<Run, String> {
     let (token, visits) = (token.to_owned(), visits.to_vec());
     let own = visits.len().div_ceil(load.clients).max(1);
-    drive(port, load, move |c, i, conn| {
+    drive(&[port], load, move |c, i, conn| {
         let (round, k) = (i / own, i % own);
         let Some(id) = visits.get(c + k * load.clients) else {
             return true;
