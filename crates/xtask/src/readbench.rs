@@ -1,7 +1,8 @@
 //! `cargo xtask bench read [--visits N] [--clients C] [--seconds S]`: reads over HTTP against the
 //! release server on the generated clinic (`emhana seed-bulk`, N visits over a year, one patient
 //! per 20 visits; the same database `bench analytics` uses), on SQLite and PostgreSQL:
-//! - one visit by id (random ids), C kept-alive clients (throughput, p50/p99);
+//! - `/healthz` (no auth, no database: what the HTTP stack and the load client cost alone), then
+//!   one visit by id (random ids), C kept-alive clients each (throughput, p50/p99);
 //! - the whole clinic's day calendar (random days of the year), 4 clients (latency);
 //! - patient search by a name or phone fragment, 4 clients (latency).
 
@@ -92,6 +93,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// A cheap deterministic spread (no rand crate in xtask).
 fn spread(n: usize, modulo: usize) -> usize {
     (n.wrapping_mul(2_654_435_761) >> 7) % modulo.max(1)
+}
+
+fn floor(port: u16, load: Load) -> Result<Run, String> {
+    drive(&[port], load, move |_, _, conn| {
+        matches!(conn.call("GET", "/healthz", "-", None), Ok((200, _)))
+    })
 }
 
 fn by_id(port: u16, token: &str, load: Load) -> Result<Run, String> {
