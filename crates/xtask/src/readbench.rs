@@ -46,6 +46,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let bin = project_root().join("target/release/emhana");
         let mut server = Server::start(&bin, url, port, &[("EMHANA_BACKUP_TIME", "off")])?;
         let token = server.login()?;
+        // The floor: the same clients on a route that does no work (no auth, no database).
+        runs.push(Run {
+            backend,
+            what: "healthz (floor)",
+            shape: "",
+            ..floor(port, load)?
+        });
         runs.push(Run {
             backend,
             what: "visit by id",
