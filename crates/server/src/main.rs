@@ -44,6 +44,18 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Write a database in the old system's v2.7 schema for benchmarks of what `import-legacy`
+    /// makes (1–3 lines per visit, 10 % discounted lines, 20 % of paid visits by two methods).
+    SeedLegacy {
+        /// The file to create (must not exist).
+        path: std::path::PathBuf,
+        /// How many visits (over the last year; one client per 20 visits).
+        #[arg(long, default_value_t = 100_000)]
+        visits: usize,
+        /// Generator seed (the same seed gives the same file).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Move a clinic over from the old Streamlit system: import its SQLite database
     /// (`medical_center.db`, v2.x–3.x) into the configured database in one transaction, then
     /// print a report (counts per table, every anomaly, money before/after). Running it again
@@ -109,6 +121,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Reconcile => reconcile(settings).await?,
         Command::Openapi => print!("{}", openapi::document_json()),
         Command::SeedBulk { visits, seed } => seed_bulk(settings, visits, seed).await?,
+        Command::SeedLegacy { path, visits, seed } => {
+            let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
+            let r = seed::write_legacy_file(&path, visits, seed, zone).await?;
+            println!(
+                "wrote {} visits, {} lines, {} payments, {} clients to {}",
+                r.visits,
+                r.lines,
+                r.payments,
+                r.clients,
+                path.display()
+            );
+        }
         Command::ImportLegacy {
             path,
             dry_run,

@@ -21,6 +21,11 @@ const ENDPOINTS: &[&str] = &[
     "services",
     "discounts",
     "trends",
+    // The same reports for one doctor (the per-doctor passes; doctor 1 of either dataset).
+    "summary/doctor",
+    "sources/doctor",
+    "services/doctor",
+    "trends/doctor",
 ];
 
 /// Entry point: `args` after `bench`.
@@ -32,7 +37,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("read") => return crate::readbench::run(&args[1..]),
         _ => {
             return Err(
-                "usage: cargo xtask bench analytics [--visits N] [--requests R] | \
+                "usage: cargo xtask bench analytics [--visits N] [--requests R] [--legacy] | \
                         bench write [--clients C] [--seconds S] [--visits N] | \
                         bench read [--visits N] [--clients C] [--seconds S]"
                     .into(),
@@ -41,28 +46,88 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let visits = flag(args, "--visits", 1_000_000)?;
     let requests = flag(args, "--requests", 30)?;
+    // `--legacy`: the clinic `import-legacy` makes from a generated file in the old schema.
+    let legacy = args.iter().any(|a| a == "--legacy");
     tools::ensure_postgres()?;
     Cmd::new("cargo")
         .args(["build", "--quiet", "--release", "--bin", "emhana"])
         .run()?;
     let dir = project_root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let kind = if legacy { "legacy-" } else { "" };
     let sqlite = format!(
         "sqlite://{}",
-        dir.join(format!("analytics-{visits}.db")).display()
+        dir.join(format!("analytics-{kind}{visits}.db")).display()
     );
-    let pg = format!("postgres://postgres@127.0.0.1:5432/emhana_bench_{visits}");
+    let pg = format!(
+        "postgres://postgres@127.0.0.1:5432/emhana_bench_{}{visits}",
+        kind.replace('-', "_")
+    );
     let mut tables = Vec::new();
     for (name, url, port) in [
         ("sqlite", sqlite.as_str(), 18_081),
         ("postgres", pg.as_str(), 18_082),
     ] {
-        let generated = dataset(&dir, name, url, visits)?;
+        let generated = if legacy {
+            imported(&dir, name, url, visits)?
+        } else {
+            dataset(&dir, name, url, visits)?
+        };
         let rows = measure(url, port, requests)?;
         tables.push((name, generated, rows));
     }
     report(&tables, visits, requests);
+    if legacy {
+        println!("dataset: `emhana seed-legacy` (old v2.7 schema, 1–3 lines per visit, 10 % discounted lines, 20 % two-method payments) → `emhana import-legacy`");
+    }
     Ok(())
+}
+
+/// The legacy-shaped dataset of `visits` visits on backend `name` at `url`: a generated old-schema
+/// file (`target/bench/legacy-N.sqlite`, made once) imported by `emhana import-legacy` (once per
+/// backend, then reused); the seconds the import took, when it ran.
+fn imported(
+    dir: &std::path::Path,
+    name: &str,
+    url: &str,
+    visits: usize,
+) -> Result<Option<f64>, String> {
+    let marker = dir.join(format!("analytics-legacy-{visits}.{name}.done"));
+    if marker.exists() {
+        return Ok(std::fs::read_to_string(&marker)
+            .ok()
+            .and_then(|s| s.trim().parse().ok()));
+    }
+    let file = dir.join(format!("legacy-{visits}.sqlite"));
+    if !file.exists() {
+        let partial = dir.join(format!("legacy-{visits}.partial"));
+        let _ = std::fs::remove_file(&partial);
+        Cmd::new("target/release/emhana")
+            .args([
+                "seed-legacy",
+                &partial.display().to_string(),
+                "--visits",
+                &visits.to_string(),
+            ])
+            .run()?;
+        std::fs::rename(&partial, &file).map_err(|e| e.to_string())?;
+    }
+    if name == "sqlite" {
+        let _ = std::fs::remove_file(dir.join(format!("analytics-legacy-{visits}.db")));
+    } else {
+        let pg_db = format!("emhana_bench_legacy_{visits}");
+        psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
+        psql(&format!("CREATE DATABASE {pg_db}"))?;
+    }
+    let t = Instant::now();
+    Cmd::new("target/release/emhana")
+        .args(["import-legacy", &file.display().to_string()])
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn,sqlx=error")
+        .run()?;
+    let secs = t.elapsed().as_secs_f64();
+    std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
+    Ok(Some(secs))
 }
 
 /// The number after `name` in `args` (`1_000_000` allowed), or `default`.
@@ -127,7 +192,7 @@ fn report(tables: &[(&str, Option<f64>, Timings)], visits: usize, requests: usiz
     }
     for (name, generated, _) in tables {
         match generated {
-            Some(secs) => println!("dataset on {name}: generated in {secs:.1} s"),
+            Some(secs) => println!("dataset on {name}: made in {secs:.1} s"),
             None => println!("dataset on {name}: reused"),
         }
     }
@@ -147,8 +212,12 @@ fn measure(url: &str, port: u16, requests: usize) -> Result<Vec<(f64, f64)>, Str
     let today = clinic_today()?;
     let mut out = Vec::new();
     for endpoint in ENDPOINTS {
+        let (report, doctor) = match endpoint.strip_suffix("/doctor") {
+            Some(report) => (report, "&doctor_id=1"),
+            None => (*endpoint, ""),
+        };
         let path = format!(
-            "/api/v1/analytics/{endpoint}?from={}&to={today}",
+            "/api/v1/analytics/{report}?from={}&to={today}{doctor}",
             year_before(&today)
         );
         let mut times = Vec::with_capacity(requests);

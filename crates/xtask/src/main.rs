@@ -22,9 +22,10 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
            (`cargo xtask test browser api` runs only the suites whose names start so)
   openapi  regenerate openapi/openapi.json from the code
   spa      build the SPA into dist/ only
-  bench analytics [--visits N] [--requests R]
+  bench analytics [--visits N] [--requests R] [--legacy]
            analytics endpoints over HTTP on N generated visits (default 1,000,000),
-           SQLite and PostgreSQL, p50/p95 per endpoint
+           SQLite and PostgreSQL, p50/p95 per endpoint (also for one doctor); --legacy:
+           the clinic import-legacy makes from a generated file in the old schema
   bench write [--clients C] [--seconds S] [--visits N]
            writes by C kept-alive clients (default 64) for S seconds (15) each: payments to
            N visits (1,000) of one doctor and of 20, bookings, status changes; SQLite and

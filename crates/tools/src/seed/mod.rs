@@ -25,9 +25,11 @@ use emhana_store::Store;
 
 mod bulk;
 mod data;
+mod legacy_file;
 
 pub use bulk::{seed_bulk, BulkReport};
 use data::*;
+pub use legacy_file::{write_legacy_file, LegacyFileReport};
 
 /// Settings key written when the demo clinic has been seeded (so `--if-empty` seeds once).
 const SEEDED_KEY: &str = "demo_seeded_at";
