@@ -106,7 +106,7 @@ pub async fn write_legacy_file(
         ));
     }
     insert(
-        &mut *tx,
+        &mut tx,
         "clients (id, first_name, last_name, phone, is_active, created_at)",
         &mut rows,
     )
@@ -118,7 +118,7 @@ pub async fn write_legacy_file(
         rows.push(format!("({d}, '{first}', '{last}', '{spec}', 1)"));
     }
     insert(
-        &mut *tx,
+        &mut tx,
         "doctors (id, first_name, last_name, specialization, is_active)",
         &mut rows,
     )
@@ -127,7 +127,7 @@ pub async fn write_legacy_file(
         rows.push(format!("({}, '{name}', {price}.0, 30, 1)", s + 1));
     }
     insert(
-        &mut *tx,
+        &mut tx,
         "services (id, name, price, duration_minutes, is_active)",
         &mut rows,
     )
@@ -207,14 +207,14 @@ pub async fn write_legacy_file(
             if paid { "оплачено" } else { "не оплачено" }
         ));
         if rows.len() >= CHUNK {
-            insert(&mut *tx, APPOINTMENTS, &mut rows).await?;
-            insert(&mut *tx, LINES, &mut lines).await?;
-            insert(&mut *tx, PAYMENTS, &mut payments).await?;
+            insert(&mut tx, APPOINTMENTS, &mut rows).await?;
+            insert(&mut tx, LINES, &mut lines).await?;
+            insert(&mut tx, PAYMENTS, &mut payments).await?;
         }
     }
-    insert(&mut *tx, APPOINTMENTS, &mut rows).await?;
-    insert(&mut *tx, LINES, &mut lines).await?;
-    insert(&mut *tx, PAYMENTS, &mut payments).await?;
+    insert(&mut tx, APPOINTMENTS, &mut rows).await?;
+    insert(&mut tx, LINES, &mut lines).await?;
+    insert(&mut tx, PAYMENTS, &mut payments).await?;
     (&mut *tx)
         .execute("INSERT INTO settings VALUES ('clinic_name', 'Емхана (сгенерировано)')")
         .await?;
