@@ -449,3 +449,28 @@ both_backends! {
         assert_eq!(one(&app, "SELECT COUNT(*) FROM legacy_ids").await, 0);
     }
 }
+
+both_backends! {
+    async fn a_generated_old_clinic_imports_to_the_tiyn_and_reconciles(app) {
+        let dir = std::env::temp_dir().join(format!("emhana-legacy-gen-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("medical_center.db");
+        let written = emhana_tools::seed::write_legacy_file(&path, 400, 7, ClinicZone::default()).await.unwrap();
+        assert_eq!((written.visits, written.clients), (400, 20));
+        assert!(written.lines > 400 && written.lines <= 1200, "1–3 lines per visit: {}", written.lines);
+        let r = import(&app, &path, false).await;
+        assert_eq!(count(&r, "appointments"), (400, 400, 0, 0));
+        assert_eq!(count(&r, "appointment_services"), (written.lines, written.lines, 0, 0), "distinct services per visit");
+        assert_eq!(count(&r, "appointment_service_payments"), (written.payments, written.payments, 0, 0));
+        assert_eq!(r.totals.legacy_billed, r.totals.imported_billed);
+        assert_eq!(r.totals.legacy_paid, r.totals.imported_paid);
+        assert!(r.anomalies.is_empty(), "{:?}", r.anomalies);
+        let discounted = one(&app, "SELECT COUNT(*) FROM appointment_services WHERE price < base_price").await;
+        assert!(discounted > 0, "some lines below the list price");
+        let split = one(&app, "SELECT COUNT(*) FROM (SELECT appointment_id FROM payments GROUP BY appointment_id HAVING COUNT(DISTINCT method) > 1) t").await;
+        assert!(split > 0, "some visits paid by two methods");
+        let found = app.store.reconcile().await.unwrap();
+        assert!(found.is_exact(), "{found:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
