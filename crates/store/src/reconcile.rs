@@ -47,8 +47,8 @@ async fn scalar(conn: &mut AnyConnection, sql: &str) -> Result<i64, StoreError> 
 }
 
 /// Every aggregate row as readers see it (base + pending, summed per key, zero rows left out),
-/// as `table|keys…|values…` text in key order.
-async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
+/// as `table|keys…|values…` text in key order (also what tests compare with a rebuild).
+pub async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
     let mut rows = Vec::new();
     for (table, keys, values) in stats::TABLES {
         let columns: Vec<String> = keys

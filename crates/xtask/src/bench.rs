@@ -48,12 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let requests = flag(args, "--requests", 30)?;
     // `--legacy`: the clinic `import-legacy` makes from a generated file in the old schema.
     let legacy = args.iter().any(|a| a == "--legacy");
-    tools::ensure_postgres()?;
-    Cmd::new("cargo")
-        .args(["build", "--quiet", "--release", "--bin", "emhana"])
-        .run()?;
-    let dir = project_root().join("target/bench");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let dir = crate::bench::prepare()?;
     let kind = if legacy { "legacy-" } else { "" };
     let sqlite = format!(
         "sqlite://{}",
@@ -128,6 +123,17 @@ fn imported(
     let secs = t.elapsed().as_secs_f64();
     std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
     Ok(Some(secs))
+}
+
+/// What every benchmark needs first: PostgreSQL up, the release server built, `target/bench/`.
+pub(crate) fn prepare() -> Result<std::path::PathBuf, String> {
+    tools::ensure_postgres()?;
+    Cmd::new("cargo")
+        .args(["build", "--quiet", "--release", "--bin", "emhana"])
+        .run()?;
+    let dir = project_root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
 }
 
 /// The number after `name` in `args` (`1_000_000` allowed), or `default`.

@@ -10,9 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::bench::{dataset, flag};
-use crate::cmd::{project_root, Cmd};
+use crate::cmd::project_root;
 use crate::server::Server;
-use crate::tools;
 use crate::writebench::{drive, Load, Run};
 
 /// Search fragments: surnames of the generator, a first name, phone digits.
@@ -26,12 +25,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         seconds: flag(args, "--seconds", 10)?,
         visits,
     };
-    tools::ensure_postgres()?;
-    Cmd::new("cargo")
-        .args(["build", "--quiet", "--release", "--bin", "emhana"])
-        .run()?;
-    let dir = project_root().join("target/bench");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let dir = crate::bench::prepare()?;
     let sqlite = format!(
         "sqlite://{}",
         dir.join(format!("analytics-{visits}.db")).display()

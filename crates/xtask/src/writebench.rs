@@ -22,7 +22,6 @@ use serde_json::Value;
 use crate::bench::{civil_date, flag};
 use crate::cmd::{project_root, Cmd};
 use crate::server::{http, Conn, Server};
-use crate::tools;
 
 /// What one run measured.
 pub(crate) struct Run {
@@ -59,12 +58,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         seconds: flag(args, "--seconds", 15)?,
         visits: flag(args, "--visits", 1_000)?,
     };
-    tools::ensure_postgres()?;
-    Cmd::new("cargo")
-        .args(["build", "--quiet", "--release", "--bin", "emhana"])
-        .run()?;
-    let dir = project_root().join("target/bench");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let dir = crate::bench::prepare()?;
     let only = args
         .iter()
         .position(|a| a == "--backend")
@@ -78,7 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         runs.extend(hot(&dir, backend, port, load)?);
         runs.extend(typical(&dir, backend, port, load)?);
         if backend == "postgres" {
-            runs.push(two_instances(&dir, port, load)?);
+            runs.extend(two_instances(&dir, port, load)?);
         }
     }
     println!(
@@ -106,6 +100,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// One fresh database of `backend` with a server on each of `ports` and a clinic of `doctors`
+/// doctors: `work(token, clinic)` loads it; then the servers are killed and the database
+/// reconciled by `emhana reconcile`.
+fn session(
+    (dir, backend): (&std::path::Path, &'static str),
+    ports: &[u16],
+    doctors: usize,
+    load: Load,
+    work: impl FnOnce(&str, &Clinic) -> Result<Vec<Run>, String>,
+) -> Result<Vec<Run>, String> {
+    let url = fresh_database(dir, backend)?;
+    let mut servers = Vec::new();
+    for port in ports {
+        servers.push(start(&url, *port)?);
+    }
+    let token = servers[0].login()?;
+    let clinic = clinic(ports[0], &token, load.visits, doctors)?;
+    let runs = work(&token, &clinic)?;
+    for server in &mut servers {
+        server.stop();
+    }
+    reconcile_db(&url)?;
+    Ok(runs.into_iter().map(|r| Run { backend, ..r }).collect())
+}
+
 /// Payments to visits of one doctor (hot aggregate keys).
 fn hot(
     dir: &std::path::Path,
@@ -113,40 +132,29 @@ fn hot(
     port: u16,
     load: Load,
 ) -> Result<Vec<Run>, String> {
-    let url = fresh_database(dir, backend)?;
-    let mut server = start(&url, port)?;
-    let token = server.login()?;
-    let clinic = clinic(port, &token, load.visits, 1)?;
-    let paid = payments(&[port], &token, &clinic.visits, load)?;
-    reconcile_http(port, &token, paid.accepted)?;
-    server.stop();
-    reconcile_db(&url)?;
-    Ok(vec![Run {
-        backend,
-        what: "payment",
-        shape: "1 doctor",
-        ..paid
-    }])
+    session((dir, backend), &[port], 1, load, |token, clinic| {
+        let paid = payments(&[port], token, &clinic.visits, load)?;
+        reconcile_http(port, token, paid.accepted)?;
+        Ok(vec![Run {
+            what: "payment",
+            shape: "1 doctor",
+            ..paid
+        }])
+    })
 }
 
 /// Payments over 20 doctors through two API instances on one PostgreSQL database (clients
 /// alternate between them): no overpayment, no deadlock, one reconcile for both.
-fn two_instances(dir: &std::path::Path, port: u16, load: Load) -> Result<Run, String> {
-    let url = fresh_database(dir, "postgres")?;
-    let mut first = start(&url, port)?;
-    let mut second = start(&url, port + 10)?;
-    let token = first.login()?;
-    let clinic = clinic(port, &token, load.visits, 20)?;
-    let paid = payments(&[port, port + 10], &token, &clinic.visits, load)?;
-    reconcile_http(port, &token, paid.accepted)?;
-    first.stop();
-    second.stop();
-    reconcile_db(&url)?;
-    Ok(Run {
-        backend: "postgres",
-        what: "payment",
-        shape: "20 doc, 2 APIs",
-        ..paid
+fn two_instances(dir: &std::path::Path, port: u16, load: Load) -> Result<Vec<Run>, String> {
+    let ports = [port, port + 10];
+    session((dir, "postgres"), &ports, 20, load, |token, clinic| {
+        let paid = payments(&ports, token, &clinic.visits, load)?;
+        reconcile_http(port, token, paid.accepted)?;
+        Ok(vec![Run {
+            what: "payment",
+            shape: "20 doc, 2 APIs",
+            ..paid
+        }])
     })
 }
 
@@ -157,36 +165,29 @@ fn typical(
     port: u16,
     load: Load,
 ) -> Result<Vec<Run>, String> {
-    let url = fresh_database(dir, backend)?;
-    let mut server = start(&url, port)?;
-    let token = server.login()?;
-    let clinic = clinic(port, &token, load.visits, 20)?;
-    let booked = bookings(port, &token, &clinic, load)?;
-    let moved = statuses(port, &token, &clinic.visits, load)?;
-    let paid = payments(&[port], &token, &clinic.visits, load)?;
-    reconcile_http(port, &token, paid.accepted)?;
-    server.stop();
-    reconcile_db(&url)?;
-    Ok(vec![
-        Run {
-            backend,
-            what: "booking",
-            shape: "20 doctors",
-            ..booked
-        },
-        Run {
-            backend,
-            what: "status change",
-            shape: "20 doctors",
-            ..moved
-        },
-        Run {
-            backend,
-            what: "payment",
-            shape: "20 doctors",
-            ..paid
-        },
-    ])
+    session((dir, backend), &[port], 20, load, |token, clinic| {
+        let booked = bookings(port, token, clinic, load)?;
+        let moved = statuses(port, token, &clinic.visits, load)?;
+        let paid = payments(&[port], token, &clinic.visits, load)?;
+        reconcile_http(port, token, paid.accepted)?;
+        Ok(vec![
+            Run {
+                what: "booking",
+                shape: "20 doctors",
+                ..booked
+            },
+            Run {
+                what: "status change",
+                shape: "20 doctors",
+                ..moved
+            },
+            Run {
+                what: "payment",
+                shape: "20 doctors",
+                ..paid
+            },
+        ])
+    })
 }
 
 fn start(url: &str, port: u16) -> Result<Server, String> {
