@@ -292,8 +292,9 @@ async fn upsert_all(
     Ok(())
 }
 
-/// The most key and value columns any fact has.
+/// The most key columns any fact has (a unit test holds every fact to it).
 const MAX_KEYS: usize = 5;
+/// The most value columns any fact has (likewise).
 const MAX_VALUES: usize = 5;
 
 /// Key columns holding text (the others hold ids).
@@ -724,4 +725,53 @@ async fn lock_patient(conn: &mut AnyConnection, patient_id: i64) -> Result<(), S
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fact_fits_the_uniform_delta_row() {
+        for fact in VISIT_FACTS.iter().chain(PATIENT_FACTS.iter()) {
+            assert!(fact.keys.len() <= MAX_KEYS, "{} keys", fact.table);
+            assert!(fact.values.len() <= MAX_VALUES, "{} values", fact.table);
+            let table = TABLES
+                .iter()
+                .find(|t| t.0 == fact.table)
+                .expect("a kept table");
+            assert_eq!(
+                fact.keys, table.1,
+                "{}: the table's keys, in order",
+                fact.table
+            );
+            assert!(
+                fact.values.iter().all(|v| table.2.contains(v)),
+                "{}",
+                fact.table
+            );
+            for key in fact.keys {
+                assert!(
+                    is_text_key(key) || key.ends_with("_id"),
+                    "{}.{key}: neither text nor an id",
+                    fact.table
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reports_read_the_pending_rows_of_every_table() {
+        for (table, _, _) in TABLES {
+            let sql = reading_live(&format!("SELECT SUM(t.x) FROM {table} t WHERE 1 = 1"));
+            assert!(sql.contains(&format!("FROM {table}_pending")), "{sql}");
+            assert!(sql.contains("UNION ALL"), "{sql}");
+        }
+        // `stats_visits` is a suffix of `stats_method_visits`: neither read is taken for the other.
+        let sql = reading_live("SELECT 1 FROM stats_method_visits t");
+        assert!(
+            sql.contains("FROM stats_method_visits_pending") && !sql.contains("FROM stats_visits"),
+            "{sql}"
+        );
+    }
 }
