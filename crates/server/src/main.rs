@@ -43,6 +43,12 @@ enum Command {
         /// Generator seed (the same seed gives the same data).
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Patients (default: one per 20 visits).
+        #[arg(long)]
+        patients: Option<usize>,
+        /// At least this many doctors (default: the demo clinic's 6).
+        #[arg(long, default_value_t = 0)]
+        doctors: usize,
     },
     /// Write a database in the old system's v2.7 schema for benchmarks of what `import-legacy`
     /// makes (1–3 lines per visit, 10 % discounted lines, 20 % of paid visits by two methods).
@@ -120,7 +126,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Reconcile => reconcile(settings).await?,
         Command::Openapi => print!("{}", openapi::document_json()),
-        Command::SeedBulk { visits, seed } => seed_bulk(settings, visits, seed).await?,
+        Command::SeedBulk {
+            visits,
+            seed,
+            patients,
+            doctors,
+        } => {
+            let shape = seed::BulkShape { patients, doctors };
+            seed_bulk(settings, (visits, seed), shape).await?
+        }
         Command::SeedLegacy { path, visits, seed } => {
             let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
             let r = seed::write_legacy_file(&path, visits, seed, zone).await?;
@@ -181,14 +195,18 @@ async fn reconcile(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// `emhana seed-bulk`: the benchmark dataset (see `emhana_tools::seed::seed_bulk`).
-async fn seed_bulk(settings: &Settings, visits: usize, seed: u64) -> anyhow::Result<()> {
+async fn seed_bulk(
+    settings: &Settings,
+    (visits, seed): (usize, u64),
+    shape: seed::BulkShape,
+) -> anyhow::Result<()> {
     let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
     let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
     store.migrate().await?;
     emhana_server::auth::bootstrap::ensure_owner(&store, settings).await?;
     let started = std::time::Instant::now();
     let hash = emhana_server::auth::password::hash(seed::DEMO_PASSWORD.to_owned()).await?;
-    let report = seed::seed_bulk(&store, zone, visits, seed, &hash).await;
+    let report = seed::seed_bulk(&store, zone, (visits, seed), shape, &hash).await;
     store.close().await;
     let r = report?;
     println!(

@@ -66,7 +66,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let generated = if legacy {
             imported(&dir, name, url, visits)?
         } else {
-            dataset(&dir, name, url, visits)?
+            dataset(&dir, name, url, (visits, "analytics", &[]))?
         };
         let rows = measure(url, port, requests)?;
         tables.push((name, generated, rows));
@@ -153,30 +153,45 @@ pub(crate) fn dataset(
     dir: &std::path::Path,
     name: &str,
     url: &str,
-    visits: usize,
+    (visits, tag, extra): (usize, &str, &[String]),
 ) -> Result<Option<f64>, String> {
-    let marker = dir.join(format!("analytics-{visits}.{name}.done"));
+    let marker = dir.join(format!("{tag}-{visits}.{name}.done"));
     if marker.exists() {
         return Ok(std::fs::read_to_string(&marker)
             .ok()
             .and_then(|s| s.trim().parse().ok()));
     }
     if name == "sqlite" {
-        let _ = std::fs::remove_file(dir.join(format!("analytics-{visits}.db")));
+        let _ = std::fs::remove_file(dir.join(format!("{tag}-{visits}.db")));
     } else {
-        let pg_db = format!("emhana_bench_{visits}");
+        let pg_db = bench_database(tag, visits);
         psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
         psql(&format!("CREATE DATABASE {pg_db}"))?;
     }
     let t = Instant::now();
+    let mut args = vec![
+        "seed-bulk".to_owned(),
+        "--visits".into(),
+        visits.to_string(),
+    ];
+    args.extend(extra.iter().cloned());
     Cmd::new("target/release/emhana")
-        .args(["seed-bulk", "--visits", &visits.to_string()])
+        .args(args.iter().map(String::as_str))
         .env("DATABASE_URL", url)
         .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
         .run()?;
     let secs = t.elapsed().as_secs_f64();
     std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
     Ok(Some(secs))
+}
+
+/// The PostgreSQL database of the `tag` dataset of `visits` visits (`analytics` keeps its old
+/// name, so datasets made before stay usable).
+pub(crate) fn bench_database(tag: &str, visits: usize) -> String {
+    match tag {
+        "analytics" => format!("emhana_bench_{visits}"),
+        other => format!("emhana_bench_{other}_{visits}"),
+    }
 }
 
 /// One row of timings per endpoint and backend.

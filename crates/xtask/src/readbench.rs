@@ -1,6 +1,7 @@
-//! `cargo xtask bench read [--visits N] [--clients C] [--seconds S]`: reads over HTTP against the
-//! release server on the generated clinic (`emhana seed-bulk`, N visits over a year, one patient
-//! per 20 visits; the same database `bench analytics` uses), on SQLite and PostgreSQL:
+//! `cargo xtask bench read [--visits N] [--patients P] [--doctors D] [--clients C] [--seconds S]`:
+//! reads over HTTP against the release server on a generated clinic (`emhana seed-bulk`: N
+//! visits over a year, default 200,000, P patients, default 1,000,000, D doctors, default 50;
+//! made once and kept in `target/bench/`), on SQLite and PostgreSQL:
 //! - `/healthz` (no auth, no database: what the HTTP stack and the load client cost alone), then
 //!   one visit by id (random ids), C kept-alive clients each (throughput, p50/p99);
 //! - the whole clinic's day calendar (random days of the year), 4 clients (latency);
@@ -20,23 +21,36 @@ const SEARCHES: [&str; 6] = ["Ахмет", "Сери", "Нурл", "Айгер",
 /// Entry point: the flags after `bench read`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let visits = flag(args, "--visits", 200_000)?;
+    let patients = flag(args, "--patients", 1_000_000)?;
+    let doctors = flag(args, "--doctors", 50)?;
     let load = Load {
         clients: flag(args, "--clients", 64)?,
         seconds: flag(args, "--seconds", 10)?,
         visits,
     };
     let dir = crate::bench::prepare()?;
+    // Its own dataset (the shape differs from `bench analytics`'): one tag per shape.
+    let tag = format!("read-p{patients}-d{doctors}");
     let sqlite = format!(
         "sqlite://{}",
-        dir.join(format!("analytics-{visits}.db")).display()
+        dir.join(format!("{tag}-{visits}.db")).display()
     );
-    let pg = format!("postgres://postgres@127.0.0.1:5432/emhana_bench_{visits}");
+    let pg = format!(
+        "postgres://postgres@127.0.0.1:5432/{}",
+        crate::bench::bench_database(&tag.replace('-', "_"), visits)
+    );
+    let extra = [
+        "--patients".to_owned(),
+        patients.to_string(),
+        "--doctors".to_owned(),
+        doctors.to_string(),
+    ];
     let mut runs = Vec::new();
     for (backend, url, port) in [
         ("sqlite", sqlite.as_str(), 18_093),
         ("postgres", pg.as_str(), 18_094),
     ] {
-        dataset(&dir, backend, url, visits)?;
+        dataset(&dir, backend, url, (visits, &tag, &extra))?;
         let bin = project_root().join("target/release/emhana");
         let mut server = Server::start(&bin, url, port, &[("EMHANA_BACKUP_TIME", "off")])?;
         let token = server.login()?;
@@ -69,8 +83,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         server.stop();
     }
     println!(
-        "\nreads: {} visits (one patient per 20), {} s per run; visit by id with {} kept-alive clients, the rest with 4",
-        visits, load.seconds, load.clients
+        "\nreads: {visits} visits, {patients} patients, {doctors} doctors; {} s per run; visit by id with {} kept-alive clients, the rest with 4",
+        load.seconds, load.clients
     );
     println!(
         "{:<10} {:<16} {:>8} {:>8} {:>8} {:>8} {:>8}",

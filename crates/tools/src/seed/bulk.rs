@@ -34,20 +34,23 @@ struct Catalogue {
 /// A large deterministic dataset for benchmarks: the demo clinic (if the database is empty),
 /// one patient per 20 visits, and `visits` visits over the last year with lines, payments and
 /// allocations decided by the domain's rules — written with multi-row INSERTs, no audit rows.
-/// `password_hash` is the demo accounts' (see [`seed_demo`]).
+/// `password_hash` is the demo accounts' (see [`seed_demo`]). `shape` can ask for more patients
+/// (a search benchmark over a million cards) and more doctors (a calendar of 50) than that.
 pub async fn seed_bulk(
     store: &Store,
     zone: ClinicZone,
-    visits: usize,
-    seed: u64,
+    (visits, seed): (usize, u64),
+    shape: BulkShape,
     password_hash: &str,
 ) -> anyhow::Result<BulkReport> {
     // Doctors, services, lead sources and the demo accounts first (skipped when present).
     let _ = seed_demo(store, zone, 0, password_hash).await?;
+    more_doctors(store, shape.doctors).await?;
     let today = zone.local_date(Utc::now());
     let mut rng = Lcg(seed);
     let mut report = BulkReport::default();
-    let catalogue = catalogue(store, today, (visits / 20).max(1), &mut rng).await?;
+    let patients = shape.patients.unwrap_or(visits / 20).max(1);
+    let catalogue = catalogue(store, today, patients, &mut rng).await?;
     report.patients = catalogue.patients.len();
     let days: i64 = 365;
     let per_day = visits.div_ceil(days as usize + 3).max(1);
@@ -71,6 +74,40 @@ pub async fn seed_bulk(
 }
 
 /// Reads the directories and writes `patient_count` generated patients.
+/// How many patients and doctors [`seed_bulk`] makes beyond its defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BulkShape {
+    /// Patients (default: one per 20 visits).
+    pub patients: Option<usize>,
+    /// At least this many active doctors (the demo clinic has 6; more are added, with the
+    /// services that belong to no doctor).
+    pub doctors: usize,
+}
+
+/// Adds doctors until `at_least` are active.
+async fn more_doctors(store: &Store, at_least: usize) -> anyhow::Result<()> {
+    let have = store.doctors(false).await?.len();
+    let actor = emhana_store::audit::Actor {
+        user_id: None,
+        request_id: "seed-bulk".into(),
+        client_ip: "127.0.0.1".into(),
+    };
+    for n in have..at_least {
+        let last = SURNAMES[n % SURNAMES.len()];
+        let phone = format!("+7 727 260 {:02} {:02}", n / 100 % 100, n % 100);
+        let card = emhana_domain::directories::DoctorCard::parse(
+            "Врач",
+            last,
+            "Терапевт",
+            Some(&phone),
+            None,
+        )
+        .map_err(|v| anyhow::anyhow!("bulk doctor {n}: {v:?}"))?;
+        store.save_doctor(&actor, None, &card).await?;
+    }
+    Ok(())
+}
+
 async fn catalogue(
     store: &Store,
     today: NaiveDate,

@@ -27,7 +27,7 @@ mod bulk;
 mod data;
 mod legacy_file;
 
-pub use bulk::{seed_bulk, BulkReport};
+pub use bulk::{seed_bulk, BulkReport, BulkShape};
 use data::*;
 pub use legacy_file::{write_legacy_file, LegacyFileReport};
 
