@@ -190,7 +190,7 @@ pub(crate) fn dataset(
 pub(crate) fn bench_database(tag: &str, visits: usize) -> String {
     match tag {
         "analytics" => format!("emhana_bench_{visits}"),
-        other => format!("emhana_bench_{other}_{visits}"),
+        other => format!("emhana_bench_{}_{visits}", other.replace('-', "_")),
     }
 }
 

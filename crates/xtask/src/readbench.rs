@@ -37,7 +37,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     let pg = format!(
         "postgres://postgres@127.0.0.1:5432/{}",
-        crate::bench::bench_database(&tag.replace('-', "_"), visits)
+        crate::bench::bench_database(&tag, visits)
     );
     let extra = [
         "--patients".to_owned(),
