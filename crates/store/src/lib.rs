@@ -225,10 +225,15 @@ impl Store {
     /// before and after; folding keeps what they sum over small. Safe to run from several
     /// instances at once.
     pub async fn fold_stats(&self) -> Result<u64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let folded = stats::fold(&mut tx, self.backend).await?;
-        tx.commit().await?;
-        Ok(folded)
+        // Two instances' folds can meet on aggregate rows (a deadlock PostgreSQL breaks by
+        // aborting one): run again like every other write (see `retry`).
+        retry::transient(async || {
+            let mut tx = self.begin_write().await?;
+            let folded = stats::fold(&mut tx, self.backend).await?;
+            tx.commit().await?;
+            Ok(folded)
+        })
+        .await
     }
 
     /// Refreshes the planner's statistics after a bulk change (PostgreSQL `ANALYZE`, SQLite
