@@ -350,17 +350,10 @@ both_backends! {
     }
 }
 
-/// One non-zero aggregate row as readers see it: `table|keys…|values…`.
-pub(crate) type StatsRow = String;
-
-/// The aggregate tables' non-zero rows in key order.
-async fn stats_rows(app: &TestApp) -> Vec<StatsRow> {
-    stats_rows_of(&app.store).await
-}
-
-/// The same, of any store (base rows plus pending deltas, summed per key).
-pub(crate) async fn stats_rows_of(store: &emhana_store::Store) -> Vec<StatsRow> {
-    let mut conn = store.pool().acquire().await.unwrap();
+/// The aggregate tables' non-zero rows as readers see them (base rows plus pending deltas,
+/// summed per key), `table|keys…|values…` in key order.
+async fn stats_rows(app: &TestApp) -> Vec<String> {
+    let mut conn = app.store.pool().acquire().await.unwrap();
     emhana_store::reconcile::aggregate_rows(&mut conn)
         .await
         .unwrap()
