@@ -49,25 +49,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // `--legacy`: the clinic `import-legacy` makes from a generated file in the old schema.
     let legacy = args.iter().any(|a| a == "--legacy");
     let dir = crate::bench::prepare()?;
-    let kind = if legacy { "legacy-" } else { "" };
-    let sqlite = format!(
-        "sqlite://{}",
-        dir.join(format!("analytics-{kind}{visits}.db")).display()
-    );
-    let pg = format!(
-        "postgres://postgres@127.0.0.1:5432/emhana_bench_{}{visits}",
-        kind.replace('-', "_")
-    );
+    let tag = if legacy {
+        "analytics-legacy"
+    } else {
+        "analytics"
+    };
+    let (sqlite, pg) = urls(&dir, tag, visits);
     let mut tables = Vec::new();
     for (name, url, port) in [
         ("sqlite", sqlite.as_str(), 18_081),
         ("postgres", pg.as_str(), 18_082),
     ] {
-        let generated = if legacy {
-            imported(&dir, name, url, visits)?
+        let make = if legacy {
+            vec!["import-legacy".to_owned(), legacy_file(&dir, visits)?]
         } else {
-            dataset(&dir, name, url, (visits, "analytics", &[]))?
+            vec![
+                "seed-bulk".to_owned(),
+                "--visits".into(),
+                visits.to_string(),
+            ]
         };
+        let generated = dataset(&dir, name, url, (visits, tag), &make)?;
         let rows = measure(url, port, requests)?;
         tables.push((name, generated, rows));
     }
@@ -78,21 +80,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The legacy-shaped dataset of `visits` visits on backend `name` at `url`: a generated old-schema
-/// file (`target/bench/legacy-N.sqlite`, made once) imported by `emhana import-legacy` (once per
-/// backend, then reused); the seconds the import took, when it ran.
-fn imported(
-    dir: &std::path::Path,
-    name: &str,
-    url: &str,
-    visits: usize,
-) -> Result<Option<f64>, String> {
-    let marker = dir.join(format!("analytics-legacy-{visits}.{name}.done"));
-    if marker.exists() {
-        return Ok(std::fs::read_to_string(&marker)
-            .ok()
-            .and_then(|s| s.trim().parse().ok()));
-    }
+/// The old-schema file of `visits` visits `import-legacy` reads (`target/bench/legacy-N.sqlite`,
+/// written once by `emhana seed-legacy`); its path.
+fn legacy_file(dir: &std::path::Path, visits: usize) -> Result<String, String> {
     let file = dir.join(format!("legacy-{visits}.sqlite"));
     if !file.exists() {
         let partial = dir.join(format!("legacy-{visits}.partial"));
@@ -107,22 +97,7 @@ fn imported(
             .run()?;
         std::fs::rename(&partial, &file).map_err(|e| e.to_string())?;
     }
-    if name == "sqlite" {
-        let _ = std::fs::remove_file(dir.join(format!("analytics-legacy-{visits}.db")));
-    } else {
-        let pg_db = format!("emhana_bench_legacy_{visits}");
-        psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
-        psql(&format!("CREATE DATABASE {pg_db}"))?;
-    }
-    let t = Instant::now();
-    Cmd::new("target/release/emhana")
-        .args(["import-legacy", &file.display().to_string()])
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn,sqlx=error")
-        .run()?;
-    let secs = t.elapsed().as_secs_f64();
-    std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
-    Ok(Some(secs))
+    Ok(file.display().to_string())
 }
 
 /// What every benchmark needs first: PostgreSQL up, the release server built, `target/bench/`.
@@ -147,13 +122,32 @@ pub(crate) fn flag(args: &[String], name: &str, default: usize) -> Result<usize,
     }
 }
 
-/// Generates the `visits`-visit dataset of backend `name` at `url` unless a marker says it was
-/// (then reuses it); the seconds generation took, when known.
+/// The SQLite and PostgreSQL URLs of the benchmark database `tag` of `visits` visits:
+/// `target/bench/{tag}-{visits}.db` and `emhana_bench_{tag}_{visits}` (`analytics` keeps its
+/// older name `emhana_bench_{visits}`, so datasets made before stay usable).
+pub(crate) fn urls(dir: &std::path::Path, tag: &str, visits: usize) -> (String, String) {
+    let pg_db = match tag {
+        "analytics" => format!("emhana_bench_{visits}"),
+        other => format!("emhana_bench_{}_{visits}", other.replace('-', "_")),
+    };
+    (
+        format!(
+            "sqlite://{}",
+            dir.join(format!("{tag}-{visits}.db")).display()
+        ),
+        format!("postgres://postgres@127.0.0.1:5432/{pg_db}"),
+    )
+}
+
+/// Makes the dataset `tag` on backend `name` at `url` once — an empty database, then
+/// `emhana <make…>` (seed-bulk, import-legacy) against it — and reuses it after that (a marker file
+/// in `dir` keeps how long it took); the seconds it took, when it ran now.
 pub(crate) fn dataset(
     dir: &std::path::Path,
     name: &str,
     url: &str,
-    (visits, tag, extra): (usize, &str, &[String]),
+    (visits, tag): (usize, &str),
+    make: &[String],
 ) -> Result<Option<f64>, String> {
     let marker = dir.join(format!("{tag}-{visits}.{name}.done"));
     if marker.exists() {
@@ -164,34 +158,20 @@ pub(crate) fn dataset(
     if name == "sqlite" {
         let _ = std::fs::remove_file(dir.join(format!("{tag}-{visits}.db")));
     } else {
-        let pg_db = bench_database(tag, visits);
+        let pg_db = url.rsplit('/').next().unwrap_or_default();
         psql(&format!("DROP DATABASE IF EXISTS {pg_db}"))?;
         psql(&format!("CREATE DATABASE {pg_db}"))?;
     }
     let t = Instant::now();
-    let mut args = vec![
-        "seed-bulk".to_owned(),
-        "--visits".into(),
-        visits.to_string(),
-    ];
-    args.extend(extra.iter().cloned());
     Cmd::new("target/release/emhana")
-        .args(args.iter().map(String::as_str))
+        .args(make.iter().map(String::as_str))
         .env("DATABASE_URL", url)
         .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
+        .env("RUST_LOG", "warn,sqlx=error")
         .run()?;
     let secs = t.elapsed().as_secs_f64();
     std::fs::write(&marker, format!("{secs:.1}\n")).map_err(|e| e.to_string())?;
     Ok(Some(secs))
-}
-
-/// The PostgreSQL database of the `tag` dataset of `visits` visits (`analytics` keeps its old
-/// name, so datasets made before stay usable).
-pub(crate) fn bench_database(tag: &str, visits: usize) -> String {
-    match tag {
-        "analytics" => format!("emhana_bench_{visits}"),
-        other => format!("emhana_bench_{}_{visits}", other.replace('-', "_")),
-    }
 }
 
 /// One row of timings per endpoint and backend.

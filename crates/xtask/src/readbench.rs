@@ -31,15 +31,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = crate::bench::prepare()?;
     // Its own dataset (the shape differs from `bench analytics`'): one tag per shape.
     let tag = format!("read-p{patients}-d{doctors}");
-    let sqlite = format!(
-        "sqlite://{}",
-        dir.join(format!("{tag}-{visits}.db")).display()
-    );
-    let pg = format!(
-        "postgres://postgres@127.0.0.1:5432/{}",
-        crate::bench::bench_database(&tag, visits)
-    );
-    let extra = [
+    let (sqlite, pg) = crate::bench::urls(&dir, &tag, visits);
+    let make = [
+        "seed-bulk".to_owned(),
+        "--visits".into(),
+        visits.to_string(),
         "--patients".to_owned(),
         patients.to_string(),
         "--doctors".to_owned(),
@@ -50,7 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ("sqlite", sqlite.as_str(), 18_093),
         ("postgres", pg.as_str(), 18_094),
     ] {
-        dataset(&dir, backend, url, (visits, &tag, &extra))?;
+        dataset(&dir, backend, url, (visits, &tag), &make)?;
         let bin = project_root().join("target/release/emhana");
         let mut server = Server::start(&bin, url, port, &[("EMHANA_BACKUP_TIME", "off")])?;
         let token = server.login()?;
