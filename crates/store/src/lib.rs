@@ -225,15 +225,10 @@ impl Store {
     /// before and after; folding keeps what they sum over small. Safe to run from several
     /// instances at once.
     pub async fn fold_stats(&self) -> Result<u64, StoreError> {
-        // Two instances' folds can meet on aggregate rows (a deadlock PostgreSQL breaks by
-        // aborting one): run again like every other write (see `retry`).
-        retry::transient(async || {
-            let mut tx = self.begin_write().await?;
-            let folded = stats::fold(&mut tx, self.backend).await?;
-            tx.commit().await?;
-            Ok(folded)
-        })
-        .await
+        let mut tx = self.begin_write().await?;
+        let folded = stats::fold(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        Ok(folded)
     }
 
     /// Refreshes the planner's statistics after a bulk change (PostgreSQL `ANALYZE`, SQLite
