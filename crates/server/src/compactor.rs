@@ -20,6 +20,11 @@ pub async fn run(store: Store, every: Duration) {
         match store.fold_stats().await {
             Ok(0) => {}
             Ok(folded) => tracing::trace!(folded, "analytics deltas folded"),
+            // Two instances' folds can meet on aggregate rows and PostgreSQL aborts one: it rolled
+            // back whole, and the next tick folds again.
+            Err(e) if e.is_transient() => {
+                tracing::debug!(error = %e, "fold met another instance's fold; next tick")
+            }
             Err(e) => tracing::warn!(error = %e, "folding analytics deltas failed; retrying later"),
         }
     }
