@@ -250,7 +250,8 @@ impl Store {
 
 /// How stale the per-request account check may be: a deactivation, role or password change made
 /// through another instance sharing the database applies to this one's requests within this
-/// bound (through this instance, at once).
+/// bound; through this instance at once (a check whose read was already in flight during the
+/// change may keep the old row, again at most this long).
 pub const ACCOUNT_STALENESS: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Accounts read by the per-request check, each with when it was read.
