@@ -57,3 +57,10 @@ pub struct DownloadLink {
     /// Seconds the link stays valid.
     pub expires_in: i64,
 }
+
+/// A downloaded file's bytes (a backup, an export): documented as `string`, `format: binary`,
+/// so generated clients treat the body as a file, not as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, format = Binary))]
+pub struct FileBytes(pub Vec<u8>);

@@ -3,6 +3,7 @@
 //! Used by `#[schema(schema_with = ...)]` and `#[param(schema_with = ...)]` on wire fields.
 
 use emhana_domain::analytics::Period;
+use emhana_domain::export::ExportKind;
 use emhana_domain::{PaymentMethod, PaymentStatus, VisitStatus};
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
@@ -44,6 +45,35 @@ pub fn payment_status() -> Object {
         "Payment status code",
         PaymentStatus::ALL.iter().map(|s| s.code()),
     )
+}
+
+/// An export file format: `xlsx` | `csv`.
+pub fn export_format() -> Object {
+    codes("Export file format", ["xlsx", "csv"])
+}
+
+/// Which directory rows an export holds: `active` | `inactive` | `all`.
+pub fn activity() -> Object {
+    codes(
+        "Active, inactive or all rows",
+        ["active", "inactive", "all"],
+    )
+}
+
+/// An export's path segment: a kind (`appointments`, `payments`, …), optionally with the
+/// format as an extension (`appointments.csv`, the DESIGN form).
+pub fn export_target() -> Object {
+    let targets: Vec<String> = ExportKind::ALL
+        .iter()
+        .flat_map(|k| ["", ".xlsx", ".csv"].map(|ext| format!("{}{ext}", k.code())))
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(targets))
+        .description(Some(
+            "Export kind, optionally with the format as an extension",
+        ))
+        .build()
 }
 
 /// A trend bucket: `week` | `month`.

@@ -30,8 +30,9 @@ pub trait ToQuery: Serialize {
     }
 }
 
-/// RFC 3986 percent-encoding of everything but the unreserved characters.
-fn percent_encode(value: &str) -> String {
+/// RFC 3986 percent-encoding of everything but the unreserved characters (also the
+/// `filename*` of a download's `Content-Disposition`, RFC 8187).
+pub fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -42,6 +43,53 @@ fn percent_encode(value: &str) -> String {
     }
     out
 }
+
+/// The path of `GET /exports/{kind}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Path))]
+pub struct ExportPath {
+    /// `appointments` | `appointment-lines` | `payments` | `patients` | `services` |
+    /// `audit-log`, optionally with `.csv` or `.xlsx`.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::export_target))]
+    pub kind: String,
+}
+
+/// The filters of `GET /exports/{kind}`: each applies where it makes sense for the kind (a
+/// period filters visits by their day, payments by theirs, the audit log by its moments;
+/// patients and the price list are the clinic as of now).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ExportQuery {
+    /// `xlsx` (default) or `csv`; may also be given as the path's extension
+    /// (`/exports/appointments.csv`).
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::export_format))]
+    pub format: Option<String>,
+    /// First clinic-local day, `YYYY-MM-DD` (none: from the beginning).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub from: Option<String>,
+    /// Last clinic-local day, inclusive (none: up to now).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub to: Option<String>,
+    /// Only this doctor's visits, lines, payments (and services in the price list).
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub doctor_id: Option<i64>,
+    /// Only visits in this status.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::visit_status))]
+    pub status: Option<String>,
+    /// Only visits in this payment status.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::payment_status))]
+    pub payment_status: Option<String>,
+    /// Patients and services: `active` (default), `inactive` or `all`.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::activity))]
+    pub active: Option<String>,
+    /// Audit log: only this user's actions.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub user_id: Option<i64>,
+}
+
+impl ToQuery for ExportQuery {}
 
 /// `?from=&to=&doctor_id=` of every analytics report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@ pub mod cash_desk;
 pub mod clinic_time;
 pub mod directories;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod legacy;
 pub mod money;

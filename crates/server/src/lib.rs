@@ -6,6 +6,7 @@ pub mod backup;
 pub mod compactor;
 pub mod config;
 pub mod error;
+pub mod export_stream;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;

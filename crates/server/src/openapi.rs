@@ -33,7 +33,8 @@ use crate::routes;
         (name = "appointments", description = "Visits: booking without double booking, the status machine with its history, service lines with per-visit prices"),
         (name = "payments", description = "Payments: several methods at once, never more than owed, split over the lines; Idempotency-Key; void with a reason"),
         (name = "deposits", description = "Patient deposits (аванс): balance, top-up and withdrawal at the desk, statement; spent as the payment method `balance`"),
-        (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts")
+        (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts"),
+        (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

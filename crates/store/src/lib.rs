@@ -14,6 +14,7 @@ pub mod cash_desk;
 pub mod deposits;
 pub mod directories;
 pub mod error;
+pub mod exports;
 pub mod ledger;
 pub mod legacy;
 pub mod patients;

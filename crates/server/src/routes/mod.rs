@@ -9,6 +9,7 @@ pub mod cash_desk;
 pub mod common;
 pub mod deposits;
 pub mod doctors;
+pub mod exports;
 pub mod health;
 pub mod lead_sources;
 pub mod loyalty;
@@ -52,4 +53,5 @@ fn api_v1(cfg: &mut ServiceConfig) {
     deposits::configure(cfg);
     loyalty::configure(cfg);
     analytics::configure(cfg);
+    exports::configure(cfg);
 }

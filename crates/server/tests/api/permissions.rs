@@ -251,6 +251,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("get", "/api/v1/analytics/deposits", &["owner", "admin"]),
     (
         "get",
+        "/api/v1/exports/{kind}",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
         "/api/v1/settings/bonus-programme",
         &["owner", "admin", "receptionist"],
     ),
@@ -309,7 +314,7 @@ both_backends! {
         }
         for (method, path, allowed) in MATRIX {
             // Account 2 is the admin created above: every manager may touch it (not so the owner).
-            let path = path.replace("{id}", "2").replace("{line_id}", "1");
+            let path = path.replace("{id}", "2").replace("{line_id}", "1").replace("{kind}", "payments");
             for (role, token) in &tokens {
                 let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // A harmless body: permission is decided before validation.

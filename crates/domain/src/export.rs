@@ -1,0 +1,614 @@
+//! Exports (issue 18): which files the clinic can take out, their columns as an accountant reads
+//! them (Russian headers), their file names, and who may take which. The store fills rows of
+//! [`Cell`]s; the server writes them as CSV or XLSX. Nothing here knows a file format's bytes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::access::{allows, Permission};
+use crate::error::{FieldViolation, Violations};
+use crate::money::Money;
+use crate::role::Role;
+
+/// What an export holds. The path segment of `GET /api/v1/exports/{kind}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// Visits, one row each: lines named, base and visit totals, paid, debt, source.
+    Appointments,
+    /// Visit lines, one row each: the service, its base price and price, what is paid on it.
+    AppointmentLines,
+    /// Payments and refunds, one row each, with what each paid or returned per service.
+    Payments,
+    /// Patients (active, inactive or both).
+    Patients,
+    /// The price list.
+    Services,
+    /// The audit log.
+    AuditLog,
+}
+
+/// A file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// RFC 4180, comma, UTF-8 with a byte-order mark (so Excel reads Cyrillic), money as
+    /// `12500.00`.
+    Csv,
+    /// An Excel workbook: money as numbers in a tenge format, dates as dates.
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// The file extension and the `format` parameter's value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// The response's media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+}
+
+/// One value of an export row, typed so XLSX keeps numbers as numbers and dates as dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Nothing (an empty cell).
+    Empty,
+    /// Text.
+    Text(String),
+    /// A count or an id.
+    Int(i64),
+    /// An amount of money.
+    Money(Money),
+    /// A clinic-local day.
+    Date(NaiveDate),
+    /// A clinic-local moment (to the minute).
+    DateTime(NaiveDateTime),
+}
+
+impl Cell {
+    /// Text, or empty when there is none.
+    pub fn text(value: Option<String>) -> Self {
+        value
+            .filter(|s| !s.is_empty())
+            .map_or(Self::Empty, Self::Text)
+    }
+}
+
+/// A column: its header and a width hint in characters for spreadsheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The header (Russian).
+    pub header: &'static str,
+    /// How many characters wide a spreadsheet shows it.
+    pub width: u16,
+}
+
+const fn col(header: &'static str, width: u16) -> Column {
+    Column { header, width }
+}
+
+const APPOINTMENTS: &[Column] = &[
+    col("№ визита", 10),
+    col("Дата", 12),
+    col("Начало", 17),
+    col("Конец", 17),
+    col("Статус", 14),
+    col("Врач", 26),
+    col("Пациент", 28),
+    col("Телефон", 15),
+    col("Услуги", 40),
+    col("Сумма по прайсу", 16),
+    col("Сумма визита", 14),
+    col("Скидка", 12),
+    col("Оплачено", 14),
+    col("Долг", 12),
+    col("Статус оплаты", 16),
+    col("Источник", 20),
+    col("Примечание", 30),
+];
+
+const APPOINTMENT_LINES: &[Column] = &[
+    col("№ визита", 10),
+    col("Дата", 12),
+    col("Врач", 26),
+    col("Пациент", 28),
+    col("Услуга", 32),
+    col("Цена по прайсу", 15),
+    col("Цена", 14),
+    col("Скидка", 12),
+    col("Оплачено", 14),
+    col("Долг", 12),
+    col("Статус визита", 14),
+];
+
+const PAYMENTS: &[Column] = &[
+    col("Операция", 10),
+    col("№", 9),
+    col("Дата и время", 17),
+    col("Способ", 14),
+    col("Сумма", 14),
+    col("№ визита", 10),
+    col("Дата визита", 12),
+    col("Врач", 26),
+    col("Пациент", 28),
+    col("Принял", 22),
+    col("Аннулирован", 17),
+    col("Причина", 30),
+    col("По услугам", 50),
+];
+
+const PATIENTS: &[Column] = &[
+    col("№", 9),
+    col("Фамилия", 20),
+    col("Имя", 18),
+    col("Телефон", 15),
+    col("Дата рождения", 13),
+    col("Email", 26),
+    col("Активен", 9),
+    col("Создан", 17),
+    col("Примечание", 30),
+];
+
+const SERVICES: &[Column] = &[
+    col("№", 7),
+    col("Услуга", 36),
+    col("Цена", 14),
+    col("Длительность, мин", 10),
+    col("Врач", 26),
+    col("Активна", 9),
+    col("Описание", 40),
+];
+
+const AUDIT_LOG: &[Column] = &[
+    col("№", 10),
+    col("Дата и время", 17),
+    col("Пользователь", 22),
+    col("Действие", 22),
+    col("Объект", 16),
+    col("№ объекта", 10),
+    col("Было", 40),
+    col("Стало", 40),
+    col("IP", 15),
+    col("Запрос", 36),
+];
+
+impl ExportKind {
+    /// Every kind, in the order the SPA lists them.
+    pub const ALL: [ExportKind; 6] = [
+        Self::Appointments,
+        Self::AppointmentLines,
+        Self::Payments,
+        Self::Patients,
+        Self::Services,
+        Self::AuditLog,
+    ];
+
+    /// The path segment.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Appointments => "appointments",
+            Self::AppointmentLines => "appointment-lines",
+            Self::Payments => "payments",
+            Self::Patients => "patients",
+            Self::Services => "services",
+            Self::AuditLog => "audit-log",
+        }
+    }
+
+    /// The kind a path segment names.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The columns, in order.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Self::Appointments => APPOINTMENTS,
+            Self::AppointmentLines => APPOINTMENT_LINES,
+            Self::Payments => PAYMENTS,
+            Self::Patients => PATIENTS,
+            Self::Services => SERVICES,
+            Self::AuditLog => AUDIT_LOG,
+        }
+    }
+
+    /// The sheet's (and the Russian file name's) title.
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            Self::Appointments => "Визиты",
+            Self::AppointmentLines => "Услуги визитов",
+            Self::Payments => "Оплаты и возвраты",
+            Self::Patients => "Пациенты",
+            Self::Services => "Прайс-лист",
+            Self::AuditLog => "Журнал действий",
+        }
+    }
+
+    /// The ASCII file-name stem (a transliteration of the title), for clients that do not read
+    /// `filename*`.
+    fn ascii_stem(self) -> &'static str {
+        match self {
+            Self::Appointments => "vizity",
+            Self::AppointmentLines => "uslugi-vizitov",
+            Self::Payments => "oplaty-i-vozvraty",
+            Self::Patients => "pacienty",
+            Self::Services => "prajs-list",
+            Self::AuditLog => "zhurnal-dejstvij",
+        }
+    }
+
+    /// Whether the period filters rows (patients and the price list are the clinic as of now).
+    pub fn has_period(self) -> bool {
+        !matches!(self, Self::Patients | Self::Services)
+    }
+}
+
+/// Which patients a patients export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Only active ones (the default).
+    Active,
+    /// Only deactivated ones.
+    Inactive,
+    /// Everyone.
+    All,
+}
+
+impl Activity {
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            "all" => Some(Self::All),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed export request: the kind, the format and the filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    /// What to export.
+    pub kind: ExportKind,
+    /// In which format.
+    pub format: ExportFormat,
+    /// First clinic-local day (inclusive), if any.
+    pub from: Option<NaiveDate>,
+    /// Last clinic-local day (inclusive), if any.
+    pub to: Option<NaiveDate>,
+    /// Only this doctor's visits (and payments for them, and services of the price list).
+    pub doctor_id: Option<i64>,
+    /// Only visits in this status (a [`crate::VisitStatus`] code).
+    pub status: Option<String>,
+    /// Only visits in this payment status (a [`crate::PaymentStatus`] code).
+    pub payment_status: Option<String>,
+    /// Which patients (and services) a directory export holds.
+    pub activity: Activity,
+    /// Only this user's audit rows.
+    pub user_id: Option<i64>,
+}
+
+/// The raw query of an export, as the server received it.
+#[derive(Debug, Clone, Default)]
+pub struct ExportParams<'a> {
+    /// The path segment: `appointments`, or `appointments.csv` (the DESIGN form).
+    pub target: &'a str,
+    /// `?format=`.
+    pub format: Option<&'a str>,
+    /// `?from=`.
+    pub from: Option<&'a str>,
+    /// `?to=`.
+    pub to: Option<&'a str>,
+    /// `?doctor_id=`.
+    pub doctor_id: Option<i64>,
+    /// `?status=`.
+    pub status: Option<&'a str>,
+    /// `?payment_status=`.
+    pub payment_status: Option<&'a str>,
+    /// `?active=`.
+    pub active: Option<&'a str>,
+    /// `?user_id=`.
+    pub user_id: Option<i64>,
+}
+
+impl ExportRequest {
+    /// Parses an export request; every problem is reported under its field (`kind` for the path).
+    pub fn parse(p: &ExportParams<'_>) -> Result<Self, Violations> {
+        let mut v = Violations::default();
+        let (code, suffix) = match p.target.rsplit_once('.') {
+            Some((code, ext)) => (code, Some(ext)),
+            None => (p.target, None),
+        };
+        let kind = ExportKind::from_code(code);
+        if kind.is_none() {
+            v.0.push(FieldViolation::new(
+                "kind",
+                "unknown",
+                "Нет такой выгрузки: appointments, appointment-lines, payments, patients, services, audit-log",
+            ));
+        }
+        let format = match (suffix, p.format) {
+            (Some(a), Some(b)) if a != b => {
+                v.0.push(FieldViolation::new(
+                    "format",
+                    "conflict",
+                    "Формат в адресе и в параметре format различаются",
+                ));
+                None
+            }
+            (Some(code), _) | (None, Some(code)) => {
+                let f = ExportFormat::from_code(code);
+                if f.is_none() {
+                    v.0.push(FieldViolation::new(
+                        "format",
+                        "unknown",
+                        "Формат — csv или xlsx",
+                    ));
+                }
+                f
+            }
+            (None, None) => Some(ExportFormat::Xlsx),
+        };
+        let (from, to) = crate::validation::parse_optional_period(p.from, p.to, &mut v);
+        if let Some(id) = p.doctor_id.filter(|id| *id < 1) {
+            v.0.push(FieldViolation::new(
+                "doctor_id",
+                "range",
+                format!("Нет врача №{id}"),
+            ));
+        }
+        if let Some(s) = p
+            .status
+            .filter(|s| crate::VisitStatus::from_code(s).is_none())
+        {
+            v.0.push(FieldViolation::new(
+                "status",
+                "unknown",
+                format!("Нет такого статуса визита: {s}"),
+            ));
+        }
+        if let Some(s) = p
+            .payment_status
+            .filter(|s| crate::PaymentStatus::from_code(s).is_none())
+        {
+            v.0.push(FieldViolation::new(
+                "payment_status",
+                "unknown",
+                format!("Нет такого статуса оплаты: {s}"),
+            ));
+        }
+        let activity = match p.active {
+            None => Activity::Active,
+            Some(code) => Activity::from_code(code).unwrap_or_else(|| {
+                v.0.push(FieldViolation::new(
+                    "active",
+                    "unknown",
+                    "active — active, inactive или all",
+                ));
+                Activity::Active
+            }),
+        };
+        match (kind, format) {
+            (Some(kind), Some(format)) if v.0.is_empty() => Ok(Self {
+                kind,
+                format,
+                from,
+                to,
+                doctor_id: p.doctor_id,
+                status: p.status.map(str::to_owned),
+                payment_status: p.payment_status.map(str::to_owned),
+                activity,
+                user_id: p.user_id,
+            }),
+            _ => Err(v),
+        }
+    }
+
+    /// The download's file name: an ASCII one (`vizity_2026-11-01_2026-11-30.xlsx`) and the
+    /// Russian one (`Визиты 2026-11-01 — 2026-11-30.xlsx`) for `filename*`.
+    pub fn file_names(&self, today: NaiveDate) -> (String, String) {
+        let ext = self.format.code();
+        let (period, russian_period) = match (self.kind.has_period(), self.from, self.to) {
+            (false, _, _) => (today.to_string(), today.to_string()),
+            (true, Some(f), Some(t)) if f == t => (f.to_string(), f.to_string()),
+            (true, Some(f), Some(t)) => (format!("{f}_{t}"), format!("{f} — {t}")),
+            (true, Some(f), None) => (format!("{f}_{today}"), format!("{f} — {today}")),
+            (true, None, Some(t)) => (format!("do_{t}"), format!("до {t}")),
+            (true, None, None) => (format!("vse_{today}"), format!("всё на {today}")),
+        };
+        let ascii = format!("emhana_{}_{period}.{ext}", self.kind.ascii_stem());
+        let russian = format!("{} {russian_period}.{ext}", self.kind.title_ru());
+        (ascii, russian)
+    }
+}
+
+/// Why an export is refused to a role.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportRefusal {
+    /// The role may not export at all, or not this kind.
+    #[error("Недостаточно прав для этой выгрузки")]
+    Forbidden,
+    /// A receptionist may export only today's payments.
+    #[error("Администратор может выгрузить только оплаты за сегодня")]
+    TodayOnly,
+}
+
+/// Whether a role may take any export at all (checked before the request is read, so a doctor
+/// learns nothing about which requests would be valid).
+pub fn may_export(role: Role) -> bool {
+    allows(role, Permission::ExportsRead) || allows(role, Permission::PaymentsWrite)
+}
+
+/// Who may take an export: owners and admins anything; a receptionist the payments of today
+/// (the period defaults to today for them, and must be today when given). Returns the request
+/// as it will run (with the receptionist's period filled in).
+pub fn authorize(
+    role: Role,
+    mut request: ExportRequest,
+    today: NaiveDate,
+) -> Result<ExportRequest, ExportRefusal> {
+    if allows(role, Permission::ExportsRead) {
+        return Ok(request);
+    }
+    if request.kind != ExportKind::Payments || !allows(role, Permission::PaymentsWrite) {
+        return Err(ExportRefusal::Forbidden);
+    }
+    let from = request.from.unwrap_or(today);
+    let to = request.to.unwrap_or(today);
+    if from != today || to != today {
+        return Err(ExportRefusal::TodayOnly);
+    }
+    request.from = Some(today);
+    request.to = Some(today);
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(target: &str) -> ExportParams<'_> {
+        ExportParams {
+            target,
+            ..ExportParams::default()
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_kind_and_format_come_from_the_path_or_the_parameter() {
+        let r = ExportRequest::parse(&params("appointments.csv")).unwrap();
+        assert_eq!(
+            (r.kind, r.format),
+            (ExportKind::Appointments, ExportFormat::Csv)
+        );
+        let r = ExportRequest::parse(&ExportParams {
+            format: Some("csv"),
+            ..params("audit-log")
+        })
+        .unwrap();
+        assert_eq!(
+            (r.kind, r.format),
+            (ExportKind::AuditLog, ExportFormat::Csv)
+        );
+        let r = ExportRequest::parse(&params("services")).unwrap();
+        assert_eq!(r.format, ExportFormat::Xlsx, "xlsx by default");
+        assert_eq!(r.activity, Activity::Active);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let v = ExportRequest::parse(&ExportParams {
+            format: Some("pdf"),
+            from: Some("2026-13-01"),
+            status: Some("lost"),
+            payment_status: Some("free"),
+            active: Some("maybe"),
+            doctor_id: Some(0),
+            ..params("visitz")
+        })
+        .unwrap_err();
+        let fields: Vec<_> = v.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "kind",
+                "format",
+                "from",
+                "doctor_id",
+                "status",
+                "payment_status",
+                "active"
+            ]
+        );
+        let v = ExportRequest::parse(&ExportParams {
+            format: Some("xlsx"),
+            ..params("payments.csv")
+        })
+        .unwrap_err();
+        assert_eq!(v.0[0].field, "format");
+        let v = ExportRequest::parse(&ExportParams {
+            from: Some("2026-11-30"),
+            to: Some("2026-11-01"),
+            ..params("payments")
+        })
+        .unwrap_err();
+        assert_eq!(v.0[0].field, "to");
+    }
+
+    #[test]
+    fn file_names_are_ascii_with_a_russian_twin() {
+        let today = day("2026-11-28");
+        let mut r = ExportRequest::parse(&ExportParams {
+            from: Some("2026-11-01"),
+            to: Some("2026-11-30"),
+            ..params("appointments.xlsx")
+        })
+        .unwrap();
+        let (ascii, ru) = r.file_names(today);
+        assert_eq!(ascii, "emhana_vizity_2026-11-01_2026-11-30.xlsx");
+        assert_eq!(ru, "Визиты 2026-11-01 — 2026-11-30.xlsx");
+        assert!(ascii.is_ascii());
+        r.from = None;
+        r.to = None;
+        assert_eq!(r.file_names(today).0, "emhana_vizity_vse_2026-11-28.xlsx");
+        assert_eq!(r.file_names(today).1, "Визиты всё на 2026-11-28.xlsx");
+        let p = ExportRequest::parse(&params("patients.csv")).unwrap();
+        assert_eq!(p.file_names(today).0, "emhana_pacienty_2026-11-28.csv");
+        for kind in ExportKind::ALL {
+            assert!(kind.ascii_stem().is_ascii());
+            assert_eq!(ExportKind::from_code(kind.code()), Some(kind));
+            assert!(!kind.columns().is_empty());
+        }
+    }
+
+    #[test]
+    fn receptionists_take_only_todays_payments() {
+        let today = day("2026-11-28");
+        let payments = ExportRequest::parse(&params("payments.csv")).unwrap();
+        let r = authorize(Role::Receptionist, payments.clone(), today).unwrap();
+        assert_eq!((r.from, r.to), (Some(today), Some(today)));
+        let yesterday = ExportRequest {
+            from: Some(day("2026-11-27")),
+            ..payments.clone()
+        };
+        assert_eq!(
+            authorize(Role::Receptionist, yesterday.clone(), today),
+            Err(ExportRefusal::TodayOnly)
+        );
+        assert!(may_export(Role::Receptionist) && may_export(Role::Admin));
+        assert!(!may_export(Role::Doctor));
+        let visits = ExportRequest::parse(&params("appointments")).unwrap();
+        assert_eq!(
+            authorize(Role::Receptionist, visits.clone(), today),
+            Err(ExportRefusal::Forbidden)
+        );
+        assert_eq!(
+            authorize(Role::Doctor, payments.clone(), today),
+            Err(ExportRefusal::Forbidden)
+        );
+        // Managers keep their period as asked (none = everything).
+        assert_eq!(
+            authorize(Role::Admin, yesterday.clone(), today),
+            Ok(yesterday)
+        );
+        assert_eq!(authorize(Role::Owner, visits.clone(), today), Ok(visits));
+    }
+}

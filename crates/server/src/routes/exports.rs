@@ -1,0 +1,103 @@
+//! Exports (issue 18): `GET /exports/{kind}` streams a CSV or XLSX file of visits, visit lines,
+//! payments and refunds, patients, the price list or the audit log. The domain decides what a
+//! request means and who may take it; the store reads the rows in chunks from one snapshot;
+//! `export_stream` turns them into bytes as they come.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{get, web, HttpResponse};
+use emhana_api_types::backups::FileBytes;
+use emhana_api_types::queries::{percent_encode, ExportPath, ExportQuery};
+use emhana_api_types::ProblemDetails;
+use emhana_domain::export::{authorize, may_export, ExportParams, ExportRefusal, ExportRequest};
+use emhana_domain::ClinicZone;
+use emhana_store::Store;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Authenticated;
+use crate::{export_stream, ApiError};
+
+/// The response header carrying how many rows the file holds (known before the first byte).
+pub const ROW_COUNT_HEADER: &str = "x-row-count";
+
+/// Registers the export endpoint.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(export);
+}
+
+/// Downloads an export, streamed (a million visits in bounded server memory). Owners and admins
+/// take any kind; receptionists the payments of today. `X-Row-Count` says how many rows follow;
+/// `Content-Disposition` names the file (ASCII `filename` and the Russian `filename*`). CSV is
+/// comma-separated UTF-8 with a byte-order mark and money as `12500.00`; XLSX has money as
+/// numbers in a tenge format and dates as dates. Every export is recorded in the audit log.
+#[utoipa::path(tag = "exports", security(("bearer" = [])),
+    params(ExportPath, ExportQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "text/csv")
+        ), headers(
+            ("x-row-count" = i64, description = "Rows in the file (headers not counted)"),
+            ("content-disposition" = String, description = "attachment; filename=…; filename*=UTF-8''…")
+        )),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+    )
+)]
+#[get("/exports/{kind}")]
+pub async fn export(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    path: web::Path<ExportPath>,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !may_export(auth.role) {
+        return Err(ApiError::Forbidden(ExportRefusal::Forbidden.to_string()));
+    }
+    let request = ExportRequest::parse(&ExportParams {
+        target: path.kind.as_str(),
+        format: q.format.as_deref(),
+        from: q.from.as_deref(),
+        to: q.to.as_deref(),
+        doctor_id: q.doctor_id,
+        status: q.status.as_deref(),
+        payment_status: q.payment_status.as_deref(),
+        active: q.active.as_deref(),
+        user_id: q.user_id,
+    })?;
+    let today = zone.local_date(chrono::Utc::now());
+    let request = authorize(auth.role, request, today)
+        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    let (ascii, russian) = request.file_names(today);
+    let (kind, format) = (request.kind, request.format);
+    let what = serde_json::json!({
+        "kind": kind.code(),
+        "format": format.code(),
+        "from": request.from.map(|d| d.to_string()),
+        "to": request.to.map(|d| d.to_string()),
+        "doctor_id": request.doctor_id,
+        "status": request.status,
+        "payment_status": request.payment_status,
+        "user_id": request.user_id,
+    });
+    let (cursor, rows) = store.open_export(request, **zone).await?;
+    let mut what = what;
+    what["rows"] = rows.into();
+    store.record_export(&auth.actor, what).await?;
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(&russian)
+    );
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(format.media_type())
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((ROW_COUNT_HEADER, HeaderValue::from(rows)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            "content-disposition, x-row-count",
+        ));
+    Ok(response.streaming(export_stream::body(cursor, kind, format)))
+}
