@@ -9,9 +9,9 @@ use leptos_router::path;
 use crate::i18n::t;
 use crate::pages::{
     analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
-    crm::CrmPage, doctors::DoctorsPage, home::Home, login::Login, loyalty::LoyaltyPage,
-    patients::PatientsPage, services::ServicesPage, sources::SourcesPage, staff::StaffPage,
-    visits::VisitsPage,
+    crm::CrmPage, doctors::DoctorsPage, exports::ExportsPage, home::Home, login::Login,
+    loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage, sources::SourcesPage,
+    staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -90,6 +90,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/services") view=ServicesPage />
                     <Route path=path!("/sources") view=SourcesPage />
                     <Route path=path!("/analytics") view=AnalyticsPage />
+                    <Route path=path!("/exports") view=ExportsPage />
                     <Route path=path!("/loyalty") view=LoyaltyPage />
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />

@@ -58,6 +58,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::AnalyticsRead,
     },
     Section {
+        path: "/exports",
+        label: |s| s.nav_exports,
+        permission: Permission::PaymentsWrite,
+    },
+    Section {
         path: "/loyalty",
         label: |s| s.nav_loyalty,
         permission: Permission::LoyaltyManage,

@@ -187,23 +187,30 @@ impl Money {
         let negative = self.0 < 0;
         let abs = self.0.unsigned_abs();
         let (tenge, tiyn) = (abs / 100, abs % 100);
-        let digits = tenge.to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 8);
+        let mut grouped = String::with_capacity(24);
         if negative {
             grouped.push('-');
         }
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push('\u{a0}');
-            }
-            grouped.push(ch);
-        }
+        grouped.push_str(&group_digits(tenge));
         if tiyn != 0 {
             grouped.push_str(&format!(",{tiyn:02}"));
         }
         grouped.push_str("\u{a0}₸");
         grouped
     }
+}
+
+/// Groups of three digits by a no-break space (`12 000`), as people read counts and amounts.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(ch);
+    }
+    grouped
 }
 
 /// The strict wire format: optional `-`, digits, optionally `.` and one or two digits.

@@ -111,8 +111,13 @@ enum Command {
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init();
     let Cli { settings, command } = Cli::parse();
+    // Bulk commands run statements that are slow by nature: sqlx's slow-statement warnings
+    // would only bury their progress and report.
+    telemetry::init(matches!(
+        command,
+        Some(Command::ImportLegacy { .. } | Command::SeedBulk { .. } | Command::SeedLegacy { .. })
+    ));
     let settings = &settings;
     match command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await?,
@@ -229,7 +234,10 @@ async fn import_legacy(
     let zone = emhana_domain::ClinicZone::parse("EMHANA_TZ", &settings.tz)?;
     let store = Store::connect(&StoreConfig::new(&settings.database_url)).await?;
     store.migrate().await?;
-    let options = emhana_tools::legacy::ImportOptions { dry_run };
+    let options = emhana_tools::legacy::ImportOptions {
+        dry_run,
+        show_progress: true,
+    };
     let report = emhana_tools::legacy::import_legacy(&store, zone, path, options).await;
     store.close().await;
     let report = report?;

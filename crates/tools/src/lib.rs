@@ -3,4 +3,5 @@
 //! through HTTP, and live apart from the server so the server crate only serves.
 
 pub mod legacy;
+pub mod progress;
 pub mod seed;

@@ -35,11 +35,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // `payments` is the old name of `write` (scripts and notes may still use it).
         Some("write" | "payments") => return crate::writebench::run(&args[1..]),
         Some("read") => return crate::readbench::run(&args[1..]),
+        Some("export") => return crate::exportbench::run(&args[1..]),
         _ => {
             return Err(
                 "usage: cargo xtask bench analytics [--visits N] [--requests R] [--legacy] | \
                         bench write [--clients C] [--seconds S] [--visits N] | \
-                        bench read [--visits N] [--clients C] [--seconds S]"
+                        bench read [--visits N] [--clients C] [--seconds S] | \
+                        bench export [--visits N]"
                     .into(),
             )
         }

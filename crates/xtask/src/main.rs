@@ -5,6 +5,7 @@
 
 mod bench;
 mod cmd;
+mod exportbench;
 mod fuzz;
 mod readbench;
 mod server;

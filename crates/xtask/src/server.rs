@@ -55,6 +55,11 @@ impl Server {
         json_string(&answer, "access_token").ok_or_else(|| "no access_token".into())
     }
 
+    /// The server's process id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether the process is still running (it did not crash).
     pub fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

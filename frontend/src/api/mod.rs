@@ -5,6 +5,7 @@
 
 mod cash_desk;
 pub mod deposits;
+pub mod exports;
 
 pub use cash_desk::*;
 pub use deposits::deposits_report;
@@ -119,7 +120,11 @@ async fn problem(response: Response) -> ApiError {
 }
 
 /// Sends a request; on 401 with a session, refreshes once and retries.
-async fn raw(method: Method, path: &str, body: Option<String>) -> Result<Response, ApiError> {
+pub(crate) async fn raw(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<Response, ApiError> {
     raw_with_key(method, path, body, None).await
 }
 

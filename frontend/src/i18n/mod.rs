@@ -531,6 +531,44 @@ pub struct Strings {
     pub analytics_bonuses_held: &'static str,
     /// The charting library could not be loaded.
     pub charts_unavailable: &'static str,
+    /// Exports page.
+    pub nav_exports: &'static str,
+    /// Export kind picker label.
+    pub export_what: &'static str,
+    /// Export kind: visits.
+    pub export_kind_appointments: &'static str,
+    /// Export kind: visit lines.
+    pub export_kind_lines: &'static str,
+    /// Export kind: payments and refunds.
+    pub export_kind_payments: &'static str,
+    /// Export kind: patients.
+    pub export_kind_patients: &'static str,
+    /// Export kind: the price list.
+    pub export_kind_services: &'static str,
+    /// Export kind: the audit log.
+    pub export_kind_audit: &'static str,
+    /// Export format picker label.
+    pub export_format: &'static str,
+    /// Active/inactive filter label.
+    pub export_activity: &'static str,
+    /// Only active records.
+    pub export_active: &'static str,
+    /// Only deactivated records.
+    pub export_inactive: &'static str,
+    /// Export download button.
+    pub export_download: &'static str,
+    /// Export in progress.
+    pub export_busy: &'static str,
+    /// Rows in the file.
+    pub export_rows: &'static str,
+    /// Bytes received so far.
+    pub export_received: &'static str,
+    /// Export finished.
+    pub export_done: &'static str,
+    /// Receptionist's restriction note.
+    pub export_today_only: &'static str,
+    /// What the files are.
+    pub export_hint: &'static str,
 }
 
 mod ru;

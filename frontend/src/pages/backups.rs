@@ -137,7 +137,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
 }
 
 /// `12,3 МБ`-style sizes (Russian decimal comma).
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     let units = ["Б", "КБ", "МБ", "ГБ"];
     let mut value = bytes as f64;
     let mut unit = 0;

@@ -7,6 +7,7 @@ pub mod cash_desk;
 pub mod crm;
 pub mod deposit;
 pub mod doctors;
+pub mod exports;
 pub mod home;
 pub mod login;
 pub mod loyalty;

@@ -137,7 +137,10 @@ async fn import(app: &crate::helpers::TestApp, path: &Path, dry_run: bool) -> Im
         &app.store,
         ClinicZone::default(),
         path,
-        ImportOptions { dry_run },
+        ImportOptions {
+            dry_run,
+            show_progress: false,
+        },
     )
     .await
     .unwrap()

@@ -26,6 +26,8 @@ pub use report::{Anomaly, ImportReport, TableCount, Totals};
 pub struct ImportOptions {
     /// Do everything, report, keep nothing.
     pub dry_run: bool,
+    /// Show each table's progress on stderr (the command line; tests keep it off).
+    pub show_progress: bool,
 }
 
 /// Imports the legacy database at `path`. On any error nothing is kept; with `dry_run` nothing is
@@ -69,6 +71,7 @@ async fn run(
             today: zone.local_date(chrono::Utc::now()),
             tx: &mut tx,
             report: &mut report,
+            show_progress: options.show_progress,
         };
         pipeline::run(&mut cx, &mut people::Users).await?;
         pipeline::run(&mut cx, &mut people::Doctors).await?;
@@ -79,7 +82,14 @@ async fn run(
         pipeline::run(&mut cx, &mut people::AuditRows).await?;
         people::settings(legacy, cx.tx, cx.report).await?;
         report.totals = visits.sums.totals();
+        let rebuild = std::time::Instant::now();
         tx.rebuild_stats().await?;
+        if options.show_progress {
+            eprintln!(
+                "аналитика пересчитана за {:.1} с",
+                rebuild.elapsed().as_secs_f64()
+            );
+        }
         let summary = serde_json::json!({
             "source": report.source,
             "tables": report.tables,

@@ -8,6 +8,7 @@ use emhana_domain::ClinicZone;
 use emhana_store::legacy::{LegacyDb, LegacyTx, Rec};
 
 use super::report::ImportReport;
+use crate::progress::Progress;
 
 /// What every table's step works with: the legacy file, the clinic's zone and today, the
 /// import's one transaction and its report.
@@ -22,6 +23,8 @@ pub(super) struct Import<'a> {
     pub tx: &'a mut LegacyTx,
     /// Counts and notes.
     pub report: &'a mut ImportReport,
+    /// Whether each table shows its progress on stderr.
+    pub show_progress: bool,
 }
 
 impl Import<'_> {
@@ -57,7 +60,14 @@ pub(super) trait TableImport {
 pub(super) async fn run<T: TableImport>(cx: &mut Import<'_>, step: &mut T) -> anyhow::Result<()> {
     let rows = cx.legacy.rows(T::TABLE, T::COLS).await?;
     cx.report.table(T::TABLE).read += rows.len();
+    let total = rows.len() as u64;
+    let mut progress = if cx.show_progress {
+        Progress::start(T::TABLE, total)
+    } else {
+        Progress::hidden(T::TABLE, total)
+    };
     for r in rows {
+        progress.advance(1);
         let Some(id) = r.id("id") else {
             cx.report.table(T::TABLE).skipped += 1;
             cx.note(T::TABLE, None, "строка без id: пропущена");
@@ -76,5 +86,6 @@ pub(super) async fn run<T: TableImport>(cx: &mut Import<'_>, step: &mut T) -> an
             Outcome::Skipped => cx.report.table(T::TABLE).skipped += 1,
         }
     }
+    progress.finish();
     Ok(())
 }

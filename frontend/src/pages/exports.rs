@@ -1,0 +1,223 @@
+//! Exports ("Экспорт"): pick what to take out (visits, their lines, payments and refunds,
+//! patients, the price list, the audit log), the format and the filters that apply to it, and
+//! download; large files show how far they have come. A receptionist sees only today's payments
+//! (the server enforces the same rule).
+
+use emhana_api_types::queries::ExportQuery;
+use emhana_domain::access::Permission;
+use emhana_domain::export::ExportKind;
+use emhana_domain::money::group_digits;
+use emhana_domain::{PaymentStatus, VisitStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, exports::Downloaded};
+use crate::clinic;
+use crate::i18n::{t, Strings};
+use crate::pages::backups::human_size;
+use crate::session;
+
+fn kind_label(s: &Strings, kind: ExportKind) -> &'static str {
+    match kind {
+        ExportKind::Appointments => s.export_kind_appointments,
+        ExportKind::AppointmentLines => s.export_kind_lines,
+        ExportKind::Payments => s.export_kind_payments,
+        ExportKind::Patients => s.export_kind_patients,
+        ExportKind::Services => s.export_kind_services,
+        ExportKind::AuditLog => s.export_kind_audit,
+    }
+}
+
+/// Where a download is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Progress {
+    Idle,
+    Running { rows: Option<i64>, bytes: u64 },
+    Done(Downloaded),
+    Failed(String),
+}
+
+/// `/exports`
+#[component]
+pub fn ExportsPage() -> impl IntoView {
+    let s = t();
+    let manager = session::can(Permission::ExportsRead);
+    let today = clinic::today();
+    let month_start = today.format("%Y-%m-01").to_string();
+    let kind = RwSignal::new(if manager {
+        ExportKind::Appointments
+    } else {
+        ExportKind::Payments
+    });
+    let format = RwSignal::new("xlsx".to_owned());
+    let from = RwSignal::new(if manager {
+        month_start
+    } else {
+        today.to_string()
+    });
+    let to = RwSignal::new(today.to_string());
+    let doctor = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let payment = RwSignal::new(String::new());
+    let active = RwSignal::new("active".to_owned());
+    let progress = RwSignal::new(Progress::Idle);
+    let doctors = LocalResource::new(|| api::doctors(true));
+    let chosen = |v: String| Some(v).filter(|v| !v.is_empty());
+    let start = move |_| {
+        let k = kind.get_untracked();
+        let visits = matches!(k, ExportKind::Appointments | ExportKind::AppointmentLines);
+        let q = ExportQuery {
+            format: Some(format.get_untracked()),
+            from: k
+                .has_period()
+                .then(|| chosen(from.get_untracked()))
+                .flatten(),
+            to: k.has_period().then(|| chosen(to.get_untracked())).flatten(),
+            doctor_id: (k != ExportKind::Patients && k != ExportKind::AuditLog)
+                .then(|| doctor.get_untracked().parse().ok())
+                .flatten(),
+            status: visits.then(|| chosen(status.get_untracked())).flatten(),
+            payment_status: visits.then(|| chosen(payment.get_untracked())).flatten(),
+            active: matches!(k, ExportKind::Patients | ExportKind::Services)
+                .then(|| active.get_untracked()),
+            user_id: None,
+        };
+        progress.set(Progress::Running {
+            rows: None,
+            bytes: 0,
+        });
+        spawn_local(async move {
+            let result = api::exports::download(
+                k.code(),
+                &q,
+                |rows| {
+                    progress.set(Progress::Running {
+                        rows: Some(rows),
+                        bytes: 0,
+                    })
+                },
+                |bytes| {
+                    progress.update(|p| {
+                        if let Progress::Running { bytes: b, .. } = p {
+                            *b = bytes;
+                        }
+                    })
+                },
+            )
+            .await;
+            progress.set(match result {
+                Ok(done) => Progress::Done(done),
+                Err(e) => Progress::Failed(e.message()),
+            });
+        });
+    };
+    let running = move || matches!(progress.get(), Progress::Running { .. });
+    let shows = move |f: fn(ExportKind) -> bool| move || f(kind.get());
+    view! {
+        <h1>{s.nav_exports}</h1>
+        <div class="panel" data-testid="export-form">
+            <div class="form-row">
+                <label>{s.export_what}
+                    <select name="kind" on:change=move |ev| {
+                        if let Some(k) = ExportKind::from_code(&event_target_value(&ev)) {
+                            kind.set(k);
+                            progress.set(Progress::Idle);
+                        }
+                    }>
+                        {ExportKind::ALL.into_iter()
+                            .filter(|k| manager || *k == ExportKind::Payments)
+                            .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{kind_label(s, k)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>{s.export_format}
+                    <select name="format" on:change=move |ev| format.set(event_target_value(&ev))>
+                        <option value="xlsx">"Excel (XLSX)"</option>
+                        <option value="csv">"CSV"</option>
+                    </select>
+                </label>
+            </div>
+            <Show when=shows(ExportKind::has_period)>
+                <div class="form-row">
+                    <label>{s.period_from}<input type="date" name="from" prop:value=from disabled=!manager
+                        on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+                    <label>{s.period_to}<input type="date" name="to" prop:value=to disabled=!manager
+                        on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                </div>
+            </Show>
+            <div class="form-row">
+                <Show when=shows(|k| k != ExportKind::Patients && k != ExportKind::AuditLog)>
+                    <label>{s.doctor_label}
+                        <select name="doctor" on:change=move |ev| doctor.set(event_target_value(&ev))>
+                            <option value="">{s.all}</option>
+                            {move || doctors.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                .map(|d| view! { <option value=d.id.to_string()>{format!("{} {}", d.last_name, d.first_name)}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                </Show>
+                <Show when=shows(|k| matches!(k, ExportKind::Appointments | ExportKind::AppointmentLines))>
+                    <label>{s.status_label}
+                        <select name="status" on:change=move |ev| status.set(event_target_value(&ev))>
+                            <option value="">{s.all}</option>
+                            {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{v.label_ru()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{s.payment_status_label}
+                        <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
+                            <option value="">{s.all}</option>
+                            {PaymentStatus::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
+                <Show when=shows(|k| matches!(k, ExportKind::Patients | ExportKind::Services))>
+                    <label>{s.export_activity}
+                        <select name="active" on:change=move |ev| active.set(event_target_value(&ev))>
+                            <option value="active">{s.export_active}</option>
+                            <option value="inactive">{s.export_inactive}</option>
+                            <option value="all">{s.all}</option>
+                        </select>
+                    </label>
+                </Show>
+            </div>
+            <div class="form-row">
+                <button class="primary" data-testid="export-download" on:click=start disabled=running>
+                    {move || if running() { s.export_busy } else { s.export_download }}
+                </button>
+                <ProgressLine progress=progress />
+            </div>
+            {(!manager).then(|| view! { <p class="muted">{s.export_today_only}</p> })}
+            <p class="muted">{s.export_hint}</p>
+        </div>
+    }
+}
+
+/// "Готовим файл… строк: 12 000 · получено 1,2 МБ", then "Готово: <file> · строк: …".
+#[component]
+fn ProgressLine(progress: RwSignal<Progress>) -> impl IntoView {
+    let s = t();
+    move || {
+        match progress.get() {
+        Progress::Idle => ().into_any(),
+        Progress::Running { rows, bytes } => {
+            let rows = rows.map_or(String::new(), |n| format!(" {}: {}", s.export_rows, group_digits(n.unsigned_abs())));
+            view! {
+                <span role="status" data-testid="export-progress" aria-busy="true">
+                    <progress></progress>
+                    {format!(" {}{rows} · {} {}", s.export_busy, s.export_received, human_size(bytes))}
+                </span>
+            }
+            .into_any()
+        }
+        Progress::Done(d) => view! {
+            <span role="status" data-testid="export-progress" class="status-ok">
+                {format!("{}: {} · {}: {} · {}", s.export_done, d.file_name, s.export_rows, group_digits(d.rows.unsigned_abs()), human_size(d.bytes))}
+            </span>
+        }
+        .into_any(),
+        Progress::Failed(message) => {
+            view! { <span class="status-error" role="alert">{message}</span> }.into_any()
+        }
+    }
+    }
+}
