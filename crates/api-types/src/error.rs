@@ -25,6 +25,8 @@ pub enum ErrorCode {
     Conflict,
     /// One or more fields failed validation; see `errors`.
     Validation,
+    /// The request body (an uploaded file) is larger than the endpoint accepts.
+    PayloadTooLarge,
     /// Too many attempts; retry after the `Retry-After` header.
     RateLimited,
     /// A dependency (the database) is not available right now.
@@ -46,6 +48,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
             Self::Validation => 422,
             Self::RateLimited => 429,
             Self::ServiceUnavailable => 503,
@@ -63,6 +66,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => "Метод не поддерживается",
             Self::Conflict => "Конфликт с текущим состоянием",
             Self::Validation => "Ошибка в данных",
+            Self::PayloadTooLarge => "Файл слишком большой",
             Self::RateLimited => "Слишком много попыток",
             Self::ServiceUnavailable => "Сервис временно недоступен",
             Self::Internal | Self::Unknown => "Внутренняя ошибка сервера",

@@ -13,6 +13,7 @@ pub mod deposits;
 pub mod directories;
 pub mod error;
 pub mod health;
+pub mod imports;
 pub mod patients;
 pub mod queries;
 pub mod visits;

@@ -18,6 +18,7 @@ pub mod directories;
 pub mod error;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod legacy;
 pub mod money;
 pub mod paging;

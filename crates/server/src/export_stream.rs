@@ -181,6 +181,15 @@ fn write_xlsx(
     Ok(())
 }
 
+/// An empty workbook with an export's header row: the template of the import that reads the
+/// same columns.
+pub fn template(kind: ExportKind) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats::new();
+    let mut book = Workbook::new();
+    new_sheet(&mut book, kind, 1, &formats)?;
+    book.save_to_buffer()
+}
+
 fn new_sheet<'a>(
     book: &'a mut Workbook,
     kind: ExportKind,

@@ -7,6 +7,7 @@ pub mod compactor;
 pub mod config;
 pub mod error;
 pub mod export_stream;
+pub mod import_file;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;

@@ -34,7 +34,8 @@ use crate::routes;
         (name = "payments", description = "Payments: several methods at once, never more than owed, split over the lines; Idempotency-Key; void with a reason"),
         (name = "deposits", description = "Patient deposits (аванс): balance, top-up and withdrawal at the desk, statement; spent as the payment method `balance`"),
         (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts"),
-        (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log")
+        (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log"),
+        (name = "imports", description = "Patients and the price list from XLSX/CSV: a dry run shows each row (create, update, unchanged, duplicate, invalid with the cell named), an apply writes all or nothing")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

@@ -15,6 +15,7 @@ pub mod deposits;
 pub mod directories;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod ledger;
 pub mod legacy;
 pub mod patients;

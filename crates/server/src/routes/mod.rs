@@ -11,6 +11,7 @@ pub mod deposits;
 pub mod doctors;
 pub mod exports;
 pub mod health;
+pub mod imports;
 pub mod lead_sources;
 pub mod loyalty;
 pub mod me;
@@ -54,4 +55,5 @@ fn api_v1(cfg: &mut ServiceConfig) {
     loyalty::configure(cfg);
     analytics::configure(cfg);
     exports::configure(cfg);
+    imports::configure(cfg);
 }

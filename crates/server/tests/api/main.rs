@@ -17,6 +17,7 @@ mod directories;
 mod exports;
 mod hardening;
 mod health;
+mod imports;
 mod legacy;
 mod patients;
 mod permissions;

@@ -249,6 +249,12 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("get", "/api/v1/analytics/discounts", &["owner", "admin"]),
     ("get", "/api/v1/analytics/trends", &["owner", "admin"]),
     ("get", "/api/v1/analytics/deposits", &["owner", "admin"]),
+    ("post", "/api/v1/imports/{kind}", &["owner", "admin"]),
+    (
+        "get",
+        "/api/v1/imports/{kind}/template",
+        &["owner", "admin"],
+    ),
     (
         "get",
         "/api/v1/exports/{kind}",
