@@ -109,6 +109,31 @@ describe('exports', () => {
     assert.ok(status.includes('строк: 1'), status);
   });
 
+  test('the owner checks a patients file, sees the bad cells, then loads a clean one', async () => {
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.locator('nav a', { hasText: 'Экспорт' }).click();
+    await page.getByRole('heading', { name: 'Импорт из Excel' }).waitFor();
+    const file = page.locator('input[name="import_file"]');
+    const messy = 'Фамилия;Имя;Телефон\nСейітова;Гүлнар;8 702 555 11 22\n;;87025551123\n';
+    await file.setInputFiles({ name: 'пациенты.csv', mimeType: 'text/csv', buffer: Buffer.from(messy) });
+    const summary = page.getByTestId('import-summary');
+    await summary.getByText('ошибки: 1').waitFor();
+    assert.ok((await summary.textContent()).includes('будет создано: 1'));
+    const bad = page.locator('[data-testid="import-rows"] tr[data-row="3"]');
+    assert.ok((await bad.textContent()).includes('«Имя»'), await bad.textContent());
+    assert.ok(await page.getByTestId('import-apply').isDisabled(), 'a file with errors is not loaded');
+    await screenshot(page, 'import-check');
+    const clean = 'Фамилия;Имя;Телефон\nСейітова;Гүлнар;8 702 555 11 22\n;Бауыржан;87025551123\n';
+    await file.setInputFiles({ name: 'пациенты.csv', mimeType: 'text/csv', buffer: Buffer.from(clean) });
+    await summary.getByText('будет создано: 2').waitFor();
+    await page.getByTestId('import-apply').click();
+    await summary.getByText('Загружено').waitFor();
+    const found = await ownerApi(server.url, 'GET', '/patients?q=Бауыржан');
+    assert.equal(found.items.length, 1);
+    assert.equal(found.items[0].phone, '+77025551123');
+  });
+
   test('a receptionist is offered today\'s payments only, and takes them', async () => {
     const page = await newPage(browser);
     await loginAs(page, server.url, 'desk', 'desk-password-1');

@@ -77,6 +77,24 @@ pub async fn download(
     })
 }
 
+/// Downloads any authorized file (an import template) straight to the browser.
+pub async fn download_path(path: &str) -> Result<(), ApiError> {
+    let response = raw(Method::GET, path, None).await?;
+    let headers = response.headers();
+    let name = headers
+        .get("content-disposition")
+        .and_then(|d| file_name(&d))
+        .unwrap_or_else(|| "emhana.xlsx".into());
+    let media = headers.get("content-type").unwrap_or_default();
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let parts = Array::new();
+    parts.push(&Uint8Array::from(bytes.as_slice()));
+    save(&parts, &media, &name).map_err(js_error)
+}
+
 /// Hands the parts to the browser as a file (a temporary link with `download`, clicked).
 fn save(parts: &Array, media: &str, file_name: &str) -> Result<(), JsValue> {
     let bag = BlobPropertyBag::new();

@@ -6,6 +6,7 @@
 mod cash_desk;
 pub mod deposits;
 pub mod exports;
+pub mod imports;
 
 pub use cash_desk::*;
 pub use deposits::deposits_report;
@@ -62,6 +63,15 @@ impl ApiError {
     }
 
     /// The message for one form field, if the server named it.
+    /// Every field message of a validation problem (an import refused cell by cell).
+    pub fn field_messages(&self) -> Vec<String> {
+        match self {
+            Self::Problem(p) => p.errors.iter().map(|e| e.message.clone()).collect(),
+            Self::Network(_) => Vec::new(),
+        }
+    }
+
+    /// The message of a field's error, if the problem names it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
             Self::Problem(p) => p
@@ -104,7 +114,7 @@ fn build(
     .map_err(|e| ApiError::Network(e.to_string()))
 }
 
-async fn problem(response: Response) -> ApiError {
+pub(crate) async fn problem(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<ProblemDetails>().await {
         Ok(p) => ApiError::Problem(p),

@@ -569,6 +569,38 @@ pub struct Strings {
     pub export_today_only: &'static str,
     /// What the files are.
     pub export_hint: &'static str,
+    /// Import section title.
+    pub import_title: &'static str,
+    /// Download the empty template.
+    pub import_template: &'static str,
+    /// File picker label.
+    pub import_file: &'static str,
+    /// Dry-run button.
+    pub import_check: &'static str,
+    /// Apply button.
+    pub import_apply: &'static str,
+    /// What the import does.
+    pub import_hint: &'static str,
+    /// Row action: create.
+    pub import_create: &'static str,
+    /// Row action: update.
+    pub import_update: &'static str,
+    /// Row action: unchanged.
+    pub import_unchanged: &'static str,
+    /// Row action: duplicate row.
+    pub import_duplicate: &'static str,
+    /// Row action: invalid.
+    pub import_invalid: &'static str,
+    /// After an apply.
+    pub import_applied: &'static str,
+    /// Row number column.
+    pub import_row: &'static str,
+    /// Action column.
+    pub import_action: &'static str,
+    /// Details column.
+    pub import_what: &'static str,
+    /// Duplicate of row N.
+    pub import_same_as_row: &'static str,
 }
 
 mod ru;

@@ -189,6 +189,7 @@ pub fn ExportsPage() -> impl IntoView {
             {(!manager).then(|| view! { <p class="muted">{s.export_today_only}</p> })}
             <p class="muted">{s.export_hint}</p>
         </div>
+        {session::can(Permission::DirectoriesWrite).then(|| view! { <crate::pages::imports::ImportPanel /> })}
     }
 }
 

@@ -9,6 +9,7 @@ pub mod deposit;
 pub mod doctors;
 pub mod exports;
 pub mod home;
+pub mod imports;
 pub mod login;
 pub mod loyalty;
 pub mod patients;
