@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod auth;
 pub mod backups;
 pub mod cash_desk;
+pub mod clinic;
 #[cfg(feature = "openapi")]
 pub mod contract;
 pub mod deposits;

@@ -46,6 +46,8 @@ pub enum Permission {
     Backups,
     /// Set the bonus programme: it gives away the clinic's money, so only owners.
     LoyaltyManage,
+    /// Set the clinic's requisites printed on receipts and acts (its legal identity): owners.
+    ClinicManage,
 }
 
 /// The permission table (DESIGN §5): owner = all; admin = all but backups and the bonus
@@ -56,7 +58,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Owner => true,
-        Role::Admin => !matches!(permission, Backups | LoyaltyManage),
+        Role::Admin => !matches!(permission, Backups | LoyaltyManage | ClinicManage),
         Role::Receptionist => matches!(
             permission,
             OwnAccount

@@ -26,6 +26,7 @@ pub mod patient;
 pub mod payment;
 pub mod refund;
 pub mod refusal;
+pub mod requisites;
 pub mod role;
 pub mod validation;
 pub mod visit;

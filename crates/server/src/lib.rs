@@ -5,6 +5,7 @@ pub mod auth;
 pub mod backup;
 pub mod compactor;
 pub mod config;
+pub mod documents;
 pub mod error;
 pub mod export_stream;
 pub mod import_file;

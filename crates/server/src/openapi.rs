@@ -35,6 +35,7 @@ use crate::routes;
         (name = "deposits", description = "Patient deposits (аванс): balance, top-up and withdrawal at the desk, statement; spent as the payment method `balance`"),
         (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts"),
         (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log"),
+        (name = "documents", description = "Receipts and acts of a visit as PDF (also under appointments), and the clinic requisites they print"),
         (name = "imports", description = "Patients and the price list from XLSX/CSV: a dry run shows each row (create, update, unchanged, duplicate, invalid with the cell named), an apply writes all or nothing")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),

@@ -1,6 +1,7 @@
 //! Server-owned key/value settings (e.g. a generated JWT secret that must survive restarts).
 
 use chrono::Utc;
+use emhana_domain::requisites::{self, Requisites};
 
 use crate::{time, Store, StoreError};
 
@@ -34,5 +35,71 @@ impl Store {
         self.setting(key)
             .await?
             .ok_or_else(|| StoreError::Config(format!("setting {key} vanished after insert")))
+    }
+}
+
+impl Store {
+    /// The clinic's requisites for documents (the name falls back to the old system's clinic
+    /// name after an import, then to a neutral one).
+    pub async fn requisites(&self) -> Result<Requisites, StoreError> {
+        let [name, bin, address, phone] = requisites::KEYS;
+        let name = match self.setting(name).await? {
+            Some(n) => n,
+            None => self
+                .setting("legacy.clinic_name")
+                .await?
+                .unwrap_or_else(|| requisites::DEFAULT_NAME.to_owned()),
+        };
+        Ok(Requisites {
+            name,
+            bin: self.setting(bin).await?,
+            address: self.setting(address).await?,
+            phone: self.setting(phone).await?,
+        })
+    }
+
+    /// Replaces the requisites (absent ones removed), audited with old and new, in one
+    /// transaction.
+    pub async fn set_requisites(
+        &self,
+        actor: &crate::audit::Actor,
+        new: &Requisites,
+    ) -> Result<Requisites, StoreError> {
+        let old = self.requisites().await?;
+        let now = time::encode(Utc::now());
+        let mut tx = self.begin_write().await?;
+        let values = [
+            Some(new.name.as_str()),
+            new.bin.as_deref(),
+            new.address.as_deref(),
+            new.phone.as_deref(),
+        ];
+        for (key, value) in requisites::KEYS.into_iter().zip(values) {
+            sqlx::query("DELETE FROM settings WHERE key = $1")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(value) = value {
+                sqlx::query(
+                    "INSERT INTO settings (key, value, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+                )
+                .bind(key)
+                .bind(value)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let json = |r: &Requisites| serde_json::json!({"name": r.name, "bin": r.bin, "address": r.address, "phone": r.phone});
+        let entry = crate::audit::AuditEntry::changed(
+            "update",
+            "clinic_requisites",
+            1,
+            &json(&old),
+            &json(new),
+        );
+        crate::audit::append(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(new.clone())
     }
 }

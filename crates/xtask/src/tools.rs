@@ -19,12 +19,16 @@ pub fn ensure_spa_tools() -> Result<(), String> {
     npm_ci("frontend")
 }
 
-/// Extra tools for `cargo xtask test`: Chromium and the e2e test packages.
+/// Extra tools for `cargo xtask test`: Chromium, poppler's `pdftotext` and the e2e test packages.
 pub fn ensure_test_tools() -> Result<(), String> {
     ensure_rustup_component("clippy")?;
     ensure_rustup_component("rustfmt")?;
     if !Path::new("/usr/bin/chromium").exists() {
         apt_install(&["chromium"])?;
+    }
+    // The API suite reads the text of generated receipts back with `pdftotext`.
+    if !Path::new("/usr/bin/pdftotext").exists() {
+        apt_install(&["poppler-utils"])?;
     }
     npm_ci("tests/e2e")
 }

@@ -9,6 +9,7 @@ pub mod cash_desk;
 pub mod common;
 pub mod deposits;
 pub mod doctors;
+pub mod documents;
 pub mod exports;
 pub mod health;
 pub mod imports;
@@ -56,4 +57,5 @@ fn api_v1(cfg: &mut ServiceConfig) {
     analytics::configure(cfg);
     exports::configure(cfg);
     imports::configure(cfg);
+    documents::configure(cfg);
 }

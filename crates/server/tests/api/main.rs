@@ -14,6 +14,7 @@ mod cash_desk;
 mod crash;
 mod deposits;
 mod directories;
+mod documents;
 mod exports;
 mod hardening;
 mod health;

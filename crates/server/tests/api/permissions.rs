@@ -252,6 +252,22 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("post", "/api/v1/imports/{kind}", &["owner", "admin"]),
     (
         "get",
+        "/api/v1/appointments/{id}/receipt",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "get",
+        "/api/v1/appointments/{id}/act",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "get",
+        "/api/v1/settings/clinic",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    ("put", "/api/v1/settings/clinic", &["owner"]),
+    (
+        "get",
         "/api/v1/imports/{kind}/template",
         &["owner", "admin"],
     ),
