@@ -9,9 +9,9 @@ use leptos_router::path;
 use crate::i18n::t;
 use crate::pages::{
     analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
-    crm::CrmPage, doctors::DoctorsPage, exports::ExportsPage, home::Home, login::Login,
-    loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage, sources::SourcesPage,
-    staff::StaffPage, visits::VisitsPage,
+    clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage, exports::ExportsPage, home::Home,
+    login::Login, loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage,
+    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -94,6 +94,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/loyalty") view=LoyaltyPage />
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />
+                    <Route path=path!("/clinic") view=ClinicPage />
                     <Route path=path!("/backups") view=BackupsPage />
                 </Routes>
             </main>

@@ -78,6 +78,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::UsersRead,
     },
     Section {
+        path: "/clinic",
+        label: |s| s.nav_clinic,
+        permission: Permission::ClinicManage,
+    },
+    Section {
         path: "/backups",
         label: |s| s.nav_backups,
         permission: Permission::Backups,

@@ -559,3 +559,15 @@ pub async fn trends(q: TrendQuery) -> Result<TrendsReport, ApiError> {
     )
     .await
 }
+
+/// `GET /api/v1/settings/clinic`.
+pub async fn requisites() -> Result<emhana_api_types::clinic::Requisites, ApiError> {
+    call(Method::GET, "/api/v1/settings/clinic", None).await
+}
+
+/// `PUT /api/v1/settings/clinic`.
+pub async fn save_requisites(
+    body: emhana_api_types::clinic::Requisites,
+) -> Result<emhana_api_types::clinic::Requisites, ApiError> {
+    call(Method::PUT, "/api/v1/settings/clinic", json(&body)).await
+}

@@ -601,6 +601,24 @@ pub struct Strings {
     pub import_what: &'static str,
     /// Duplicate of row N.
     pub import_same_as_row: &'static str,
+    /// Download the visit's receipt.
+    pub doc_receipt: &'static str,
+    /// Download the visit's act.
+    pub doc_act: &'static str,
+    /// Clinic requisites page.
+    pub nav_clinic: &'static str,
+    /// Clinic name field.
+    pub clinic_name: &'static str,
+    /// BIN field.
+    pub clinic_bin: &'static str,
+    /// Address field.
+    pub clinic_address: &'static str,
+    /// Phone field.
+    pub clinic_phone: &'static str,
+    /// What the requisites are for.
+    pub clinic_hint: &'static str,
+    /// Saved note.
+    pub clinic_saved: &'static str,
 }
 
 mod ru;

@@ -303,4 +303,13 @@ pub const RU: Strings = Strings {
     import_action: "Что будет",
     import_what: "Запись или ошибка",
     import_same_as_row: "тот же ключ, что в строке",
+    doc_receipt: "Квитанция (PDF)",
+    doc_act: "Акт услуг (PDF)",
+    nav_clinic: "Реквизиты клиники",
+    clinic_name: "Название",
+    clinic_bin: "БИН",
+    clinic_address: "Адрес",
+    clinic_phone: "Телефон",
+    clinic_hint: "Печатаются в квитанциях и актах оказанных услуг.",
+    clinic_saved: "Сохранено",
 };

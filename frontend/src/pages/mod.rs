@@ -4,6 +4,7 @@ pub mod analytics;
 pub mod audit;
 pub mod backups;
 pub mod cash_desk;
+pub mod clinic;
 pub mod crm;
 pub mod deposit;
 pub mod doctors;

@@ -103,8 +103,32 @@ pub fn VisitCard(
                     <lines::LinesEditor visit=v.clone() write=write />
                     <payment::PaymentPanel visit=v.clone() write=write />
                     <refund::RefundPanel visit=v write=write />
+                    <Documents visit_id=visit_id error=error />
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The visit's printable documents: the receipt and the act as PDF (downloaded with the
+/// session's token, opened by the browser's PDF viewer for printing).
+#[component]
+fn Documents(visit_id: i64, error: RwSignal<Option<String>>) -> impl IntoView {
+    let s = t();
+    let get = move |doc: &'static str| {
+        move |_| {
+            leptos::task::spawn_local(async move {
+                let path = format!("/api/v1/appointments/{visit_id}/{doc}");
+                if let Err(e) = api::exports::download_path(&path).await {
+                    error.set(Some(e.message()));
+                }
+            });
+        }
+    };
+    view! {
+        <div class="form-row" data-testid="visit-documents">
+            <button type="button" class="secondary" on:click=get("receipt")>{s.doc_receipt}</button>
+            <button type="button" class="secondary" on:click=get("act")>{s.doc_act}</button>
+        </div>
     }
 }
