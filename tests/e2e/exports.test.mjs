@@ -107,6 +107,22 @@ describe('exports', () => {
     assert.deepEqual(csvRows(prices.bytes).slice(1).map((r) => [r[1], r[2]]), [['Консультация', '8000.50']]);
     const status = await page.getByTestId('export-progress').textContent();
     assert.ok(status.includes('строк: 1'), status);
+
+    // Every other kind downloads and opens in the other format too.
+    for (const [kind, format, header, rows] of [
+      ['appointment-lines', 'xlsx', '№ визита', 1],
+      ['patients', 'xlsx', '№', 1],
+      ['audit-log', 'csv', '№', null],
+      ['appointments', 'csv', '№ визита', 1],
+    ]) {
+      const file = await download(page, { kind, format });
+      const table = format === 'csv'
+        ? csvRows(file.bytes).map((r) => r.map((value) => ({ value })))
+        : xlsxRows(file.bytes);
+      assert.equal(table[0][0].value, header, `${kind}.${format}`);
+      if (rows !== null) assert.equal(table.length - 1, rows, `${kind}.${format}`);
+      else assert.ok(table.length > 5, 'the audit log has the setup\'s rows');
+    }
   });
 
   test('the owner checks a patients file, sees the bad cells, then loads a clean one', async () => {

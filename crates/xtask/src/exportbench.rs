@@ -102,7 +102,8 @@ fn download(port: u16, token: &str, format: &'static str) -> Result<Download, St
         }
     }
     let mut first_byte = None;
-    let (mut bytes, mut newlines) = (0u64, 0u64);
+    // CSV records end at newlines outside quotes (a note may hold a line break).
+    let (mut bytes, mut newlines, mut quoted) = (0u64, 0u64, false);
     let mut buf = vec![0u8; 1 << 16];
     let mut head = Vec::new();
     loop {
@@ -115,7 +116,13 @@ fn download(port: u16, token: &str, format: &'static str) -> Result<Download, St
             head.extend_from_slice(&buf[..n.min(4)]);
         }
         bytes += n as u64;
-        newlines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        for b in &buf[..n] {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => newlines += 1,
+                _ => {}
+            }
+        }
     }
     let total = started.elapsed();
     // The file is whole: every CSV row arrived (plus the header), the workbook is a zip.
