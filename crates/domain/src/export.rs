@@ -24,6 +24,8 @@ pub enum ExportKind {
     Services,
     /// The audit log.
     AuditLog,
+    /// Every analytics report of a range, each a sheet (XLSX only; not a row stream).
+    Analytics,
 }
 
 /// A file format.
@@ -77,6 +79,8 @@ pub enum Cell {
     Date(NaiveDate),
     /// A clinic-local moment (to the minute).
     DateTime(NaiveDateTime),
+    /// A percentage in hundredths of a percent (`379` = 3,79 %).
+    Percent(i64),
 }
 
 impl Cell {
@@ -188,13 +192,14 @@ const AUDIT_LOG: &[Column] = &[
 
 impl ExportKind {
     /// Every kind, in the order the SPA lists them.
-    pub const ALL: [ExportKind; 6] = [
+    pub const ALL: [ExportKind; 7] = [
         Self::Appointments,
         Self::AppointmentLines,
         Self::Payments,
         Self::Patients,
         Self::Services,
         Self::AuditLog,
+        Self::Analytics,
     ];
 
     /// The path segment.
@@ -206,6 +211,7 @@ impl ExportKind {
             Self::Patients => "patients",
             Self::Services => "services",
             Self::AuditLog => "audit-log",
+            Self::Analytics => "analytics",
         }
     }
 
@@ -223,6 +229,7 @@ impl ExportKind {
             Self::Patients => PATIENTS,
             Self::Services => SERVICES,
             Self::AuditLog => AUDIT_LOG,
+            Self::Analytics => &[],
         }
     }
 
@@ -235,6 +242,7 @@ impl ExportKind {
             Self::Patients => "Пациенты",
             Self::Services => "Прайс-лист",
             Self::AuditLog => "Журнал действий",
+            Self::Analytics => "Аналитика",
         }
     }
 
@@ -248,6 +256,7 @@ impl ExportKind {
             Self::Patients => "pacienty",
             Self::Services => "prajs-list",
             Self::AuditLog => "zhurnal-dejstvij",
+            Self::Analytics => "analitika",
         }
     }
 
@@ -338,7 +347,7 @@ impl ExportRequest {
             v.0.push(FieldViolation::new(
                 "kind",
                 "unknown",
-                "Нет такой выгрузки: appointments, appointment-lines, payments, patients, services, audit-log",
+                "Нет такой выгрузки: appointments, appointment-lines, payments, patients, services, audit-log, analytics",
             ));
         }
         let format = match (suffix, p.format) {
@@ -402,6 +411,32 @@ impl ExportRequest {
                 Activity::Active
             }),
         };
+        if kind == Some(ExportKind::Analytics) {
+            if format == Some(ExportFormat::Csv) {
+                v.0.push(FieldViolation::new(
+                    "format",
+                    "xlsx_only",
+                    "Аналитика выгружается только в Excel: каждый отчёт — свой лист",
+                ));
+            }
+            for (field, day) in [("from", from), ("to", to)] {
+                if day.is_none() && !v.0.iter().any(|f| f.field == field) {
+                    v.0.push(FieldViolation::new(field, "required", "Укажите дату"));
+                }
+            }
+            if let (Some(f), Some(t)) = (from, to) {
+                if (t - f).num_days() >= crate::analytics::MAX_REPORT_DAYS {
+                    v.0.push(FieldViolation::new(
+                        "to",
+                        "too_long",
+                        format!(
+                            "Период — не длиннее {} дней",
+                            crate::analytics::MAX_REPORT_DAYS
+                        ),
+                    ));
+                }
+            }
+        }
         match (kind, format) {
             (Some(kind), Some(format)) if v.0.is_empty() => Ok(Self {
                 kind,
@@ -461,6 +496,13 @@ pub fn authorize(
     mut request: ExportRequest,
     today: NaiveDate,
 ) -> Result<ExportRequest, ExportRefusal> {
+    if request.kind == ExportKind::Analytics {
+        return if allows(role, Permission::AnalyticsRead) {
+            Ok(request)
+        } else {
+            Err(ExportRefusal::Forbidden)
+        };
+    }
     if allows(role, Permission::ExportsRead) {
         return Ok(request);
     }
@@ -575,8 +617,31 @@ mod tests {
         for kind in ExportKind::ALL {
             assert!(kind.ascii_stem().is_ascii());
             assert_eq!(ExportKind::from_code(kind.code()), Some(kind));
-            assert!(!kind.columns().is_empty());
+            assert_eq!(kind.columns().is_empty(), kind == ExportKind::Analytics);
         }
+    }
+
+    #[test]
+    fn analytics_is_a_workbook_of_a_bounded_range() {
+        let v = ExportRequest::parse(&ExportParams {
+            format: Some("csv"),
+            ..params("analytics")
+        })
+        .unwrap_err();
+        let fields: Vec<_> = v.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["format", "from", "to"]);
+        let r = ExportRequest::parse(&ExportParams {
+            from: Some("2026-01-01"),
+            to: Some("2026-11-28"),
+            ..params("analytics")
+        })
+        .unwrap();
+        assert_eq!(r.format, ExportFormat::Xlsx);
+        assert!(authorize(Role::Admin, r.clone(), day("2026-11-28")).is_ok());
+        assert_eq!(
+            authorize(Role::Receptionist, r, day("2026-11-28")),
+            Err(ExportRefusal::Forbidden)
+        );
     }
 
     #[test]

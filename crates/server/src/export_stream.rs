@@ -11,7 +11,7 @@
 use std::io;
 
 use actix_web::web::Bytes;
-use emhana_domain::export::{Cell, ExportFormat, ExportKind};
+use emhana_domain::export::{Cell, Column, ExportFormat, ExportKind};
 use emhana_store::exports::ExportCursor;
 use futures_util::Stream;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -130,24 +130,28 @@ pub fn csv_text(cell: &Cell) -> String {
         Cell::Money(m) => m.to_string(),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        Cell::Percent(h) => format!("{}.{:02}", h / 100, (h % 100).abs()),
     }
 }
 
 /// The formats of one workbook.
-struct Formats {
+pub(crate) struct Formats {
     header: Format,
     money: Format,
     date: Format,
     datetime: Format,
+    percent: Format,
 }
 
 impl Formats {
-    fn new() -> Self {
+    /// Header, money, date, moment and percent formats.
+    pub(crate) fn new() -> Self {
         Self {
             header: Format::new().set_bold().set_align(FormatAlign::Center),
             money: Format::new().set_num_format(MONEY_FORMAT),
             date: Format::new().set_num_format("dd.mm.yyyy"),
             datetime: Format::new().set_num_format("dd.mm.yyyy hh:mm"),
+            percent: Format::new().set_num_format("0.00\\ \"%\""),
         }
     }
 }
@@ -202,13 +206,40 @@ fn new_sheet<'a>(
     } else {
         format!("{} ({number})", kind.title_ru())
     };
+    head(sheet, name, kind.columns(), formats)
+}
+
+/// Names a sheet and writes its header row (widths set, header frozen).
+fn head<'a>(
+    sheet: &'a mut Worksheet,
+    name: String,
+    columns: &[Column],
+    formats: &Formats,
+) -> Result<&'a mut Worksheet, XlsxError> {
     sheet.set_name(name)?;
-    for (col, c) in (0u16..).zip(kind.columns()) {
+    for (col, c) in (0u16..).zip(columns) {
         sheet.set_column_width(col, c.width)?;
         sheet.write_string_with_format(0, col, c.header, &formats.header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(sheet)
+}
+
+/// A small sheet written whole (the analytics workbook's reports).
+pub(crate) fn write_sheet(
+    book: &mut Workbook,
+    name: &str,
+    columns: &[Column],
+    rows: &[Vec<Cell>],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let sheet = head(book.add_worksheet(), name.to_owned(), columns, formats)?;
+    for (row, cells) in (1u32..).zip(rows) {
+        for (col, cell) in (0u16..).zip(cells) {
+            write_cell(sheet, row, col, cell, formats)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_cell(
@@ -233,6 +264,9 @@ fn write_cell(
         }
         Cell::Date(d) => {
             sheet.write_datetime_with_format(row, col, excel_date(*d)?, &f.date)?;
+        }
+        Cell::Percent(h) => {
+            sheet.write_number_with_format(row, col, *h as f64 / 100.0, &f.percent)?;
         }
         Cell::DateTime(t) => {
             use chrono::Timelike;

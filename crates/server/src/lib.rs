@@ -1,6 +1,7 @@
 //! The Emhana HTTP API as a library: `main.rs` only parses the command line and calls in here,
 //! and tests start the very same [`startup::Application`] on port 0.
 
+pub mod analytics_book;
 pub mod auth;
 pub mod backup;
 pub mod compactor;

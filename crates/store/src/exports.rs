@@ -78,14 +78,16 @@ enum Segment {
 }
 
 impl Segment {
-    fn first(kind: ExportKind) -> Self {
+    /// The first table of a row export (`None`: the analytics workbook is not one).
+    fn first(kind: ExportKind) -> Option<Self> {
         match kind {
-            ExportKind::Appointments => Self::Appointments,
-            ExportKind::AppointmentLines => Self::Lines,
-            ExportKind::Payments => Self::Payments,
-            ExportKind::Patients => Self::Patients,
-            ExportKind::Services => Self::Services,
-            ExportKind::AuditLog => Self::Audit,
+            ExportKind::Appointments => Some(Self::Appointments),
+            ExportKind::AppointmentLines => Some(Self::Lines),
+            ExportKind::Payments => Some(Self::Payments),
+            ExportKind::Patients => Some(Self::Patients),
+            ExportKind::Services => Some(Self::Services),
+            ExportKind::AuditLog => Some(Self::Audit),
+            ExportKind::Analytics => None,
         }
     }
 
@@ -311,8 +313,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        let first = Segment::first(request.kind).ok_or_else(|| {
+            StoreError::Config(format!("{} is not a row export", request.kind.code()))
+        })?;
         let mut rows = 0;
-        let mut segment = Some(Segment::first(request.kind));
+        let mut segment = Some(first);
         while let Some(s) = segment {
             let filters = s.filters(&request, zone);
             let sql = format!("SELECT COUNT(*) AS n {}{}", s.count_from(), filters.sql());
@@ -323,7 +328,7 @@ impl Store {
         }
         let cursor = ExportCursor {
             tx,
-            segment: Some(Segment::first(request.kind)),
+            segment: Some(first),
             request,
             zone,
             after: 0,

@@ -73,8 +73,8 @@ fn memory(pid: u32, field: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("no {field} in /proc/{pid}/status"))
 }
 
-/// Downloads the visits export over HTTP/1.0 (no chunked framing: the body runs to the close),
-/// reading and counting it without keeping it.
+/// Downloads the visits export over HTTP/1.0 (the body runs to the close; chunked framing, which
+/// actix still uses for a stream, is decoded), reading and counting it without keeping it.
 fn download(port: u16, token: &str, format: &'static str) -> Result<Download, String> {
     let started = Instant::now();
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
@@ -90,26 +90,48 @@ fn download(port: u16, token: &str, format: &'static str) -> Result<Download, St
     if !status.contains(" 200 ") {
         return Err(format!("export {format}: {}", status.trim()));
     }
-    let mut rows = 0;
+    let (mut rows, mut chunked) = (0, false);
     loop {
         let mut line = String::new();
         reader.read_line(&mut line).map_err(|e| e.to_string())?;
         if line == "\r\n" || line.is_empty() {
             break;
         }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("x-row-count:") {
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("x-row-count:") {
             rows = v.trim().parse().unwrap_or(0);
         }
+        chunked |= lower.starts_with("transfer-encoding:") && lower.contains("chunked");
     }
     let mut first_byte = None;
     // CSV records end at newlines outside quotes (a note may hold a line break).
     let (mut bytes, mut newlines, mut quoted) = (0u64, 0u64, false);
     let mut buf = vec![0u8; 1 << 16];
     let mut head = Vec::new();
+    // Bytes left in the current chunk (chunked framing) — `u64::MAX` when the body is plain.
+    let mut left = if chunked { 0 } else { u64::MAX };
     loop {
-        let n = reader.read(&mut buf).map_err(|e| e.to_string())?;
+        if left == 0 {
+            let mut size = String::new();
+            reader.read_line(&mut size).map_err(|e| e.to_string())?;
+            if size.trim().is_empty() {
+                // The CRLF closing the previous chunk.
+                size.clear();
+                reader.read_line(&mut size).map_err(|e| e.to_string())?;
+            }
+            left = u64::from_str_radix(size.trim(), 16)
+                .map_err(|e| format!("chunk size {size:?}: {e}"))?;
+            if left == 0 {
+                break;
+            }
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = reader.read(&mut buf[..want]).map_err(|e| e.to_string())?;
         if n == 0 {
             break;
+        }
+        if left != u64::MAX {
+            left -= n as u64;
         }
         first_byte.get_or_insert_with(|| started.elapsed());
         if head.len() < 4 {

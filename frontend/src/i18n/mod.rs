@@ -619,6 +619,8 @@ pub struct Strings {
     pub clinic_hint: &'static str,
     /// Saved note.
     pub clinic_saved: &'static str,
+    /// Export kind: the analytics workbook.
+    pub export_kind_analytics: &'static str,
 }
 
 mod ru;

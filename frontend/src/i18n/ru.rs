@@ -312,4 +312,5 @@ pub const RU: Strings = Strings {
     clinic_phone: "Телефон",
     clinic_hint: "Печатаются в квитанциях и актах оказанных услуг.",
     clinic_saved: "Сохранено",
+    export_kind_analytics: "Аналитика (все отчёты, Excel)",
 };

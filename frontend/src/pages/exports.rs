@@ -25,6 +25,7 @@ fn kind_label(s: &Strings, kind: ExportKind) -> &'static str {
         ExportKind::Patients => s.export_kind_patients,
         ExportKind::Services => s.export_kind_services,
         ExportKind::AuditLog => s.export_kind_audit,
+        ExportKind::Analytics => s.export_kind_analytics,
     }
 }
 
@@ -67,7 +68,12 @@ pub fn ExportsPage() -> impl IntoView {
         let k = kind.get_untracked();
         let visits = matches!(k, ExportKind::Appointments | ExportKind::AppointmentLines);
         let q = ExportQuery {
-            format: Some(format.get_untracked()),
+            // The analytics workbook has a sheet per report: Excel only.
+            format: Some(if k == ExportKind::Analytics {
+                "xlsx".to_owned()
+            } else {
+                format.get_untracked()
+            }),
             from: k
                 .has_period()
                 .then(|| chosen(from.get_untracked()))

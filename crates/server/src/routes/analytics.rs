@@ -73,6 +73,11 @@ pub async fn summary(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(summary_report(&store, r).await?))
+}
+
+/// The `summary` report's figures (also a sheet of the analytics workbook).
+pub async fn summary_report(store: &Store, r: ReportRange) -> Result<SummaryReport, ApiError> {
     let totals = store.visit_totals(r).await?;
     let new_patients = store.new_patients(r).await?;
     let (methods, bonus_paid) = split_bonus(store.method_totals(r).await?);
@@ -83,7 +88,7 @@ pub async fn summary(
         .map(|m| m.amount.tiyn())
         .sum();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(SummaryReport {
+    Ok(SummaryReport {
         from,
         to,
         revenue: Money::from_tiyn(revenue),
@@ -96,7 +101,7 @@ pub async fn summary(
         no_show_rate_percent: share_percent(totals.no_shows, totals.visits),
         cashless_share_percent: share_percent(cashless, revenue),
         bonus_paid,
-    }))
+    })
 }
 
 /// Where patients come from: per source its visits, patients, revenue (paid on those visits),
@@ -113,6 +118,11 @@ pub async fn sources(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(sources_report(&store, r).await?))
+}
+
+/// The `sources` report's figures (also a sheet of the analytics workbook).
+pub async fn sources_report(store: &Store, r: ReportRange) -> Result<SourcesReport, ApiError> {
     let groups = store.source_groups(r).await?;
     let visits: i64 = groups.iter().map(|g| g.visits).sum();
     let best = best_source(
@@ -134,12 +144,12 @@ pub async fn sources(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(SourcesReport {
+    Ok(SourcesReport {
         from,
         to,
         items,
         best_source: best,
-    }))
+    })
 }
 
 /// How patients pay: per method its amount, share of the amount, visits paid with it and
@@ -155,6 +165,14 @@ pub async fn payment_methods(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(payment_methods_report(&store, r).await?))
+}
+
+/// The `payment_methods` report's figures (also a sheet of the analytics workbook).
+pub async fn payment_methods_report(
+    store: &Store,
+    r: ReportRange,
+) -> Result<MethodsReport, ApiError> {
     let (groups, bonus_paid) = split_bonus(store.method_totals(r).await?);
     let amount: i64 = groups.iter().map(|g| g.amount.tiyn()).sum();
     let popular = most_popular(groups.iter().map(|g| (g.method.code(), g.visits, g.amount)))
@@ -174,13 +192,13 @@ pub async fn payment_methods(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(MethodsReport {
+    Ok(MethodsReport {
         from,
         to,
         items,
         most_popular_method: popular,
         bonus_paid,
-    }))
+    })
 }
 
 /// Revenue per clinic-local day (every day of the range, zero days included).
@@ -195,6 +213,14 @@ pub async fn revenue_daily(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(revenue_daily_report(&store, r).await?))
+}
+
+/// The `revenue_daily` report's figures (also a sheet of the analytics workbook).
+pub async fn revenue_daily_report(
+    store: &Store,
+    r: ReportRange,
+) -> Result<ItemsReport<DayItem>, ApiError> {
     let mut totals = store.day_totals(r).await?.into_iter().peekable();
     let items = r
         .days()
@@ -208,7 +234,7 @@ pub async fn revenue_daily(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(ItemsReport { from, to, items }))
+    Ok(ItemsReport { from, to, items })
 }
 
 /// Per doctor: visits, patients, and revenue (live payments in the range for their visits).
@@ -223,6 +249,14 @@ pub async fn doctors(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(doctors_report(&store, r).await?))
+}
+
+/// The `doctors` report's figures (also a sheet of the analytics workbook).
+pub async fn doctors_report(
+    store: &Store,
+    r: ReportRange,
+) -> Result<ItemsReport<DoctorItem>, ApiError> {
     let items = store
         .doctor_groups(r)
         .await?
@@ -236,7 +270,7 @@ pub async fn doctors(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(ItemsReport { from, to, items }))
+    Ok(ItemsReport { from, to, items })
 }
 
 /// Per service: times booked on the range's visits, billed (their prices) and revenue (live
@@ -252,6 +286,14 @@ pub async fn services(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(services_report(&store, r).await?))
+}
+
+/// The `services` report's figures (also a sheet of the analytics workbook).
+pub async fn services_report(
+    store: &Store,
+    r: ReportRange,
+) -> Result<ItemsReport<ServiceItem>, ApiError> {
     let items = store
         .service_groups(r)
         .await?
@@ -265,7 +307,7 @@ pub async fn services(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(ItemsReport { from, to, items }))
+    Ok(ItemsReport { from, to, items })
 }
 
 /// Discounts: lines of the range's visits priced below their base price — count, total
@@ -281,6 +323,11 @@ pub async fn discounts(
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
+    Ok(HttpResponse::Ok().json(discounts_report(&store, r).await?))
+}
+
+/// The `discounts` report's figures (also a sheet of the analytics workbook).
+pub async fn discounts_report(store: &Store, r: ReportRange) -> Result<DiscountsReport, ApiError> {
     let groups = store.discount_groups(r).await?;
     let count: i64 = groups.iter().map(|g| g.lines).sum();
     let total = Money::from_tiyn(groups.iter().map(|g| g.amount.tiyn()).sum());
@@ -295,14 +342,14 @@ pub async fn discounts(
         })
         .collect();
     let (from, to) = days(&r);
-    Ok(HttpResponse::Ok().json(DiscountsReport {
+    Ok(DiscountsReport {
         from,
         to,
         count,
         total,
         average: average(total, count),
         items,
-    }))
+    })
 }
 
 /// Trends: visits per source and payment amounts per method, per week (Monday-based) or month,

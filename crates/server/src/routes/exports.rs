@@ -8,7 +8,11 @@ use actix_web::{get, web, HttpResponse};
 use emhana_api_types::backups::FileBytes;
 use emhana_api_types::queries::{percent_encode, ExportPath, ExportQuery};
 use emhana_api_types::ProblemDetails;
-use emhana_domain::export::{authorize, may_export, ExportParams, ExportRefusal, ExportRequest};
+use emhana_domain::analytics::ReportRange;
+use emhana_domain::export::{
+    authorize, may_export, ExportFormat, ExportKind, ExportParams, ExportRefusal, ExportRequest,
+};
+use emhana_domain::ids::DoctorId;
 use emhana_domain::ClinicZone;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -81,13 +85,26 @@ pub async fn export(
         "payment_status": request.payment_status,
         "user_id": request.user_id,
     });
+    if kind == ExportKind::Analytics {
+        return analytics(&auth, &store, request, what, (ascii, russian)).await;
+    }
     let (cursor, rows) = store.open_export(request, **zone).await?;
     let mut what = what;
     what["rows"] = rows.into();
     store.record_export(&auth.actor, what).await?;
+    let mut response = file_response(format, (&ascii, &russian), rows);
+    Ok(response.streaming(export_stream::body(cursor, kind, format)))
+}
+
+/// The headers every export answers with.
+fn file_response(
+    format: ExportFormat,
+    (ascii, russian): (&str, &str),
+    rows: i64,
+) -> actix_web::HttpResponseBuilder {
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        percent_encode(&russian)
+        percent_encode(russian)
     );
     let mut response = HttpResponse::Ok();
     response
@@ -99,5 +116,27 @@ pub async fn export(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
             "content-disposition, x-row-count",
         ));
-    Ok(response.streaming(export_stream::body(cursor, kind, format)))
+    response
+}
+
+/// The analytics workbook: every report of the range, each a sheet (small: built whole).
+async fn analytics(
+    auth: &Authenticated,
+    store: &Store,
+    request: ExportRequest,
+    mut what: serde_json::Value,
+    (ascii, russian): (String, String),
+) -> Result<HttpResponse, ApiError> {
+    let (Some(from), Some(to)) = (request.from, request.to) else {
+        return Err(ApiError::BadRequest("from and to are required".into()));
+    };
+    let range = ReportRange {
+        from,
+        to,
+        doctor_id: request.doctor_id.map(DoctorId),
+    };
+    let (bytes, rows) = crate::analytics_book::build(store, range).await?;
+    what["rows"] = rows.into();
+    store.record_export(&auth.actor, what).await?;
+    Ok(file_response(request.format, (&ascii, &russian), rows).body(bytes))
 }

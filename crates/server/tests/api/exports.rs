@@ -284,6 +284,37 @@ both_backends! {
         assert_eq!(audit["items"].as_array().unwrap().len(), 1, "refused exports are not taken");
     }
 
+    async fn the_analytics_workbook_has_every_report_with_the_apis_figures(app) {
+        let c = clinic(&app).await;
+        let today = ClinicZone::default().local_date(Utc::now());
+        let range = format!("from={}&to={today}", today - chrono::Duration::days(30));
+        let (headers, body) = download(&app, &c.admin, &format!("/api/v1/exports/analytics?{range}")).await;
+        assert!(headers["content-disposition"].to_str().unwrap().contains("emhana_analitika_"));
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(body)).unwrap();
+        assert_eq!(book.sheet_names(), ["Сводка", "Источники", "Способы оплаты", "Выручка по дням", "Врачи", "Услуги", "Скидки"]);
+        let summary: Value = app.get_auth(&format!("/api/v1/analytics/summary?{range}"), &c.admin).await.json().await.unwrap();
+        let sheet = book.worksheet_range("Сводка").unwrap();
+        let value = |label: &str| sheet.rows().find(|r| r[0] == Data::String(label.into())).map(|r| r[1].clone()).unwrap();
+        let revenue: f64 = summary["revenue"].as_str().unwrap().parse().unwrap();
+        assert_eq!(value("Выручка"), Data::Float(revenue));
+        assert_eq!(value("Визиты"), Data::Float(summary["visits"].as_f64().unwrap()));
+        let methods: Value = app.get_auth(&format!("/api/v1/analytics/payment-methods?{range}"), &c.admin).await.json().await.unwrap();
+        let sheet = book.worksheet_range("Способы оплаты").unwrap();
+        let amounts: Vec<Data> = sheet.rows().skip(1).map(|r| r[1].clone()).collect();
+        let expected: Vec<Data> = methods["items"].as_array().unwrap().iter().map(|m| Data::Float(m["amount"].as_str().unwrap().parse().unwrap())).collect();
+        assert_eq!(amounts, expected);
+        let services = book.worksheet_range("Услуги").unwrap();
+        assert_eq!(services.rows().count(), 3, "a header and both services");
+        for (path, field) in [("/api/v1/exports/analytics", "from"), ("/api/v1/exports/analytics.csv?from=2026-01-01&to=2026-01-02", "format")] {
+            let res = app.get_auth(path, &c.admin).await;
+            assert_eq!(res.status(), 422, "{path}");
+            let problem: Value = res.json().await.unwrap();
+            assert_eq!(problem["errors"][0]["field"], field);
+        }
+        let reception = app.token_for("receptionist").await;
+        assert_eq!(app.get_auth(&format!("/api/v1/exports/analytics?{range}"), &reception).await.status(), 403);
+    }
+
     async fn bad_export_requests_name_the_field(app) {
         let c = clinic(&app).await;
         for (path, field) in [
