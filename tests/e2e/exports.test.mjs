@@ -114,6 +114,7 @@ describe('exports', () => {
       ['patients', 'xlsx', '№', 1],
       ['audit-log', 'csv', '№', null],
       ['appointments', 'csv', '№ визита', 1],
+      ['analytics', 'xlsx', 'Показатель', null],
     ]) {
       const file = await download(page, { kind, format });
       const table = format === 'csv'
@@ -121,7 +122,7 @@ describe('exports', () => {
         : xlsxRows(file.bytes);
       assert.equal(table[0][0].value, header, `${kind}.${format}`);
       if (rows !== null) assert.equal(table.length - 1, rows, `${kind}.${format}`);
-      else assert.ok(table.length > 5, 'the audit log has the setup\'s rows');
+      else assert.ok(table.length > 5, `${kind}: the setup's audit rows, the summary's KPIs`);
     }
   });
 
