@@ -2,7 +2,7 @@
 // line and the bars for a chosen range; the doctor filter narrows everything.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, loginAs, newPage, OWNER_PASSWORD, ownerApi, screenshot, startServer } from './harness.mjs';
+import { launchBrowser, loginAs, newPage, OWNER_PASSWORD, ownerApi, screenshot, startServer, clinicToday } from './harness.mjs';
 
 describe('analytics', () => {
   let server;
@@ -15,8 +15,8 @@ describe('analytics', () => {
     const s = await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '8000', duration_minutes: 30 });
     const p = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Айгерим', phone: '87011234567' });
     const q = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Нурлан', phone: '87021234567' });
-    const now = new Date();
-    const at = (h) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, 0)).toISOString();
+    // UTC-hour h of the old helper, on the clinic's today (h + 5 clinic time).
+    const at = (h) => clinicToday(h + 5);
     const v1 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at(3), service_ids: [s.id], source: 'instagram' });
     const v2 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: q.id, doctor_id: d.id, starts_at: at(4), service_ids: [s.id], source: '2gis' });
     await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });

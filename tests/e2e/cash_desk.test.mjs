@@ -3,7 +3,7 @@
 // difference on the Z report (and in the shift history).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer } from './harness.mjs';
+import { createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer, clinicToday } from './harness.mjs';
 
 describe('cash desk', () => {
   let server;
@@ -16,8 +16,7 @@ describe('cash desk', () => {
     const d = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     const s = await ownerApi(server.url, 'POST', '/services', { name: 'Пломба', base_price: '10000', duration_minutes: 30 });
     const p = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Айгерим', phone: '87011234567' });
-    const now = new Date();
-    const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 4, 0)).toISOString();
+    const at = clinicToday(9);
     await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at, service_ids: [s.id] });
   });
 

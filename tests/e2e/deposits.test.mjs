@@ -5,7 +5,7 @@
 // card payment earns 5 %, the next visit is paid partly with them within the cap.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { OWNER_PASSWORD, createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer } from './harness.mjs';
+import { OWNER_PASSWORD, createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer, clinicToday } from './harness.mjs';
 
 const tg = (s) => s.replaceAll(' ', '\u00a0');
 
@@ -23,8 +23,7 @@ describe('deposits', () => {
     const d = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     const s = await ownerApi(server.url, 'POST', '/services', { name: 'Имплант', base_price: '30000', duration_minutes: 60 });
     const p = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Айгерим', last_name: 'Сейтқали', phone: '87011234567' });
-    const now = new Date();
-    const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 4, 0)).toISOString();
+    const at = clinicToday(9);
     await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at, service_ids: [s.id] });
     await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });
     [doctorId, patientId, serviceId] = [d.id, p.id, s.id];
@@ -125,8 +124,8 @@ describe('deposits', () => {
     await form.getByTestId('loyalty-saved').waitFor();
 
     // Two visits of 30 000 today: the first paid by card earns 1 500.
-    const now = new Date();
-    const at = (h) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, 0)).toISOString();
+    // UTC-hour h of the old helper, on the clinic's today (h + 5 clinic time).
+    const at = (h) => clinicToday(h + 5);
     const first = await ownerApi(server.url, 'POST', '/appointments', { patient_id: patientId, doctor_id: doctorId, starts_at: at(6), service_ids: [serviceId] });
     await ownerApi(server.url, 'POST', `/appointments/${first.id}/payments`, { payments: [{ method: 'card', amount: '30000' }] });
     const second = await ownerApi(server.url, 'POST', '/appointments', { patient_id: patientId, doctor_id: doctorId, starts_at: at(8), service_ids: [serviceId] });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import { OWNER_PASSWORD, createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer } from './harness.mjs';
+import { OWNER_PASSWORD, createUser, launchBrowser, loginAs, newPage, ownerApi, screenshot, startServer, clinicToday } from './harness.mjs';
 
 /** Chooses the export options and returns the downloaded file's name and bytes. */
 async function download(page, { kind, format }) {
@@ -40,14 +40,20 @@ function csvRows(bytes) {
   return rows;
 }
 
-/** The text and numbers of the first sheet of a workbook, cell by cell, row by row. */
+/** The text and numbers of the first sheet of a workbook, cell by cell, row by row (inline
+ * strings of streamed sheets and the shared-string table of small ones both read). */
 function xlsxRows(bytes) {
   const files = unzipSync(new Uint8Array(bytes));
+  const shared = files['xl/sharedStrings.xml']
+    ? [...strFromU8(files['xl/sharedStrings.xml']).matchAll(/<si>(.*?)<\/si>/gs)]
+      .map(([, si]) => [...si.matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map(([, t]) => t).join(''))
+    : [];
   const xml = strFromU8(files['xl/worksheets/sheet1.xml']);
   return [...xml.matchAll(/<row[^>]*>(.*?)<\/row>/gs)].map(([, cells]) =>
-    [...cells.matchAll(/<c r="([A-Z]+)\d+"[^>]*?(?:\/>|>(.*?)<\/c>)/gs)].map(([, col, inner = '']) => {
+    [...cells.matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)].map(([, col, attrs, inner = '']) => {
       const text = inner.match(/<t[^>]*>(.*?)<\/t>/s);
       const value = inner.match(/<v>(.*?)<\/v>/s);
+      if (value && /t="s"/.test(attrs)) return { col, value: shared[Number(value[1])] };
       return { col, value: text ? text[1] : value ? Number(value[1]) : null };
     }));
 }
@@ -62,8 +68,8 @@ describe('exports', () => {
     const d = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     const s = await ownerApi(server.url, 'POST', '/services', { name: 'Консультация', base_price: '8000.50', duration_minutes: 30 });
     const p = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Әйгерім', last_name: 'Қасымова', phone: '87011234567' });
-    const now = new Date();
-    const at = (h) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, 0)).toISOString();
+    // UTC-hour h of the old helper, on the clinic's today (h + 5 clinic time).
+    const at = (h) => clinicToday(h + 5);
     const v = await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at(3), service_ids: [s.id], source: 'instagram' });
     await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });
     await ownerApi(server.url, 'POST', `/appointments/${v.id}/payments`, { payments: [{ method: 'card', amount: '5000' }, { method: 'cash', amount: '3000.50' }] });

@@ -99,6 +99,19 @@ export async function newPage(browser) {
   return page;
 }
 
+/** The clinic's UTC offset (the server's default zone, Asia/Almaty). */
+const CLINIC_OFFSET_HOURS = 5;
+
+/**
+ * The instant of `hour`:`minute` clinic time on the clinic's today. Tests book "today" as the
+ * clinic sees it: from 19:00 UTC the clinic is already on the next day, and pages open on its day.
+ */
+export function clinicToday(hour, minute = 0) {
+  const local = new Date(Date.now() + CLINIC_OFFSET_HOURS * 3_600_000);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(),
+    hour - CLINIC_OFFSET_HOURS, minute)).toISOString();
+}
+
 /** Saves a full-page screenshot under target/e2e-screenshots/NAME.png. */
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });

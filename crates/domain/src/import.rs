@@ -219,21 +219,33 @@ pub fn plan_patients(
             Err(v) => RowAction::Invalid(cells(v, patient_column)),
             Ok(card) => {
                 let phone = card.phone.as_str().to_owned();
-                if let Some(first) = seen.get(&phone) {
-                    RowAction::DuplicateOfRow(*first)
-                } else {
-                    seen.insert(phone.clone(), row);
-                    match existing.get(&phone) {
-                        Some((id, Some(old))) if *old == card => RowAction::Unchanged { id: *id },
-                        Some((id, _)) => RowAction::Update { id: *id, card },
-                        None => RowAction::Create(card),
-                    }
-                }
+                let known = existing.get(&phone).map(|(id, old)| (*id, old.as_ref()));
+                decide(row, phone, card, &mut seen, known)
             }
         };
         plan.push(RowPlan { row, action });
     }
     Ok(plan)
+}
+
+/// What a valid row keyed by `key` does: repeats an earlier row of the file, or matches a
+/// record (`known`: its id and, when comparable, its value) unchanged or changed, or creates one.
+fn decide<T: PartialEq>(
+    row: usize,
+    key: String,
+    value: T,
+    seen: &mut HashMap<String, usize>,
+    known: Option<(i64, Option<&T>)>,
+) -> RowAction<T> {
+    if let Some(first) = seen.get(&key) {
+        return RowAction::DuplicateOfRow(*first);
+    }
+    seen.insert(key, row);
+    match known {
+        Some((id, Some(old))) if *old == value => RowAction::Unchanged { id },
+        Some((id, _)) => RowAction::Update { id, card: value },
+        None => RowAction::Create(value),
+    }
 }
 
 fn patient_column(field: &str) -> &'static str {
@@ -304,20 +316,8 @@ pub fn plan_services(
             Ok(_) if !errors.is_empty() => RowAction::Invalid(errors),
             Ok(card) => {
                 let key = normalize(&card.name);
-                let row_value = ServiceRow { card, doctor_id };
-                if let Some(first) = seen.get(&key) {
-                    RowAction::DuplicateOfRow(*first)
-                } else {
-                    seen.insert(key.clone(), row);
-                    match existing.get(&key) {
-                        Some((id, old)) if *old == row_value => RowAction::Unchanged { id: *id },
-                        Some((id, _)) => RowAction::Update {
-                            id: *id,
-                            card: row_value,
-                        },
-                        None => RowAction::Create(row_value),
-                    }
-                }
+                let known = existing.get(&key).map(|(id, old)| (*id, Some(old)));
+                decide(row, key, ServiceRow { card, doctor_id }, &mut seen, known)
             }
         };
         plan.push(RowPlan { row, action });

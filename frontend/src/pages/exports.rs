@@ -7,7 +7,6 @@ use emhana_api_types::queries::ExportQuery;
 use emhana_domain::access::Permission;
 use emhana_domain::export::ExportKind;
 use emhana_domain::money::group_digits;
-use emhana_domain::{PaymentStatus, VisitStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,6 +14,7 @@ use crate::api::{self, exports::Downloaded};
 use crate::clinic;
 use crate::i18n::{t, Strings};
 use crate::pages::backups::human_size;
+use crate::pages::visits::StatusSelects;
 use crate::session;
 
 fn kind_label(s: &Strings, kind: ExportKind) -> &'static str {
@@ -163,18 +163,7 @@ pub fn ExportsPage() -> impl IntoView {
                     </label>
                 </Show>
                 <Show when=shows(|k| matches!(k, ExportKind::Appointments | ExportKind::AppointmentLines))>
-                    <label>{s.status_label}
-                        <select name="status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="">{s.all}</option>
-                            {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{v.label_ru()}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{s.payment_status_label}
-                        <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
-                            <option value="">{s.all}</option>
-                            {PaymentStatus::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
-                        </select>
-                    </label>
+                    <StatusSelects status=status payment=payment />
                 </Show>
                 <Show when=shows(|k| matches!(k, ExportKind::Patients | ExportKind::Services))>
                     <label>{s.export_activity}

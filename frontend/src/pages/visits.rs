@@ -91,19 +91,12 @@ pub fn VisitsPage() -> impl IntoView {
     }
 }
 
-/// The period and the two status filters.
+/// The visit status and payment status pickers ("все" first): the visit list's filters and the
+/// visit exports'.
 #[component]
-fn VisitFilters(
-    from: RwSignal<String>,
-    to: RwSignal<String>,
-    status: RwSignal<String>,
-    payment: RwSignal<String>,
-) -> impl IntoView {
+pub fn StatusSelects(status: RwSignal<String>, payment: RwSignal<String>) -> impl IntoView {
     let s = t();
     view! {
-        <div class="panel form-row">
-            <label>{s.period_from}<input type="date" name="from" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) /></label>
-            <label>{s.period_to}<input type="date" name="to" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) /></label>
             <label>{s.status_label}
                 <select name="status" on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{s.all}</option>
@@ -117,6 +110,23 @@ fn VisitFilters(
                         .map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
                 </select>
             </label>
+    }
+}
+
+/// The period and the two status filters.
+#[component]
+fn VisitFilters(
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    status: RwSignal<String>,
+    payment: RwSignal<String>,
+) -> impl IntoView {
+    let s = t();
+    view! {
+        <div class="panel form-row">
+            <label>{s.period_from}<input type="date" name="from" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+            <label>{s.period_to}<input type="date" name="to" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+            <StatusSelects status=status payment=payment />
         </div>
     }
 }
