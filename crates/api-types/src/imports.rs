@@ -46,7 +46,7 @@ pub struct ImportRowView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReportView {
-    /// `patients` | `services`.
+    /// `patients` | `doctors` | `services`.
     pub kind: String,
     /// Whether anything was written.
     pub applied: bool,

@@ -20,6 +20,8 @@ pub enum ExportKind {
     Payments,
     /// Patients (active, inactive or both).
     Patients,
+    /// Doctors (active, inactive or both).
+    Doctors,
     /// The price list.
     Services,
     /// The audit log.
@@ -167,6 +169,16 @@ const PATIENTS: &[Column] = &[
     col("Примечание", 30),
 ];
 
+const DOCTORS: &[Column] = &[
+    col("№", 7),
+    col("Фамилия", 20),
+    col("Имя", 18),
+    col("Специализация", 24),
+    col("Телефон", 15),
+    col("Email", 26),
+    col("Активен", 9),
+];
+
 const SERVICES: &[Column] = &[
     col("№", 7),
     col("Услуга", 36),
@@ -192,11 +204,12 @@ const AUDIT_LOG: &[Column] = &[
 
 impl ExportKind {
     /// Every kind, in the order the SPA lists them.
-    pub const ALL: [ExportKind; 7] = [
+    pub const ALL: [ExportKind; 8] = [
         Self::Appointments,
         Self::AppointmentLines,
         Self::Payments,
         Self::Patients,
+        Self::Doctors,
         Self::Services,
         Self::AuditLog,
         Self::Analytics,
@@ -209,6 +222,7 @@ impl ExportKind {
             Self::AppointmentLines => "appointment-lines",
             Self::Payments => "payments",
             Self::Patients => "patients",
+            Self::Doctors => "doctors",
             Self::Services => "services",
             Self::AuditLog => "audit-log",
             Self::Analytics => "analytics",
@@ -227,6 +241,7 @@ impl ExportKind {
             Self::AppointmentLines => APPOINTMENT_LINES,
             Self::Payments => PAYMENTS,
             Self::Patients => PATIENTS,
+            Self::Doctors => DOCTORS,
             Self::Services => SERVICES,
             Self::AuditLog => AUDIT_LOG,
             Self::Analytics => &[],
@@ -240,6 +255,7 @@ impl ExportKind {
             Self::AppointmentLines => "Услуги визитов",
             Self::Payments => "Оплаты и возвраты",
             Self::Patients => "Пациенты",
+            Self::Doctors => "Врачи",
             Self::Services => "Прайс-лист",
             Self::AuditLog => "Журнал действий",
             Self::Analytics => "Аналитика",
@@ -254,6 +270,7 @@ impl ExportKind {
             Self::AppointmentLines => "uslugi-vizitov",
             Self::Payments => "oplaty-i-vozvraty",
             Self::Patients => "pacienty",
+            Self::Doctors => "vrachi",
             Self::Services => "prajs-list",
             Self::AuditLog => "zhurnal-dejstvij",
             Self::Analytics => "analitika",
@@ -262,7 +279,7 @@ impl ExportKind {
 
     /// Whether the period filters rows (patients and the price list are the clinic as of now).
     pub fn has_period(self) -> bool {
-        !matches!(self, Self::Patients | Self::Services)
+        !matches!(self, Self::Patients | Self::Doctors | Self::Services)
     }
 }
 
@@ -347,7 +364,7 @@ impl ExportRequest {
             v.0.push(FieldViolation::new(
                 "kind",
                 "unknown",
-                "Нет такой выгрузки: appointments, appointment-lines, payments, patients, services, audit-log, analytics",
+                "Нет такой выгрузки: appointments, appointment-lines, payments, patients, doctors, services, audit-log, analytics",
             ));
         }
         let format = match (suffix, p.format) {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::directories::ServiceCard;
+use crate::directories::{DoctorCard, ServiceCard};
 use crate::error::Violations;
 use crate::export::ExportKind;
 use crate::patient::{PatientCard, PatientInput};
@@ -18,6 +18,8 @@ use crate::patient::{PatientCard, PatientInput};
 pub enum ImportKind {
     /// Patients, matched by phone.
     Patients,
+    /// Doctors, matched by "Фамилия Имя" (a clinic's doctors may share a phone).
+    Doctors,
     /// The price list, matched by service name (case-insensitive).
     Services,
 }
@@ -27,13 +29,14 @@ impl ImportKind {
     pub fn code(self) -> &'static str {
         match self {
             Self::Patients => "patients",
+            Self::Doctors => "doctors",
             Self::Services => "services",
         }
     }
 
     /// The kind a path segment names.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Patients, Self::Services]
+        [Self::Patients, Self::Doctors, Self::Services]
             .into_iter()
             .find(|k| k.code() == code)
     }
@@ -42,6 +45,7 @@ impl ImportKind {
     pub fn export(self) -> ExportKind {
         match self {
             Self::Patients => ExportKind::Patients,
+            Self::Doctors => ExportKind::Doctors,
             Self::Services => ExportKind::Services,
         }
     }
@@ -50,6 +54,7 @@ impl ImportKind {
     pub fn required(self) -> &'static [&'static str] {
         match self {
             Self::Patients => &[FIRST_NAME, PHONE],
+            Self::Doctors => &[LAST_NAME, FIRST_NAME, SPECIALIZATION],
             Self::Services => &[SERVICE, PRICE, DURATION],
         }
     }
@@ -61,6 +66,7 @@ const PHONE: &str = "Телефон";
 const BIRTH_DATE: &str = "Дата рождения";
 const EMAIL: &str = "Email";
 const NOTES: &str = "Примечание";
+const SPECIALIZATION: &str = "Специализация";
 const SERVICE: &str = "Услуга";
 const PRICE: &str = "Цена";
 const DURATION: &str = "Длительность, мин";
@@ -259,6 +265,57 @@ fn patient_column(field: &str) -> &'static str {
     }
 }
 
+/// An existing active doctor: id and card (`None` when the stored fields are not a valid card).
+pub type ExistingDoctor = (i64, Option<DoctorCard>);
+
+/// Plans a doctors file against the active doctors by normalized "Фамилия Имя".
+pub fn plan_doctors(
+    sheet: &Sheet,
+    existing: &HashMap<String, ExistingDoctor>,
+) -> Result<Vec<RowPlan<DoctorCard>>, SheetRefusal> {
+    check_columns(ImportKind::Doctors, sheet)?;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut plan = Vec::with_capacity(sheet.rows.len());
+    for (i, r) in sheet.rows.iter().enumerate() {
+        let row = i + 2;
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let card = DoctorCard::parse(
+            cell(sheet, r, FIRST_NAME),
+            cell(sheet, r, LAST_NAME),
+            cell(sheet, r, SPECIALIZATION),
+            blank(cell(sheet, r, PHONE)),
+            blank(cell(sheet, r, EMAIL)),
+        );
+        let action = match card {
+            Err(v) => RowAction::Invalid(cells(v, doctor_column)),
+            Ok(card) => {
+                let key = doctor_key(card.last_name.as_str(), card.first_name.as_str());
+                let known = existing.get(&key).map(|(id, old)| (*id, old.as_ref()));
+                decide(row, key, card, &mut seen, known)
+            }
+        };
+        plan.push(RowPlan { row, action });
+    }
+    Ok(plan)
+}
+
+/// How doctors are matched: "Фамилия Имя", normalized (the services file's doctor column too).
+pub fn doctor_key(last_name: &str, first_name: &str) -> String {
+    normalize(&format!("{last_name} {first_name}"))
+}
+
+fn doctor_column(field: &str) -> &'static str {
+    match field {
+        "first_name" => FIRST_NAME,
+        "last_name" => LAST_NAME,
+        "specialization" => SPECIALIZATION,
+        "phone" => PHONE,
+        _ => EMAIL,
+    }
+}
+
 /// A service row: the card and its doctor (by id, resolved from the "Врач" column).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRow {
@@ -435,6 +492,39 @@ mod tests {
             plan_patients(&s, &HashMap::new(), today()),
             Err(SheetRefusal::Empty)
         );
+    }
+
+    #[test]
+    fn doctors_match_by_name_and_name_every_bad_cell() {
+        let s = sheet(
+            &["Фамилия", "Имя", "Специализация", "Телефон"],
+            &[
+                &["Қасымова", "Әлия", "Терапевт", "87010000001"],
+                &["", "Ерлан", "Хирург", ""],
+                &["Оспанов", "Ерлан", "Хирург", "123"],
+                &["қасымова", " Әлия", "Терапевт", ""],
+            ],
+        );
+        let existing = HashMap::from([(doctor_key("Оспанов", "Ерлан"), (9, None))]);
+        let plan = plan_doctors(&s, &existing).unwrap();
+        assert!(matches!(plan[0].action, RowAction::Create(_)));
+        let RowAction::Invalid(e) = &plan[1].action else {
+            panic!()
+        };
+        assert_eq!(e[0].column, "Фамилия");
+        let RowAction::Invalid(e) = &plan[2].action else {
+            panic!()
+        };
+        assert_eq!(e[0].column, "Телефон");
+        assert_eq!(plan[3].action, RowAction::DuplicateOfRow(2));
+        let fixed = sheet(
+            &["Фамилия", "Имя", "Специализация"],
+            &[&["Оспанов", "Ерлан", "Хирург"]],
+        );
+        assert!(matches!(
+            plan_doctors(&fixed, &existing).unwrap()[0].action,
+            RowAction::Update { id: 9, .. }
+        ));
     }
 
     #[test]

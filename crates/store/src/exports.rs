@@ -73,6 +73,7 @@ enum Segment {
     Payments,
     Refunds,
     Patients,
+    Doctors,
     Services,
     Audit,
 }
@@ -85,6 +86,7 @@ impl Segment {
             ExportKind::AppointmentLines => Some(Self::Lines),
             ExportKind::Payments => Some(Self::Payments),
             ExportKind::Patients => Some(Self::Patients),
+            ExportKind::Doctors => Some(Self::Doctors),
             ExportKind::Services => Some(Self::Services),
             ExportKind::AuditLog => Some(Self::Audit),
             ExportKind::Analytics => None,
@@ -133,6 +135,7 @@ impl Segment {
                  WHERE x.id > $1"
             }
             Self::Patients => "FROM patients p WHERE p.id > $1",
+            Self::Doctors => "FROM doctors d WHERE d.id > $1",
             Self::Services => {
                 "FROM services sv LEFT JOIN doctors d ON d.id = sv.doctor_id WHERE sv.id > $1"
             }
@@ -151,6 +154,7 @@ impl Segment {
             Self::Payments => "FROM payments x JOIN appointments a ON a.id = x.appointment_id WHERE x.id > $1",
             Self::Refunds => "FROM refunds x JOIN appointments a ON a.id = x.appointment_id WHERE x.id > $1",
             Self::Patients => "FROM patients p WHERE p.id > $1",
+            Self::Doctors => "FROM doctors d WHERE d.id > $1",
             Self::Services => "FROM services sv WHERE sv.id > $1",
             Self::Audit => "FROM audit_log g WHERE g.id > $1",
         }
@@ -163,6 +167,7 @@ impl Segment {
             Self::Lines => "l.id",
             Self::Payments | Self::Refunds => "x.id",
             Self::Patients => "p.id",
+            Self::Doctors => "d.id",
             Self::Services => "sv.id",
             Self::Audit => "g.id",
         }
@@ -197,6 +202,9 @@ impl Segment {
             Self::Patients => {
                 "p.id, p.last_name, p.first_name, p.phone, p.birth_date, p.email, p.is_active, \
                  p.created_at, p.notes"
+            }
+            Self::Doctors => {
+                "d.id, d.last_name, d.first_name, d.specialization, d.phone, d.email, d.is_active"
             }
             Self::Services => {
                 "sv.id, sv.name, sv.base_price, sv.duration_minutes, sv.is_active, sv.description, \
@@ -239,6 +247,11 @@ impl Segment {
             Self::Patients => match r.activity {
                 Activity::Active => f.fixed("p.is_active = 1"),
                 Activity::Inactive => f.fixed("p.is_active = 0"),
+                Activity::All => {}
+            },
+            Self::Doctors => match r.activity {
+                Activity::Active => f.fixed("d.is_active = 1"),
+                Activity::Inactive => f.fixed("d.is_active = 0"),
                 Activity::All => {}
             },
             Self::Services => {
@@ -511,6 +524,20 @@ impl ExportCursor {
                         Cell::Text(yes_no(active.0).into()),
                         at(row, "created_at")?,
                         text(row, "notes")?,
+                    ]);
+                }
+            }
+            Segment::Doctors => {
+                for row in rows {
+                    let active: crate::time::Flag = row.try_get("is_active")?;
+                    out.push(vec![
+                        Cell::Int(row.try_get("id")?),
+                        text(row, "last_name")?,
+                        text(row, "first_name")?,
+                        text(row, "specialization")?,
+                        text(row, "phone")?,
+                        text(row, "email")?,
+                        Cell::Text(yes_no(active.0).into()),
                     ]);
                 }
             }

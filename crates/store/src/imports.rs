@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use emhana_domain::directories::ServiceCard;
-use emhana_domain::import::{normalize, ExistingPatient, RowAction, RowPlan, ServiceRow};
+use emhana_domain::directories::{DoctorCard, ServiceCard};
+use emhana_domain::import::{
+    doctor_key, normalize, ExistingDoctor, ExistingPatient, RowAction, RowPlan, ServiceRow,
+};
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::Money;
 use serde_json::json;
@@ -86,6 +88,99 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// The active doctors by normalized "Фамилия Имя", as cards.
+    pub async fn doctors_for_import(&self) -> Result<HashMap<String, ExistingDoctor>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, first_name, last_name, specialization, phone, email FROM doctors \
+             WHERE is_active = 1 ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut found = HashMap::new();
+        for row in rows {
+            let (first, last): (String, String) =
+                (row.try_get("first_name")?, row.try_get("last_name")?);
+            let card = DoctorCard::parse(
+                &first,
+                &last,
+                &row.try_get::<String, _>("specialization")?,
+                row.try_get::<Option<String>, _>("phone")?.as_deref(),
+                row.try_get::<Option<String>, _>("email")?.as_deref(),
+            )
+            .ok();
+            found
+                .entry(doctor_key(&last, &first))
+                .or_insert((row.try_get("id")?, card));
+        }
+        Ok(found)
+    }
+
+    /// Writes a doctors plan like [`Store::apply_patient_import`].
+    pub async fn apply_doctor_import(
+        &self,
+        actor: &Actor,
+        file: &str,
+        plan: &[RowPlan<DoctorCard>],
+    ) -> Result<Applied, StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.begin_write().await?;
+        let mut applied = Applied::default();
+        for p in plan {
+            let (card, id) = match &p.action {
+                RowAction::Create(card) => (card, None),
+                RowAction::Update { id, card } => (card, Some(*id)),
+                _ => continue,
+            };
+            let q = match id {
+                None => sqlx::query(
+                    "INSERT INTO doctors (first_name, last_name, specialization, phone, email, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                ),
+                Some(_) => sqlx::query(
+                    "UPDATE doctors SET first_name = $1, last_name = $2, specialization = $3, phone = $4, \
+                     email = $5, updated_at = $6, version = version + 1 \
+                     WHERE id = $7 AND is_active = 1 RETURNING id",
+                ),
+            };
+            let mut q = q
+                .bind(card.first_name.as_str())
+                .bind(card.last_name.as_str())
+                .bind(&card.specialization)
+                .bind(card.phone.as_ref().map(|p| p.as_str()))
+                .bind(card.email.as_ref().map(|e| e.as_str()))
+                .bind(&now);
+            if let Some(id) = id {
+                q = q.bind(id);
+            }
+            let Some(row) = q.fetch_optional(&mut *tx).await? else {
+                return Err(StoreError::StaleVersion { current: 0 });
+            };
+            let action = if id.is_some() {
+                applied.updated += 1;
+                "update"
+            } else {
+                applied.created += 1;
+                "create"
+            };
+            let entry = AuditEntry {
+                action,
+                entity: "doctor",
+                entity_id: Some(row.try_get("id")?),
+                old: None,
+                new: Some(json!({
+                    "first_name": card.first_name.as_str(), "last_name": card.last_name.as_str(),
+                    "specialization": card.specialization,
+                    "phone": card.phone.as_ref().map(|p| p.as_str()),
+                    "email": card.email.as_ref().map(|e| e.as_str()),
+                })),
+            };
+            audit::append(&mut tx, actor, entry).await?;
+        }
+        summary(&mut tx, actor, "doctors", file, applied).await?;
+        tx.commit().await?;
+        Ok(applied)
     }
 
     /// The active price list by normalized name, and the active doctors by normalized

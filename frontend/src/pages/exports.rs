@@ -23,10 +23,19 @@ fn kind_label(s: &Strings, kind: ExportKind) -> &'static str {
         ExportKind::AppointmentLines => s.export_kind_lines,
         ExportKind::Payments => s.export_kind_payments,
         ExportKind::Patients => s.export_kind_patients,
+        ExportKind::Doctors => s.nav_doctors,
         ExportKind::Services => s.export_kind_services,
         ExportKind::AuditLog => s.export_kind_audit,
         ExportKind::Analytics => s.export_kind_analytics,
     }
+}
+
+/// Whether a kind filters by doctor (visits, lines, payments, the price list, analytics).
+fn by_doctor(kind: ExportKind) -> bool {
+    !matches!(
+        kind,
+        ExportKind::Patients | ExportKind::Doctors | ExportKind::AuditLog
+    )
 }
 
 /// Where a download is.
@@ -79,13 +88,16 @@ pub fn ExportsPage() -> impl IntoView {
                 .then(|| chosen(from.get_untracked()))
                 .flatten(),
             to: k.has_period().then(|| chosen(to.get_untracked())).flatten(),
-            doctor_id: (k != ExportKind::Patients && k != ExportKind::AuditLog)
+            doctor_id: by_doctor(k)
                 .then(|| doctor.get_untracked().parse().ok())
                 .flatten(),
             status: visits.then(|| chosen(status.get_untracked())).flatten(),
             payment_status: visits.then(|| chosen(payment.get_untracked())).flatten(),
-            active: matches!(k, ExportKind::Patients | ExportKind::Services)
-                .then(|| active.get_untracked()),
+            active: matches!(
+                k,
+                ExportKind::Patients | ExportKind::Doctors | ExportKind::Services
+            )
+            .then(|| active.get_untracked()),
             user_id: None,
         };
         progress.set(Progress::Running {
@@ -152,7 +164,7 @@ pub fn ExportsPage() -> impl IntoView {
                 </div>
             </Show>
             <div class="form-row">
-                <Show when=shows(|k| k != ExportKind::Patients && k != ExportKind::AuditLog)>
+                <Show when=shows(by_doctor)>
                     <label>{s.doctor_label}
                         <select name="doctor" on:change=move |ev| doctor.set(event_target_value(&ev))>
                             <option value="">{s.all}</option>
@@ -165,7 +177,7 @@ pub fn ExportsPage() -> impl IntoView {
                 <Show when=shows(|k| matches!(k, ExportKind::Appointments | ExportKind::AppointmentLines))>
                     <StatusSelects status=status payment=payment />
                 </Show>
-                <Show when=shows(|k| matches!(k, ExportKind::Patients | ExportKind::Services))>
+                <Show when=shows(|k| matches!(k, ExportKind::Patients | ExportKind::Doctors | ExportKind::Services))>
                     <label>{s.export_activity}
                         <select name="active" on:change=move |ev| active.set(event_target_value(&ev))>
                             <option value="active">{s.export_active}</option>

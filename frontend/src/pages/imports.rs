@@ -1,4 +1,4 @@
-//! Import from Excel (on the «Экспорт» page): patients or the price list from an XLSX or CSV file
+//! Import from Excel (on the «Экспорт» page): patients, doctors or the price list from an XLSX or CSV file
 //! with the export's columns. "Проверить" shows what each row would do, errors highlighted with
 //! their column; "Загрузить" applies it, enabled only when no row is invalid (the server refuses
 //! such a file as a whole anyway).
@@ -111,6 +111,7 @@ pub fn ImportPanel() -> impl IntoView {
                 <label>{s.export_what}
                     <select name="import_kind" on:change=move |ev| { kind.set(event_target_value(&ev)); report.set(None); }>
                         <option value="patients">{s.export_kind_patients}</option>
+                        <option value="doctors">{s.nav_doctors}</option>
                         <option value="services">{s.export_kind_services}</option>
                     </select>
                 </label>

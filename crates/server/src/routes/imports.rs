@@ -1,4 +1,4 @@
-//! Spreadsheet imports (issue 18): `POST /imports/{kind}` takes an XLSX or CSV file (the same
+//! Spreadsheet imports (issue 18): `POST /imports/{patients|doctors|services}` takes an XLSX or CSV file (the same
 //! columns as the export of that kind; `GET /imports/{kind}/template` gives an empty one), plans
 //! every row against the clinic and either reports the plan (`dry_run`, the default) or applies
 //! it in one transaction — refused as a whole while any row is invalid.
@@ -10,7 +10,8 @@ use emhana_api_types::imports::{ImportCellError, ImportQuery, ImportReportView, 
 use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
 use emhana_domain::access::Permission;
 use emhana_domain::import::{
-    applicable, plan_patients, plan_services, CellError, ImportKind, RowAction, RowPlan,
+    applicable, plan_doctors, plan_patients, plan_services, CellError, ImportKind, RowAction,
+    RowPlan,
 };
 use emhana_domain::ClinicZone;
 use emhana_store::Store;
@@ -31,7 +32,7 @@ fn kind_of(code: &str) -> Result<ImportKind, ApiError> {
         ApiError::Validation(vec![FieldError {
             field: "kind".into(),
             code: "unknown".into(),
-            message: "Импорт — patients или services".into(),
+            message: "Импорт — patients, doctors или services".into(),
         }])
     })
 }
@@ -118,13 +119,13 @@ fn refuse(rows: &[ImportRowView]) -> ApiError {
     )
 }
 
-/// Imports patients (matched by phone) or the price list (matched by name) from an XLSX or CSV
+/// Imports patients (matched by phone), doctors (by «Фамилия Имя») or the price list (by name) from an XLSX or CSV
 /// file sent as the request body (at most 20 MB). `dry_run` (default `true`) reports what each
 /// row would do — create, update, unchanged, duplicate of an earlier row, invalid with its cells
 /// named — and writes nothing; `dry_run=false` applies it in one transaction, or answers 422
 /// listing every bad cell and writes nothing. Importing the same file twice creates nothing new.
 #[utoipa::path(tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "patients | services"), ImportQuery),
+    params(("kind" = String, Path, description = "patients | doctors | services"), ImportQuery),
     request_body(content = FileBytes, description = "The XLSX or CSV file", content_type = "application/octet-stream"),
     responses(
         (status = 200, body = ImportReportView),
@@ -194,6 +195,26 @@ pub async fn import(
             }
             report(kind, !dry_run, rows)
         }
+        ImportKind::Doctors => {
+            let existing = store.doctors_for_import().await?;
+            let plan = plan_doctors(&sheet, &existing).map_err(|e| file_problem(e.to_string()))?;
+            let label = |c: &emhana_domain::directories::DoctorCard| {
+                format!(
+                    "{} {} — {}",
+                    c.last_name.as_str(),
+                    c.first_name.as_str(),
+                    c.specialization
+                )
+            };
+            let rows: Vec<_> = plan.iter().map(|p| row_view(p, label)).collect();
+            if !dry_run {
+                if !applicable(&plan) {
+                    return Err(refuse(&rows));
+                }
+                store.apply_doctor_import(&auth.actor, &file, &plan).await?;
+            }
+            report(kind, !dry_run, rows)
+        }
         ImportKind::Services => {
             let (existing, doctors) = store.price_list_for_import().await?;
             let plan = plan_services(&sheet, &existing, &doctors)
@@ -219,7 +240,7 @@ pub async fn import(
 /// An empty XLSX with the columns `POST /imports/{kind}` reads (the export's columns: an export
 /// is a valid import file too).
 #[utoipa::path(tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "patients | services")),
+    params(("kind" = String, Path, description = "patients | doctors | services")),
     responses(
         (status = 200, description = "The template", content(
             (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -43,18 +43,22 @@ async fn rows(app: &TestApp, sql: &'static str) -> Vec<String> {
 }
 
 const PATIENTS: &str = "SELECT first_name || '|' || COALESCE(last_name, '') || '|' || phone || '|' || COALESCE(birth_date, '') || '|' || COALESCE(email, '') || '|' || COALESCE(notes, '') FROM patients WHERE is_active = 1 ORDER BY phone";
-const SERVICES: &str = "SELECT name || '|' || CAST(base_price AS TEXT) || '|' || CAST(duration_minutes AS TEXT) || '|' || COALESCE(description, '') FROM services WHERE is_active = 1 ORDER BY name";
+const SERVICES: &str = "SELECT sv.name || '|' || CAST(sv.base_price AS TEXT) || '|' || CAST(sv.duration_minutes AS TEXT) || '|' || COALESCE(sv.description, '') || '|' || COALESCE(d.last_name || ' ' || d.first_name, '') FROM services sv LEFT JOIN doctors d ON d.id = sv.doctor_id WHERE sv.is_active = 1 ORDER BY sv.name";
+const DOCTORS: &str = "SELECT last_name || '|' || first_name || '|' || specialization || '|' || COALESCE(phone, '') || '|' || COALESCE(email, '') FROM doctors WHERE is_active = 1 ORDER BY last_name";
 
 both_backends! {
     async fn exported_patients_and_prices_import_into_an_empty_clinic_as_the_same_rows(app) {
         let admin = app.token_for("admin").await;
         post(&app, &admin, "/api/v1/patients", json!({"first_name": "Әлия", "last_name": "Қасымова", "phone": "87010000001", "birth_date": "1990-05-17", "email": "aliya@example.kz", "notes": "аллергия, \"пенициллин\""})).await;
         post(&app, &admin, "/api/v1/patients", json!({"first_name": "Ұлан", "phone": "87010000002"})).await;
-        post(&app, &admin, "/api/v1/services", json!({"name": "Приём терапевта", "base_price": "10000.50", "duration_minutes": 30, "description": "первичный"})).await;
+        let doctor = post(&app, &admin, "/api/v1/doctors", json!({"first_name": "Әлия", "last_name": "Қасымова", "specialization": "Терапевт", "phone": "87270000001", "email": "aliya@clinic.kz"})).await["id"].as_i64().unwrap();
+        post(&app, &admin, "/api/v1/doctors", json!({"first_name": "Ерлан", "last_name": "Оспанов", "specialization": "Хирург"})).await;
+        post(&app, &admin, "/api/v1/services", json!({"name": "Приём терапевта", "base_price": "10000.50", "duration_minutes": 30, "description": "первичный", "doctor_id": doctor})).await;
         post(&app, &admin, "/api/v1/services", json!({"name": "Анализ крови", "base_price": "0", "duration_minutes": 15})).await;
         for format in ["xlsx", "csv"] {
             let patients = export(&app, &admin, &format!("/api/v1/exports/patients?format={format}")).await;
             let services = export(&app, &admin, &format!("/api/v1/exports/services?format={format}")).await;
+            let doctors = export(&app, &admin, &format!("/api/v1/exports/doctors?format={format}")).await;
             let other = TestApp::spawn(app.db).await;
             let other_admin = other.token_for("admin").await;
             let dry: Value = upload(&other, &other_admin, "/api/v1/imports/patients", patients.clone()).await.json().await.unwrap();
@@ -62,8 +66,14 @@ both_backends! {
             assert!(rows(&other, PATIENTS).await.is_empty(), "a dry run writes nothing");
             let done = upload(&other, &other_admin, "/api/v1/imports/patients?dry_run=false", patients.clone()).await;
             assert_eq!(done.status(), 200);
+            // The price list names its doctors: before they exist, those rows are invalid.
+            let early: Value = upload(&other, &other_admin, "/api/v1/imports/services", services.clone()).await.json().await.unwrap();
+            assert_eq!(early["invalid"], 1, "{early}");
+            let done = upload(&other, &other_admin, "/api/v1/imports/doctors?dry_run=false", doctors.clone()).await;
+            assert_eq!(done.status(), 200);
             let done = upload(&other, &other_admin, "/api/v1/imports/services?dry_run=false", services.clone()).await;
             assert_eq!(done.status(), 200);
+            assert_eq!(rows(&other, DOCTORS).await, rows(&app, DOCTORS).await, "{format}");
             assert_eq!(rows(&other, PATIENTS).await, rows(&app, PATIENTS).await, "{format}");
             assert_eq!(rows(&other, SERVICES).await, rows(&app, SERVICES).await, "{format}");
             // The same files again: nothing new.
@@ -71,9 +81,11 @@ both_backends! {
             assert_eq!((again["create"].as_i64(), again["unchanged"].as_i64()), (Some(0), Some(2)));
             let again: Value = upload(&other, &other_admin, "/api/v1/imports/services?dry_run=false", services).await.json().await.unwrap();
             assert_eq!((again["create"].as_i64(), again["unchanged"].as_i64()), (Some(0), Some(2)));
+            let again: Value = upload(&other, &other_admin, "/api/v1/imports/doctors?dry_run=false", doctors).await.json().await.unwrap();
+            assert_eq!((again["create"].as_i64(), again["unchanged"].as_i64()), (Some(0), Some(2)));
             assert_eq!(rows(&other, PATIENTS).await.len(), 2);
             let audit: Value = other.get_auth("/api/v1/audit-log?action=import", &other_admin).await.json().await.unwrap();
-            assert_eq!(audit["items"].as_array().unwrap().len(), 4, "each apply audited");
+            assert_eq!(audit["items"].as_array().unwrap().len(), 6, "each apply audited");
         }
     }
 
