@@ -621,6 +621,8 @@ pub struct Strings {
     pub clinic_saved: &'static str,
     /// Export kind: the analytics workbook.
     pub export_kind_analytics: &'static str,
+    /// Download the visit's invoice.
+    pub doc_invoice: &'static str,
 }
 
 mod ru;

@@ -313,4 +313,5 @@ pub const RU: Strings = Strings {
     clinic_hint: "Печатаются в квитанциях и актах оказанных услуг.",
     clinic_saved: "Сохранено",
     export_kind_analytics: "Аналитика (все отчёты, Excel)",
+    doc_invoice: "Счёт (PDF)",
 };

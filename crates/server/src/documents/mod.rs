@@ -1,5 +1,5 @@
-//! A visit's printed documents (issue 18): the payment receipt (квитанция) and the act of
-//! services rendered (акт оказанных услуг), as PDF, from the visit as the API shows it and the
+//! A visit's printed documents (issue 18): the payment receipt (квитанция), the invoice (счёт на
+//! оплату) and the act of services rendered (акт оказанных услуг), as PDF, from the visit as the API shows it and the
 //! clinic's requisites. Layout only: every sum comes from the visit view (the domain's figures).
 
 pub mod pdf;
@@ -21,14 +21,17 @@ pub enum Document {
     Receipt,
     /// The services rendered, for the patient's signature.
     Act,
+    /// A bill for what the visit still owes (счёт на оплату), for a patient or a company paying.
+    Invoice,
 }
 
 impl Document {
-    /// The path segment (`/appointments/{id}/receipt`, `/appointments/{id}/act`).
+    /// The path segment (`/appointments/{id}/receipt`, `/invoice`, `/act`).
     pub fn code(self) -> &'static str {
         match self {
             Self::Receipt => "receipt",
             Self::Act => "act",
+            Self::Invoice => "invoice",
         }
     }
 
@@ -36,6 +39,7 @@ impl Document {
         match self {
             Self::Receipt => "КВИТАНЦИЯ ОБ ОПЛАТЕ",
             Self::Act => "АКТ ОКАЗАННЫХ УСЛУГ",
+            Self::Invoice => "СЧЁТ НА ОПЛАТУ",
         }
     }
 
@@ -44,6 +48,7 @@ impl Document {
         match self {
             Self::Receipt => format!("kvitanciya_{visit_id}.pdf"),
             Self::Act => format!("akt_{visit_id}.pdf"),
+            Self::Invoice => format!("schet_{visit_id}.pdf"),
         }
     }
 }
@@ -134,6 +139,7 @@ pub fn render(doc: Document, visit: &VisitView, clinic: &Requisites, zone: Clini
     let (patient_label, clinic_label) = match doc {
         Document::Receipt => ("Пациент:", None),
         Document::Act => ("Заказчик:", Some("Исполнитель:")),
+        Document::Invoice => ("Плательщик:", Some("Получатель:")),
     };
     if let Some(label) = clinic_label {
         f.pair(label, &clinic.name);
@@ -151,7 +157,7 @@ pub fn render(doc: Document, visit: &VisitView, clinic: &Requisites, zone: Clini
     let (c1, c2, c3, c4) = (RIGHT - 270.0, RIGHT - 180.0, RIGHT - 90.0, RIGHT);
     let headers = match doc {
         Document::Receipt => ["По прайсу", "Скидка", "Цена", "Оплачено"],
-        Document::Act => ["По прайсу", "Скидка", "Кол-во", "Сумма"],
+        Document::Act | Document::Invoice => ["По прайсу", "Скидка", "Кол-во", "Сумма"],
     };
     f.row(
         "Услуга",
@@ -169,7 +175,7 @@ pub fn render(doc: Document, visit: &VisitView, clinic: &Requisites, zone: Clini
         let discount = Money::from_tiyn(line.base_price.tiyn() - line.price.tiyn());
         let (third, fourth) = match doc {
             Document::Receipt => (line.price.format_ui(), line.paid.format_ui()),
-            Document::Act => ("1".to_owned(), line.price.format_ui()),
+            Document::Act | Document::Invoice => ("1".to_owned(), line.price.format_ui()),
         };
         f.row(
             &format!("{}. {}", n + 1, line.service_name),
@@ -231,6 +237,28 @@ pub fn render(doc: Document, visit: &VisitView, clinic: &Requisites, zone: Clini
             f.line(
                 BODY,
                 "Принял(а): ____________________        Пациент: ____________________",
+            );
+        }
+        Document::Invoice => {
+            f.total("Оплачено ранее:", v.paid);
+            f.total("К оплате:", v.remaining);
+            f.gap(10.0);
+            f.line(
+                BODY,
+                &format!(
+                    "Всего наименований: {}, к оплате {}.",
+                    visit.lines.len(),
+                    v.remaining.format_ui()
+                ),
+            );
+            f.line(
+                BODY,
+                "Оплата: в кассе клиники картой, наличными, QR или переводом.",
+            );
+            f.gap(30.0);
+            f.line(
+                BODY,
+                "Руководитель: ____________________        Бухгалтер: ____________________",
             );
         }
         Document::Act => {

@@ -21,6 +21,7 @@ use crate::ApiError;
 /// Registers the document and requisites endpoints.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(receipt)
+        .service(invoice)
         .service(act)
         .service(get_requisites)
         .service(put_requisites);
@@ -72,6 +73,21 @@ pub async fn receipt(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     document(Document::Receipt, auth, &store, **zone, id.into_inner()).await
+}
+
+/// The invoice (счёт на оплату) for the visit as PDF: the lines, what was paid and what is due.
+#[utoipa::path(tag = "appointments", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, description = "The invoice", content((FileBytes = "application/pdf"))),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/appointments/{id}/invoice")]
+pub async fn invoice(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    zone: web::Data<ClinicZone>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    document(Document::Invoice, auth, &store, **zone, id.into_inner()).await
 }
 
 /// The act of services rendered (акт оказанных услуг) for the visit as PDF, for signatures.

@@ -69,6 +69,11 @@ both_backends! {
         for needle in [format!("АКТ ОКАЗАННЫХ УСЛУГ № {id}"), "Исполнитель:".into(), "Заказчик:".into(), "Всего оказано услуг: 2 на сумму 14 000,50 ₸".into()] {
             assert!(text.contains(&needle), "{needle:?} missing from:\n{text}");
         }
+        let res = app.get_auth(&format!("/api/v1/appointments/{id}/invoice"), &desk).await;
+        let text = pdf_text(&res.bytes().await.unwrap());
+        for needle in [format!("СЧЁТ НА ОПЛАТУ № {id}"), "Получатель:".into(), "Плательщик:".into(), "Оплачено ранее:".into(), "К оплате:".into(), "4 000,50 ₸".into()] {
+            assert!(text.contains(&needle), "{needle:?} missing from:\n{text}");
+        }
         assert_eq!(app.get_auth("/api/v1/appointments/999999/receipt", &desk).await.status(), 404);
     }
 

@@ -257,6 +257,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ),
     (
         "get",
+        "/api/v1/appointments/{id}/invoice",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
+    (
+        "get",
         "/api/v1/appointments/{id}/act",
         &["owner", "admin", "receptionist", "doctor"],
     ),

@@ -110,7 +110,7 @@ pub fn VisitCard(
     }
 }
 
-/// The visit's printable documents: the receipt and the act as PDF (downloaded with the
+/// The visit's printable documents: the receipt, the invoice and the act as PDF (downloaded with the
 /// session's token, opened by the browser's PDF viewer for printing).
 #[component]
 fn Documents(visit_id: i64, error: RwSignal<Option<String>>) -> impl IntoView {
@@ -128,6 +128,7 @@ fn Documents(visit_id: i64, error: RwSignal<Option<String>>) -> impl IntoView {
     view! {
         <div class="form-row" data-testid="visit-documents">
             <button type="button" class="secondary" on:click=get("receipt")>{s.doc_receipt}</button>
+            <button type="button" class="secondary" on:click=get("invoice")>{s.doc_invoice}</button>
             <button type="button" class="secondary" on:click=get("act")>{s.doc_act}</button>
         </div>
     }
