@@ -28,7 +28,7 @@ describe('documents', () => {
     await server?.stop();
   });
 
-  test('the owner sets the requisites and takes a visit\'s receipt and act', async () => {
+  test('the owner sets the requisites and takes a visit\'s receipt, invoice and act', async () => {
     const page = await newPage(browser);
     await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
     await page.locator('nav a', { hasText: 'Реквизиты клиники' }).click();
@@ -55,7 +55,8 @@ describe('documents', () => {
         assert.ok(text.includes(needle), `${needle} in ${button}:\n${text}`);
       }
       if (!button.startsWith('Акт')) {
-        assert.ok(text.includes('Остаток к оплате:') && text.includes('5 000 ₸'), text);
+        const due = button.startsWith('Счёт') ? 'К оплате:' : 'Остаток к оплате:';
+        assert.ok(text.includes(due) && text.includes('5 000 ₸'), text);
       }
     }
   });
