@@ -623,6 +623,8 @@ pub struct Strings {
     pub export_kind_analytics: &'static str,
     /// Download the visit's invoice.
     pub doc_invoice: &'static str,
+    /// Import kind picker label.
+    pub import_kind: &'static str,
 }
 
 mod ru;

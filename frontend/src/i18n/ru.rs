@@ -314,4 +314,5 @@ pub const RU: Strings = Strings {
     clinic_saved: "Сохранено",
     export_kind_analytics: "Аналитика (все отчёты, Excel)",
     doc_invoice: "Счёт (PDF)",
+    import_kind: "Что загрузить",
 };

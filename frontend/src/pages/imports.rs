@@ -108,7 +108,7 @@ pub fn ImportPanel() -> impl IntoView {
         <h2>{s.import_title}</h2>
         <div class="panel" data-testid="import-form">
             <div class="form-row">
-                <label>{s.export_what}
+                <label>{s.import_kind}
                     <select name="import_kind" on:change=move |ev| { kind.set(event_target_value(&ev)); report.set(None); }>
                         <option value="patients">{s.export_kind_patients}</option>
                         <option value="doctors">{s.nav_doctors}</option>
