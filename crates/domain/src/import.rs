@@ -12,6 +12,7 @@ use crate::directories::{DoctorCard, ServiceCard};
 use crate::error::Violations;
 use crate::export::ExportKind;
 use crate::patient::{PatientCard, PatientInput};
+use crate::validation::PhoneNumber;
 
 /// What a file imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,40 +194,32 @@ fn cells(v: Violations, column_of: fn(&str) -> &'static str) -> Vec<CellError> {
         .collect()
 }
 
-/// An existing active patient, as the plan compares it: its id and its card (`None` when the
-/// stored fields are not a valid card, e.g. kept as an old system wrote them: then the file's
-/// row updates it).
-pub type ExistingPatient = (i64, Option<PatientCard>);
+/// The records a file is matched against, by key: id and value (`None` when the stored fields
+/// are not a valid card, e.g. kept as an old system wrote them: then the file's row updates it).
+pub type Existing<T> = HashMap<String, (i64, Option<T>)>;
 
-/// Plans a patients file against the active patients with the file's phones (by normalized
-/// phone). `today` is the clinic's date (birth dates may not be later).
-pub fn plan_patients(
+/// The one skeleton of every plan: check the columns, skip blank rows, let `parse` turn a row
+/// into its key and value (or its cell errors), then decide against the file's earlier rows and
+/// the clinic's records.
+fn plan_rows<T: PartialEq>(
     sheet: &Sheet,
-    existing: &HashMap<String, ExistingPatient>,
-    today: NaiveDate,
-) -> Result<Vec<RowPlan<PatientCard>>, SheetRefusal> {
-    check_columns(ImportKind::Patients, sheet)?;
+    kind: ImportKind,
+    existing: &Existing<T>,
+    mut parse: impl FnMut(&[String]) -> Result<(String, T), Vec<CellError>>,
+) -> Result<Vec<RowPlan<T>>, SheetRefusal> {
+    check_columns(kind, sheet)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut plan = Vec::with_capacity(sheet.rows.len());
     for (i, r) in sheet.rows.iter().enumerate() {
-        let row = i + 2;
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let input = PatientInput {
-            first_name: cell(sheet, r, FIRST_NAME),
-            last_name: blank(cell(sheet, r, LAST_NAME)),
-            birth_date: blank(cell(sheet, r, BIRTH_DATE)),
-            phone: cell(sheet, r, PHONE),
-            email: blank(cell(sheet, r, EMAIL)),
-            notes: blank(cell(sheet, r, NOTES)),
-        };
-        let action = match PatientCard::parse(&input, today) {
-            Err(v) => RowAction::Invalid(cells(v, patient_column)),
-            Ok(card) => {
-                let phone = card.phone.as_str().to_owned();
-                let known = existing.get(&phone).map(|(id, old)| (*id, old.as_ref()));
-                decide(row, phone, card, &mut seen, known)
+        let row = i + 2;
+        let action = match parse(r) {
+            Err(errors) => RowAction::Invalid(errors),
+            Ok((key, value)) => {
+                let known = existing.get(&key).map(|(id, old)| (*id, old.as_ref()));
+                decide(row, key, value, &mut seen, known)
             }
         };
         plan.push(RowPlan { row, action });
@@ -254,6 +247,38 @@ fn decide<T: PartialEq>(
     }
 }
 
+/// The normalized phones of a patients file (the records to compare it with); unreadable ones
+/// are left out (those rows are invalid anyway).
+pub fn patient_phones(sheet: &Sheet) -> Vec<String> {
+    sheet
+        .rows
+        .iter()
+        .filter_map(|r| PhoneNumber::parse("phone", cell(sheet, r, PHONE)).ok())
+        .map(|p| p.as_str().to_owned())
+        .collect()
+}
+
+/// Plans a patients file against the active patients with the file's phones (by normalized
+/// phone). `today` is the clinic's date (birth dates may not be later).
+pub fn plan_patients(
+    sheet: &Sheet,
+    existing: &Existing<PatientCard>,
+    today: NaiveDate,
+) -> Result<Vec<RowPlan<PatientCard>>, SheetRefusal> {
+    plan_rows(sheet, ImportKind::Patients, existing, |r| {
+        let input = PatientInput {
+            first_name: cell(sheet, r, FIRST_NAME),
+            last_name: blank(cell(sheet, r, LAST_NAME)),
+            birth_date: blank(cell(sheet, r, BIRTH_DATE)),
+            phone: cell(sheet, r, PHONE),
+            email: blank(cell(sheet, r, EMAIL)),
+            notes: blank(cell(sheet, r, NOTES)),
+        };
+        let card = PatientCard::parse(&input, today).map_err(|v| cells(v, patient_column))?;
+        Ok((card.phone.as_str().to_owned(), card))
+    })
+}
+
 fn patient_column(field: &str) -> &'static str {
     match field {
         "first_name" => FIRST_NAME,
@@ -265,40 +290,25 @@ fn patient_column(field: &str) -> &'static str {
     }
 }
 
-/// An existing active doctor: id and card (`None` when the stored fields are not a valid card).
-pub type ExistingDoctor = (i64, Option<DoctorCard>);
-
 /// Plans a doctors file against the active doctors by normalized "Фамилия Имя".
 pub fn plan_doctors(
     sheet: &Sheet,
-    existing: &HashMap<String, ExistingDoctor>,
+    existing: &Existing<DoctorCard>,
 ) -> Result<Vec<RowPlan<DoctorCard>>, SheetRefusal> {
-    check_columns(ImportKind::Doctors, sheet)?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut plan = Vec::with_capacity(sheet.rows.len());
-    for (i, r) in sheet.rows.iter().enumerate() {
-        let row = i + 2;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    plan_rows(sheet, ImportKind::Doctors, existing, |r| {
         let card = DoctorCard::parse(
             cell(sheet, r, FIRST_NAME),
             cell(sheet, r, LAST_NAME),
             cell(sheet, r, SPECIALIZATION),
             blank(cell(sheet, r, PHONE)),
             blank(cell(sheet, r, EMAIL)),
-        );
-        let action = match card {
-            Err(v) => RowAction::Invalid(cells(v, doctor_column)),
-            Ok(card) => {
-                let key = doctor_key(card.last_name.as_str(), card.first_name.as_str());
-                let known = existing.get(&key).map(|(id, old)| (*id, old.as_ref()));
-                decide(row, key, card, &mut seen, known)
-            }
-        };
-        plan.push(RowPlan { row, action });
-    }
-    Ok(plan)
+        )
+        .map_err(|v| cells(v, doctor_column))?;
+        Ok((
+            doctor_key(card.last_name.as_str(), card.first_name.as_str()),
+            card,
+        ))
+    })
 }
 
 /// How doctors are matched: "Фамилия Имя", normalized (the services file's doctor column too).
@@ -325,22 +335,14 @@ pub struct ServiceRow {
     pub doctor_id: Option<i64>,
 }
 
-/// Plans a price-list file against the existing services (by lower-cased name) and the
-/// doctors (by "Фамилия Имя", lower-cased, as the export writes them).
+/// Plans a price-list file against the existing services (by normalized name) and the doctors
+/// (by [`doctor_key`], as the export writes them). Prices may be typed `10 000,50`.
 pub fn plan_services(
     sheet: &Sheet,
-    existing: &HashMap<String, (i64, ServiceRow)>,
+    existing: &Existing<ServiceRow>,
     doctors: &HashMap<String, i64>,
 ) -> Result<Vec<RowPlan<ServiceRow>>, SheetRefusal> {
-    check_columns(ImportKind::Services, sheet)?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut plan = Vec::with_capacity(sheet.rows.len());
-    for (i, r) in sheet.rows.iter().enumerate() {
-        let row = i + 2;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut errors = Vec::new();
+    plan_rows(sheet, ImportKind::Services, existing, |r| {
         let duration_text = cell(sheet, r, DURATION);
         let duration = duration_text
             .strip_suffix(".0")
@@ -358,28 +360,24 @@ pub fn plan_services(
         );
         let doctor = blank(cell(sheet, r, DOCTOR));
         let doctor_id = doctor.and_then(|d| doctors.get(&normalize(d)).copied());
+        let mut errors = card
+            .as_ref()
+            .err()
+            .cloned()
+            .map_or_else(Vec::new, |v| cells(v, service_column));
         if let (Some(d), None) = (doctor, doctor_id) {
             errors.push(CellError {
                 column: DOCTOR.into(),
                 message: format!("Нет такого врача: {d}"),
             });
         }
-        let action = match card {
-            Err(v) => {
-                let mut all = cells(v, service_column);
-                all.extend(errors);
-                RowAction::Invalid(all)
+        match card {
+            Ok(card) if errors.is_empty() => {
+                Ok((normalize(&card.name), ServiceRow { card, doctor_id }))
             }
-            Ok(_) if !errors.is_empty() => RowAction::Invalid(errors),
-            Ok(card) => {
-                let key = normalize(&card.name);
-                let known = existing.get(&key).map(|(id, old)| (*id, Some(old)));
-                decide(row, key, ServiceRow { card, doctor_id }, &mut seen, known)
-            }
-        };
-        plan.push(RowPlan { row, action });
-    }
-    Ok(plan)
+            _ => Err(errors),
+        }
+    })
 }
 
 fn service_column(field: &str) -> &'static str {

@@ -3,7 +3,7 @@
 //! `routes::analytics`), money as tenge numbers, shares as percentages.
 
 use emhana_domain::analytics::ReportRange;
-use emhana_domain::export::{Cell, Column};
+use emhana_domain::export::{col, Cell, Column};
 use emhana_domain::Money;
 use emhana_store::Store;
 use rust_xlsxwriter::{Workbook, XlsxError};
@@ -11,10 +11,6 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use crate::export_stream::{write_sheet, Formats};
 use crate::routes::analytics as reports;
 use crate::ApiError;
-
-const fn col(header: &'static str, width: u16) -> Column {
-    Column { header, width }
-}
 
 /// A sheet: its name, columns and rows.
 struct Sheet {

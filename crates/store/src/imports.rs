@@ -6,9 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use emhana_domain::directories::{DoctorCard, ServiceCard};
-use emhana_domain::import::{
-    doctor_key, normalize, ExistingDoctor, ExistingPatient, RowAction, RowPlan, ServiceRow,
-};
+use emhana_domain::import::{doctor_key, normalize, Existing, RowAction, RowPlan, ServiceRow};
 use emhana_domain::patient::{PatientCard, PatientInput};
 use emhana_domain::Money;
 use serde_json::json;
@@ -27,6 +25,43 @@ pub struct Applied {
     pub created: usize,
     /// Changed records.
     pub updated: usize,
+}
+
+/// The creates and updates of a plan: each value with the record it updates (`None`: a new one).
+fn writes<T>(plan: &[RowPlan<T>]) -> impl Iterator<Item = (&T, Option<i64>)> {
+    plan.iter().filter_map(|p| match &p.action {
+        RowAction::Create(value) => Some((value, None)),
+        RowAction::Update { id, card } => Some((card, Some(*id))),
+        _ => None,
+    })
+}
+
+impl Applied {
+    /// Counts one written record and appends its audit row (`updated`: the id it updated).
+    async fn record(
+        &mut self,
+        conn: &mut sqlx::AnyConnection,
+        actor: &Actor,
+        (entity, updated): (&'static str, Option<i64>),
+        id: i64,
+        new: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let action = if updated.is_some() {
+            self.updated += 1;
+            "update"
+        } else {
+            self.created += 1;
+            "create"
+        };
+        let entry = AuditEntry {
+            action,
+            entity,
+            entity_id: Some(id),
+            old: None,
+            new: Some(new),
+        };
+        audit::append(conn, actor, entry).await
+    }
 }
 
 fn patient_json(card: &PatientCard) -> serde_json::Value {
@@ -56,7 +91,7 @@ impl Store {
         &self,
         phones: &[String],
         today: NaiveDate,
-    ) -> Result<HashMap<String, ExistingPatient>, StoreError> {
+    ) -> Result<Existing<PatientCard>, StoreError> {
         let mut found = HashMap::new();
         for batch in phones.chunks(PHONES_PER_QUERY) {
             let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
@@ -91,7 +126,7 @@ impl Store {
     }
 
     /// The active doctors by normalized "Фамилия Имя", as cards.
-    pub async fn doctors_for_import(&self) -> Result<HashMap<String, ExistingDoctor>, StoreError> {
+    pub async fn doctors_for_import(&self) -> Result<Existing<DoctorCard>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, first_name, last_name, specialization, phone, email FROM doctors \
              WHERE is_active = 1 ORDER BY id",
@@ -127,12 +162,7 @@ impl Store {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let mut applied = Applied::default();
-        for p in plan {
-            let (card, id) = match &p.action {
-                RowAction::Create(card) => (card, None),
-                RowAction::Update { id, card } => (card, Some(*id)),
-                _ => continue,
-            };
+        for (card, id) in writes(plan) {
             let q = match id {
                 None => sqlx::query(
                     "INSERT INTO doctors (first_name, last_name, specialization, phone, email, created_at, updated_at) \
@@ -157,26 +187,15 @@ impl Store {
             let Some(row) = q.fetch_optional(&mut *tx).await? else {
                 return Err(StoreError::StaleVersion { current: 0 });
             };
-            let action = if id.is_some() {
-                applied.updated += 1;
-                "update"
-            } else {
-                applied.created += 1;
-                "create"
-            };
-            let entry = AuditEntry {
-                action,
-                entity: "doctor",
-                entity_id: Some(row.try_get("id")?),
-                old: None,
-                new: Some(json!({
+            let new_id: i64 = row.try_get("id")?;
+            applied
+                .record(&mut tx, actor, ("doctor", id), new_id, json!({
                     "first_name": card.first_name.as_str(), "last_name": card.last_name.as_str(),
                     "specialization": card.specialization,
                     "phone": card.phone.as_ref().map(|p| p.as_str()),
                     "email": card.email.as_ref().map(|e| e.as_str()),
-                })),
-            };
-            audit::append(&mut tx, actor, entry).await?;
+                }))
+                .await?;
         }
         summary(&mut tx, actor, "doctors", file, applied).await?;
         tx.commit().await?;
@@ -187,7 +206,7 @@ impl Store {
     /// "Фамилия Имя" (as the export writes them).
     pub async fn price_list_for_import(
         &self,
-    ) -> Result<(HashMap<String, (i64, ServiceRow)>, HashMap<String, i64>), StoreError> {
+    ) -> Result<(Existing<ServiceRow>, HashMap<String, i64>), StoreError> {
         let mut services = HashMap::new();
         let rows = sqlx::query(
             "SELECT id, name, description, base_price, duration_minutes, doctor_id FROM services \
@@ -208,7 +227,7 @@ impl Store {
             };
             services
                 .entry(normalize(&name))
-                .or_insert((row.try_get("id")?, value));
+                .or_insert((row.try_get("id")?, Some(value)));
         }
         let mut doctors = HashMap::new();
         let rows = sqlx::query(
@@ -236,12 +255,7 @@ impl Store {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let mut applied = Applied::default();
-        for p in plan {
-            let (card, id) = match &p.action {
-                RowAction::Create(card) => (card, None),
-                RowAction::Update { id, card } => (card, Some(*id)),
-                _ => continue,
-            };
+        for (card, id) in writes(plan) {
             let q = match id {
                 None => sqlx::query(
                     "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, search_key, created_at, updated_at) \
@@ -275,21 +289,9 @@ impl Store {
                 return Err(StoreError::StaleVersion { current: 0 });
             };
             let new_id: i64 = row.try_get("id")?;
-            let action = if id.is_some() {
-                applied.updated += 1;
-                "update"
-            } else {
-                applied.created += 1;
-                "create"
-            };
-            let entry = AuditEntry {
-                action,
-                entity: "patient",
-                entity_id: Some(new_id),
-                old: None,
-                new: Some(patient_json(card)),
-            };
-            audit::append(&mut tx, actor, entry).await?;
+            applied
+                .record(&mut tx, actor, ("patient", id), new_id, patient_json(card))
+                .await?;
         }
         summary(&mut tx, actor, "patients", file, applied).await?;
         tx.commit().await?;
@@ -306,12 +308,7 @@ impl Store {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let mut applied = Applied::default();
-        for p in plan {
-            let (r, id) = match &p.action {
-                RowAction::Create(r) => (r, None),
-                RowAction::Update { id, card } => (card, Some(*id)),
-                _ => continue,
-            };
+        for (r, id) in writes(plan) {
             let q = match id {
                 None => sqlx::query(
                     "INSERT INTO services (name, description, base_price, duration_minutes, doctor_id, created_at, updated_at) \
@@ -337,21 +334,10 @@ impl Store {
             let Some(row) = row else {
                 return Err(StoreError::StaleVersion { current: 0 });
             };
-            let action = if id.is_some() {
-                applied.updated += 1;
-                "update"
-            } else {
-                applied.created += 1;
-                "create"
-            };
-            let entry = AuditEntry {
-                action,
-                entity: "service",
-                entity_id: Some(row.try_get("id")?),
-                old: None,
-                new: Some(service_json(r)),
-            };
-            audit::append(&mut tx, actor, entry).await?;
+            let new_id: i64 = row.try_get("id")?;
+            applied
+                .record(&mut tx, actor, ("service", id), new_id, service_json(r))
+                .await?;
         }
         summary(&mut tx, actor, "services", file, applied).await?;
         tx.commit().await?;

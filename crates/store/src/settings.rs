@@ -3,6 +3,9 @@
 use chrono::Utc;
 use emhana_domain::requisites::{self, Requisites};
 
+/// Where `import-legacy` keeps the old system's clinic name (the documents' name until set).
+const LEGACY_CLINIC_NAME: &str = "legacy.clinic_name";
+
 use crate::{time, Store, StoreError};
 
 impl Store {
@@ -42,19 +45,25 @@ impl Store {
     /// The clinic's requisites for documents (the name falls back to the old system's clinic
     /// name after an import, then to a neutral one).
     pub async fn requisites(&self) -> Result<Requisites, StoreError> {
+        // One read for all the keys (documents read them on every print).
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
+                .bind(requisites::KEYS[0])
+                .bind(requisites::KEYS[1])
+                .bind(requisites::KEYS[2])
+                .bind(requisites::KEYS[3])
+                .bind(LEGACY_CLINIC_NAME)
+                .fetch_all(self.pool())
+                .await?;
+        let get = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let [name, bin, address, phone] = requisites::KEYS;
-        let name = match self.setting(name).await? {
-            Some(n) => n,
-            None => self
-                .setting("legacy.clinic_name")
-                .await?
-                .unwrap_or_else(|| requisites::DEFAULT_NAME.to_owned()),
-        };
         Ok(Requisites {
-            name,
-            bin: self.setting(bin).await?,
-            address: self.setting(address).await?,
-            phone: self.setting(phone).await?,
+            name: get(name)
+                .or_else(|| get(LEGACY_CLINIC_NAME))
+                .unwrap_or_else(|| requisites::DEFAULT_NAME.to_owned()),
+            bin: get(bin),
+            address: get(address),
+            phone: get(phone),
         })
     }
 

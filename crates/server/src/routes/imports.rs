@@ -10,8 +10,8 @@ use emhana_api_types::imports::{ImportCellError, ImportQuery, ImportReportView, 
 use emhana_api_types::{ErrorCode, FieldError, ProblemDetails};
 use emhana_domain::access::Permission;
 use emhana_domain::import::{
-    applicable, plan_doctors, plan_patients, plan_services, CellError, ImportKind, RowAction,
-    RowPlan,
+    applicable, patient_phones, plan_doctors, plan_patients, plan_services, CellError, ImportKind,
+    RowAction, RowPlan,
 };
 use emhana_domain::ClinicZone;
 use emhana_store::Store;
@@ -104,6 +104,19 @@ fn report(kind: ImportKind, applied: bool, rows: Vec<ImportRowView>) -> ImportRe
     }
 }
 
+/// The report's rows of a plan; for an apply, 422 unless every row is valid.
+fn checked<T>(
+    plan: &[RowPlan<T>],
+    apply: bool,
+    label: impl Fn(&T) -> String,
+) -> Result<Vec<ImportRowView>, ApiError> {
+    let rows: Vec<_> = plan.iter().map(|p| row_view(p, &label)).collect();
+    if apply && !applicable(plan) {
+        return Err(refuse(&rows));
+    }
+    Ok(rows)
+}
+
 /// An apply with invalid rows: 422 naming each cell as `rows.<row>.<column>`.
 fn refuse(rows: &[ImportRowView]) -> ApiError {
     ApiError::Validation(
@@ -165,75 +178,53 @@ pub async fn import(
         .take(200)
         .collect::<String>();
     let today = zone.local_date(chrono::Utc::now());
-    let view = match kind {
+    let refused = |e: emhana_domain::import::SheetRefusal| file_problem(e.to_string());
+    let (actor, apply) = (&auth.actor, !dry_run);
+    let rows = match kind {
         ImportKind::Patients => {
-            let phones: Vec<String> = sheet
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    let i = sheet.headers.iter().position(|h| h.trim() == "Телефон")?;
-                    emhana_domain::validation::PhoneNumber::parse("phone", r.get(i)?)
-                        .ok()
-                        .map(|p| p.as_str().to_owned())
-                })
-                .collect();
-            let existing = store.patients_by_phones(&phones, today).await?;
-            let plan =
-                plan_patients(&sheet, &existing, today).map_err(|e| file_problem(e.to_string()))?;
-            let label = |c: &emhana_domain::patient::PatientCard| {
-                let last = c.last_name.as_ref().map_or("", |n| n.as_str());
-                format!("{} {last} {}", c.first_name.as_str(), c.phone.as_str()).replace("  ", " ")
-            };
-            let rows: Vec<_> = plan.iter().map(|p| row_view(p, label)).collect();
-            if !dry_run {
-                if !applicable(&plan) {
-                    return Err(refuse(&rows));
-                }
-                store
-                    .apply_patient_import(&auth.actor, &file, &plan)
-                    .await?;
+            let existing = store
+                .patients_by_phones(&patient_phones(&sheet), today)
+                .await?;
+            let plan = plan_patients(&sheet, &existing, today).map_err(refused)?;
+            let rows = checked(&plan, apply, |c| {
+                let last = c.last_name.as_ref().map(|n| format!(" {}", n.as_str()));
+                format!(
+                    "{}{} {}",
+                    c.first_name.as_str(),
+                    last.unwrap_or_default(),
+                    c.phone.as_str()
+                )
+            })?;
+            if apply {
+                store.apply_patient_import(actor, &file, &plan).await?;
             }
-            report(kind, !dry_run, rows)
+            rows
         }
         ImportKind::Doctors => {
             let existing = store.doctors_for_import().await?;
-            let plan = plan_doctors(&sheet, &existing).map_err(|e| file_problem(e.to_string()))?;
-            let label = |c: &emhana_domain::directories::DoctorCard| {
-                format!(
-                    "{} {} — {}",
-                    c.last_name.as_str(),
-                    c.first_name.as_str(),
-                    c.specialization
-                )
-            };
-            let rows: Vec<_> = plan.iter().map(|p| row_view(p, label)).collect();
-            if !dry_run {
-                if !applicable(&plan) {
-                    return Err(refuse(&rows));
-                }
-                store.apply_doctor_import(&auth.actor, &file, &plan).await?;
+            let plan = plan_doctors(&sheet, &existing).map_err(refused)?;
+            let rows = checked(&plan, apply, |c| {
+                let (last, first) = (c.last_name.as_str(), c.first_name.as_str());
+                format!("{last} {first} — {}", c.specialization)
+            })?;
+            if apply {
+                store.apply_doctor_import(actor, &file, &plan).await?;
             }
-            report(kind, !dry_run, rows)
+            rows
         }
         ImportKind::Services => {
             let (existing, doctors) = store.price_list_for_import().await?;
-            let plan = plan_services(&sheet, &existing, &doctors)
-                .map_err(|e| file_problem(e.to_string()))?;
-            let label = |r: &emhana_domain::import::ServiceRow| {
+            let plan = plan_services(&sheet, &existing, &doctors).map_err(refused)?;
+            let rows = checked(&plan, apply, |r| {
                 format!("{} — {}", r.card.name, r.card.base_price.format_ui())
-            };
-            let rows: Vec<_> = plan.iter().map(|p| row_view(p, label)).collect();
-            if !dry_run {
-                if !applicable(&plan) {
-                    return Err(refuse(&rows));
-                }
-                store
-                    .apply_service_import(&auth.actor, &file, &plan)
-                    .await?;
+            })?;
+            if apply {
+                store.apply_service_import(actor, &file, &plan).await?;
             }
-            report(kind, !dry_run, rows)
+            rows
         }
     };
+    let view = report(kind, apply, rows);
     Ok(HttpResponse::Ok().json(view))
 }
 
