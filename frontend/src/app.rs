@@ -10,8 +10,8 @@ use crate::i18n::t;
 use crate::pages::{
     analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
     clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage, exports::ExportsPage, home::Home,
-    login::Login, loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage,
-    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
+    integrations::IntegrationsPage, login::Login, loyalty::LoyaltyPage, patients::PatientsPage,
+    services::ServicesPage, sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -95,6 +95,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage />
                     <Route path=path!("/staff") view=StaffPage />
                     <Route path=path!("/clinic") view=ClinicPage />
+                    <Route path=path!("/integrations") view=IntegrationsPage />
                     <Route path=path!("/backups") view=BackupsPage />
                 </Routes>
             </main>

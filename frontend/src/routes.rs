@@ -83,6 +83,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::ClinicManage,
     },
     Section {
+        path: "/integrations",
+        label: |s| s.nav_integrations,
+        permission: Permission::IntegrationsManage,
+    },
+    Section {
         path: "/backups",
         label: |s| s.nav_backups,
         permission: Permission::Backups,

@@ -134,8 +134,11 @@ pub struct AuditEntryView {
     pub id: i64,
     /// When (RFC 3339).
     pub at: String,
-    /// Acting account (none for failed logins of unknown names).
+    /// Acting account (none for failed logins of unknown names and for API keys).
     pub user_id: Option<i64>,
+    /// The API key that made the change, when a machine did.
+    #[serde(default)]
+    pub api_key_id: Option<i64>,
     /// `create`, `update`, `login`, `login_failed`, `logout`, `refresh_reuse`, ...
     pub action: String,
     /// `user`, `patient`, `appointment`, ...

@@ -15,6 +15,7 @@ pub mod directories;
 pub mod error;
 pub mod health;
 pub mod imports;
+pub mod integrations;
 pub mod patients;
 pub mod queries;
 pub mod visits;

@@ -192,6 +192,23 @@ pub struct AuditQuery {
 
 impl ToQuery for AuditQuery {}
 
+/// `?status=&limit=&cursor=` of a webhook's delivery log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DeliveryQuery {
+    /// `pending`, `delivered` or `failed`.
+    #[cfg_attr(feature = "openapi", param(max_length = 20))]
+    pub status: Option<String>,
+    /// Page size, 1..=200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ToQuery for DeliveryQuery {}
+
 /// `?q=&limit=&cursor=&include_inactive=` of the patient search.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

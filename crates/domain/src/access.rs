@@ -48,6 +48,79 @@ pub enum Permission {
     LoyaltyManage,
     /// Set the clinic's requisites printed on receipts and acts (its legal identity): owners.
     ClinicManage,
+    /// Create and revoke API keys, subscribe webhooks: a key acts for the clinic without a
+    /// person behind it, so only owners.
+    IntegrationsManage,
+}
+
+impl Permission {
+    /// Every permission, in the table's order.
+    pub const ALL: [Permission; 19] = [
+        Self::OwnAccount,
+        Self::UsersRead,
+        Self::UsersManage,
+        Self::AuditRead,
+        Self::PatientsRead,
+        Self::PatientsWrite,
+        Self::DirectoriesRead,
+        Self::DirectoriesWrite,
+        Self::VisitsRead,
+        Self::VisitsWrite,
+        Self::PaymentsWrite,
+        Self::CashDeskManage,
+        Self::AnalyticsRead,
+        Self::ExportsRead,
+        Self::OwnSchedule,
+        Self::Backups,
+        Self::LoyaltyManage,
+        Self::ClinicManage,
+        Self::IntegrationsManage,
+    ];
+
+    /// What an API key may be granted: the clinic's data, never accounts, backups, settings or
+    /// other keys (a key must not be able to mint a stronger key or read password hashes).
+    pub const KEY_SCOPES: [Permission; 10] = [
+        Self::PatientsRead,
+        Self::PatientsWrite,
+        Self::DirectoriesRead,
+        Self::DirectoriesWrite,
+        Self::VisitsRead,
+        Self::VisitsWrite,
+        Self::PaymentsWrite,
+        Self::AnalyticsRead,
+        Self::ExportsRead,
+        Self::AuditRead,
+    ];
+
+    /// Stable snake_case code (API key scopes in JSON and the database).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OwnAccount => "own_account",
+            Self::UsersRead => "users_read",
+            Self::UsersManage => "users_manage",
+            Self::AuditRead => "audit_read",
+            Self::PatientsRead => "patients_read",
+            Self::PatientsWrite => "patients_write",
+            Self::DirectoriesRead => "directories_read",
+            Self::DirectoriesWrite => "directories_write",
+            Self::VisitsRead => "visits_read",
+            Self::VisitsWrite => "visits_write",
+            Self::PaymentsWrite => "payments_write",
+            Self::CashDeskManage => "cash_desk_manage",
+            Self::AnalyticsRead => "analytics_read",
+            Self::ExportsRead => "exports_read",
+            Self::OwnSchedule => "own_schedule",
+            Self::Backups => "backups",
+            Self::LoyaltyManage => "loyalty_manage",
+            Self::ClinicManage => "clinic_manage",
+            Self::IntegrationsManage => "integrations_manage",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
 }
 
 /// The permission table (DESIGN §5): owner = all; admin = all but backups and the bonus
@@ -58,7 +131,10 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Owner => true,
-        Role::Admin => !matches!(permission, Backups | LoyaltyManage | ClinicManage),
+        Role::Admin => !matches!(
+            permission,
+            Backups | LoyaltyManage | ClinicManage | IntegrationsManage
+        ),
         Role::Receptionist => matches!(
             permission,
             OwnAccount
@@ -188,25 +264,7 @@ mod tests {
     use chrono::TimeZone;
     use Permission::*;
 
-    const ALL: [Permission; 17] = [
-        OwnAccount,
-        UsersRead,
-        UsersManage,
-        AuditRead,
-        PatientsRead,
-        PatientsWrite,
-        DirectoriesRead,
-        DirectoriesWrite,
-        VisitsRead,
-        VisitsWrite,
-        PaymentsWrite,
-        CashDeskManage,
-        AnalyticsRead,
-        ExportsRead,
-        OwnSchedule,
-        Backups,
-        LoyaltyManage,
-    ];
+    const ALL: [Permission; 19] = Permission::ALL;
 
     #[test]
     fn owner_may_do_everything_and_admin_all_but_backups() {
@@ -214,7 +272,10 @@ mod tests {
             assert!(allows(Role::Owner, p), "{p:?}");
             assert_eq!(
                 allows(Role::Admin, p),
-                !matches!(p, Backups | LoyaltyManage),
+                !matches!(
+                    p,
+                    Backups | LoyaltyManage | ClinicManage | IntegrationsManage
+                ),
                 "{p:?}"
             );
         }
@@ -242,6 +303,24 @@ mod tests {
         let yes = [OwnAccount, OwnSchedule, DirectoriesRead];
         for p in ALL {
             assert_eq!(allows(Role::Doctor, p), yes.contains(&p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn codes_round_trip_and_key_scopes_never_reach_accounts_or_keys() {
+        for p in ALL {
+            assert_eq!(Permission::from_code(p.code()), Some(p));
+        }
+        assert_eq!(Permission::from_code("root"), None);
+        for p in [
+            OwnAccount,
+            UsersManage,
+            UsersRead,
+            Backups,
+            IntegrationsManage,
+            ClinicManage,
+        ] {
+            assert!(!Permission::KEY_SCOPES.contains(&p), "{p:?}");
         }
     }
 

@@ -19,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod import;
+pub mod integrations;
 pub mod legacy;
 pub mod money;
 pub mod paging;

@@ -97,6 +97,26 @@ pub struct Settings {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+
+    /// How often, in milliseconds, the webhook worker looks for due deliveries. 0: this
+    /// instance delivers nothing (another instance on the same database does).
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_WEBHOOK_POLL_MS",
+        default_value_t = 1000
+    )]
+    pub webhook_poll_ms: u64,
+
+    /// Let webhooks reach private, loopback and link-local addresses (a receiver on this
+    /// machine or the clinic's LAN). Off by default: an owner's URL must not probe the network.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_WEBHOOKS_ALLOW_PRIVATE",
+        default_value_t = false
+    )]
+    pub webhooks_allow_private: bool,
 }
 
 /// The first owner's password in [`Settings::for_tests`].
@@ -122,6 +142,8 @@ impl Settings {
                 uuid::Uuid::new_v4().simple()
             )),
             backup_time: "off".into(),
+            webhook_poll_ms: 100,
+            webhooks_allow_private: false,
         }
     }
 }

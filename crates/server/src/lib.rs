@@ -18,6 +18,7 @@ pub mod security;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use config::Settings;
 pub use error::ApiError;

@@ -370,6 +370,7 @@ async fn cli_create_user(
         user_id: None,
         request_id: "cli".into(),
         client_ip: "local".into(),
+        api_key_id: None,
     };
     Ok(store.create_user(&actor, new).await?)
 }

@@ -36,7 +36,8 @@ use crate::routes;
         (name = "analytics", description = "The owner's dashboard for a range of clinic-local days: revenue, visits, sources, payment methods, doctors, services, discounts"),
         (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log"),
         (name = "documents", description = "Receipts and acts of a visit as PDF (also under appointments), and the clinic requisites they print"),
-        (name = "imports", description = "Patients and the price list from XLSX/CSV: a dry run shows each row (create, update, unchanged, duplicate, invalid with the cell named), an apply writes all or nothing")
+        (name = "imports", description = "Patients and the price list from XLSX/CSV: a dry run shows each row (create, update, unchanged, duplicate, invalid with the cell named), an apply writes all or nothing"),
+        (name = "integrations", description = "API keys (`Authorization: Bearer emh_…`, scoped, audited as the key) and webhooks: events queued in the changing transaction, posted with `Emhana-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">`, retried with backoff for a day, in order per subscriber, logged and replayable")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)
@@ -57,7 +58,7 @@ impl utoipa::Modify for BearerAuth {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "Access token from POST /api/v1/auth/login (15 minutes)",
+                        "Access token from POST /api/v1/auth/login (15 minutes), or an API key (`emh_…`) from POST /api/v1/api-keys",
                     ))
                     .build(),
             ),

@@ -53,6 +53,13 @@ impl Application {
             let every = std::time::Duration::from_millis(settings.stats_fold_ms);
             tokio::spawn(crate::compactor::run(store.clone(), every));
         }
+        let policy = crate::webhooks::WebhookPolicy {
+            allow_private: settings.webhooks_allow_private,
+        };
+        if settings.webhook_poll_ms > 0 {
+            let every = std::time::Duration::from_millis(settings.webhook_poll_ms);
+            tokio::spawn(crate::webhooks::worker::run(store.clone(), policy, every));
+        }
         let server = run(listener, store.clone(), keys, zone, backups, settings)?;
         Ok(Self {
             port,
@@ -93,6 +100,9 @@ fn run(
     let zone = web::Data::new(zone);
     let static_dir = settings.static_dir.clone();
     let security = web::Data::new(security::Security::from_settings(&settings)?);
+    let webhook_policy = web::Data::new(crate::webhooks::WebhookPolicy {
+        allow_private: settings.webhooks_allow_private,
+    });
     let spec = openapi::document();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -105,6 +115,7 @@ fn run(
             .app_data(backups.clone())
             .app_data(keys.clone())
             .app_data(zone.clone())
+            .app_data(webhook_policy.clone())
             .configure(error::extractor_configs)
             .into_utoipa_app()
             .configure(routes::all)

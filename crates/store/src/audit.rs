@@ -16,6 +16,8 @@ pub struct Actor {
     pub request_id: String,
     /// The client's address.
     pub client_ip: String,
+    /// The API key the request came with, when a machine made it (then `user_id` is `None`).
+    pub api_key_id: Option<i64>,
 }
 
 /// One audit row to append.
@@ -73,28 +75,34 @@ pub fn changed_fields(old: &Value, new: &Value) -> (Value, Value) {
     (Value::Object(was), Value::Object(now))
 }
 
-/// Appends one row on the caller's connection (normally its open transaction).
+/// Appends one row on the caller's connection (normally its open transaction). A change that is
+/// a webhook event (see `EventType::of_change`) also queues that event for every subscriber in
+/// the same transaction: no change without its event, no event without its change.
 pub async fn append(
     conn: &mut AnyConnection,
     actor: &Actor,
     entry: AuditEntry<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    let now = chrono::Utc::now();
+    let old = entry.old.as_ref().map(Value::to_string);
+    let new = entry.new.as_ref().map(Value::to_string);
+    let audit_id: i64 = sqlx::query_scalar(
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip, api_key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
-    .bind(time::encode(chrono::Utc::now()))
+    .bind(time::encode(now))
     .bind(actor.user_id.map(|u| u.0))
     .bind(entry.action)
     .bind(entry.entity)
     .bind(entry.entity_id)
-    .bind(entry.old.map(|v| v.to_string()))
-    .bind(entry.new.map(|v| v.to_string()))
+    .bind(old)
+    .bind(new)
     .bind(&actor.request_id)
     .bind(&actor.client_ip)
-    .execute(conn)
+    .bind(actor.api_key_id)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    crate::integrations::webhooks::enqueue(conn, audit_id, &entry, now).await
 }
 
 /// A stored audit row.
@@ -120,6 +128,8 @@ pub struct AuditRow {
     pub request_id: Option<String>,
     /// Client address.
     pub client_ip: Option<String>,
+    /// The API key that made the change, if a machine did.
+    pub api_key_id: Option<i64>,
 }
 
 /// Filters of the audit viewer; all optional.
@@ -148,7 +158,7 @@ impl Store {
     /// disables its condition, so one statement serves every combination on both backends.
     pub async fn audit_rows(&self, f: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
         let rows = sqlx::query_as::<_, AuditRow>(
-            "SELECT id, at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip \
+            "SELECT id, at, user_id, action, entity, entity_id, old_json, new_json, request_id, client_ip, api_key_id \
              FROM audit_log \
              WHERE ($1 IS NULL OR entity = $1) \
                AND ($2 IS NULL OR entity_id = $2) \

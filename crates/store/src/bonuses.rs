@@ -70,6 +70,7 @@ fn system() -> Actor {
         user_id: None,
         request_id: "bonus-expiry".into(),
         client_ip: String::new(),
+        api_key_id: None,
     }
 }
 

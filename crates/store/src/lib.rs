@@ -16,6 +16,7 @@ pub mod directories;
 pub mod error;
 pub mod exports;
 pub mod imports;
+pub mod integrations;
 pub mod ledger;
 pub mod legacy;
 pub mod patients;

@@ -7,6 +7,7 @@ mod cash_desk;
 pub mod deposits;
 pub mod exports;
 pub mod imports;
+pub mod integrations;
 
 pub use cash_desk::*;
 pub use deposits::deposits_report;

@@ -625,6 +625,80 @@ pub struct Strings {
     pub doc_invoice: &'static str,
     /// Import kind picker label.
     pub import_kind: &'static str,
+    /// Integrations page.
+    pub nav_integrations: &'static str,
+    /// What the integrations page is for.
+    pub integrations_hint: &'static str,
+    /// Warning next to a token or secret shown once.
+    pub integrations_shown_once: &'static str,
+    /// API keys section.
+    pub integrations_keys: &'static str,
+    /// Key name field.
+    pub integrations_key_name: &'static str,
+    /// Key scopes field.
+    pub integrations_scopes: &'static str,
+    /// Key expiry field.
+    pub integrations_expires: &'static str,
+    /// Create key button.
+    pub integrations_create_key: &'static str,
+    /// No keys yet.
+    pub integrations_no_keys: &'static str,
+    /// Key prefix column.
+    pub integrations_key: &'static str,
+    /// State column.
+    pub integrations_state: &'static str,
+    /// Last used column.
+    pub integrations_last_used: &'static str,
+    /// Revoke key button.
+    pub integrations_revoke: &'static str,
+    /// Webhooks section.
+    pub integrations_webhooks: &'static str,
+    /// Webhook URL field.
+    pub integrations_url: &'static str,
+    /// Webhook events field.
+    pub integrations_events: &'static str,
+    /// Webhook description field.
+    pub integrations_description: &'static str,
+    /// Create webhook button.
+    pub integrations_subscribe: &'static str,
+    /// How receivers check a webhook.
+    pub integrations_signature_hint: &'static str,
+    /// No webhooks yet.
+    pub integrations_no_webhooks: &'static str,
+    /// Webhook active.
+    pub integrations_active: &'static str,
+    /// Webhook paused.
+    pub integrations_paused: &'static str,
+    /// Delivery log button and title.
+    pub integrations_log: &'static str,
+    /// Pause webhook.
+    pub integrations_pause: &'static str,
+    /// Resume webhook.
+    pub integrations_resume: &'static str,
+    /// Delete webhook.
+    pub integrations_delete: &'static str,
+    /// Delete webhook confirmation.
+    pub integrations_delete_confirm: &'static str,
+    /// Refresh the log.
+    pub integrations_refresh: &'static str,
+    /// Queued-at column.
+    pub integrations_queued: &'static str,
+    /// Event column.
+    pub integrations_event: &'static str,
+    /// Attempts column.
+    pub integrations_attempts: &'static str,
+    /// Receiver answer column.
+    pub integrations_answer: &'static str,
+    /// Replay delivery button.
+    pub integrations_replay: &'static str,
+    /// API key scopes (permission code → label).
+    pub scope_labels: &'static [(&'static str, &'static str)],
+    /// Webhook events (code → label).
+    pub event_labels: &'static [(&'static str, &'static str)],
+    /// API key states.
+    pub key_state_labels: &'static [(&'static str, &'static str)],
+    /// Delivery states.
+    pub delivery_state_labels: &'static [(&'static str, &'static str)],
 }
 
 mod ru;

@@ -11,6 +11,7 @@ pub mod doctors;
 pub mod exports;
 pub mod home;
 pub mod imports;
+pub mod integrations;
 pub mod login;
 pub mod loyalty;
 pub mod patients;

@@ -45,6 +45,7 @@ pub async fn ensure_owner(store: &Store, settings: &Settings) -> anyhow::Result<
         user_id: None,
         request_id: "bootstrap".into(),
         client_ip: "local".into(),
+        api_key_id: None,
     };
     match store.create_user(&actor, new).await {
         Ok(_) if generated => {

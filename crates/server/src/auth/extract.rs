@@ -9,6 +9,7 @@ use std::pin::Pin;
 use actix_web::{web, FromRequest, HttpRequest};
 use emhana_domain::access::{allows, Permission};
 use emhana_domain::ids::UserId;
+use emhana_domain::integrations::api_key;
 use emhana_domain::Role;
 use emhana_store::audit::Actor;
 use emhana_store::Store;
@@ -17,13 +18,16 @@ use super::Keys;
 use crate::security::Security;
 use crate::{request_id, ApiError};
 
-/// The caller's identity, verified.
+/// The caller's identity, verified: a staff member (access token) or a machine (API key).
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    /// Account id.
-    pub user_id: UserId,
-    /// Current role (from the database, not the token: a role change applies at once).
+    /// Account id; `None` for an API key.
+    pub user_id: Option<UserId>,
+    /// Current role (from the database, not the token: a role change applies at once). An API
+    /// key acts as an administrator narrowed to its scopes.
     pub role: Role,
+    /// An API key's scopes: only these permissions pass [`Authenticated::require`].
+    pub scopes: Option<Vec<Permission>>,
     /// Login.
     pub login: String,
     /// The doctor a doctor account is linked to (its "own schedule").
@@ -35,13 +39,20 @@ pub struct Authenticated {
 impl Authenticated {
     /// The role guard: 403 unless the permission table allows this role.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if allows(self.role, permission) {
+        let scoped = self.scopes.as_ref().is_none_or(|s| s.contains(&permission));
+        if scoped && allows(self.role, permission) {
             Ok(())
         } else {
             Err(ApiError::Forbidden(
                 "Недостаточно прав для этого действия".into(),
             ))
         }
+    }
+
+    /// The signed-in staff member's own account (an API key has none: 403).
+    pub fn own_user(&self) -> Result<UserId, ApiError> {
+        self.user_id
+            .ok_or_else(|| ApiError::Forbidden("Ключ API не является учётной записью".into()))
     }
 }
 
@@ -69,6 +80,7 @@ impl FromRequest for ClientMeta {
             user_id: None,
             request_id: request_id::current(),
             client_ip: client_ip(req),
+            api_key_id: None,
         })))
     }
 }
@@ -96,6 +108,9 @@ impl FromRequest for Authenticated {
             let unauthorized = || ApiError::Unauthorized("Войдите в систему заново".into());
             let token =
                 bearer.ok_or_else(|| ApiError::Unauthorized("Требуется вход в систему".into()))?;
+            if api_key::is_key_token(&token) {
+                return key_caller(&store, &token, ip).await;
+            }
             let claims = keys.verify(&token).ok_or_else(unauthorized)?;
             let user = store
                 .account(UserId(claims.sub))
@@ -106,16 +121,46 @@ impl FromRequest for Authenticated {
             }
             let user_id = UserId(user.id);
             Ok(Self {
-                user_id,
+                user_id: Some(user_id),
                 role: user.role()?,
+                scopes: None,
                 login: user.login,
                 doctor_id: user.doctor_id,
                 actor: Actor {
                     user_id: Some(user_id),
                     request_id: request_id::current(),
                     client_ip: ip,
+                    api_key_id: None,
                 },
             })
         })
     }
+}
+
+/// The caller behind an API key token: known, not revoked, not expired. Its requests are
+/// audited as the key (`api_key_id`), with no user.
+async fn key_caller(store: &Store, token: &str, ip: String) -> Result<Authenticated, ApiError> {
+    let refused = |why: &str| ApiError::Unauthorized(why.into());
+    let row = store
+        .api_key_by_hash(&super::tokens::hash_token(token))
+        .await?
+        .ok_or_else(|| refused("Неизвестный ключ API"))?;
+    let now = chrono::Utc::now();
+    if let Some(why) = api_key::key_refusal(row.revoked_at.is_some(), row.expires()?, now) {
+        return Err(refused(why));
+    }
+    store.touch_api_key(&row, now).await?;
+    Ok(Authenticated {
+        user_id: None,
+        role: Role::Admin,
+        scopes: Some(api_key::scopes_from_text(&row.scopes)),
+        login: format!("api-key:{}", row.id),
+        doctor_id: None,
+        actor: Actor {
+            user_id: None,
+            request_id: request_id::current(),
+            client_ip: ip,
+            api_key_id: Some(row.id),
+        },
+    })
 }

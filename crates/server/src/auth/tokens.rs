@@ -123,8 +123,8 @@ pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// SHA-256 hex of a refresh token: what the database keeps.
-pub fn hash_refresh(token: &str) -> String {
+/// SHA-256 hex of a refresh token or an API key token: what the database keeps.
+pub fn hash_token(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -172,7 +172,7 @@ mod tests {
         let b = random_hex(32).unwrap();
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
-        assert_eq!(hash_refresh(&a).len(), 64);
-        assert_ne!(hash_refresh(&a), a);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
     }
 }

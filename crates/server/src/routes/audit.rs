@@ -36,6 +36,7 @@ fn view(row: AuditRow) -> AuditEntryView {
         id: row.id,
         at: row.at,
         user_id: row.user_id,
+        api_key_id: row.api_key_id,
         action: row.action,
         entity: row.entity,
         entity_id: row.entity_id,

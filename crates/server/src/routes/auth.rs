@@ -100,7 +100,7 @@ pub async fn login(
     let grant = LoginGrant {
         attempt_id,
         family: &family,
-        refresh_hash: &tokens::hash_refresh(&refresh_token),
+        refresh_hash: &tokens::hash_token(&refresh_token),
         refresh_expires: tokens::refresh_expiry(),
         rehash: rehash.as_deref(),
     };
@@ -130,8 +130,8 @@ pub async fn refresh(
     let next = tokens::random_hex(32)?;
     match store
         .rotate_refresh(
-            &tokens::hash_refresh(&presented),
-            &tokens::hash_refresh(&next),
+            &tokens::hash_token(&presented),
+            &tokens::hash_token(&next),
             tokens::refresh_expiry(),
         )
         .await?
@@ -159,7 +159,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, ApiError> {
     if let Some(token) = presented_token(&req, body) {
         store
-            .revoke_refresh_family(&meta.0, &tokens::hash_refresh(&token))
+            .revoke_refresh_family(&meta.0, &tokens::hash_token(&token))
             .await?;
     }
     let mut gone = refresh_cookie(&req, String::new());

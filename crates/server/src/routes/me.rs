@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub async fn me(auth: Authenticated, store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::OwnAccount)?;
     let row = store
-        .user(auth.user_id)
+        .user(auth.own_user()?)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Войдите заново".into()))?;
     Ok(HttpResponse::Ok().json(user_view(&row)?))
@@ -51,7 +51,7 @@ pub async fn change_password(
     auth.require(Permission::OwnAccount)?;
     let body = json_body(body)?;
     let row = store
-        .user(auth.user_id)
+        .user(auth.own_user()?)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Войдите заново".into()))?;
     if !password::verify(body.current_password.clone(), row.password_hash.clone()).await? {
@@ -68,7 +68,7 @@ pub async fn change_password(
         ..UserChange::default()
     };
     store
-        .update_user(&auth.actor, auth.user_id, None, change)
+        .update_user(&auth.actor, auth.own_user()?, None, change)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

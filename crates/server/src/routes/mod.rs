@@ -2,6 +2,7 @@
 //! so the running app and the OpenAPI document can never disagree about what exists.
 
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod backups;
@@ -22,6 +23,7 @@ pub mod services;
 pub mod users;
 pub mod visit_view;
 pub mod visits;
+pub mod webhooks;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -58,4 +60,6 @@ fn api_v1(cfg: &mut ServiceConfig) {
     exports::configure(cfg);
     imports::configure(cfg);
     documents::configure(cfg);
+    api_keys::configure(cfg);
+    webhooks::configure(cfg);
 }

@@ -139,7 +139,7 @@ pub async fn update_user(
     if let Some(role) = body.role {
         forbid_role(auth.role, role)?;
     }
-    if id == auth.user_id
+    if auth.user_id == Some(id)
         && (body.is_active == Some(false) || body.role.is_some_and(|r| r != auth.role))
     {
         return Err(ApiError::Conflict(

@@ -67,6 +67,7 @@ pub async fn open_default_shift(store: &Store) -> emhana_store::cash_desk::Shift
         user_id: None,
         request_id: "test-setup".into(),
         client_ip: "127.0.0.1".into(),
+        api_key_id: None,
     };
     let zone = emhana_domain::ClinicZone::parse("tz", "Asia/Almaty").unwrap();
     store

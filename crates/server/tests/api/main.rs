@@ -19,6 +19,7 @@ mod exports;
 mod hardening;
 mod health;
 mod imports;
+mod integrations;
 mod legacy;
 mod patients;
 mod permissions;

@@ -101,6 +101,7 @@ async fn run(
                 user_id: None,
                 request_id: "import-legacy".into(),
                 client_ip: "cli".into(),
+                api_key_id: None,
             },
             AuditEntry {
                 action: "import_legacy",

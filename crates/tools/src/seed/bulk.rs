@@ -91,6 +91,7 @@ async fn more_doctors(store: &Store, at_least: usize) -> anyhow::Result<()> {
         user_id: None,
         request_id: "seed-bulk".into(),
         client_ip: "127.0.0.1".into(),
+        api_key_id: None,
     };
     for n in have..at_least {
         let last = SURNAMES[n % SURNAMES.len()];

@@ -75,6 +75,7 @@ fn actor() -> Actor {
         user_id: None,
         request_id: "seed-demo".into(),
         client_ip: "local".into(),
+        api_key_id: None,
     }
 }
 
