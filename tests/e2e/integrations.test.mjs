@@ -33,14 +33,14 @@ describe('integrations', () => {
     const token = (await page.getByTestId('new-token').textContent()).trim();
     assert.match(token, /^emh_[0-9a-f]{64}$/);
     const table = page.getByTestId('api-key-table');
-    await table.getByText('Действует').waitFor();
+    await table.getByText('Действует', { exact: true }).waitFor();
     assert.ok(!(await table.textContent()).includes(token), 'the list never shows the token');
 
     const call = (path) => fetch(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await call('/patients')).status, 200);
     assert.equal((await call('/users')).status, 403, 'outside its scopes');
     await table.getByRole('button', { name: 'Отозвать' }).click();
-    await table.getByText('Отозван').waitFor();
+    await table.getByText('Отозван', { exact: true }).waitFor();
     assert.equal((await call('/patients')).status, 401, 'revoked at once');
 
     const hooks = page.getByTestId('webhook-form');
@@ -52,7 +52,7 @@ describe('integrations', () => {
     await hooks.getByRole('button', { name: 'Подписать' }).click();
     const secret = (await page.getByTestId('new-secret').textContent()).trim();
     assert.match(secret, /^whsec_[0-9a-f]{48}$/);
-    await page.getByTestId('webhook-table').getByText('Работает').waitFor();
+    await page.getByTestId('webhook-table').getByText('Работает', { exact: true }).waitFor();
 
     const d = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Жұмабаев', specialization: 'Стоматолог' });
     const s = await ownerApi(server.url, 'POST', '/services', { name: 'Пломба', base_price: '15000', duration_minutes: 30 });
