@@ -95,6 +95,28 @@ pub struct WebhookChange<'a> {
     pub moved: bool,
 }
 
+/// Delivery states a log may be filtered by.
+pub const DELIVERY_STATES: [&str; 3] = ["pending", "delivered", "failed"];
+
+/// Checks a delivery-log status filter.
+pub fn parse_delivery_state(state: &str) -> Result<&str, FieldViolation> {
+    DELIVERY_STATES
+        .contains(&state)
+        .then_some(state)
+        .ok_or_else(|| {
+            FieldViolation::new(
+                "status",
+                "invalid_status",
+                "Статус: pending, delivered или failed",
+            )
+        })
+}
+
+/// Lower-case hex of bytes (signatures, token hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Longest URL a subscription may have.
 pub const URL_MAX_CHARS: usize = 2000;
 
@@ -416,6 +438,16 @@ mod tests {
             next_attempt(created, 20, created + Duration::hours(23)),
             Some(created + Duration::hours(24))
         );
+    }
+
+    #[test]
+    fn delivery_filters_are_the_three_states() {
+        assert_eq!(parse_delivery_state("failed").ok(), Some("failed"));
+        assert_eq!(
+            parse_delivery_state("odd").err().map(|v| v.field),
+            Some("status".into())
+        );
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
     }
 
     #[test]

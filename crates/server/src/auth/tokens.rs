@@ -125,10 +125,7 @@ pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
 
 /// SHA-256 hex of a refresh token or an API key token: what the database keeps.
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    emhana_domain::integrations::webhook::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// When a refresh token issued now expires.

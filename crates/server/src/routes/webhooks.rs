@@ -10,8 +10,7 @@ use emhana_api_types::integrations::{
 use emhana_api_types::queries::DeliveryQuery;
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::error::{FieldViolation, Violations};
-use emhana_domain::integrations::webhook::events_from_text;
+use emhana_domain::integrations::webhook::{self, events_from_text};
 use emhana_domain::integrations::NewWebhook;
 use emhana_domain::paging::PageRequest;
 use emhana_store::integrations::webhooks::{DeliveryRow, WebhookChangeSet, WebhookRow};
@@ -202,16 +201,11 @@ pub async fn deliveries(
     auth.require(Permission::IntegrationsManage)?;
     let id = id.into_inner();
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
-    let status = q.status.as_deref();
-    if status.is_some_and(|s| !["pending", "delivered", "failed"].contains(&s)) {
-        let mut v = Violations::default();
-        v.0.push(FieldViolation::new(
-            "status",
-            "invalid_status",
-            "Статус: pending, delivered или failed",
-        ));
-        return Err(v.into());
-    }
+    let status = q
+        .status
+        .as_deref()
+        .map(webhook::parse_delivery_state)
+        .transpose()?;
     store.webhook(id).await?;
     let rows = store
         .webhook_deliveries(id, status, page.before_id, page.fetch_limit())

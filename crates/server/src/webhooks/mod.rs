@@ -6,7 +6,7 @@ pub mod worker;
 use std::net::IpAddr;
 
 use emhana_domain::error::FieldViolation;
-use emhana_domain::integrations::webhook::{is_private, signature_header, signed_payload};
+use emhana_domain::integrations::webhook::{hex, is_private, signature_header, signed_payload};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -48,13 +48,7 @@ pub fn sign(secret: &str, unix: i64, body: &[u8]) -> String {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
     mac.update(&signed_payload(unix, body));
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    signature_header(unix, &hex)
+    signature_header(unix, &hex(&mac.finalize().into_bytes()))
 }
 
 #[cfg(test)]
