@@ -88,8 +88,13 @@ fn differences(kept: &[String], rebuilt: &[String]) -> Vec<String> {
 impl Store {
     /// Checks the money and the aggregates (see the module doc). Takes the write lock for the
     /// duration of the comparison (a rebuild inside a rolled-back transaction), so run it on a
-    /// quiet database or accept that writers wait for it.
+    /// quiet database or accept that writers wait for it. Its table locks can meet the background
+    /// fold in a PostgreSQL deadlock; the loser is rolled back whole, so it simply runs again.
     pub async fn reconcile(&self) -> Result<Reconciliation, StoreError> {
+        crate::retry::transient(async || self.reconcile_once().await).await
+    }
+
+    async fn reconcile_once(&self) -> Result<Reconciliation, StoreError> {
         let mut tx = self.begin_write().await?;
         let payments_net = scalar(
             &mut tx,
