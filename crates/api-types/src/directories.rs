@@ -23,6 +23,9 @@ pub struct DoctorView {
     pub is_active: bool,
     /// Send back on change.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the order of `?updated_since=`.
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 /// `POST /doctors`, `PATCH /doctors/{id}` (with `version`).
@@ -76,6 +79,9 @@ pub struct ServiceView {
     pub is_active: bool,
     /// Send back on change.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the order of `?updated_since=`.
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 /// `POST /services`, `PATCH /services/{id}` (with `version`).
@@ -124,6 +130,9 @@ pub struct LeadSourceView {
     pub is_active: bool,
     /// Send back on change.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the order of `?updated_since=`.
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 /// `POST /lead-sources`.

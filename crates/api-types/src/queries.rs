@@ -153,6 +153,11 @@ pub struct VisitListQuery {
     /// `unpaid` | `partially_paid` | `paid`.
     #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::payment_status))]
     pub payment_status: Option<String>,
+    /// Changes feed: only records changed at or after this instant (RFC 3339), oldest change
+    /// first, cancelled ones included; combines only with `doctor_id`; resume the next poll from the
+    /// `Emhana-Next-Updated-Since` header of the last page.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub updated_since: Option<String>,
     /// Page size 1..=200 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
@@ -192,6 +197,31 @@ pub struct AuditQuery {
 
 impl ToQuery for AuditQuery {}
 
+/// `?from=&to=&updated_since=&limit=&cursor=` of the clinic-wide payment journal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PaymentListQuery {
+    /// First clinic-local payment day, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub from: Option<String>,
+    /// Last clinic-local payment day (inclusive).
+    #[cfg_attr(feature = "openapi", param(format = Date))]
+    pub to: Option<String>,
+    /// Changes feed: only payments taken, voided or refunded from at or after this instant
+    /// (RFC 3339), oldest change first, voided ones included; resume the next poll from the
+    /// `Emhana-Next-Updated-Since` header of the last page. Not combined with `from`/`to`.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub updated_since: Option<String>,
+    /// Page size 1..=200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ToQuery for PaymentListQuery {}
+
 /// `?status=&limit=&cursor=` of a webhook's delivery log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -219,6 +249,11 @@ pub struct PatientListQuery {
     pub q: Option<String>,
     /// Include deactivated patients (default false).
     pub include_inactive: Option<bool>,
+    /// Changes feed: only records changed at or after this instant (RFC 3339), oldest change
+    /// first, deactivated ones included; resume the next poll from the
+    /// `Emhana-Next-Updated-Since` header of the last page.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub updated_since: Option<String>,
     /// Page size 1..=200 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
@@ -235,6 +270,11 @@ impl ToQuery for PatientListQuery {}
 pub struct ListQuery {
     /// Include deactivated records (default false: what pickers show).
     pub include_inactive: Option<bool>,
+    /// Changes feed: only records changed at or after this instant (RFC 3339), oldest change
+    /// first, deactivated ones included; resume the next poll from the
+    /// `Emhana-Next-Updated-Since` header of the last page.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
+    pub updated_since: Option<String>,
 }
 
 impl ToQuery for ListQuery {}

@@ -323,6 +323,13 @@ pub struct PaymentView {
     /// The cash-desk shift it was posted into (none: outside shifts).
     #[serde(default)]
     pub shift_id: Option<i64>,
+    /// The visit it pays.
+    #[serde(default)]
+    pub appointment_id: i64,
+    /// Last change: taken, voided or refunded from (RFC 3339 UTC; the order of
+    /// `GET /payments?updated_since=`).
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 /// One status change of a visit.
@@ -380,6 +387,10 @@ pub struct VisitSummary {
     pub payment_status_label: String,
     /// Send back on `PATCH`.
     pub version: i64,
+    /// Last change of the visit, its lines or its payments (RFC 3339 UTC): the order of
+    /// `?updated_since=`.
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 /// A whole visit: `GET /appointments/{id}` and the answer of every change to it.

@@ -29,6 +29,7 @@ pub mod refund;
 pub mod refusal;
 pub mod requisites;
 pub mod role;
+pub mod sync;
 pub mod validation;
 pub mod visit;
 pub mod visit_list;

@@ -117,6 +117,35 @@ pub struct Settings {
         default_value_t = false
     )]
     pub webhooks_allow_private: bool,
+
+    /// Seconds a write may take from stamping its rows to committing them and still reach every
+    /// `?updated_since=` client: each poll re-reads this much (see `emhana_domain::sync`).
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_SYNC_SETTLE_SECS",
+        default_value_t = 60
+    )]
+    pub sync_settle_secs: u32,
+
+    /// API requests a caller (an API key or a staff account) may make per minute; 0: no limit.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 1200
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// API requests one client address may make per minute (a clinic's staff often share one
+    /// address, hence more than a caller's); 0: no limit.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_RATE_LIMIT_IP_PER_MINUTE",
+        default_value_t = 3000
+    )]
+    pub rate_limit_ip_per_minute: u32,
 }
 
 /// The first owner's password in [`Settings::for_tests`].
@@ -144,6 +173,11 @@ impl Settings {
             backup_time: "off".into(),
             webhook_poll_ms: 100,
             webhooks_allow_private: false,
+            sync_settle_secs: 60,
+            // The suites make thousands of requests a minute from one address; the rate-limit
+            // test turns the limits on.
+            rate_limit_per_minute: 0,
+            rate_limit_ip_per_minute: 0,
         }
     }
 }

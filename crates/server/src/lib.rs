@@ -12,6 +12,7 @@ pub mod export_stream;
 pub mod import_file;
 pub mod metrics;
 pub mod openapi;
+pub mod rate_limit;
 pub mod request_id;
 pub mod routes;
 pub mod security;

@@ -17,7 +17,11 @@ use crate::routes;
         description = "REST API of Emhana, a clinic CRM: patients, doctors, price list, visits, \
                        payments and analytics. Money is a decimal string in tenge with two decimals \
                        (\"12500.00\"); instants are RFC 3339. Errors are RFC 9457 problem+json with a \
-                       stable `code` and per-field `errors`.",
+                       stable `code` and per-field `errors`. Every `/api/` answer carries the IETF \
+                       `RateLimit-Policy` and `RateLimit` headers (per caller and per address, one-minute \
+                       windows); over a quota the answer is 429 with `Retry-After`. The lists of patients, \
+                       doctors, services, lead sources, visits and payments take `updated_since` for \
+                       incremental sync: resume from the `Emhana-Next-Updated-Since` header of the last page.",
         license(name = "Proprietary", identifier = "LicenseRef-Proprietary")
     ),
     tags(

@@ -103,9 +103,17 @@ fn run(
     let webhook_policy = web::Data::new(crate::webhooks::WebhookPolicy {
         allow_private: settings.webhooks_allow_private,
     });
+    let settle = web::Data::new(emhana_domain::sync::SyncSettle(chrono::Duration::seconds(
+        i64::from(settings.sync_settle_secs),
+    )));
+    let limiter = web::Data::new(crate::rate_limit::RateLimiter::from_settings(&settings));
+    if limiter.enabled() {
+        tokio::spawn(crate::rate_limit::run(limiter.clone(), (**store).clone()));
+    }
     let spec = openapi::document();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
+            .wrap(from_fn(crate::rate_limit::middleware))
             .wrap(Compress::default())
             .wrap(from_fn(request_id::middleware))
             .wrap(from_fn(crate::metrics::middleware))
@@ -116,6 +124,8 @@ fn run(
             .app_data(keys.clone())
             .app_data(zone.clone())
             .app_data(webhook_policy.clone())
+            .app_data(settle.clone())
+            .app_data(limiter.clone())
             .configure(error::extractor_configs)
             .into_utoipa_app()
             .configure(routes::all)

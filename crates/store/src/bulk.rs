@@ -177,11 +177,11 @@ impl Store {
                 line_id += 1;
             }
             for p in &v.payments {
+                let paid_at = quote(&time::encode(p.paid_at));
                 payments.push(format!(
-                    "({payment_id}, {visit_id}, '{}', {}, {}, '{}', {by})",
+                    "({payment_id}, {visit_id}, '{}', {}, {paid_at}, '{}', {by}, {paid_at})",
                     p.method.code(),
                     p.amount,
-                    quote(&time::encode(p.paid_at)),
                     p.local_date.format("%Y-%m-%d"),
                 ));
                 for (line, amount) in &p.allocations {
@@ -204,7 +204,7 @@ impl Store {
             insert(&mut tx, "INSERT INTO appointment_services (id, appointment_id, service_id, base_price, price, paid, position)", chunk).await?;
         }
         for chunk in payments.chunks(BATCH) {
-            insert(&mut tx, "INSERT INTO payments (id, appointment_id, method, amount, paid_at, local_date, received_by)", chunk).await?;
+            insert(&mut tx, "INSERT INTO payments (id, appointment_id, method, amount, paid_at, local_date, received_by, updated_at)", chunk).await?;
         }
         for chunk in allocations.chunks(BATCH) {
             insert(

@@ -27,6 +27,8 @@ pub struct DoctorRow {
     pub is_active: bool,
     /// Version.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the incremental sync's order.
+    pub updated_at: String,
 }
 
 /// A service as stored (price in tiyn).
@@ -49,6 +51,8 @@ pub struct ServiceRow {
     pub is_active: bool,
     /// Version.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the incremental sync's order.
+    pub updated_at: String,
 }
 
 /// A lead source as stored.
@@ -68,12 +72,14 @@ pub struct LeadSourceRow {
     pub is_active: bool,
     /// Version.
     pub version: i64,
+    /// Last change (RFC 3339 UTC): the incremental sync's order.
+    pub updated_at: String,
 }
 
-const DOCTOR: &str = "id, first_name, last_name, specialization, phone, email, is_active, version";
-const SERVICE: &str =
-    "id, name, description, base_price, duration_minutes, doctor_id, is_active, version";
-const SOURCE: &str = "id, code, label, is_default, is_active, version";
+pub(crate) const DOCTOR: &str =
+    "id, first_name, last_name, specialization, phone, email, is_active, version, updated_at";
+pub(crate) const SERVICE: &str = "id, name, description, base_price, duration_minutes, doctor_id, is_active, version, updated_at";
+pub(crate) const SOURCE: &str = "id, code, label, is_default, is_active, version, updated_at";
 
 /// The three directory tables (names come from code, never from input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,7 @@ impl PatientRow {
     }
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, first_name, last_name, birth_date, phone, email, notes, is_active, version, created_at, updated_at";
 
 /// Search and paging of the patient list.

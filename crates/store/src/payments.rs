@@ -111,8 +111,8 @@ impl Store {
         let ledgers = PatientLedgers::prepare(&mut tx, id, request, total, &till).await?;
         for (part_no, ((method, amount), parts)) in request.parts.iter().zip(&split).enumerate() {
             let (payment_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, received_by, note, shift_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, received_by, note, shift_id, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) RETURNING id",
             )
             .bind(id.0)
             .bind(method.code())
@@ -228,7 +228,7 @@ impl Store {
         let delta = Delta::take_money(&mut tx, visit_id).await?;
         void_guard(&mut tx, self.backend(), payment_id).await?;
         let voided: Option<(i64, String)> = sqlx::query_as(
-            "UPDATE payments SET voided_at = $1, voided_by = $2, void_reason = $3 \
+            "UPDATE payments SET voided_at = $1, voided_by = $2, void_reason = $3, updated_at = $1 \
              WHERE id = $4 AND voided_at IS NULL RETURNING amount, method",
         )
         .bind(&now)

@@ -98,6 +98,12 @@ impl Store {
             .bind(&request.reason)
             .fetch_one(&mut *tx)
             .await?;
+            // The payment's `refunded` changed: its sync stamp moves.
+            sqlx::query("UPDATE payments SET updated_at = $1 WHERE id = $2")
+                .bind(&now)
+                .bind(planned.payment_id.0)
+                .execute(&mut *tx)
+                .await?;
             for (allocation, line, amount) in &planned.parts {
                 give_back(&mut tx, refund_id, (*allocation, *line), *amount).await?;
             }

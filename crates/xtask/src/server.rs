@@ -27,6 +27,10 @@ impl Server {
             .env("EMHANA_BIND", format!("127.0.0.1:{port}"))
             .env("EMHANA_OWNER_PASSWORD", OWNER_PASSWORD)
             .env("RUST_LOG", "warn")
+            // Benches and the fuzzer measure the server from one address at thousands of
+            // requests a minute: no rate limits.
+            .env("EMHANA_RATE_LIMIT_PER_MINUTE", "0")
+            .env("EMHANA_RATE_LIMIT_IP_PER_MINUTE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::null());
         for (k, v) in env {

@@ -397,6 +397,7 @@ pub async fn deactivate(collection: &str, id: i64, version: i64) -> Result<(), A
 fn listed(include_inactive: bool) -> String {
     ListQuery {
         include_inactive: Some(include_inactive),
+        ..ListQuery::default()
     }
     .to_query()
 }

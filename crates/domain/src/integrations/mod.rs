@@ -3,6 +3,7 @@
 //! off — live here; the store keeps keys and the outbox, the server verifies and delivers.
 
 pub mod api_key;
+pub mod rate_limit;
 pub mod webhook;
 
 pub use api_key::NewApiKey;

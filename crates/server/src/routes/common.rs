@@ -1,9 +1,10 @@
 //! Query shapes and checks several resources share.
 
-use actix_web::web;
+use actix_web::{web, HttpResponse};
+use emhana_domain::sync::{SyncRequest, SyncSettle, NEXT_HEADER};
 use emhana_domain::{FieldViolation, Reference};
 use emhana_store::Store;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 
@@ -62,4 +63,41 @@ pub async fn deactivate_in(
         .deactivate(&auth.actor, directory, id, version)
         .await?;
     Ok(actix_web::HttpResponse::NoContent().finish())
+}
+
+/// The changes feed a list was asked for (`?updated_since=`), parsed at the server's now with
+/// its settle time; none for an ordinary list.
+pub fn sync_request(
+    settle: &SyncSettle,
+    updated_since: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Option<SyncRequest>, ApiError> {
+    let Some(since) = updated_since else {
+        return Ok(None);
+    };
+    Ok(Some(SyncRequest::parse(
+        since,
+        cursor,
+        limit,
+        (chrono::Utc::now(), *settle),
+    )?))
+}
+
+/// A changes feed's answer: the body, and on its last page (no `next_cursor`) the
+/// `updated_since` of the next poll in the [`NEXT_HEADER`] header.
+pub fn sync_answer(sync: &SyncRequest, last_page: bool, body: impl Serialize) -> HttpResponse {
+    let mut res = HttpResponse::Ok();
+    if last_page {
+        res.insert_header((NEXT_HEADER, sync.next_since()));
+    }
+    res.json(body)
+}
+
+/// A stored instant (fixed-width RFC 3339 text) as a time; the epoch for text that is not one
+/// (it would sort first, which is where such a row belongs in a changes feed).
+pub fn decode_instant(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
 }

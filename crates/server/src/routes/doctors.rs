@@ -5,11 +5,14 @@ use emhana_api_types::directories::{DoctorView, DoctorWrite};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::directories::DoctorCard;
+use emhana_domain::sync::SyncSettle;
 use emhana_store::directories::{Directory, DoctorRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{deactivate_in, required_version, ListQuery, VersionQuery};
+use super::common::{
+    deactivate_in, required_version, sync_answer, sync_request, ListQuery, VersionQuery,
+};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -33,6 +36,7 @@ fn view(r: DoctorRow) -> DoctorView {
         email: r.email,
         is_active: r.is_active,
         version: r.version,
+        updated_at: r.updated_at,
     }
 }
 
@@ -46,15 +50,28 @@ fn card(b: &DoctorWrite) -> Result<DoctorCard, ApiError> {
     )?)
 }
 
-/// Doctors by name (active only unless `include_inactive`).
-#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Vec<DoctorView>)))]
+/// Doctors by name (active only unless `include_inactive`); with `updated_since`, those changed
+/// since then in change order, deactivated ones included.
+#[utoipa::path(tag = "doctors", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Vec<DoctorView>, headers(("Emhana-Next-Updated-Since" = String, description = "With `updated_since`: where the next poll resumes"))),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
 #[get("/doctors")]
 pub async fn list(
     auth: Authenticated,
     store: web::Data<Store>,
+    settle: web::Data<SyncSettle>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::DirectoriesRead)?;
+    if let Some(sync) = sync_request(&settle, q.updated_since.as_deref(), None, None)? {
+        let rows = store.changed_doctors(sync.start()).await?;
+        return Ok(sync_answer(
+            &sync,
+            true,
+            rows.into_iter().map(view).collect::<Vec<_>>(),
+        ));
+    }
     let rows = store.doctors(q.include_inactive.unwrap_or(false)).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(view).collect::<Vec<_>>()))
 }

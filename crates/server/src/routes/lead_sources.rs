@@ -5,12 +5,13 @@ use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSour
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::directories::{parse_source_code, parse_title};
+use emhana_domain::sync::SyncSettle;
 use emhana_domain::Violations;
 use emhana_store::directories::{Directory, LeadSourceRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{deactivate_in, ListQuery, VersionQuery};
+use super::common::{deactivate_in, sync_answer, sync_request, ListQuery, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -31,18 +32,32 @@ fn view(r: LeadSourceRow) -> LeadSourceView {
         is_default: r.is_default,
         is_active: r.is_active,
         version: r.version,
+        updated_at: r.updated_at,
     }
 }
 
 /// Lead sources (the seeded seven first; `repeat_visit` is the default).
-#[utoipa::path(tag = "lead-sources", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Vec<LeadSourceView>)))]
+/// With `updated_since`: those changed since then in change order, deactivated ones included.
+#[utoipa::path(tag = "lead-sources", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = Vec<LeadSourceView>, headers(("Emhana-Next-Updated-Since" = String, description = "With `updated_since`: where the next poll resumes"))),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
 #[get("/lead-sources")]
 pub async fn list(
     auth: Authenticated,
     store: web::Data<Store>,
+    settle: web::Data<SyncSettle>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::DirectoriesRead)?;
+    if let Some(sync) = sync_request(&settle, q.updated_since.as_deref(), None, None)? {
+        let rows = store.changed_lead_sources(sync.start()).await?;
+        return Ok(sync_answer(
+            &sync,
+            true,
+            rows.into_iter().map(view).collect::<Vec<_>>(),
+        ));
+    }
     let rows = store
         .lead_sources(q.include_inactive.unwrap_or(false))
         .await?;

@@ -18,6 +18,7 @@ pub mod lead_sources;
 pub mod loyalty;
 pub mod me;
 pub mod patients;
+pub mod payment_journal;
 pub mod payments;
 pub mod services;
 pub mod users;
@@ -53,6 +54,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
     lead_sources::configure(cfg);
     visits::configure(cfg);
     payments::configure(cfg);
+    payment_journal::configure(cfg);
     cash_desk::configure(cfg);
     deposits::configure(cfg);
     loyalty::configure(cfg);

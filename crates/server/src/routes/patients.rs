@@ -10,13 +10,15 @@ use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
+use emhana_domain::sync::not_with_sync;
+use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::SearchQuery;
 use emhana_domain::ClinicZone;
 use emhana_store::patients::{PatientQuery, PatientRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{required_version, VersionQuery};
+use super::common::{decode_instant, required_version, sync_answer, sync_request, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -59,18 +61,40 @@ fn card(body: &PatientWrite, zone: ClinicZone) -> Result<PatientCard, ApiError> 
     Ok(PatientCard::parse(&input, zone.local_date(Utc::now()))?)
 }
 
-/// Search patients, newest first, with keyset paging.
+/// Search patients, newest first, with keyset paging; with `updated_since`, the patients changed
+/// since then in change order, deactivated ones included (not combined with `q`).
 #[utoipa::path(tag = "patients", security(("bearer" = [])), params(PatientListQuery), responses(
-    (status = 200, body = Page<PatientView>),
+    (status = 200, body = Page<PatientView>, headers(("Emhana-Next-Updated-Since" = String, description = "With `updated_since`, on the last page: where the next poll resumes"))),
     (status = 422, body = ProblemDetails, content_type = "application/problem+json")
 ))]
 #[get("/patients")]
 pub async fn list_patients(
     auth: Authenticated,
     store: web::Data<Store>,
+    settle: web::Data<SyncSettle>,
     q: web::Query<PatientListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::PatientsRead)?;
+    if let Some(sync) = sync_request(
+        &settle,
+        q.updated_since.as_deref(),
+        q.cursor.as_deref(),
+        q.limit,
+    )? {
+        if q.q.is_some() {
+            return Err(not_with_sync("q").into());
+        }
+        let rows = store
+            .changed_patients(sync.start(), sync.fetch_limit())
+            .await?;
+        let (rows, next_cursor) = sync.split(rows, |r| (decode_instant(&r.updated_at), r.id));
+        let last = next_cursor.is_none();
+        let page = Page {
+            items: rows.into_iter().map(view).collect(),
+            next_cursor,
+        };
+        return Ok(sync_answer(&sync, last, page));
+    }
     let search = SearchQuery::parse("q", q.q.as_deref().unwrap_or_default())?;
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;
     let query = PatientQuery {

@@ -6,13 +6,17 @@ use emhana_api_types::directories::{ServiceView, ServiceWrite};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::directories::ServiceCard;
+use emhana_domain::sync::not_with_sync;
+use emhana_domain::sync::SyncSettle;
 use emhana_domain::Money;
 use emhana_store::directories::{Directory, ServiceRow};
 use emhana_store::Store;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{check_active_doctor, deactivate_in, required_version, VersionQuery};
+use super::common::{
+    check_active_doctor, deactivate_in, required_version, sync_answer, sync_request, VersionQuery,
+};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -36,6 +40,7 @@ fn view(r: ServiceRow) -> ServiceView {
         doctor_id: r.doctor_id,
         is_active: r.is_active,
         version: r.version,
+        updated_at: r.updated_at,
     }
 }
 
@@ -62,17 +67,38 @@ pub struct ServiceListQuery {
     /// Only services tied to this doctor.
     #[param(minimum = 1)]
     pub doctor_id: Option<i64>,
+    /// Changes feed: only services changed at or after this instant (RFC 3339), oldest change
+    /// first, deactivated ones included; resume the next poll from the
+    /// `Emhana-Next-Updated-Since` header. Not combined with `doctor_id`.
+    #[param(format = DateTime)]
+    pub updated_since: Option<String>,
 }
 
-/// The price list by name.
-#[utoipa::path(tag = "services", security(("bearer" = [])), params(ServiceListQuery), responses((status = 200, body = Vec<ServiceView>)))]
+/// The price list by name; with `updated_since`, the services changed since then in change
+/// order, deactivated ones included.
+#[utoipa::path(tag = "services", security(("bearer" = [])), params(ServiceListQuery), responses(
+    (status = 200, body = Vec<ServiceView>, headers(("Emhana-Next-Updated-Since" = String, description = "With `updated_since`: where the next poll resumes"))),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
 #[get("/services")]
 pub async fn list(
     auth: Authenticated,
     store: web::Data<Store>,
+    settle: web::Data<SyncSettle>,
     q: web::Query<ServiceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::DirectoriesRead)?;
+    if let Some(sync) = sync_request(&settle, q.updated_since.as_deref(), None, None)? {
+        if q.doctor_id.is_some() {
+            return Err(not_with_sync("doctor_id").into());
+        }
+        let rows = store.changed_services(sync.start()).await?;
+        return Ok(sync_answer(
+            &sync,
+            true,
+            rows.into_iter().map(view).collect::<Vec<_>>(),
+        ));
+    }
     let rows = store
         .services(q.include_inactive.unwrap_or(false), q.doctor_id)
         .await?;

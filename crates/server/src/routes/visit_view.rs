@@ -48,10 +48,17 @@ pub fn summary(a: Appointment) -> VisitSummary {
         payment_status: a.payment_status.code().to_owned(),
         payment_status_label: a.payment_status.label_ru().to_owned(),
         version: a.version,
+        updated_at: rfc3339(a.updated_at),
     }
 }
 
-fn payment_view(p: Payment, (allocations, refunds): (&[Allocation], &[Refund])) -> PaymentView {
+/// A payment of visit `appointment_id` with its allocations and refunds (picked from the lists
+/// given, which may hold other payments' too).
+pub fn payment_view(
+    appointment_id: AppointmentId,
+    p: Payment,
+    (allocations, refunds): (&[Allocation], &[Refund]),
+) -> PaymentView {
     let refunded = refunds
         .iter()
         .filter(|r| r.payment_id == p.id)
@@ -80,6 +87,8 @@ fn payment_view(p: Payment, (allocations, refunds): (&[Allocation], &[Refund])) 
         note: p.note,
         voided_at: instant(p.voided_at),
         void_reason: p.void_reason,
+        appointment_id: appointment_id.0,
+        updated_at: instant(p.updated_at).unwrap_or_default(),
     }
 }
 
@@ -143,10 +152,11 @@ pub fn visit_view(v: Visit) -> VisitView {
             paid: l.paid,
         })
         .collect();
+    let visit_id = v.appointment.id;
     let payments = v
         .payments
         .into_iter()
-        .map(|p| payment_view(p, (&v.allocations, &v.refunds)))
+        .map(|p| payment_view(visit_id, p, (&v.allocations, &v.refunds)))
         .collect();
     let refunds = v
         .refunds

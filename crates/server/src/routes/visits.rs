@@ -11,14 +11,17 @@ use emhana_api_types::visits::{
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::{Permission, VisitAuthority};
 use emhana_domain::booking::{BookingInput, ChangeInput, NewVisit, StatusMove, VisitChange};
-use emhana_domain::ids::{AppointmentId, LineId, ServiceId};
+use emhana_domain::ids::{AppointmentId, DoctorId, LineId, ServiceId};
 use emhana_domain::paging::timeline_cursor;
+use emhana_domain::sync::SyncSettle;
+use emhana_domain::sync::{not_with_sync, SyncRequest};
 use emhana_domain::visit_list::{VisitFilter, VisitListInput};
-use emhana_domain::{ClinicZone, Money};
+use emhana_domain::{ClinicZone, Money, Violations};
 use emhana_store::visits::NewLine;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::common::{sync_answer, sync_request};
 use super::visit_view::{readable_doctor, readable_visit, summary, visit_view};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
@@ -42,18 +45,28 @@ fn authority(auth: &Authenticated) -> VisitAuthority {
 }
 
 /// Visits in time order (the calendar and the list), filtered, keyset-paged. A doctor sees only
-/// their own schedule.
+/// their own schedule. With `updated_since`: the visits changed since then (booked, moved,
+/// status, lines, prices, payments, refunds) in change order, cancelled ones included.
 #[utoipa::path(tag = "appointments", security(("bearer" = [])), params(VisitListQuery), responses(
-    (status = 200, body = Page<VisitSummary>),
+    (status = 200, body = Page<VisitSummary>, headers(("Emhana-Next-Updated-Since" = String, description = "With `updated_since`, on the last page: where the next poll resumes"))),
     (status = 422, body = ProblemDetails, content_type = "application/problem+json")
 ))]
 #[get("/appointments")]
 pub async fn list(
     auth: Authenticated,
     store: web::Data<Store>,
+    settle: web::Data<SyncSettle>,
     q: web::Query<VisitListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let own = readable_doctor(&auth)?;
+    if let Some(sync) = sync_request(
+        &settle,
+        q.updated_since.as_deref(),
+        q.cursor.as_deref(),
+        q.limit,
+    )? {
+        return changed_visits(&store, &q, &sync, own.or(q.doctor_id.map(DoctorId))).await;
+    }
     let mut filter = VisitFilter::parse(&VisitListInput {
         from: q.from.as_deref(),
         to: q.to.as_deref(),
@@ -79,6 +92,41 @@ pub async fn list(
         items: rows.into_iter().map(summary).collect::<Vec<_>>(),
         next_cursor,
     }))
+}
+
+/// The changes feed of visits (one doctor's when given); other filters would hide visits that
+/// left them, so they are refused.
+async fn changed_visits(
+    store: &Store,
+    q: &VisitListQuery,
+    sync: &SyncRequest,
+    doctor: Option<DoctorId>,
+) -> Result<HttpResponse, ApiError> {
+    let filters = [
+        ("from", q.from.is_some()),
+        ("to", q.to.is_some()),
+        ("patient_id", q.patient_id.is_some()),
+        ("status", q.status.is_some()),
+        ("payment_status", q.payment_status.is_some()),
+    ];
+    let refused: Vec<_> = filters
+        .iter()
+        .filter(|f| f.1)
+        .map(|f| not_with_sync(f.0))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Violations(refused).into());
+    }
+    let rows = store
+        .changed_visits(sync.start(), doctor, sync.fetch_limit())
+        .await?;
+    let (rows, next_cursor) = sync.split(rows, |r| (r.updated_at, r.id.0));
+    let last = next_cursor.is_none();
+    let page = Page {
+        items: rows.into_iter().map(summary).collect::<Vec<_>>(),
+        next_cursor,
+    };
+    Ok(sync_answer(sync, last, page))
 }
 
 /// Book a visit. The end comes from the services' durations unless given; lines snapshot the

@@ -164,6 +164,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["owner", "admin", "receptionist"],
     ),
     (
+        "get",
+        "/api/v1/payments",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
         "post",
         "/api/v1/payments/{id}/void",
         &["owner", "admin", "receptionist"],

@@ -424,8 +424,8 @@ impl LegacyTx {
         }
         for p in &v.payments {
             let q = sqlx::query_as(
-                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, note) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, note, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $4) RETURNING id",
             )
             .bind(visit_id)
             .bind(p.method.code())

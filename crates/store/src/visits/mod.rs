@@ -29,7 +29,7 @@ mod rows;
 mod status;
 
 pub use lines::NewLine;
-use rows::APPOINTMENT;
+pub(crate) use rows::APPOINTMENT;
 pub use rows::{Allocation, Appointment, Line, Payment, Refund, RefundPart, StatusChange, Visit};
 
 /// Why a visit use case did not happen: the domain refused (with the facts the store found), or
@@ -176,7 +176,7 @@ pub(crate) async fn load_visit(
     .await?;
     let payments: Vec<Payment> = sqlx::query_as(
         "SELECT y.id, y.method, y.amount, y.paid_at, y.received_by, u.display_name AS received_by_name, \
-                y.note, y.voided_at, y.void_reason, y.shift_id \
+                y.note, y.voided_at, y.void_reason, y.shift_id, y.updated_at \
          FROM payments y LEFT JOIN users u ON u.id = y.received_by \
          WHERE y.appointment_id = $1 ORDER BY y.id",
     )
@@ -232,7 +232,7 @@ pub(crate) async fn load_visit(
 /// a fresh connection) stays a hash join over the whole allocations table as it grows —
 /// measured at 1.4 s per visit read under load. A literal id list is planned for what it is (an
 /// index probe per id) every time; the statement is not kept prepared, since its text varies.
-async fn by_ids<T>(
+pub(crate) async fn by_ids<T>(
     conn: &mut AnyConnection,
     sql: &str,
     ids: impl Iterator<Item = i64>,

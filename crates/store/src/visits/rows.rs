@@ -99,7 +99,7 @@ impl FromRow<'_, AnyRow> for Appointment {
 }
 
 /// The columns [`Appointment`] decodes, with the joins that name them (alias `a` for the visit).
-pub(super) const APPOINTMENT: &str = "a.id, a.patient_id, \
+pub(crate) const APPOINTMENT: &str = "a.id, a.patient_id, \
     p.first_name || COALESCE(' ' || p.last_name, '') AS patient_name, p.phone AS patient_phone, \
     a.doctor_id, d.last_name || ' ' || d.first_name AS doctor_name, \
     a.starts_at, a.ends_at, a.local_date, a.status, \
@@ -165,6 +165,9 @@ pub struct Payment {
     /// The cash-desk shift it was posted into (none: outside shifts).
     #[serde(default)]
     pub shift_id: Option<ShiftId>,
+    /// Its last change: taken, voided, refunded from (none in answers kept before it existed).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl FromRow<'_, AnyRow> for Payment {
@@ -180,6 +183,7 @@ impl FromRow<'_, AnyRow> for Payment {
             voided_at: column::maybe_instant(r, "voided_at")?,
             void_reason: r.try_get("void_reason")?,
             shift_id: r.try_get::<Option<i64>, _>("shift_id")?.map(ShiftId),
+            updated_at: column::maybe_instant(r, "updated_at")?,
         })
     }
 }
