@@ -8,10 +8,11 @@ use leptos_router::path;
 
 use crate::i18n::t;
 use crate::pages::{
-    analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage, cash_desk::CashDeskPage,
-    clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage, exports::ExportsPage, home::Home,
-    integrations::IntegrationsPage, login::Login, loyalty::LoyaltyPage, patients::PatientsPage,
-    services::ServicesPage, sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
+    account::AccountPage, analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage,
+    cash_desk::CashDeskPage, clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage,
+    exports::ExportsPage, home::Home, integrations::IntegrationsPage, login::Login,
+    loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage, sources::SourcesPage,
+    staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -75,6 +76,7 @@ fn Shell() -> impl IntoView {
                     <span data-testid="whoami">
                         {move || user.with(|u| u.as_ref().map(|u| format!("{} · {}", u.display_name, u.role.label_ru())))}
                     </span>
+                    <a href="/account" data-testid="account-link">{s.account_link}</a>
                     <button class="link" data-testid="logout" on:click=logout>{s.logout}</button>
                 </div>
             </aside>
@@ -97,6 +99,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/clinic") view=ClinicPage />
                     <Route path=path!("/integrations") view=IntegrationsPage />
                     <Route path=path!("/backups") view=BackupsPage />
+                    <Route path=path!("/account") view=AccountPage />
                 </Routes>
             </main>
         </div>

@@ -11,12 +11,15 @@ use leptos::prelude::*;
 thread_local! {
     static ACCESS: RefCell<Option<String>> = const { RefCell::new(None) };
     static USER: RefCell<Option<RwSignal<Option<UserView>>>> = const { RefCell::new(None) };
+    static NOTICE: RefCell<Option<RwSignal<Option<&'static str>>>> = const { RefCell::new(None) };
 }
 
-/// Creates the user signal; call once at the app root.
+/// Creates the user and notice signals; call once at the app root (a signal belongs to the
+/// component that creates it, and the root lives as long as the page).
 pub fn init() -> RwSignal<Option<UserView>> {
     let user = RwSignal::new(None);
     USER.with(|u| *u.borrow_mut() = Some(user));
+    NOTICE.with(|n| *n.borrow_mut() = Some(RwSignal::new(None)));
     user
 }
 
@@ -53,6 +56,11 @@ pub fn set(token: String, view: UserView) {
         let _ = s.set_item(HINT_KEY, "1");
     }
     user().set(Some(view));
+}
+
+/// A message the login form shows once the session has ended on purpose (a password change).
+pub fn notice() -> RwSignal<Option<&'static str>> {
+    NOTICE.with(|n| *n.borrow_mut().get_or_insert_with(|| RwSignal::new(None)))
 }
 
 /// Forgets the session (logout, expired refresh).

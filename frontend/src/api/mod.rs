@@ -17,7 +17,7 @@ use emhana_api_types::analytics::{
     SummaryReport, TrendsReport,
 };
 use emhana_api_types::auth::{
-    AuditEntryView, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
+    AuditEntryView, ChangePassword, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
 use emhana_api_types::backups::{BackupList, BackupView, DownloadLink};
 use emhana_api_types::directories::{
@@ -228,6 +228,13 @@ pub async fn refresh() -> Result<UserView, ApiError> {
 pub async fn logout() {
     let _ = raw(Method::POST, "/api/v1/auth/logout", Some("{}".into())).await;
     session::clear();
+}
+
+/// `POST /api/v1/me/password`: the server ends every session of the account on success.
+pub async fn change_password(body: ChangePassword) -> Result<(), ApiError> {
+    raw(Method::POST, "/api/v1/me/password", json(&body))
+        .await
+        .map(|_| ())
 }
 
 /// `GET /api/v1/users`.
@@ -487,6 +494,21 @@ pub fn new_key() -> String {
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("spa-{}", chrono::Utc::now().timestamp_micros()))
+}
+
+/// A password for a new colleague ([`emhana_domain::validation::generated_password`]) from the
+/// browser's cryptographic random source; empty (refused by the server as too short) if the
+/// browser has none.
+pub fn generated_password() -> String {
+    let mut random = [0u8; 16];
+    let drawn = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut random).is_ok());
+    if drawn {
+        emhana_domain::validation::generated_password(&random)
+    } else {
+        String::new()
+    }
 }
 
 async fn post_with_key<T: DeserializeOwned>(

@@ -699,6 +699,32 @@ pub struct Strings {
     pub key_state_labels: &'static [(&'static str, &'static str)],
     /// Delivery states.
     pub delivery_state_labels: &'static [(&'static str, &'static str)],
+    /// Sidebar link to one's own account.
+    pub account_link: &'static str,
+    /// Own password page title.
+    pub account_title: &'static str,
+    /// Current password field.
+    pub account_current: &'static str,
+    /// New password field.
+    pub account_new: &'static str,
+    /// Repeat field.
+    pub account_repeat: &'static str,
+    /// The two new passwords differ.
+    pub account_mismatch: &'static str,
+    /// Submit button.
+    pub account_submit: &'static str,
+    /// What happens after a change.
+    pub account_hint: &'static str,
+    /// Shown on the login form after a change.
+    pub account_changed: &'static str,
+    /// Deactivated accounts in the staff counts.
+    pub staff_inactive_count: &'static str,
+    /// Last sign-in column.
+    pub staff_last_login: &'static str,
+    /// Never signed in.
+    pub staff_never: &'static str,
+    /// Generate a password button.
+    pub staff_generate: &'static str,
 }
 
 mod ru;

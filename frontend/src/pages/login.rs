@@ -29,7 +29,10 @@ pub fn Login() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::login(login.get_untracked(), password.get_untracked()).await {
-                Ok(_) => navigate("/crm", NavigateOptions::default()),
+                Ok(_) => {
+                    crate::session::notice().set(None);
+                    navigate("/crm", NavigateOptions::default());
+                }
                 Err(e) => error.set(Some(e.message())),
             }
             pending.set(false);
@@ -50,6 +53,7 @@ pub fn Login() -> impl IntoView {
                     <input name="password" type="password" autocomplete="current-password" required
                         prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
                 </label>
+                {move || crate::session::notice().get().map(|n| view! { <p class="status-ok" role="status" data-testid="login-notice">{n}</p> })}
                 {move || error.get().map(|e| view! { <p class="status-error" role="alert" data-testid="login-error">{e}</p> })}
                 <button type="submit" disabled=move || pending.get()>{s.login_button}</button>
             </form>

@@ -1,5 +1,6 @@
 //! One module per page (areas get their own folders as they grow).
 
+pub mod account;
 pub mod analytics;
 pub mod audit;
 pub mod backups;

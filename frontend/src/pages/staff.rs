@@ -1,10 +1,13 @@
-//! Staff management (owner, admin): list accounts, create one, activate/deactivate.
+//! Staff management (owner, admin): accounts with their last sign-in and counts per role,
+//! create one (with a generated password to hand over), rename, change the role, reset the
+//! password, activate/deactivate.
 
 use emhana_api_types::auth::{CreateUser, UpdateUser, UserView};
 use emhana_domain::Role;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::clinic::day_hm;
 use crate::components::form::{field_error, FormError};
 use crate::i18n::t;
 
@@ -20,15 +23,33 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <h1>{s.nav_staff}</h1>
         <CreateUserForm on_created=move || reload.update(|n| *n += 1) />
-        <div class="panel">
+        <div class="panel table-wrap">
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || users.get().map(|r| match r {
-                    Ok(list) => view! { <UserTable users=list on_changed=move || reload.update(|n| *n += 1) /> }.into_any(),
+                    Ok(list) => view! {
+                        <p class="muted" data-testid="staff-counts">{counts(&list)}</p>
+                        <UserTable users=list on_changed=move || reload.update(|n| *n += 1) />
+                    }.into_any(),
                     Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
                 })}
             </Transition>
         </div>
     }
+}
+
+/// `Владелец: 1 · Администратор: 2 · …` over active accounts, then how many are deactivated.
+fn counts(users: &[UserView]) -> String {
+    let s = t();
+    let mut parts: Vec<String> = Role::ALL
+        .into_iter()
+        .map(|r| {
+            let n = users.iter().filter(|u| u.is_active && u.role == r).count();
+            format!("{}: {n}", r.label_ru())
+        })
+        .collect();
+    let inactive = users.iter().filter(|u| !u.is_active).count();
+    parts.push(format!("{}: {inactive}", s.staff_inactive_count));
+    parts.join(" · ")
 }
 
 #[component]
@@ -55,16 +76,22 @@ fn UserTable(
     view! {
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
         <table class="table" data-testid="staff-table">
-            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.role_label}</th><th>{s.status_label}</th><th>{s.new_password}</th><th></th></tr></thead>
+            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.role_label}</th><th>{s.status_label}</th><th>{s.staff_last_login}</th><th>{s.new_password}</th><th></th></tr></thead>
             <tbody>
                 {users.into_iter().map(|u| {
                     let (id, version, active) = (u.id, u.version, u.is_active);
                     let current = u.role;
                     let password = RwSignal::new(String::new());
+                    let last_login = u.last_login_at.as_deref().map_or_else(|| s.staff_never.to_owned(), day_hm);
                     view! {
                         <tr data-login=u.login.clone()>
                             <td>{u.login.clone()}</td>
-                            <td>{u.display_name.clone()}</td>
+                            <td>
+                                <input name="display-name" prop:value=u.display_name.clone() aria-label=s.name_label
+                                    on:change=move |ev| {
+                                        change(id, UpdateUser { display_name: Some(event_target_value(&ev)), version, ..UpdateUser::default() });
+                                    } />
+                            </td>
                             <td>
                                 <select name="role" on:change=move |ev| {
                                     if let Some(r) = Role::from_code(&event_target_value(&ev)) {
@@ -77,6 +104,7 @@ fn UserTable(
                                 </select>
                             </td>
                             <td>{if active { s.active } else { s.inactive }}</td>
+                            <td class="muted">{last_login}</td>
                             <td class="form-row">
                                 <input name="reset-password" type="password" autocomplete="new-password" prop:value=password
                                     on:input=move |ev| password.set(event_target_value(&ev)) />
@@ -103,6 +131,8 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let role = RwSignal::new(Role::Receptionist);
     let doctor = RwSignal::new(None::<i64>);
     let password = RwSignal::new(String::new());
+    // A generated password is shown in clear, to be handed to the new colleague.
+    let shown = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let doctors = LocalResource::new(|| api::doctors(false));
     let create = Action::new_local(|body: &CreateUser| api::create_user(body.clone()));
@@ -112,6 +142,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
             login.set(String::new());
             name.set(String::new());
             password.set(String::new());
+            shown.set(false);
             on_created();
         }
         Some(Err(e)) => error.set(Some(e)),
@@ -163,9 +194,14 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
                 </label>
             </Show>
             <label>{s.password_label}
-                <input name="new-password" type="password" autocomplete="new-password" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                <input name="new-password" type=move || if shown.get() { "text" } else { "password" } autocomplete="new-password"
+                    prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="password">{field_error(error, "password")}</span>
             </label>
+            <button type="button" class="secondary" on:click=move |_| {
+                password.set(api::generated_password());
+                shown.set(true);
+            }>{s.staff_generate}</button>
             <FormError error=error fields=&["login", "display_name", "role", "doctor_id", "password"] />
             <button type="submit">{s.create}</button>
         </form>
