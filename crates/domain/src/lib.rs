@@ -27,6 +27,7 @@ pub mod patient;
 pub mod payment;
 pub mod refund;
 pub mod refusal;
+pub mod reminder;
 pub mod requisites;
 pub mod role;
 pub mod sync;
