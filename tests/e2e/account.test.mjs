@@ -1,10 +1,16 @@
 // Accounts in the browser. One's own password: the link under the name opens the form; a wrong
 // current password is named on its field, a mismatched repeat on its own; after the change every
 // session ends, the login form says so, and only the new password opens the account. The staff
-// page: counts per role, last sign-in, a generated password to hand over, renaming in place.
+// page: counts per role, last sign-in, a generated password to hand over, renaming in place. The
+// audit viewer: names instead of ids, a staff member and a period as filters, paging past 100.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OWNER_PASSWORD, createUser, launchBrowser, loginAs, newPage, screenshot, startServer } from './harness.mjs';
+
+const login = (url, who, password) => fetch(`${url}/api/v1/auth/login`, {
+  method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ login: who, password }),
+}).then((r) => r.json());
 
 describe('own account', () => {
   let server;
@@ -87,5 +93,42 @@ describe('own account', () => {
     const lastLogin = await page.locator('tr[data-login="madina"] td.muted').textContent();
     assert.match(lastLogin, /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/, 'signed in once now');
     await screenshot(page, 'staff-counts');
+  });
+
+  test('the audit viewer names who acted, filters by person and period, and pages', async () => {
+    await createUser(server.url, { login: 'timur', role: 'admin', password: 'password-123' });
+    const { access_token: token } = await login(server.url, 'timur', 'password-123');
+    // 105 changes by one admin: more than a page.
+    for (let i = 0; i < 105; i += 1) {
+      const res = await fetch(`${server.url}/api/v1/patients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ first_name: 'Тимур', last_name: 'Ахмет', phone: `8702${String(1000000 + i)}` }),
+      });
+      assert.equal(res.status, 201);
+    }
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.locator('nav a', { hasText: 'Журнал действий' }).click();
+    const table = page.getByTestId('audit-table');
+    await table.getByText('Айгүл Сәрсенова', { exact: true }).first().waitFor();
+    const who = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(who.every((w) => !w.startsWith('#')), `names, not ids: ${who.slice(0, 5)}`);
+
+    const filters = page.getByTestId('audit-filters');
+    const timur = await filters.locator('select[name="user"] option', { hasText: '(timur)' }).getAttribute('value');
+    await filters.locator('select[name="user"]').selectOption(timur);
+    await page.getByRole('button', { name: 'Показать ещё' }).waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 100);
+    const actors = new Set(await table.locator('tbody tr td:nth-child(2)').allTextContents());
+    assert.deepEqual([...actors], ['Айгүл Сәрсенова']);
+    await page.getByRole('button', { name: 'Показать ещё' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-table"] tbody tr').length >= 105);
+    await screenshot(page, 'audit-filters');
+
+    // A period after today holds nothing.
+    await filters.locator('input[name="from"]').fill('2099-01-01');
+    await filters.locator('input[name="from"]').dispatchEvent('change');
+    await page.getByText('Записей нет').waitFor();
   });
 });

@@ -725,6 +725,8 @@ pub struct Strings {
     pub staff_never: &'static str,
     /// Generate a password button.
     pub staff_generate: &'static str,
+    /// An API key as the actor of an audit row.
+    pub audit_api_key: &'static str,
 }
 
 mod ru;

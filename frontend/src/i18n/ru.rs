@@ -394,4 +394,5 @@ pub const RU: Strings = Strings {
     staff_last_login: "Последний вход",
     staff_never: "не входил(а)",
     staff_generate: "Сгенерировать пароль",
+    audit_api_key: "Ключ API",
 };

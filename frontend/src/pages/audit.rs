@@ -1,13 +1,31 @@
-//! Audit log viewer (owner, admin): filters and an old → new diff per row.
+//! Audit log viewer (owner, admin): filters by entity, action, staff member and clinic days;
+//! names instead of ids; an old → new diff per row; paging past the first hundred.
 
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate, NaiveTime};
 use emhana_api_types::auth::AuditEntryView;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde_json::Value;
 
 use emhana_api_types::queries::AuditQuery;
 
 use crate::api;
+use crate::clinic;
 use crate::i18n::t;
+
+/// A clinic-local day's first instant (`next`: the next day's, for an inclusive end), as the
+/// audit filter takes it; none for an empty or unreadable field.
+fn day_start(day: &str, next: bool) -> Option<String> {
+    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    let date = if next {
+        date.checked_add_days(Days::new(1))?
+    } else {
+        date
+    };
+    Some(clinic::to_api(date, NaiveTime::MIN))
+}
 
 /// `/audit`
 #[component]
@@ -15,39 +33,116 @@ pub fn AuditPage() -> impl IntoView {
     let s = t();
     let entity = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<AuditEntryView>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let generation = StoredValue::new(0u64);
+    let users = LocalResource::new(api::users);
+    let names = Memo::new(move |_| {
+        users
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect::<HashMap<i64, String>>()
+    });
     let given = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-    let rows = LocalResource::new(move || {
-        api::audit_log(AuditQuery {
-            entity: given(entity.get()),
-            action: given(action.get()),
+    let load = move |append: bool| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let q = AuditQuery {
+            entity: given(entity.get_untracked()),
+            action: given(action.get_untracked()),
+            user_id: user.get_untracked().parse().ok(),
+            from: day_start(&from.get_untracked(), false),
+            to: day_start(&to.get_untracked(), true),
             limit: Some(100),
+            cursor: if append { cursor.get_untracked() } else { None },
             ..AuditQuery::default()
-        })
+        };
+        loading.set(true);
+        spawn_local(async move {
+            let result = api::audit_log(q).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(page) => {
+                    if append {
+                        rows.update(|r| r.extend(page.items));
+                    } else {
+                        rows.set(page.items);
+                    }
+                    cursor.set(page.next_cursor);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        entity.track();
+        action.track();
+        user.track();
+        from.track();
+        to.track();
+        load(false);
     });
     view! {
         <h1>{s.nav_audit}</h1>
-        <div class="panel form-row">
+        <div class="panel form-row" data-testid="audit-filters">
             <label>{s.entity_label}
                 <input name="entity" prop:value=entity on:change=move |ev| entity.set(event_target_value(&ev)) />
             </label>
             <label>{s.action_label}
                 <input name="action" prop:value=action on:change=move |ev| action.set(event_target_value(&ev)) />
             </label>
+            <label>{s.user_label}
+                <select name="user" on:change=move |ev| user.set(event_target_value(&ev))>
+                    <option value="">{s.all}</option>
+                    {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| view! {
+                        <option value=u.id.to_string()>{format!("{} ({})", u.display_name, u.login)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{s.period_from}
+                <input name="from" type="date" prop:value=from on:change=move |ev| from.set(event_target_value(&ev)) />
+            </label>
+            <label>{s.period_to}
+                <input name="to" type="date" prop:value=to on:change=move |ev| to.set(event_target_value(&ev)) />
+            </label>
         </div>
-        <div class="panel">
-            <Transition fallback=move || view! { <p>{s.loading}</p> }>
-                {move || rows.get().map(|r| match r {
-                    Ok(page) if page.items.is_empty() => view! { <p class="muted">{s.empty}</p> }.into_any(),
-                    Ok(page) => view! { <AuditTable rows=page.items /> }.into_any(),
-                    Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                })}
-            </Transition>
+        <div class="panel table-wrap">
+            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
+            <Show when=move || rows.with(|r| !r.is_empty())>
+                {move || view! { <AuditTable rows=rows.get() names=names.get() /> }}
+            </Show>
+            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
+                <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
+            </Show>
         </div>
     }
 }
 
+/// Who acted: the staff member's name, the API key, or the system.
+fn actor(r: &AuditEntryView, names: &HashMap<i64, String>) -> String {
+    match (r.user_id, r.api_key_id) {
+        (Some(u), _) => names.get(&u).cloned().unwrap_or_else(|| format!("#{u}")),
+        (None, Some(k)) => format!("{} #{k}", t().audit_api_key),
+        (None, None) => "—".into(),
+    }
+}
+
 #[component]
-fn AuditTable(rows: Vec<AuditEntryView>) -> impl IntoView {
+fn AuditTable(rows: Vec<AuditEntryView>, names: HashMap<i64, String>) -> impl IntoView {
     let s = t();
     view! {
         <table class="table" data-testid="audit-table">
@@ -56,7 +151,7 @@ fn AuditTable(rows: Vec<AuditEntryView>) -> impl IntoView {
                 {rows.into_iter().map(|r| view! {
                     <tr>
                         <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| t.format("%d.%m.%Y %H:%M:%S").to_string())}</td>
-                        <td>{r.user_id.map(|u| format!("#{u}")).unwrap_or_else(|| "—".into())}</td>
+                        <td>{actor(&r, &names)}</td>
                         <td>{r.action.clone()}</td>
                         <td>{format!("{} {}", r.entity, r.entity_id.map(|i| format!("#{i}")).unwrap_or_default())}</td>
                         <td class="diff">{diff(r.old.as_ref(), r.new.as_ref()).into_iter().map(|line| view! { <div>{line}</div> }).collect_view()}</td>
