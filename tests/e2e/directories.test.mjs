@@ -114,4 +114,43 @@ describe('directories', () => {
     await screenshot(page, 'sources');
     assert.deepEqual(page.errors, []);
   });
+
+  test('directories search as you type, the price list filters by doctor, specializations are suggested', async () => {
+    const a = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Асель', last_name: 'Нұрланова', specialization: 'Кардиолог' });
+    const b = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Бауыржан', last_name: 'Серіков', specialization: 'Невролог' });
+    await ownerApi(server.url, 'POST', '/services', { name: 'ЭКГ', base_price: '4000', duration_minutes: 20, doctor_id: a.id });
+    await ownerApi(server.url, 'POST', '/services', { name: 'ЭЭГ', base_price: '9000', duration_minutes: 40, doctor_id: b.id });
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'chief', 'password-123');
+
+    await page.locator('nav a', { hasText: 'Врачи' }).click();
+    const doctors = page.getByTestId('doctors-table');
+    await doctors.getByText('Нұрланова Асель').waitFor();
+    await page.locator('input[name="search"]').fill('невро');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="doctors-table"] tbody tr').length === 1);
+    assert.match(await doctors.locator('tbody tr').textContent(), /Серіков Бауыржан/);
+    await page.getByRole('button', { name: 'Новый врач' }).click();
+    const suggested = await page.locator('datalist#specializations option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(suggested.includes('Кардиолог') && suggested.includes('Терапевт'), suggested.join(','));
+    assert.equal(new Set(suggested.map((x) => x.toLowerCase())).size, suggested.length, 'each once');
+
+    await page.locator('nav a', { hasText: 'Прайс-лист' }).click();
+    const services = page.getByTestId('services-table');
+    await services.waitFor();
+    const rows = () => services.locator('tbody tr').allTextContents();
+    // The price list is long (and paged): one doctor's services are two clicks away.
+    await page.locator('select[name="only_doctor"]').selectOption(String(a.id));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="services-table"] tbody tr').length === 1);
+    assert.match((await rows())[0], /ЭКГ/);
+    await page.locator('select[name="only_doctor"]').selectOption(String(b.id));
+    await services.getByText('ЭЭГ').waitFor();
+    assert.equal((await rows()).length, 1);
+    await page.locator('select[name="only_doctor"]').selectOption('');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="services-table"] tbody tr').length > 1);
+    await page.locator('input[name="search"]').fill('ээг');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="services-table"] tbody tr').length === 1);
+    assert.match((await rows())[0], /ЭЭГ/);
+    await screenshot(page, 'services-search');
+    assert.deepEqual(page.errors, []);
+  });
 });

@@ -336,9 +336,18 @@ pub async fn save_doctor(id: Option<i64>, body: DoctorWrite) -> Result<DoctorVie
 
 /// `GET /api/v1/services`.
 pub async fn services(include_inactive: bool) -> Result<Vec<ServiceView>, ApiError> {
+    services_of(include_inactive, None).await
+}
+
+/// `GET /api/v1/services?doctor_id=`: the services tied to one doctor (none: all).
+pub async fn services_of(
+    include_inactive: bool,
+    doctor_id: Option<i64>,
+) -> Result<Vec<ServiceView>, ApiError> {
+    let doctor = doctor_id.map_or_else(String::new, |id| format!("&doctor_id={id}"));
     call(
         Method::GET,
-        &format!("/api/v1/services{}", listed(include_inactive)),
+        &format!("/api/v1/services{}{doctor}", listed(include_inactive)),
         None,
     )
     .await

@@ -1,6 +1,7 @@
 //! The one shape of every directory page (doctors, the price list, lead sources): a toolbar with
-//! "show inactive" and "new", the form when one is open, and a sortable, paged table whose rows
-//! open their record. A page only says which columns it has and which form it opens.
+//! a search box, "show inactive" and "new", the form when one is open, and a sortable, paged
+//! table whose rows open their record. A page only says which columns it has and which form it
+//! opens.
 
 use std::sync::Arc;
 
@@ -95,9 +96,21 @@ pub trait Record: Clone + Send + Sync + 'static {
     fn is_active(&self) -> bool;
 }
 
-/// "Show inactive" and the "new" button (when the caller may write).
+/// Whether a row matches a search: any of its cells contains the query, in any case (empty: all).
+fn matches<T>(row: &T, columns: &[Column<T>], query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty()
+        || columns
+            .iter()
+            .any(|c| (c.text)(row).to_lowercase().contains(&query))
+}
+
+/// The search box, "show inactive" and the "new" button (when the caller may write); a page
+/// may add filters of its own (`children`).
 #[component]
 pub fn DirectoryToolbar<T: Send + Sync + 'static>(
+    /// Text the table's rows are filtered by.
+    search: RwSignal<String>,
     /// Include deactivated records.
     include_inactive: RwSignal<bool>,
     /// The page's form.
@@ -106,10 +119,18 @@ pub fn DirectoryToolbar<T: Send + Sync + 'static>(
     new_label: &'static str,
     /// Whether the button shows.
     may_write: bool,
+    /// A page's own filters.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let s = t();
     view! {
         <div class="panel form-row">
+            <label>{s.directory_search}
+                <input type="search" name="search" prop:value=search
+                    on:input=move |ev| search.set(event_target_value(&ev)) />
+            </label>
+            {children.map(|c| c())}
             <label class="inline">
                 <input type="checkbox" name="include_inactive" prop:checked=include_inactive
                     on:change=move |ev| include_inactive.set(event_target_checked(&ev)) />
@@ -136,12 +157,30 @@ pub fn DirectoryTable<T: Record>(
     editing: RwSignal<Editing<T>>,
     /// Rows open only for writers.
     may_write: bool,
+    /// Only rows with a cell containing this text.
+    search: RwSignal<String>,
 ) -> impl IntoView {
     let s = t();
     let columns = StoredValue::new(columns);
     let order = RwSignal::new(initial);
     let page = RwSignal::new(0usize);
-    let total = Signal::derive(move || list.get().and_then(Result::ok).map_or(0, |r| r.len()));
+    let found = move |rows: Vec<T>| -> Vec<T> {
+        let query = search.get();
+        columns.with_value(|cols| {
+            rows.into_iter()
+                .filter(|r| matches(r, cols, &query))
+                .collect()
+        })
+    };
+    Effect::new(move |_| {
+        search.track();
+        page.set(0);
+    });
+    let total = Signal::derive(move || {
+        list.get()
+            .and_then(Result::ok)
+            .map_or(0, |r| found(r).len())
+    });
     let header = move || {
         columns.with_value(|cols| {
             cols.iter()
@@ -154,7 +193,7 @@ pub fn DirectoryTable<T: Record>(
         let key = move |row: &T, column: usize| {
             columns.with_value(|cols| cols.get(column).map_or(SortKey::Num(0), |c| (c.key)(row)))
         };
-        sorted_page(&rows, order.get(), page.get(), key)
+        sorted_page(&found(rows), order.get(), page.get(), key)
             .into_iter()
             .map(|row| row_view(row, columns, editing, may_write))
             .collect_view()

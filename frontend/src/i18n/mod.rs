@@ -727,6 +727,10 @@ pub struct Strings {
     pub staff_generate: &'static str,
     /// An API key as the actor of an audit row.
     pub audit_api_key: &'static str,
+    /// Search box of a directory page.
+    pub directory_search: &'static str,
+    /// Usual specializations offered in the doctor form (beside the clinic's own).
+    pub specializations: &'static [&'static str],
 }
 
 mod ru;

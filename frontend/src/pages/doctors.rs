@@ -24,11 +24,26 @@ pub fn DoctorsPage() -> impl IntoView {
     let s = t();
     let may_write = session::can(Permission::DirectoriesWrite);
     let include_inactive = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::<DoctorView>::Closed);
     let list = LocalResource::new(move || {
         reload.track();
         api::doctors(include_inactive.get())
+    });
+    // The clinic's own specializations first, then the usual ones: one spelling for each.
+    let specializations = Signal::derive(move || {
+        let mut known: Vec<String> = list
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.specialization)
+            .collect();
+        known.extend(s.specializations.iter().map(|x| (*x).to_owned()));
+        let mut seen = std::collections::HashSet::new();
+        known.retain(|x| seen.insert(x.to_lowercase()));
+        known
     });
     let saved = move || {
         editing.set(Editing::Closed);
@@ -59,12 +74,12 @@ pub fn DoctorsPage() -> impl IntoView {
     ];
     view! {
         <h1>{s.nav_doctors}</h1>
-        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_doctor may_write=may_write />
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.new_doctor may_write=may_write />
         {move || editing.get().form().map(|d| view! {
-            <DoctorForm doctor=d on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
+            <DoctorForm doctor=d known=specializations.get() on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
         <DirectoryTable list=list columns=columns testid="doctors-table" initial=SortOrder::by(0)
-            editing=editing may_write=may_write />
+            editing=editing may_write=may_write search=search />
     }
 }
 
@@ -79,6 +94,8 @@ const FIELDS: &[&str] = &[
 #[component]
 fn DoctorForm(
     doctor: Option<DoctorView>,
+    /// Specializations to suggest.
+    known: Vec<String>,
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -130,7 +147,14 @@ fn DoctorForm(
             <h2>{if target.is_some() { s.edit_doctor } else { s.new_doctor }}</h2>
             {input("last_name", s.last_name_label, last)}
             {input("first_name", s.first_name_label, first)}
-            {input("specialization", s.specialization_label, specialization)}
+            <label>{s.specialization_label}
+                <input name="specialization" list="specializations" prop:value=specialization
+                    on:input=move |ev| specialization.set(event_target_value(&ev)) />
+                <datalist id="specializations">
+                    {known.into_iter().map(|x| view! { <option value=x></option> }).collect_view()}
+                </datalist>
+                <span class="field-error" data-field="specialization">{field_error(error, "specialization")}</span>
+            </label>
             <label>{s.phone_label}
                 <input name="phone" type="tel" inputmode="tel" placeholder="+7 (7XX) XXX-XX-XX"
                     prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))

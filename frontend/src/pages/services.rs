@@ -36,11 +36,14 @@ pub fn ServicesPage() -> impl IntoView {
     let s = t();
     let may_write = session::can(Permission::DirectoriesWrite);
     let include_inactive = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::<ServiceView>::Closed);
+    // Only the services tied to one doctor (the server's `doctor_id`), or all.
+    let only_doctor = RwSignal::new(None::<i64>);
     let list = LocalResource::new(move || {
         reload.track();
-        api::services(include_inactive.get())
+        api::services_of(include_inactive.get(), only_doctor.get())
     });
     // All doctors (inactive ones too: an old service may still name one).
     let doctors = LocalResource::new(|| api::doctors(true));
@@ -85,12 +88,21 @@ pub fn ServicesPage() -> impl IntoView {
     ];
     view! {
         <h1>{s.nav_services}</h1>
-        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_service may_write=may_write />
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.new_service may_write=may_write>
+            <label>{s.doctor_label}
+                <select name="only_doctor" on:change=move |ev| only_doctor.set(event_target_value(&ev).parse().ok())>
+                    <option value="">{s.all}</option>
+                    {move || doctor_list.get().into_iter().map(|d| view! {
+                        <option value=d.id.to_string()>{doctor_name(&d)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </DirectoryToolbar>
         {move || editing.get().form().map(|svc| view! {
             <ServiceForm service=svc doctors=doctor_list.get() on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
         <DirectoryTable list=list columns=columns testid="services-table" initial=SortOrder::by(0)
-            editing=editing may_write=may_write />
+            editing=editing may_write=may_write search=search />
     }
 }
 

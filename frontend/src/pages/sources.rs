@@ -24,6 +24,7 @@ impl Record for LeadSourceView {
 pub fn SourcesPage() -> impl IntoView {
     let s = t();
     let include_inactive = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::<LeadSourceView>::Closed);
     let list = LocalResource::new(move || {
@@ -53,12 +54,12 @@ pub fn SourcesPage() -> impl IntoView {
     // The server's order (the seeded seven first) is the one receptionists know.
     view! {
         <h1>{s.nav_sources}</h1>
-        <DirectoryToolbar include_inactive=include_inactive editing=editing new_label=s.new_source may_write=true />
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.new_source may_write=true />
         {move || editing.get().form().map(|src| view! {
             <SourceForm source=src on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
         <DirectoryTable list=list columns=columns testid="sources-table" initial=SortOrder::SERVER
-            editing=editing may_write=true />
+            editing=editing may_write=true search=search />
     }
 }
 
