@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::clinic_time::rfc3339;
 use crate::error::{FieldViolation, Violations};
-use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::paging::{PageRequest, DEFAULT_PAGE_SIZE};
 
 /// How long a write may take between stamping its rows and committing them, and still be seen
 /// by every client that syncs: the overlap each poll re-reads (`EMHANA_SYNC_SETTLE_SECS`).
@@ -63,14 +63,14 @@ impl SyncRequest {
             updated_since,
         ));
         let cursor = cursor.and_then(|c| v.check(parse_cursor(c)));
-        let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
-        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-            v.0.push(FieldViolation::new(
-                "limit",
-                "out_of_range",
-                format!("От 1 до {MAX_PAGE_SIZE}"),
-            ));
-        }
+        // The page-size rule is the lists' own.
+        let limit = match PageRequest::parse(limit, None) {
+            Ok(page) => page.limit,
+            Err(e) => {
+                v.0.extend(e.0);
+                DEFAULT_PAGE_SIZE
+            }
+        };
         v.into_result()?;
         let since = since.unwrap_or(now);
         Ok(match cursor {

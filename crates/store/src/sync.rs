@@ -79,17 +79,8 @@ impl Store {
         start: (DateTime<Utc>, i64),
         limit: i64,
     ) -> Result<Vec<PatientRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM patients t WHERE {AFTER} ORDER BY t.updated_at, t.id LIMIT $3",
-            crate::patients::COLUMNS
-        );
-        let (at, id) = start_key(start);
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(at)
-            .bind(id)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?)
+        self.changed_rows(crate::patients::COLUMNS, "patients", start, Some(limit))
+            .await
     }
 
     /// Doctors changed after `start` (a directory is small: all of them).
@@ -97,7 +88,7 @@ impl Store {
         &self,
         start: (DateTime<Utc>, i64),
     ) -> Result<Vec<DoctorRow>, StoreError> {
-        self.changed_directory(DOCTOR, "doctors", start).await
+        self.changed_rows(DOCTOR, "doctors", start, None).await
     }
 
     /// Services changed after `start`.
@@ -105,7 +96,7 @@ impl Store {
         &self,
         start: (DateTime<Utc>, i64),
     ) -> Result<Vec<ServiceRow>, StoreError> {
-        self.changed_directory(SERVICE, "services", start).await
+        self.changed_rows(SERVICE, "services", start, None).await
     }
 
     /// Lead sources changed after `start`.
@@ -113,26 +104,30 @@ impl Store {
         &self,
         start: (DateTime<Utc>, i64),
     ) -> Result<Vec<LeadSourceRow>, StoreError> {
-        self.changed_directory(SOURCE, "lead_sources", start).await
+        self.changed_rows(SOURCE, "lead_sources", start, None).await
     }
 
-    async fn changed_directory<T>(
+    /// `columns` of `table`'s rows changed after `start`, at most `limit` (none: all).
+    async fn changed_rows<T>(
         &self,
         columns: &str,
         table: &str,
         start: (DateTime<Utc>, i64),
+        limit: Option<i64>,
     ) -> Result<Vec<T>, StoreError>
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let sql =
-            format!("SELECT {columns} FROM {table} t WHERE {AFTER} ORDER BY t.updated_at, t.id");
+        let capped = if limit.is_some() { " LIMIT $3" } else { "" };
+        let sql = format!(
+            "SELECT {columns} FROM {table} t WHERE {AFTER} ORDER BY t.updated_at, t.id{capped}"
+        );
         let (at, id) = start_key(start);
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(at)
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?)
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(at).bind(id);
+        if let Some(limit) = limit {
+            q = q.bind(limit);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Visits changed after `start` (one doctor's when given), at most `limit`.

@@ -3,4 +3,5 @@
 pub mod chart;
 pub mod directory;
 pub mod form;
+pub mod keyset;
 pub mod table;

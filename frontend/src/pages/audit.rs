@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate, NaiveTime};
 use emhana_api_types::auth::AuditEntryView;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Value;
 
 use emhana_api_types::queries::AuditQuery;
 
 use crate::api;
 use crate::clinic;
+use crate::components::keyset::KeysetList;
 use crate::i18n::t;
 
 /// A clinic-local day's first instant (`next`: the next day's, for an inclusive end), as the
@@ -36,11 +36,7 @@ pub fn AuditPage() -> impl IntoView {
     let user = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let rows = RwSignal::new(Vec::<AuditEntryView>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let generation = StoredValue::new(0u64);
+    let list = KeysetList::<AuditEntryView>::new();
     let users = LocalResource::new(api::users);
     let names = Memo::new(move |_| {
         users
@@ -53,37 +49,17 @@ pub fn AuditPage() -> impl IntoView {
     });
     let given = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
     let load = move |append: bool| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let q = AuditQuery {
-            entity: given(entity.get_untracked()),
-            action: given(action.get_untracked()),
-            user_id: user.get_untracked().parse().ok(),
-            from: day_start(&from.get_untracked(), false),
-            to: day_start(&to.get_untracked(), true),
-            limit: Some(100),
-            cursor: if append { cursor.get_untracked() } else { None },
-            ..AuditQuery::default()
-        };
-        loading.set(true);
-        spawn_local(async move {
-            let result = api::audit_log(q).await;
-            if generation.get_value() != mine {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    cursor.set(page.next_cursor);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
+        list.load(append, move |after| {
+            api::audit_log(AuditQuery {
+                entity: given(entity.get_untracked()),
+                action: given(action.get_untracked()),
+                user_id: user.get_untracked().parse().ok(),
+                from: day_start(&from.get_untracked(), false),
+                to: day_start(&to.get_untracked(), true),
+                limit: Some(100),
+                cursor: after,
+                ..AuditQuery::default()
+            })
         });
     };
     Effect::new(move |_| {
@@ -119,13 +95,13 @@ pub fn AuditPage() -> impl IntoView {
             </label>
         </div>
         <div class="panel table-wrap">
-            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
-            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
-            <Show when=move || rows.with(|r| !r.is_empty())>
-                {move || view! { <AuditTable rows=rows.get() names=names.get() /> }}
+            {move || list.error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || list.is_empty().then(|| view! { <p class="muted">{s.empty}</p> })}
+            <Show when=move || list.rows.with(|r| !r.is_empty())>
+                {move || view! { <AuditTable rows=list.rows.get() names=names.get() /> }}
             </Show>
-            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
-            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
+            {move || list.loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || list.has_more()>
                 <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
             </Show>
         </div>

@@ -3,7 +3,6 @@
 
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use emhana_domain::validation::PhoneNumber;
 
@@ -11,20 +10,13 @@ use emhana_api_types::queries::PatientListQuery;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{deactivate_action, field_error, form_action, FormError};
+use crate::components::keyset::KeysetList;
 use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
 use crate::i18n::t;
 use crate::pages::deposit::DepositPanel;
 
 /// What the form is editing.
 type Editing = crate::components::directory::Editing<PatientView>;
-
-/// Where the list is.
-#[derive(Debug, Clone, PartialEq)]
-enum ListState {
-    Loading,
-    Ready,
-    Failed(String),
-}
 
 /// `/patients`
 #[component]
@@ -33,39 +25,16 @@ pub fn PatientsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::Closed);
-    let rows = RwSignal::new(Vec::<PatientView>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let state = RwSignal::new(ListState::Loading);
+    let list = KeysetList::<PatientView>::new();
     // Search-as-you-type sends a request per keystroke; only the newest one may fill the table.
-    let generation = StoredValue::new(0u64);
     let load = move |append: bool| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let after = if append { cursor.get_untracked() } else { None };
-        state.set(ListState::Loading);
-        spawn_local(async move {
-            let search = PatientListQuery {
+        list.load(append, move |after| {
+            api::patients(PatientListQuery {
                 q: Some(query.get_untracked()),
                 limit: Some(50),
                 cursor: after,
                 ..PatientListQuery::default()
-            };
-            let result = api::patients(search).await;
-            if generation.get_value() != mine {
-                return;
-            }
-            match result {
-                Ok(page) => {
-                    if append {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    cursor.set(page.next_cursor);
-                    state.set(ListState::Ready);
-                }
-                Err(e) => state.set(ListState::Failed(e.message())),
-            }
+            })
         });
     };
     Effect::new(move |_| {
@@ -94,14 +63,11 @@ pub fn PatientsPage() -> impl IntoView {
             }
         })}
         <div class="panel">
-            {move || match state.get() {
-                ListState::Failed(e) => Some(view! { <p class="status-error" role="alert">{e}</p> }.into_any()),
-                ListState::Ready if rows.with(Vec::is_empty) => Some(view! { <p class="muted">{s.empty}</p> }.into_any()),
-                _ => None,
-            }}
-            <PatientTable rows=rows editing=editing />
-            {move || (state.get() == ListState::Loading).then(|| view! { <p class="muted">{s.loading}</p> })}
-            <Show when=move || cursor.with(Option::is_some) && state.get() == ListState::Ready>
+            {move || list.error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || list.is_empty().then(|| view! { <p class="muted">{s.empty}</p> })}
+            <PatientTable rows=list.rows editing=editing />
+            {move || list.loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || list.has_more()>
                 <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
             </Show>
         </div>

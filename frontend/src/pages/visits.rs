@@ -4,12 +4,12 @@
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::{PaymentStatus, VisitStatus};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use emhana_api_types::queries::VisitListQuery;
 
 use crate::api;
 use crate::clinic;
+use crate::components::keyset::KeysetList;
 use crate::components::table::ClickableRow;
 use crate::i18n::t;
 use crate::pages::visit_card::VisitCard;
@@ -23,13 +23,9 @@ pub fn VisitsPage() -> impl IntoView {
     let to = RwSignal::new(today);
     let status = RwSignal::new(String::new());
     let payment = RwSignal::new(String::new());
-    let rows = RwSignal::new(Vec::<VisitSummary>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
+    let list = KeysetList::<VisitSummary>::new();
     let open = RwSignal::new(None::<i64>);
     let reload = RwSignal::new(0u32);
-    let generation = StoredValue::new(0u64);
     let chosen = |v: String| Some(v).filter(|v| !v.is_empty());
     let query = move |after: Option<String>| VisitListQuery {
         from: Some(from.get_untracked().to_string()),
@@ -40,31 +36,7 @@ pub fn VisitsPage() -> impl IntoView {
         cursor: after,
         ..VisitListQuery::default()
     };
-    let load = move |append: bool| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let q = query(if append { cursor.get_untracked() } else { None });
-        loading.set(true);
-        spawn_local(async move {
-            let result = api::visits(q).await;
-            if generation.get_value() != mine {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if append {
-                        rows.update(|r| r.extend(page.items));
-                    } else {
-                        rows.set(page.items);
-                    }
-                    cursor.set(page.next_cursor);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
-    };
+    let load = move |append: bool| list.load(append, move |after| api::visits(query(after)));
     Effect::new(move |_| {
         from.track();
         to.track();
@@ -77,11 +49,11 @@ pub fn VisitsPage() -> impl IntoView {
         <h1>{s.nav_visits}</h1>
         <VisitFilters from=from to=to status=status payment=payment />
         <div class="panel">
-            {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
-            {move || (!loading.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="muted">{s.empty}</p> })}
-            <VisitRows rows=rows open=open />
-            {move || loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
-            <Show when=move || cursor.with(Option::is_some) && !loading.get()>
+            {move || list.error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
+            {move || list.is_empty().then(|| view! { <p class="muted">{s.empty}</p> })}
+            <VisitRows rows=list.rows open=open />
+            {move || list.loading.get().then(|| view! { <p class="muted">{s.loading}</p> })}
+            <Show when=move || list.has_more()>
                 <button type="button" class="secondary" on:click=move |_| load(true)>{s.load_more}</button>
             </Show>
         </div>

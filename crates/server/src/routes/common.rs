@@ -1,6 +1,7 @@
 //! Query shapes and checks several resources share.
 
 use actix_web::{web, HttpResponse};
+use emhana_api_types::auth::Page;
 use emhana_domain::sync::{SyncRequest, SyncSettle, NEXT_HEADER};
 use emhana_domain::{FieldViolation, Reference};
 use emhana_store::Store;
@@ -92,6 +93,23 @@ pub fn sync_answer(sync: &SyncRequest, last_page: bool, body: impl Serialize) ->
         res.insert_header((NEXT_HEADER, sync.next_since()));
     }
     res.json(body)
+}
+
+/// A paged changes feed's answer: the rows read (one more than the page) split at the page size
+/// into `{items, next_cursor}` by their `(updated_at, id)` key, each shown by `view`.
+pub fn sync_page<R, V: Serialize>(
+    sync: &SyncRequest,
+    rows: Vec<R>,
+    key: impl Fn(&R) -> (chrono::DateTime<chrono::Utc>, i64),
+    view: impl FnMut(R) -> V,
+) -> HttpResponse {
+    let (rows, next_cursor) = sync.split(rows, key);
+    let last = next_cursor.is_none();
+    let page = Page {
+        items: rows.into_iter().map(view).collect::<Vec<_>>(),
+        next_cursor,
+    };
+    sync_answer(sync, last, page)
 }
 
 /// A stored instant (fixed-width RFC 3339 text) as a time; the epoch for text that is not one

@@ -18,7 +18,7 @@ use emhana_store::patients::{PatientQuery, PatientRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{decode_instant, required_version, sync_answer, sync_request, VersionQuery};
+use super::common::{decode_instant, required_version, sync_page, sync_request, VersionQuery};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
 use crate::ApiError;
@@ -87,13 +87,8 @@ pub async fn list_patients(
         let rows = store
             .changed_patients(sync.start(), sync.fetch_limit())
             .await?;
-        let (rows, next_cursor) = sync.split(rows, |r| (decode_instant(&r.updated_at), r.id));
-        let last = next_cursor.is_none();
-        let page = Page {
-            items: rows.into_iter().map(view).collect(),
-            next_cursor,
-        };
-        return Ok(sync_answer(&sync, last, page));
+        let key = |r: &PatientRow| (decode_instant(&r.updated_at), r.id);
+        return Ok(sync_page(&sync, rows, key, view));
     }
     let search = SearchQuery::parse("q", q.q.as_deref().unwrap_or_default())?;
     let page = PageRequest::parse(q.limit, q.cursor.as_deref())?;

@@ -13,11 +13,11 @@ use emhana_domain::sync::not_with_sync;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::parse_optional_period;
 use emhana_domain::Violations;
-use emhana_store::sync::{PaymentChanges, PaymentSelection};
+use emhana_store::sync::{ListedPayment, PaymentChanges, PaymentSelection};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{sync_answer, sync_request};
+use super::common::{sync_page, sync_request};
 use super::visit_view::payment_view;
 use crate::auth::Authenticated;
 use crate::ApiError;
@@ -63,23 +63,17 @@ pub async fn list(
         if !refused.is_empty() {
             return Err(Violations(refused).into());
         }
-        let mut changes = store
+        let changes = store
             .payment_list(&PaymentSelection::Changed {
                 start: sync.start(),
                 limit: sync.fetch_limit(),
             })
             .await?;
-        let payments = std::mem::take(&mut changes.payments);
-        let (payments, next_cursor) = sync.split(payments, |p| {
-            (p.payment.updated_at.unwrap_or_default(), p.payment.id.0)
-        });
-        changes.payments = payments;
-        let last = next_cursor.is_none();
-        let page = Page {
-            items: views(changes),
-            next_cursor,
-        };
-        return Ok(sync_answer(&sync, last, page));
+        let (allocations, refunds) = (changes.allocations, changes.refunds);
+        let key = |p: &ListedPayment| (p.payment.updated_at.unwrap_or_default(), p.payment.id.0);
+        let view =
+            |p: ListedPayment| payment_view(p.appointment_id, p.payment, (&allocations, &refunds));
+        return Ok(sync_page(&sync, changes.payments, key, view));
     }
     let mut v = Violations::default();
     let (from, to) = parse_optional_period(q.from.as_deref(), q.to.as_deref(), &mut v);

@@ -21,7 +21,7 @@ use emhana_store::visits::NewLine;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::common::{sync_answer, sync_request};
+use super::common::{sync_page, sync_request};
 use super::visit_view::{readable_doctor, readable_visit, summary, visit_view};
 use crate::auth::Authenticated;
 use crate::error::{json_body, JsonBody};
@@ -120,13 +120,7 @@ async fn changed_visits(
     let rows = store
         .changed_visits(sync.start(), doctor, sync.fetch_limit())
         .await?;
-    let (rows, next_cursor) = sync.split(rows, |r| (r.updated_at, r.id.0));
-    let last = next_cursor.is_none();
-    let page = Page {
-        items: rows.into_iter().map(summary).collect::<Vec<_>>(),
-        next_cursor,
-    };
-    Ok(sync_answer(sync, last, page))
+    Ok(sync_page(sync, rows, |r| (r.updated_at, r.id.0), summary))
 }
 
 /// Book a visit. The end comes from the services' durations unless given; lines snapshot the
