@@ -144,6 +144,19 @@ pub fn not_with_sync(field: &str) -> FieldViolation {
     )
 }
 
+/// Refuses, each by name, the filters given (`(name, given)`) that a changes feed does not
+/// combine with.
+pub fn refuse_filters(filters: &[(&str, bool)]) -> Result<(), Violations> {
+    Violations(
+        filters
+            .iter()
+            .filter(|f| f.1)
+            .map(|f| not_with_sync(f.0))
+            .collect(),
+    )
+    .into_result()
+}
+
 fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, i64, DateTime<Utc>), FieldViolation> {
     let bad = || FieldViolation::new("cursor", "invalid_cursor", "Некорректный курсор страницы");
     let mut parts = cursor.split('~');
@@ -239,6 +252,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.start(), (at(10, 0, 0), 0));
+    }
+
+    #[test]
+    fn filters_given_with_a_sync_are_refused_by_name() {
+        assert!(refuse_filters(&[("from", false), ("q", false)]).is_ok());
+        let e = refuse_filters(&[("from", true), ("to", false), ("status", true)]).unwrap_err();
+        let got: Vec<_> = e.0.iter().map(|v| (v.field.as_str(), v.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("from", "not_with_updated_since"),
+                ("status", "not_with_updated_since")
+            ]
+        );
     }
 
     #[test]

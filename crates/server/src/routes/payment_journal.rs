@@ -9,7 +9,7 @@ use emhana_api_types::visits::PaymentView;
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::paging::PageRequest;
-use emhana_domain::sync::not_with_sync;
+use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::parse_optional_period;
 use emhana_domain::Violations;
@@ -55,14 +55,7 @@ pub async fn list(
         q.cursor.as_deref(),
         q.limit,
     )? {
-        let refused: Vec<_> = [("from", q.from.is_some()), ("to", q.to.is_some())]
-            .into_iter()
-            .filter(|f| f.1)
-            .map(|f| not_with_sync(f.0))
-            .collect();
-        if !refused.is_empty() {
-            return Err(Violations(refused).into());
-        }
+        refuse_filters(&[("from", q.from.is_some()), ("to", q.to.is_some())])?;
         let changes = store
             .payment_list(&PaymentSelection::Changed {
                 start: sync.start(),

@@ -14,9 +14,9 @@ use emhana_domain::booking::{BookingInput, ChangeInput, NewVisit, StatusMove, Vi
 use emhana_domain::ids::{AppointmentId, DoctorId, LineId, ServiceId};
 use emhana_domain::paging::timeline_cursor;
 use emhana_domain::sync::SyncSettle;
-use emhana_domain::sync::{not_with_sync, SyncRequest};
+use emhana_domain::sync::{refuse_filters, SyncRequest};
 use emhana_domain::visit_list::{VisitFilter, VisitListInput};
-use emhana_domain::{ClinicZone, Money, Violations};
+use emhana_domain::{ClinicZone, Money};
 use emhana_store::visits::NewLine;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -102,21 +102,13 @@ async fn changed_visits(
     sync: &SyncRequest,
     doctor: Option<DoctorId>,
 ) -> Result<HttpResponse, ApiError> {
-    let filters = [
+    refuse_filters(&[
         ("from", q.from.is_some()),
         ("to", q.to.is_some()),
         ("patient_id", q.patient_id.is_some()),
         ("status", q.status.is_some()),
         ("payment_status", q.payment_status.is_some()),
-    ];
-    let refused: Vec<_> = filters
-        .iter()
-        .filter(|f| f.1)
-        .map(|f| not_with_sync(f.0))
-        .collect();
-    if !refused.is_empty() {
-        return Err(Violations(refused).into());
-    }
+    ])?;
     let rows = store
         .changed_visits(sync.start(), doctor, sync.fetch_limit())
         .await?;
