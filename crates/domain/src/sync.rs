@@ -136,7 +136,7 @@ impl SyncRequest {
 
 /// A refusal for a filter that a changes feed does not combine with (it would hide rows that
 /// left the filter, and a mirror would keep them).
-pub fn not_with_sync(field: &str) -> FieldViolation {
+fn not_with_sync(field: &str) -> FieldViolation {
     FieldViolation::new(
         field,
         "not_with_updated_since",

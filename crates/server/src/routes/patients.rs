@@ -10,7 +10,7 @@ use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
-use emhana_domain::sync::not_with_sync;
+use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::SearchQuery;
 use emhana_domain::ClinicZone;
@@ -81,9 +81,7 @@ pub async fn list_patients(
         q.cursor.as_deref(),
         q.limit,
     )? {
-        if q.q.is_some() {
-            return Err(not_with_sync("q").into());
-        }
+        refuse_filters(&[("q", q.q.is_some())])?;
         let rows = store
             .changed_patients(sync.start(), sync.fetch_limit())
             .await?;

@@ -6,7 +6,7 @@ use emhana_api_types::directories::{ServiceView, ServiceWrite};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::directories::ServiceCard;
-use emhana_domain::sync::not_with_sync;
+use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::Money;
 use emhana_store::directories::{Directory, ServiceRow};
@@ -89,9 +89,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::DirectoriesRead)?;
     if let Some(sync) = sync_request(&settle, q.updated_since.as_deref(), None, None)? {
-        if q.doctor_id.is_some() {
-            return Err(not_with_sync("doctor_id").into());
-        }
+        refuse_filters(&[("doctor_id", q.doctor_id.is_some())])?;
         let rows = store.changed_services(sync.start()).await?;
         return Ok(sync_answer(
             &sync,
