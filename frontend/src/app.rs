@@ -11,8 +11,8 @@ use crate::pages::{
     account::AccountPage, analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage,
     cash_desk::CashDeskPage, clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage,
     exports::ExportsPage, home::Home, integrations::IntegrationsPage, login::Login,
-    loyalty::LoyaltyPage, patients::PatientsPage, services::ServicesPage, sources::SourcesPage,
-    staff::StaffPage, visits::VisitsPage,
+    loyalty::LoyaltyPage, patients::PatientsPage, reminders::RemindersPage, services::ServicesPage,
+    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
 };
 use crate::routes::SECTIONS;
 use crate::{api, session};
@@ -87,6 +87,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/crm") view=CrmPage />
                     <Route path=path!("/visits") view=VisitsPage />
                     <Route path=path!("/patients") view=PatientsPage />
+                    <Route path=path!("/reminders") view=RemindersPage />
                     <Route path=path!("/cash-desk") view=CashDeskPage />
                     <Route path=path!("/doctors") view=DoctorsPage />
                     <Route path=path!("/services") view=ServicesPage />

@@ -33,6 +33,11 @@ pub const SECTIONS: &[Section] = &[
         permission: Permission::PatientsRead,
     },
     Section {
+        path: "/reminders",
+        label: |s| s.nav_reminders,
+        permission: Permission::VisitsRead,
+    },
+    Section {
         path: "/cash-desk",
         label: |s| s.nav_cash_desk,
         permission: Permission::PaymentsWrite,

@@ -38,8 +38,8 @@ async function waitForHealth(url, child, deadlineMs) {
   throw new Error(`emhana did not answer /healthz within ${deadlineMs} ms`);
 }
 
-/** Starts the server; returns { url, stop }. */
-export async function startServer() {
+/** Starts the server (with `env` added to its environment); returns { url, stop }. */
+export async function startServer(env = {}) {
   const bin = process.env.EMHANA_BIN ?? join(ROOT, 'target/debug/emhana');
   const dist = process.env.EMHANA_DIST ?? join(ROOT, 'dist');
   const dataDir = mkdtempSync(join(tmpdir(), 'emhana-e2e-'));
@@ -54,6 +54,7 @@ export async function startServer() {
       EMHANA_BACKUP_DIR: join(dataDir, 'backups'),
       EMHANA_OWNER_PASSWORD: OWNER_PASSWORD,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -18,6 +18,7 @@ pub mod imports;
 pub mod integrations;
 pub mod patients;
 pub mod queries;
+pub mod reminders;
 pub mod visits;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};

@@ -28,6 +28,8 @@ pub struct PatientView {
     pub created_at: String,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// Reminder consent and language.
+    pub reminders: crate::reminders::PatientRemindersView,
 }
 
 /// `POST /api/v1/patients` and the body of `PATCH` (with `version`).
@@ -64,6 +66,9 @@ pub struct PatientWrite {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub notes: Option<String>,
+    /// Reminder consent and language; absent keeps what is stored (new patients: none, `ru`).
+    #[serde(default)]
+    pub reminders: Option<crate::reminders::PatientRemindersView>,
     /// Required on `PATCH`: the version read.
     #[serde(default)]
     pub version: Option<i64>,

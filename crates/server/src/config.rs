@@ -146,6 +146,10 @@ pub struct Settings {
         default_value_t = 3000
     )]
     pub rate_limit_ip_per_minute: u32,
+
+    /// Reminder providers and the worker's pace.
+    #[command(flatten)]
+    pub reminders: crate::reminders::ReminderConfig,
 }
 
 /// The first owner's password in [`Settings::for_tests`].
@@ -178,6 +182,7 @@ impl Settings {
             // test turns the limits on.
             rate_limit_per_minute: 0,
             rate_limit_ip_per_minute: 0,
+            reminders: crate::reminders::ReminderConfig::for_tests(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod import_file;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+pub mod reminders;
 pub mod request_id;
 pub mod routes;
 pub mod security;

@@ -41,7 +41,8 @@ use crate::routes;
         (name = "exports", description = "Streamed CSV/XLSX files of visits, visit lines, payments and refunds, patients, the price list and the audit log"),
         (name = "documents", description = "Receipts and acts of a visit as PDF (also under appointments), and the clinic requisites they print"),
         (name = "imports", description = "Patients and the price list from XLSX/CSV: a dry run shows each row (create, update, unchanged, duplicate, invalid with the cell named), an apply writes all or nothing"),
-        (name = "integrations", description = "API keys (`Authorization: Bearer emh_…`, scoped, audited as the key) and webhooks: events queued in the changing transaction, posted with `Emhana-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">`, retried with backoff for a day, in order per subscriber, logged and replayable")
+        (name = "integrations", description = "API keys (`Authorization: Bearer emh_…`, scoped, audited as the key) and webhooks: events queued in the changing transaction, posted with `Emhana-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">`, retried with backoff for a day, in order per subscriber, logged and replayable"),
+        (name = "reminders", description = "Reminders to patients before visits through WhatsApp or SMS: the clinic's rules (the day before at a time, hours before) and ru/kk texts, sent only with the patient's consent (on the card) and only for a visit still booked at that time; the outbox lists each reminder's fate")
     ),
     components(schemas(ProblemDetails, FieldError, ErrorCode)),
     modifiers(&BearerAuth)

@@ -16,7 +16,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{web, ResponseError};
+use actix_web::{web, HttpMessage, ResponseError};
 use emhana_domain::integrations::api_key::is_key_token;
 use emhana_domain::integrations::rate_limit::{
     limit_header, policy_header, reset_in, window_of, Quota, Usage,
@@ -141,7 +141,13 @@ fn caller_of(req: &ServiceRequest) -> Option<String> {
         return Some(format!("key:{}", &hash_token(bearer)[..16]));
     }
     let claims = req.app_data::<web::Data<Keys>>()?.verify(bearer)?;
-    Some(format!("user:{}", claims.sub))
+    let caller = format!("user:{}", claims.sub);
+    // The `Authenticated` extractor takes these instead of verifying the signature again.
+    req.extensions_mut().insert(crate::auth::VerifiedClaims {
+        token: bearer.to_owned(),
+        claims,
+    });
+    Some(caller)
 }
 
 /// actix `from_fn` middleware: counts every `/api/` request against its quotas, answers 429

@@ -60,6 +60,18 @@ impl Application {
             let every = std::time::Duration::from_millis(settings.webhook_poll_ms);
             tokio::spawn(crate::webhooks::worker::run(store.clone(), policy, every));
         }
+        if settings.reminders.reminder_poll_ms > 0 {
+            let every = std::time::Duration::from_millis(settings.reminders.reminder_poll_ms);
+            let sender = crate::reminders::worker::Sender {
+                zone,
+                providers: settings.reminders.providers()?,
+            };
+            tokio::spawn(crate::reminders::worker::run(
+                store.clone(),
+                Arc::new(sender),
+                every,
+            ));
+        }
         let server = run(listener, store.clone(), keys, zone, backups, settings)?;
         Ok(Self {
             port,
@@ -106,6 +118,9 @@ fn run(
     let settle = web::Data::new(emhana_domain::sync::SyncSettle(chrono::Duration::seconds(
         i64::from(settings.sync_settle_secs),
     )));
+    let reminder_channels = web::Data::new(routes::reminders::ReminderChannels(
+        settings.reminders.channels(),
+    ));
     let limiter = web::Data::new(crate::rate_limit::RateLimiter::from_settings(&settings));
     if limiter.enabled() {
         tokio::spawn(crate::rate_limit::run(limiter.clone(), (**store).clone()));
@@ -126,6 +141,7 @@ fn run(
             .app_data(webhook_policy.clone())
             .app_data(settle.clone())
             .app_data(limiter.clone())
+            .app_data(reminder_channels.clone())
             .configure(error::extractor_configs)
             .into_utoipa_app()
             .configure(routes::all)

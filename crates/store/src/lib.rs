@@ -25,6 +25,7 @@ pub mod payments;
 pub mod rate_limits;
 pub mod reconcile;
 pub mod refunds;
+pub mod reminders;
 pub mod retry;
 pub mod sessions;
 pub mod settings;

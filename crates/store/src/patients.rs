@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use emhana_domain::ids::PatientId;
 use emhana_domain::patient::PatientCard;
+use emhana_domain::reminder::{Consent, Language, PatientReminders};
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -35,20 +36,41 @@ pub struct PatientRow {
     pub created_at: String,
     /// Updated (instant text).
     pub updated_at: String,
+    /// Reminders through WhatsApp allowed.
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub remind_whatsapp: bool,
+    /// Reminders by SMS allowed.
+    #[sqlx(try_from = "crate::time::Flag")]
+    pub remind_sms: bool,
+    /// `ru` | `kk`.
+    pub remind_language: String,
 }
 
 impl PatientRow {
+    /// The patient's reminder consent and language.
+    pub fn reminders(&self) -> PatientReminders {
+        PatientReminders {
+            consent: Consent {
+                whatsapp: self.remind_whatsapp,
+                sms: self.remind_sms,
+            },
+            language: Language::parse("remind_language", &self.remind_language).unwrap_or_default(),
+        }
+    }
+
     /// What the audit log records of a patient.
     pub fn audit_json(&self) -> serde_json::Value {
         json!({
             "first_name": self.first_name, "last_name": self.last_name, "birth_date": self.birth_date,
             "phone": self.phone, "email": self.email, "notes": self.notes, "is_active": self.is_active,
+            "reminders": { "whatsapp": self.remind_whatsapp, "sms": self.remind_sms, "language": self.remind_language },
         })
     }
 }
 
 pub(crate) const COLUMNS: &str =
-    "id, first_name, last_name, birth_date, phone, email, notes, is_active, version, created_at, updated_at";
+    "id, first_name, last_name, birth_date, phone, email, notes, is_active, version, created_at, updated_at, \
+     remind_whatsapp, remind_sms, remind_language";
 
 /// Search and paging of the patient list.
 #[derive(Debug, Clone, Default)]
@@ -128,9 +150,13 @@ impl Store {
         &self,
         actor: &Actor,
         card: &PatientCard,
+        reminders: Option<PatientReminders>,
     ) -> Result<PatientRow, StoreError> {
-        let created =
-            crate::retry::transient(async || self.create_patient_once(actor, card).await).await;
+        let reminders = reminders.unwrap_or_default();
+        let created = crate::retry::transient(async || {
+            self.create_patient_once(actor, card, reminders).await
+        })
+        .await;
         self.name_phone_holder(created, card).await
     }
 
@@ -163,12 +189,14 @@ impl Store {
         &self,
         actor: &Actor,
         card: &PatientCard,
+        reminders: PatientReminders,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let sql = format!(
-            "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, search_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+            "INSERT INTO patients (first_name, last_name, birth_date, phone, email, notes, search_key, created_at, updated_at, \
+                                   remind_whatsapp, remind_sms, remind_language) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING {COLUMNS}"
         );
         let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(card.first_name.as_str())
@@ -179,6 +207,9 @@ impl Store {
             .bind(card.notes.as_deref())
             .bind(card.search_key())
             .bind(&now)
+            .bind(i64::from(reminders.consent.whatsapp))
+            .bind(i64::from(reminders.consent.sms))
+            .bind(reminders.language.code())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::on_unique(e, "phone"))?;
@@ -194,16 +225,19 @@ impl Store {
         Ok(row)
     }
 
-    /// Replaces a patient's card if `version` is current (audited with old and new).
+    /// Replaces a patient's card if `version` is current (audited with old and new); reminder
+    /// consent too when given (none keeps it).
     pub async fn update_patient(
         &self,
         actor: &Actor,
         id: PatientId,
         version: i64,
         card: &PatientCard,
+        reminders: Option<PatientReminders>,
     ) -> Result<PatientRow, StoreError> {
         let updated = crate::retry::transient(async || {
-            self.update_patient_once(actor, id, version, card).await
+            self.update_patient_once(actor, id, version, card, reminders)
+                .await
         })
         .await;
         self.name_phone_holder(updated, card).await
@@ -215,13 +249,16 @@ impl Store {
         id: PatientId,
         version: i64,
         card: &PatientCard,
+        reminders: Option<PatientReminders>,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let old: PatientRow = crate::claim_row(&mut tx, "patients", COLUMNS, id.0, version).await?;
         let sql = format!(
             "UPDATE patients SET first_name = $1, last_name = $2, birth_date = $3, phone = $4, email = $5, notes = $6, \
-                    search_key = $7, version = version + 1, updated_at = $8 \
+                    search_key = $7, version = version + 1, updated_at = $8, \
+                    remind_whatsapp = COALESCE($10, remind_whatsapp), remind_sms = COALESCE($11, remind_sms), \
+                    remind_language = COALESCE($12, remind_language) \
              WHERE id = $9 RETURNING {COLUMNS}"
         );
         let new: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -234,6 +271,9 @@ impl Store {
             .bind(card.search_key())
             .bind(&now)
             .bind(id.0)
+            .bind(reminders.map(|r| i64::from(r.consent.whatsapp)))
+            .bind(reminders.map(|r| i64::from(r.consent.sms)))
+            .bind(reminders.map(|r| r.language.code()))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::on_unique(e, "phone"))?;

@@ -9,6 +9,7 @@ mod directories;
 pub mod exports;
 pub mod imports;
 pub mod integrations;
+pub mod reminders;
 
 pub use cash_desk::*;
 pub use deposits::deposits_report;

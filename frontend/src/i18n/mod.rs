@@ -731,11 +731,75 @@ pub struct Strings {
     pub directory_search: &'static str,
     /// Usual specializations offered in the doctor form (beside the clinic's own).
     pub specializations: &'static [&'static str],
+    /// Reminders page.
+    pub nav_reminders: &'static str,
+    /// What the reminders page is for.
+    pub reminders_hint: &'static str,
+    /// Day of the visits listed.
+    pub reminders_day: &'static str,
+    /// Time column.
+    pub reminders_time: &'static str,
+    /// Reminder column.
+    pub reminders_reminder: &'static str,
+    /// A visit without a reminder row yet.
+    pub reminders_none: &'static str,
+    /// Reminders are off.
+    pub reminders_off: &'static str,
+    /// No provider is configured on the server.
+    pub reminders_no_channels: &'static str,
+    /// Settings section.
+    pub reminders_settings: &'static str,
+    /// Enabled checkbox.
+    pub reminders_enabled: &'static str,
+    /// Rules field set.
+    pub reminders_rules: &'static str,
+    /// Rule kind: the day before at a time.
+    pub reminders_day_before: &'static str,
+    /// Rule kind: hours before.
+    pub reminders_hours_before: &'static str,
+    /// Time of a day-before rule.
+    pub reminders_at: &'static str,
+    /// Hours of an hours-before rule.
+    pub reminders_hours: &'static str,
+    /// Add a rule.
+    pub reminders_add_rule: &'static str,
+    /// Remove a rule.
+    pub reminders_remove: &'static str,
+    /// Russian text field.
+    pub reminders_template_ru: &'static str,
+    /// Kazakh text field.
+    pub reminders_template_kk: &'static str,
+    /// Placeholders hint.
+    pub reminders_placeholders: &'static str,
+    /// Channels the server can send through.
+    pub reminders_channels: &'static str,
+    /// Saved note.
+    pub reminders_saved: &'static str,
+    /// Reminder consent on the patient card.
+    pub consent_title: &'static str,
+    /// Reminder language on the patient card.
+    pub consent_language: &'static str,
+    /// A rule of N hours before, `{n}` the hours.
+    pub reminders_hours_short: &'static str,
+    /// Reminder statuses.
+    pub reminder_status_labels: &'static [(&'static str, &'static str)],
+    /// Why a reminder was not sent (or failed).
+    pub reminder_reason_labels: &'static [(&'static str, &'static str)],
+    /// Reminder languages.
+    pub reminder_language_labels: &'static [(&'static str, &'static str)],
 }
 
 mod ru;
 
 pub use ru::RU;
+
+/// The label of a code from a (code, label) table (the code itself when the table lacks it).
+pub fn label(table: &[(&'static str, &'static str)], code: &str) -> String {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, l)| (*l).to_owned())
+}
 
 /// The strings for the current UI language.
 pub fn t() -> &'static Strings {

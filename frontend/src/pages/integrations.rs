@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::integrations as api;
 use crate::api::ApiError;
-use crate::i18n::{t, Strings};
+use crate::i18n::{label, t, Strings};
 
 /// `/integrations`
 #[component]
@@ -27,14 +27,6 @@ pub fn IntegrationsPage() -> impl IntoView {
 fn when(at: &str) -> String {
     crate::clinic::local(at)
         .map_or_else(|| at.to_owned(), |t| t.format("%d.%m.%Y %H:%M").to_string())
-}
-
-/// The label of a code from a (code, label) table.
-fn label(table: &[(&'static str, &'static str)], code: &str) -> String {
-    table
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_owned(), |(_, l)| (*l).to_owned())
 }
 
 /// Checkboxes over a (code, label) table, bound to the chosen codes.

@@ -16,6 +16,7 @@ pub mod integrations;
 pub mod login;
 pub mod loyalty;
 pub mod patients;
+pub mod reminders;
 pub mod services;
 pub mod sources;
 pub mod staff;

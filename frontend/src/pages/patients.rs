@@ -2,6 +2,7 @@
 //! inline field errors, deactivate; an open card shows the patient's deposit.
 
 use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::reminders::PatientRemindersView;
 use leptos::prelude::*;
 
 use emhana_domain::validation::PhoneNumber;
@@ -135,6 +136,9 @@ struct CardFields {
     birth: RwSignal<String>,
     email: RwSignal<String>,
     notes: RwSignal<String>,
+    whatsapp: RwSignal<bool>,
+    sms: RwSignal<bool>,
+    language: RwSignal<String>,
 }
 
 impl CardFields {
@@ -149,6 +153,11 @@ impl CardFields {
             birth: text(|p| p.birth_date.clone()),
             email: text(|p| p.email.clone()),
             notes: text(|p| p.notes.clone()),
+            whatsapp: RwSignal::new(p.is_some_and(|p| p.reminders.whatsapp)),
+            sms: RwSignal::new(p.is_some_and(|p| p.reminders.sms)),
+            language: RwSignal::new(
+                p.map_or_else(|| "ru".to_owned(), |p| p.reminders.language.clone()),
+            ),
         }
     }
 
@@ -162,6 +171,11 @@ impl CardFields {
             phone: self.phone.get_untracked(),
             email: opt(self.email.get_untracked()),
             notes: opt(self.notes.get_untracked()),
+            reminders: Some(PatientRemindersView {
+                whatsapp: self.whatsapp.get_untracked(),
+                sms: self.sms.get_untracked(),
+                language: self.language.get_untracked(),
+            }),
             version,
         }
     }
@@ -183,6 +197,9 @@ fn PatientForm(
         birth,
         email,
         notes,
+        whatsapp,
+        sms,
+        language,
     } = f;
     let error = RwSignal::new(None::<ApiError>);
     let retire = deactivate_action("patients", error, on_saved);
@@ -232,7 +249,20 @@ fn PatientForm(
                 <input name="notes" maxlength="2000" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="notes">{field("notes")}</span>
             </label>
-            <FormError error=error fields=&["first_name", "last_name", "phone", "birth_date", "email", "notes"] />
+            <fieldset class="consent" data-testid="reminder-consent">
+                <legend>{s.consent_title}</legend>
+                <label class="inline"><input type="checkbox" name="remind_whatsapp" prop:checked=whatsapp
+                    on:change=move |ev| whatsapp.set(event_target_checked(&ev)) />"WhatsApp"</label>
+                <label class="inline"><input type="checkbox" name="remind_sms" prop:checked=sms
+                    on:change=move |ev| sms.set(event_target_checked(&ev)) />"SMS"</label>
+                <label>{s.consent_language}
+                    <select name="remind_language" prop:value=language on:change=move |ev| language.set(event_target_value(&ev))>
+                        {s.reminder_language_labels.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <span class="field-error" data-field="reminders.language">{field("reminders.language")}</span>
+            </fieldset>
+            <FormError error=error fields=&["first_name", "last_name", "phone", "birth_date", "email", "notes", "reminders.language"] />
             <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}

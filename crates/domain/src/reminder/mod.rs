@@ -15,6 +15,8 @@ pub use rule::{
 };
 pub use send::{classify, may_send, next_try, AtSend, SendResult, Withdrawn};
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::error::FieldViolation;
 
 /// A channel a reminder goes through.
@@ -105,9 +107,115 @@ impl Consent {
     }
 }
 
+/// What a patient agreed to and reads: kept on the patient's card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PatientReminders {
+    /// Channels allowed.
+    pub consent: Consent,
+    /// The language of the text.
+    pub language: Language,
+}
+
+/// Where a reminder is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Waiting for its time (or for a retry).
+    Planned,
+    /// Taken by a sender (leased): being posted to the provider.
+    Sending,
+    /// Accepted by the provider.
+    Sent,
+    /// Refused by the provider for good, or retries ran out before the visit.
+    Failed,
+    /// Not sent: the visit was cancelled or moved, consent withdrawn, or too late.
+    Withdrawn,
+}
+
+impl Status {
+    /// Every status, in life order.
+    pub const ALL: [Status; 5] = [
+        Self::Planned,
+        Self::Sending,
+        Self::Sent,
+        Self::Failed,
+        Self::Withdrawn,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a code, naming `field` when it is none of them.
+    pub fn parse(field: &str, code: &str) -> Result<Self, FieldViolation> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| {
+                FieldViolation::new(
+                    field,
+                    "unknown_status",
+                    "Статус: planned, sending, sent, failed или withdrawn",
+                )
+            })
+    }
+}
+
+/// How late a missed reminder may still go out: one due while the server was down, or for a
+/// visit booked or moved just after its due time, is sent if at most this late; older ones are
+/// never planned (a reminder hours late, or two at once right after booking, confuses).
+pub const MISSED_GRACE_MINUTES: i64 = 60;
+
+/// Whether the planner creates a reminder due at `due` for a visit starting at `starts_at`,
+/// looking at `now`: due before the visit, and not more than [`MISSED_GRACE_MINUTES`] ago.
+pub fn worth_planning(due: DateTime<Utc>, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    due < starts_at && now < starts_at && now - due <= Duration::minutes(MISSED_GRACE_MINUTES)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_reminder_is_planned_before_the_visit_and_never_long_after_its_time() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap();
+        let due = start - Duration::hours(2);
+        assert!(
+            worth_planning(due, start, due - Duration::hours(1)),
+            "early"
+        );
+        assert!(worth_planning(due, start, due), "on time");
+        assert!(
+            worth_planning(due, start, due + Duration::minutes(MISSED_GRACE_MINUTES)),
+            "at the grace's edge"
+        );
+        assert!(!worth_planning(
+            due,
+            start,
+            due + Duration::minutes(MISSED_GRACE_MINUTES + 1)
+        ));
+        assert!(
+            !worth_planning(start, start, due),
+            "due at the start: never"
+        );
+        assert!(!worth_planning(due, start, start), "the visit started");
+    }
+
+    #[test]
+    fn statuses_round_trip_and_bad_ones_are_named() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse("status", s.code()), Ok(s));
+        }
+        let err = Status::parse("status", "lost").unwrap_err();
+        assert_eq!(err.field, "status");
+    }
 
     #[test]
     fn the_channel_needs_consent_and_a_configured_provider() {

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use emhana_domain::access::{allows, Permission};
 use emhana_domain::ids::UserId;
 use emhana_domain::integrations::api_key;
@@ -60,6 +60,16 @@ impl Authenticated {
 #[derive(Debug, Clone)]
 pub struct ClientMeta(pub Actor);
 
+/// An access token whose signature and expiry a middleware (the rate limiter) already checked,
+/// kept in the request's extensions so the extractor does not verify it twice.
+#[derive(Debug, Clone)]
+pub struct VerifiedClaims {
+    /// The bearer token checked.
+    pub token: String,
+    /// What it says.
+    pub claims: super::tokens::Claims,
+}
+
 /// The client's address as configured trust allows (see `crate::security`).
 fn client_ip(req: &HttpRequest) -> String {
     match req.app_data::<web::Data<Security>>() {
@@ -99,6 +109,7 @@ impl FromRequest for Authenticated {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let ip = client_ip(req);
+        let verified = req.extensions().get::<VerifiedClaims>().cloned();
         Box::pin(async move {
             let (Some(store), Some(keys)) = (store, keys) else {
                 return Err(ApiError::Internal(anyhow::anyhow!(
@@ -111,7 +122,10 @@ impl FromRequest for Authenticated {
             if api_key::is_key_token(&token) {
                 return key_caller(&store, &token, ip).await;
             }
-            let claims = keys.verify(&token).ok_or_else(unauthorized)?;
+            let claims = match verified {
+                Some(v) if v.token == token => v.claims,
+                _ => keys.verify(&token).ok_or_else(unauthorized)?,
+            };
             let user = store
                 .account(UserId(claims.sub))
                 .await?

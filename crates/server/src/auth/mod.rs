@@ -6,5 +6,5 @@ pub mod extract;
 pub mod password;
 pub mod tokens;
 
-pub use extract::Authenticated;
+pub use extract::{Authenticated, VerifiedClaims};
 pub use tokens::Keys;

@@ -20,6 +20,7 @@ pub mod me;
 pub mod patients;
 pub mod payment_journal;
 pub mod payments;
+pub mod reminders;
 pub mod services;
 pub mod users;
 pub mod visit_view;
@@ -55,6 +56,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
     visits::configure(cfg);
     payments::configure(cfg);
     payment_journal::configure(cfg);
+    reminders::configure(cfg);
     cash_desk::configure(cfg);
     deposits::configure(cfg);
     loyalty::configure(cfg);

@@ -5,11 +5,13 @@ use chrono::Utc;
 use emhana_api_types::auth::Page;
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::queries::PatientListQuery;
+use emhana_api_types::reminders::PatientRemindersView;
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
+use emhana_domain::reminder::{Consent, Language, PatientReminders};
 use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::SearchQuery;
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn view(r: PatientRow) -> PatientView {
+    let language = r.reminders().language.code().to_owned();
     PatientView {
         id: r.id,
         first_name: r.first_name,
@@ -43,9 +46,28 @@ fn view(r: PatientRow) -> PatientView {
         notes: r.notes,
         is_active: r.is_active,
         version: r.version,
+        reminders: PatientRemindersView {
+            whatsapp: r.remind_whatsapp,
+            sms: r.remind_sms,
+            language,
+        },
         created_at: r.created_at,
         updated_at: r.updated_at,
     }
+}
+
+/// The reminder consent of a body, if it carries one.
+fn reminders(body: &PatientWrite) -> Result<Option<PatientReminders>, ApiError> {
+    let Some(r) = &body.reminders else {
+        return Ok(None);
+    };
+    Ok(Some(PatientReminders {
+        consent: Consent {
+            whatsapp: r.whatsapp,
+            sms: r.sms,
+        },
+        language: Language::parse("reminders.language", &r.language)?,
+    }))
 }
 
 /// Parses a body into a card; every field error at once.
@@ -120,7 +142,8 @@ pub async fn create_patient(
     auth.require(Permission::PatientsWrite)?;
     let body = json_body(body)?;
     let card = card(&body, **zone)?;
-    let row = store.create_patient(&auth.actor, &card).await?;
+    let reminders = reminders(&body)?;
+    let row = store.create_patient(&auth.actor, &card, reminders).await?;
     Ok(HttpResponse::Created().json(view(row)))
 }
 
@@ -162,8 +185,15 @@ pub async fn update_patient(
     let body = json_body(body)?;
     let version = required_version(body.version)?;
     let card = card(&body, **zone)?;
+    let reminders = reminders(&body)?;
     let row = store
-        .update_patient(&auth.actor, PatientId(path.into_inner()), version, &card)
+        .update_patient(
+            &auth.actor,
+            PatientId(path.into_inner()),
+            version,
+            &card,
+            reminders,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(view(row)))
 }

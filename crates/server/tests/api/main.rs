@@ -25,6 +25,7 @@ mod patients;
 mod permissions;
 mod platform;
 mod rate_limits;
+mod reminders;
 mod seed;
 mod sync;
 mod throughput;

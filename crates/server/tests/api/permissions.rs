@@ -169,6 +169,17 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["owner", "admin", "receptionist"],
     ),
     (
+        "get",
+        "/api/v1/reminders",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/settings/reminders",
+        &["owner", "admin", "receptionist"],
+    ),
+    ("put", "/api/v1/settings/reminders", &["owner"]),
+    (
         "post",
         "/api/v1/payments/{id}/void",
         &["owner", "admin", "receptionist"],

@@ -178,7 +178,7 @@ async fn seed_patients(
         };
         let card = PatientCard::parse(&input, today)
             .map_err(|v| anyhow::anyhow!("demo patient {first} {last}: {v:?}"))?;
-        patient_ids.push(store.create_patient(actor, &card).await?.id);
+        patient_ids.push(store.create_patient(actor, &card, None).await?.id);
         report.patients += 1;
     }
     Ok(patient_ids)
