@@ -34,17 +34,18 @@ struct Got {
     body: Value,
 }
 
-/// A WhatsApp Cloud API and SMS gateway on 127.0.0.1: answers from a script, then 200.
+/// A WhatsApp Cloud API (`/wa`) and SMS gateway (`/sms`) on 127.0.0.1: answers from a script,
+/// then 200.
 #[derive(Clone)]
 struct FakeProvider {
     base: String,
-    script: Arc<Mutex<VecDeque<Answer>>>,
+    script: Arc<Mutex<VecDeque<(&'static str, Answer)>>>,
     got: Arc<Mutex<Vec<Got>>>,
 }
 
 impl FakeProvider {
     async fn start() -> Self {
-        let script: Arc<Mutex<VecDeque<Answer>>> = Arc::default();
+        let script: Arc<Mutex<VecDeque<(&'static str, Answer)>>> = Arc::default();
         let got: Arc<Mutex<Vec<Got>>> = Arc::default();
         let state = (script.clone(), got.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -71,7 +72,11 @@ impl FakeProvider {
                         });
                         got.len()
                     };
-                    let next = script.lock().unwrap().pop_front();
+                    let next = {
+                        let mut script = script.lock().unwrap();
+                        let at = script.iter().position(|(p, _)| req.path().starts_with(p));
+                        at.and_then(|i| script.remove(i)).map(|(_, a)| a)
+                    };
                     match next {
                         Some(Answer::Hang(ms)) => {
                             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -105,8 +110,10 @@ impl FakeProvider {
         }
     }
 
-    fn then(&self, answer: Answer) {
-        self.script.lock().unwrap().push_back(answer);
+    /// The next request to a path starting with `path` gets `answer` (requests of one round
+    /// arrive concurrently, so answers are scripted per provider).
+    fn then(&self, path: &'static str, answer: Answer) {
+        self.script.lock().unwrap().push_back((path, answer));
     }
 
     fn got(&self) -> Vec<Got> {
@@ -121,7 +128,7 @@ impl FakeProvider {
         c.sms_url = Some(format!("{}/sms", self.base));
         c.sms_token = Some("sms-token".into());
         c.sms_sender = Some("CLINIC".into());
-        c.reminder_timeout_ms = 400;
+        c.reminder_timeout_ms = 1500;
     }
 }
 
@@ -294,8 +301,8 @@ async fn reminders_follow_consent_visits_and_provider_answers(db: Db) {
     round(&app.store, &sender).await.unwrap();
     assert!(fake.got().is_empty(), "reminders are off until turned on");
     turn_on(&app, &owner).await;
-    fake.then(Answer::Status(200, None)); // A through WhatsApp
-    fake.then(Answer::Status(429, Some(1))); // B's SMS: slow down
+    fake.then("/wa", Answer::Status(200, None)); // A through WhatsApp
+    fake.then("/sms", Answer::Status(429, Some(1))); // B's SMS: slow down
     round(&app.store, &sender).await.unwrap();
 
     let got = fake.got();
@@ -386,9 +393,9 @@ async fn reminders_follow_consent_visits_and_provider_answers(db: Db) {
 
     // A provider that does not answer in time, then fails, then refuses for good.
     let (_, e) = patient_with_visit(&app, (&desk, &admin), 4, sms, 100).await;
-    fake.then(Answer::Hang(1500));
-    fake.then(Answer::Status(503, None));
-    fake.then(Answer::Status(400, None));
+    fake.then("/sms", Answer::Hang(4000));
+    fake.then("/sms", Answer::Status(503, None));
+    fake.then("/sms", Answer::Status(400, None));
     round(&app.store, &sender).await.unwrap();
     let re = of_visit(&reminders_of(&app, &desk, "").await, e);
     assert_eq!(re["status"], "planned", "{re}");
@@ -415,6 +422,61 @@ async fn reminders_follow_consent_visits_and_provider_answers(db: Db) {
         (Some("failed"), Some("provider_refused"), Some(3))
     );
 
+    // A visit moved after its reminder was planned: the new time is reminded once, the old
+    // reminder is withdrawn.
+    let (_, f) = patient_with_visit(
+        &app,
+        (&desk, &admin),
+        5,
+        json!({"whatsapp": false, "sms": true, "language": "ru"}),
+        150,
+    )
+    .await;
+    round(&app.store, &sender).await.unwrap();
+    let before_move = fake.got().len();
+    let visit = json_of(
+        app.get_auth(&format!("/api/v1/appointments/{f}"), &desk)
+            .await,
+        200,
+    )
+    .await;
+    let start = (Utc::now() + chrono::Duration::minutes(100))
+        .duration_trunc(chrono::Duration::minutes(1))
+        .unwrap();
+    json_of(app.send(Method::PATCH, &format!("/api/v1/appointments/{f}"), Some(&desk), Some(&json!({
+        "starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::minutes(30)).to_rfc3339(),
+        "version": visit["version"]}))).await, 200).await;
+    round(&app.store, &sender).await.unwrap();
+    due_now(&app).await;
+    round(&app.store, &sender).await.unwrap();
+    assert_eq!(
+        fake.got().len(),
+        before_move + 1,
+        "the moved visit is reminded once"
+    );
+    let of_f: Vec<Value> = reminders_of(&app, &desk, "")
+        .await
+        .into_iter()
+        .filter(|r| r["appointment_id"] == f)
+        .collect();
+    let mut fates: Vec<(String, String)> = of_f
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap().to_owned(),
+                r["reason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    fates.sort();
+    assert_eq!(
+        fates,
+        vec![
+            ("sent".to_owned(), String::new()),
+            ("withdrawn".to_owned(), "visit_moved".to_owned())
+        ]
+    );
+
     // Nothing is sent twice, however many rounds run.
     let before = fake.got().len();
     due_now(&app).await;
@@ -422,7 +484,7 @@ async fn reminders_follow_consent_visits_and_provider_answers(db: Db) {
     round(&app.store, &sender).await.unwrap();
     assert_eq!(fake.got().len(), before);
     let sent = reminders_of(&app, &desk, "?status=sent").await;
-    assert_eq!(sent.len(), 2);
+    assert_eq!(sent.len(), 3, "A, B and the moved F");
     let bad = json_of(
         app.get_auth("/api/v1/reminders?status=lost&from=2026-13-01", &desk)
             .await,
