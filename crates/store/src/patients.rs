@@ -122,27 +122,53 @@ impl Store {
     }
 
     /// Newest first; text matches names or phone, digits match the phone; both → either.
+    ///
+    /// The SQL names only the conditions present (no `$n IS NULL OR …`), and the digits are
+    /// looked for in `search_key` (which ends with the phone): so on PostgreSQL each pattern can
+    /// use the trigram index on `search_key`, and a generic plan of one query shape never has
+    /// to serve another.
     pub async fn search_patients(&self, q: &PatientQuery) -> Result<Vec<PatientRow>, StoreError> {
-        let text = q.text.as_ref().map(|t| format!("%{}%", escape_like(t)));
-        let digits = q
-            .phone_digits
-            .as_ref()
-            .map(|d| format!("%{}%", escape_like(d)));
-        let sql = format!(
-            "SELECT {COLUMNS} FROM patients \
-             WHERE ($1 = 1 OR is_active = 1) \
-               AND (($2 IS NULL AND $3 IS NULL) OR search_key LIKE $2 ESCAPE '\\' OR phone LIKE $3 ESCAPE '\\') \
-               AND ($4 IS NULL OR id < $4) \
-             ORDER BY id DESC LIMIT $5"
-        );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(i64::from(q.include_inactive))
-            .bind(text)
-            .bind(digits)
-            .bind(q.before_id)
-            .bind(q.limit)
-            .fetch_all(self.pool())
-            .await?)
+        let like = |s: &str| format!("%{}%", escape_like(s));
+        let mut patterns: Vec<String> = q.text.iter().map(|t| like(t)).collect();
+        if let Some(d) = q.phone_digits.as_deref().map(like) {
+            if !patterns.contains(&d) {
+                patterns.push(d);
+            }
+        }
+        let mut conditions = Vec::new();
+        if !q.include_inactive {
+            conditions.push("is_active = 1".to_owned());
+        }
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if !patterns.is_empty() {
+            let any: Vec<String> = patterns
+                .iter()
+                .map(|_| format!("search_key LIKE {} ESCAPE '\\'", next()))
+                .collect();
+            conditions.push(format!("({})", any.join(" OR ")));
+        }
+        if q.before_id.is_some() {
+            conditions.push(format!("id < {}", next()));
+        }
+        let limit = next();
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!("SELECT {COLUMNS} FROM patients {filter} ORDER BY id DESC LIMIT {limit}");
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for p in patterns {
+            query = query.bind(p);
+        }
+        if let Some(before) = q.before_id {
+            query = query.bind(before);
+        }
+        Ok(query.bind(q.limit).fetch_all(self.pool()).await?)
     }
 
     /// Creates a patient (audited). An active patient with the same phone → `PhoneTaken`.
