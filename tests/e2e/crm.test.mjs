@@ -75,6 +75,14 @@ describe('crm', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="calendar-visit"]')?.className.includes('pay-paid'));
     const rows = card.getByTestId('payments-table').locator('tbody tr');
     assert.equal(await rows.count(), 2);
+    // The «today» panel: the day's visits by status, the open shift's takings by tender.
+    const today = page.getByTestId('today-panel');
+    await today.getByText('Визитов за день: 1').waitFor();
+    await today.getByText('записан: 1').waitFor();
+    const takings = today.getByTestId('today-takings');
+    await takings.getByText('Карта: 5\u00a0000\u00a0₸').waitFor();
+    await takings.getByText('Наличные: 2\u00a0500\u00a0₸').waitFor();
+    await takings.getByText('Итого: 7\u00a0500\u00a0₸').waitFor();
     await screenshot(page, 'crm-paid');
     assert.deepEqual(page.errors, []);
   });

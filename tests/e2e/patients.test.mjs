@@ -71,4 +71,44 @@ describe('patients', () => {
     assert.equal(names[0], sorted[0]);
     assert.deepEqual(page.errors, []);
   });
+
+  test('the card sums the patient\'s history; a deactivated patient is shown on request and comes back', async () => {
+    await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' }).catch(() => {});
+    const doctor = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Ерлан', last_name: 'Ахметов', specialization: 'Терапевт' });
+    const service = await ownerApi(server.url, 'POST', '/services', { name: 'Приём терапевта', base_price: '7000', duration_minutes: 30 });
+    const patient = await ownerApi(server.url, 'POST', '/patients', { first_name: 'Гаухар', last_name: 'Омарова', phone: '8 707 555 44 33' });
+    const visit = await ownerApi(server.url, 'POST', '/appointments', {
+      patient_id: patient.id, doctor_id: doctor.id, starts_at: '2026-10-05T10:00:00+05:00', service_ids: [service.id],
+    });
+    for (const status of ['in_progress', 'completed']) {
+      await ownerApi(server.url, 'POST', `/appointments/${visit.id}/status`, { status });
+    }
+    await ownerApi(server.url, 'POST', `/appointments/${visit.id}/payments`, { payments: [{ method: 'card', amount: '5000' }] });
+
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'desk', 'password-123');
+    await page.locator('nav a', { hasText: 'Клиенты' }).click();
+    await page.locator('input[name="search"]').fill('Гаухар');
+    const table = page.getByTestId('patients-table');
+    await table.getByText('Гаухар Омарова').click();
+    const history = page.getByTestId('patient-history');
+    const figure = (label) => history.getByTestId('history-figure').filter({ hasText: label }).locator('strong');
+    await history.getByTestId('history-visits').getByText('Приём').or(history.getByTestId('history-visits').getByText('Ахметов')).first().waitFor();
+    assert.equal(await figure('Визитов').textContent(), '1');
+    assert.equal(await figure('Оказано услуг на').textContent(), '7\u00a0000\u00a0₸');
+    assert.equal(await figure('Долг').textContent(), '2\u00a0000\u00a0₸');
+    assert.match(await figure('Первый визит').textContent(), /^05\.10\.2026/);
+    await screenshot(page, 'patient-history');
+
+    await page.getByTestId('patient-form').getByRole('button', { name: 'Отключить' }).click();
+    await page.getByText('Записей нет').waitFor();
+    await page.locator('input[name="show_inactive"]').check();
+    await table.getByTestId('inactive-badge').waitFor();
+    await table.getByText('Гаухар Омарова').click();
+    await page.getByTestId('patient-form').getByRole('button', { name: 'Вернуть в работу' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="inactive-badge"]'));
+    const back = await ownerApi(server.url, 'GET', `/patients/${patient.id}`);
+    assert.equal(back.is_active, true);
+    assert.deepEqual(page.errors, []);
+  });
 });

@@ -73,3 +73,30 @@ pub struct PatientWrite {
     #[serde(default)]
     pub version: Option<i64>,
 }
+
+/// `GET /api/v1/patients/{id}/history`: the patient's visits in figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientHistoryView {
+    /// Visits that count (every status but cancelled).
+    pub visits: u32,
+    /// Visits that took place (in progress or completed).
+    pub attended: u32,
+    /// What the visits that took place are worth.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "23210.39"))]
+    pub billed: emhana_domain::Money,
+    /// What the patient paid over all visits, net of refunds (lifetime value).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "20000.00"))]
+    pub paid: emhana_domain::Money,
+    /// What remains unpaid on visits that took place.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^-?[0-9]+([.][0-9]{1,2})?$", example = "3210.39"))]
+    pub debt: emhana_domain::Money,
+    /// First visit that took place (RFC 3339).
+    pub first_visit: Option<String>,
+    /// Latest visit that took place.
+    pub last_visit: Option<String>,
+    /// Next booked visit.
+    pub next_visit: Option<String>,
+    /// How the patient found the clinic (the source of their first visit).
+    pub source: Option<String>,
+}

@@ -24,6 +24,7 @@ pub mod legacy;
 pub mod money;
 pub mod paging;
 pub mod patient;
+pub mod patient_history;
 pub mod payment;
 pub mod refund;
 pub mod refusal;

@@ -171,6 +171,77 @@ impl Store {
         Ok(query.bind(q.limit).fetch_all(self.pool()).await?)
     }
 
+    /// A patient's visits as their history counts them: (status, total, paid, start, source
+    /// label), oldest first.
+    pub async fn patient_visit_facts(
+        &self,
+        id: PatientId,
+    ) -> Result<Vec<(String, i64, i64, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.status, a.total, a.paid, a.starts_at, s.label FROM appointments a \
+             JOIN lead_sources s ON s.id = a.source_id WHERE a.patient_id = $1 ORDER BY a.starts_at, a.id",
+        )
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Makes a deactivated patient active again if `version` is current (audited). Another
+    /// active patient holding the phone by now → `PhoneTaken` naming them.
+    pub async fn reactivate_patient(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+    ) -> Result<PatientRow, StoreError> {
+        let result = crate::retry::transient(async || {
+            self.reactivate_patient_once(actor, id, version).await
+        })
+        .await;
+        let phone = match &result {
+            Err(StoreError::Duplicate { field: "phone" }) => {
+                self.patient(id).await?.map(|p| p.phone)
+            }
+            _ => None,
+        };
+        self.name_phone_holder(result, phone.as_deref().unwrap_or_default())
+            .await
+    }
+
+    async fn reactivate_patient_once(
+        &self,
+        actor: &Actor,
+        id: PatientId,
+        version: i64,
+    ) -> Result<PatientRow, StoreError> {
+        let now = time::encode(chrono::Utc::now());
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "UPDATE patients SET is_active = 1, version = version + 1, updated_at = $1 \
+             WHERE id = $2 AND version = $3 RETURNING {COLUMNS}"
+        );
+        let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(&now)
+            .bind(id.0)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, "phone"))?;
+        let Some(row) = row else {
+            return Err(crate::missing_or_stale_row(&mut tx, "patients", Some(id.0)).await);
+        };
+        let entry = AuditEntry {
+            action: "update",
+            entity: "patient",
+            entity_id: Some(id.0),
+            old: Some(json!({ "is_active": false })),
+            new: Some(json!({ "is_active": true })),
+        };
+        audit::append(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
     /// Creates a patient (audited). An active patient with the same phone → `PhoneTaken`.
     pub async fn create_patient(
         &self,
@@ -183,7 +254,7 @@ impl Store {
             self.create_patient_once(actor, card, reminders).await
         })
         .await;
-        self.name_phone_holder(created, card).await
+        self.name_phone_holder(created, card.phone.as_str()).await
     }
 
     /// A unique-phone violation becomes `PhoneTaken` naming the active holder (read after the
@@ -191,12 +262,12 @@ impl Store {
     async fn name_phone_holder(
         &self,
         result: Result<PatientRow, StoreError>,
-        card: &PatientCard,
+        phone: &str,
     ) -> Result<PatientRow, StoreError> {
         let Err(StoreError::Duplicate { field: "phone" }) = result else {
             return result;
         };
-        match self.active_patient_by_phone(card.phone.as_str()).await? {
+        match self.active_patient_by_phone(phone).await? {
             Some(holder) => Err(StoreError::PhoneTaken {
                 patient_id: PatientId(holder.id),
                 name: format!(
@@ -266,7 +337,7 @@ impl Store {
                 .await
         })
         .await;
-        self.name_phone_holder(updated, card).await
+        self.name_phone_holder(updated, card.phone.as_str()).await
     }
 
     async fn update_patient_once(

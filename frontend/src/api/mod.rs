@@ -23,7 +23,7 @@ use emhana_api_types::auth::{
     AuditEntryView, ChangePassword, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
 };
 use emhana_api_types::backups::{BackupList, BackupView, DownloadLink};
-use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::patients::{PatientHistoryView, PatientView, PatientWrite};
 use emhana_api_types::queries::{
     AuditQuery, PatientListQuery, RangeQuery, ToQuery, TrendQuery, VisitListQuery,
 };
@@ -311,6 +311,21 @@ pub async fn update_patient(id: i64, body: PatientWrite) -> Result<PatientView, 
         Method::PATCH,
         &format!("/api/v1/patients/{id}"),
         json(&body),
+    )
+    .await
+}
+
+/// `GET /api/v1/patients/{id}/history`.
+pub async fn patient_history(id: i64) -> Result<PatientHistoryView, ApiError> {
+    call(Method::GET, &format!("/api/v1/patients/{id}/history"), None).await
+}
+
+/// `POST /api/v1/patients/{id}/reactivate?version=`.
+pub async fn reactivate_patient(id: i64, version: i64) -> Result<PatientView, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/patients/{id}/reactivate?version={version}"),
+        None,
     )
     .await
 }

@@ -779,6 +779,38 @@ pub struct Strings {
     pub consent_title: &'static str,
     /// Reminder language on the patient card.
     pub consent_language: &'static str,
+    /// Marks a deactivated patient.
+    pub inactive_badge: &'static str,
+    /// Bring a deactivated patient back.
+    pub reactivate: &'static str,
+    /// The card's history panel.
+    pub history_title: &'static str,
+    /// Visits that count.
+    pub history_visits: &'static str,
+    /// Visits that took place.
+    pub history_attended: &'static str,
+    /// Services rendered.
+    pub history_billed: &'static str,
+    /// Paid over all visits.
+    pub history_paid: &'static str,
+    /// Owed.
+    pub history_debt: &'static str,
+    /// First visit.
+    pub history_first: &'static str,
+    /// Latest visit.
+    pub history_last: &'static str,
+    /// Next booked visit.
+    pub history_next: &'static str,
+    /// How the patient found the clinic.
+    pub history_source: &'static str,
+    /// No visits yet.
+    pub history_none: &'static str,
+    /// The CRM panel: visits of the day.
+    pub today_visits: &'static str,
+    /// The CRM panel: takings of the open shifts.
+    pub today_takings: &'static str,
+    /// The CRM panel: no shift is open.
+    pub today_no_shift: &'static str,
     /// A rule of N hours before, `{n}` the hours.
     pub reminders_hours_short: &'static str,
     /// Reminder statuses.

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use emhana_domain::validation::PhoneNumber;
 
-use emhana_api_types::queries::PatientListQuery;
+use emhana_api_types::queries::{PatientListQuery, VisitListQuery};
 
 use crate::api::{self, ApiError};
+use crate::clinic;
 use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::keyset::KeysetList;
 use crate::components::table::{sort_rows, ClickableRow, SortHeader, SortKey, SortOrder};
@@ -24,6 +25,7 @@ type Editing = crate::components::directory::Editing<PatientView>;
 pub fn PatientsPage() -> impl IntoView {
     let s = t();
     let query = RwSignal::new(String::new());
+    let inactive = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::Closed);
     let list = KeysetList::<PatientView>::new();
@@ -32,6 +34,7 @@ pub fn PatientsPage() -> impl IntoView {
         list.load(append, move |after| {
             api::patients(PatientListQuery {
                 q: Some(query.get_untracked()),
+                include_inactive: inactive.get_untracked().then_some(true),
                 limit: Some(50),
                 cursor: after,
                 ..PatientListQuery::default()
@@ -40,6 +43,7 @@ pub fn PatientsPage() -> impl IntoView {
     };
     Effect::new(move |_| {
         query.track();
+        inactive.track();
         reload.track();
         load(false);
     });
@@ -54,10 +58,12 @@ pub fn PatientsPage() -> impl IntoView {
                 <input name="search" type="search" placeholder=s.search_hint
                     prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
             </label>
+            <label class="inline"><input type="checkbox" name="show_inactive" prop:checked=inactive
+                on:change=move |ev| inactive.set(event_target_checked(&ev)) />{s.show_inactive}</label>
             <button on:click=move |_| editing.set(Editing::New)>{s.new_patient}</button>
         </div>
         {move || editing.get().form().map(|p| {
-            let deposit = p.as_ref().map(|p| view! { <DepositPanel patient_id=p.id /> });
+            let deposit = p.as_ref().map(|p| view! { <PatientHistory patient_id=p.id /><DepositPanel patient_id=p.id /> });
             view! {
                 <PatientForm patient=p on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
                 {deposit}
@@ -119,7 +125,10 @@ fn PatientRow(patient: PatientView, editing: RwSignal<Editing>) -> impl IntoView
     let edit = Callback::new(move |()| editing.set(Editing::Existing(open.clone())));
     view! {
         <ClickableRow on_open=edit>
-            <td>{format!("{} {}", patient.first_name, patient.last_name.clone().unwrap_or_default())}</td>
+            <td>
+                {format!("{} {}", patient.first_name, patient.last_name.clone().unwrap_or_default())}
+                {(!patient.is_active).then(|| view! { " " <span class="badge" data-testid="inactive-badge">{t().inactive_badge}</span> })}
+            </td>
             <td>{PhoneNumber::display(&patient.phone)}</td>
             <td>{patient.birth_date.clone().unwrap_or_default()}</td>
             <td>{patient.email.clone().unwrap_or_default()}</td>
@@ -189,6 +198,7 @@ fn PatientForm(
 ) -> impl IntoView {
     let s = t();
     let target = patient.as_ref().map(|e| (e.id, e.version));
+    let inactive = patient.as_ref().is_some_and(|p| !p.is_active);
     let f = CardFields::of(patient.as_ref());
     let CardFields {
         first,
@@ -203,6 +213,9 @@ fn PatientForm(
     } = f;
     let error = RwSignal::new(None::<ApiError>);
     let retire = deactivate_action("patients", error, on_saved);
+    let revive = form_action(error, on_saved, |(id, version): (i64, i64)| async move {
+        api::reactivate_patient(id, version).await.map(drop)
+    });
     let save = form_action(error, on_saved, move |body: PatientWrite| async move {
         match target {
             Some((id, _)) => api::update_patient(id, body).await.map(drop),
@@ -263,9 +276,80 @@ fn PatientForm(
                 <span class="field-error" data-field="reminders.language">{field("reminders.language")}</span>
             </fieldset>
             <FormError error=error fields=&["first_name", "last_name", "phone", "birth_date", "email", "notes", "reminders.language"] />
-            <button type="submit" disabled=move || save.pending().get() || retire.pending().get()>{s.save}</button>
+            <button type="submit" disabled=move || save.pending().get() || retire.pending().get() || revive.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
-            {target.map(|_| view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> })}
+            {target.map(|(id, version)| if inactive {
+                view! { <button type="button" on:click=move |_| { revive.dispatch_local((id, version)); }>{s.reactivate}</button> }.into_any()
+            } else {
+                view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> }.into_any()
+            })}
         </form>
+    }
+}
+
+/// The card's history: the patient's visits in figures (the server sums them) and the latest
+/// visits with their payments.
+#[component]
+fn PatientHistory(patient_id: i64) -> impl IntoView {
+    let s = t();
+    let history = LocalResource::new(move || api::patient_history(patient_id));
+    let visits = LocalResource::new(move || {
+        api::visits(VisitListQuery {
+            patient_id: Some(patient_id),
+            limit: Some(50),
+            ..VisitListQuery::default()
+        })
+    });
+    let when = |at: Option<String>| at.map_or_else(|| "—".to_owned(), |a| clinic::day_hm(&a));
+    view! {
+        <div class="panel" data-testid="patient-history">
+            <h2>{s.history_title}</h2>
+            {move || history.get().map(|r| match r {
+                Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
+                Ok(h) => {
+                    let figures = [
+                        (s.history_visits, h.visits.to_string()),
+                        (s.history_attended, h.attended.to_string()),
+                        (s.history_billed, h.billed.format_ui()),
+                        (s.history_paid, h.paid.format_ui()),
+                        (s.history_debt, h.debt.format_ui()),
+                        (s.history_first, when(h.first_visit)),
+                        (s.history_last, when(h.last_visit)),
+                        (s.history_next, when(h.next_visit)),
+                        (s.history_source, h.source.unwrap_or_else(|| "—".to_owned())),
+                    ];
+                    view! {
+                        <div class="kpis">
+                            {figures.into_iter().map(|(label, value)| view! {
+                                <div class="kpi" data-testid="history-figure"><span class="muted">{label}</span><strong>{value}</strong></div>
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }
+            })}
+            {move || visits.get().map(|r| match r {
+                Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
+                Ok(page) if page.items.is_empty() => view! { <p class="muted">{s.history_none}</p> }.into_any(),
+                Ok(page) => view! {
+                    <div class="table-wrap"><table class="table" data-testid="history-visits">
+                        <thead><tr>
+                            <th>{s.reminders_time}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
+                            <th>{s.total_label}</th><th>{s.history_paid}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|v| view! {
+                                <tr>
+                                    <td>{clinic::day_hm(&v.starts_at)}</td>
+                                    <td>{v.doctor.name}</td>
+                                    <td>{v.status_label}</td>
+                                    <td>{v.total.format_ui()}</td>
+                                    <td>{v.paid.format_ui()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any(),
+            })}
+        </div>
     }
 }

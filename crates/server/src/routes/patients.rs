@@ -3,7 +3,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use emhana_api_types::auth::Page;
-use emhana_api_types::patients::{PatientView, PatientWrite};
+use emhana_api_types::patients::{PatientHistoryView, PatientView, PatientWrite};
 use emhana_api_types::queries::PatientListQuery;
 use emhana_api_types::reminders::PatientRemindersView;
 use emhana_api_types::ProblemDetails;
@@ -11,11 +11,14 @@ use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
+use emhana_domain::patient_history::{History, HistoryVisit};
 use emhana_domain::reminder::{Consent, Language, PatientReminders};
 use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::SearchQuery;
+use emhana_domain::visit_status::VisitStatus;
 use emhana_domain::ClinicZone;
+use emhana_domain::Money;
 use emhana_store::patients::{PatientQuery, PatientRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -31,7 +34,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_patient)
         .service(get_patient)
         .service(update_patient)
-        .service(deactivate_patient);
+        .service(deactivate_patient)
+        .service(reactivate_patient)
+        .service(patient_history);
 }
 
 fn view(r: PatientRow) -> PatientView {
@@ -217,4 +222,69 @@ pub async fn deactivate_patient(
         .deactivate_patient(&auth.actor, PatientId(path.into_inner()), version)
         .await?;
     Ok(HttpResponse::Ok().json(view(row)))
+}
+
+/// Make a deactivated patient active again (`version` required; stale → 409). If another active
+/// patient holds the phone by now → 409 naming them. Audited.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(("id" = i64, Path), VersionQuery), responses(
+    (status = 200, body = PatientView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 409, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[post("/patients/{id}/reactivate")]
+pub async fn reactivate_patient(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    q: Result<web::Query<VersionQuery>, actix_web::Error>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::PatientsWrite)?;
+    let version = VersionQuery::required(q)?;
+    let row = store
+        .reactivate_patient(&auth.actor, PatientId(path.into_inner()), version)
+        .await?;
+    Ok(HttpResponse::Ok().json(view(row)))
+}
+
+/// The patient's visits in figures: visits, attended, billed, paid (lifetime value), debt,
+/// first and last visit, the next booked one, and how they found the clinic.
+#[utoipa::path(tag = "patients", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = PatientHistoryView),
+    (status = 404, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/patients/{id}/history")]
+pub async fn patient_history(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::VisitsRead)?;
+    let id = PatientId(path.into_inner());
+    if store.patient(id).await?.is_none() {
+        return Err(ApiError::NotFound("Клиент не найден".into()));
+    }
+    let facts = store.patient_visit_facts(id).await?;
+    let mut visits = Vec::with_capacity(facts.len());
+    for (status, total, paid, starts_at, source) in &facts {
+        visits.push(HistoryVisit {
+            status: VisitStatus::from_code(status).unwrap_or(VisitStatus::Cancelled),
+            total: Money::from_tiyn(*total),
+            paid: Money::from_tiyn(*paid),
+            starts_at: decode_instant(starts_at),
+            source,
+        });
+    }
+    let h = History::of(visits, Utc::now()).map_err(|e| ApiError::Internal(e.into()))?;
+    let instant = |at: Option<chrono::DateTime<Utc>>| at.map(emhana_domain::clinic_time::rfc3339);
+    Ok(HttpResponse::Ok().json(PatientHistoryView {
+        visits: h.visits,
+        attended: h.attended,
+        billed: h.billed,
+        paid: h.paid,
+        debt: h.debt,
+        first_visit: instant(h.first_visit),
+        last_visit: instant(h.last_visit),
+        next_visit: instant(h.next_visit),
+        source: h.source,
+    }))
 }

@@ -111,3 +111,67 @@ both_backends! {
         assert!(second.items[0].id < first.items[2].id);
     }
 }
+
+both_backends! {
+    async fn the_card_sums_the_history_and_a_deactivated_patient_comes_back(app) {
+        use crate::visits::{booked, clinic, pay};
+        let (desk, doctor, services, patient) = clinic(&app).await;
+        let empty = app.get_auth(&format!("/api/v1/patients/{patient}/history"), &desk).await;
+        assert_eq!(empty.status(), 200);
+        let empty: Value = empty.json().await.unwrap();
+        assert_eq!((empty["visits"].as_i64(), empty["paid"].as_str(), empty["source"].clone()), (Some(0), Some("0.00"), Value::Null));
+        // Two past visits (5 000 + 3 000 and 8 000), one cancelled, one booked ahead.
+        let done = |v: &emhana_api_types::visits::VisitView| v.summary.id;
+        let first = booked(&app, &desk, json!({"patient_id": patient, "doctor_id": doctor, "starts_at": "2026-10-01T10:00:00+05:00", "service_ids": [services[0], services[1]]})).await;
+        let second = booked(&app, &desk, json!({"patient_id": patient, "doctor_id": doctor, "starts_at": "2026-10-15T10:00:00+05:00", "service_ids": [services[2]]})).await;
+        let cancelled = booked(&app, &desk, json!({"patient_id": patient, "doctor_id": doctor, "starts_at": "2026-10-20T10:00:00+05:00", "service_ids": [services[2]]})).await;
+        let ahead = chrono::Utc::now() + chrono::Duration::days(3);
+        booked(&app, &desk, json!({"patient_id": patient, "doctor_id": doctor, "starts_at": ahead.to_rfc3339(), "service_ids": [services[0]]})).await;
+        for v in [&first, &second] {
+            for status in ["in_progress", "completed"] {
+                let res = app.post_json(&format!("/api/v1/appointments/{}/status", done(v)), Some(&desk), &json!({"status": status})).await;
+                assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+            }
+        }
+        let res = app.post_json(&format!("/api/v1/appointments/{}/status", done(&cancelled)), Some(&desk), &json!({"status": "cancelled", "reason": "заболел"})).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(pay(&app, &desk, done(&first), json!([{"method": "card", "amount": "8000"}])).await.status(), 201);
+        assert_eq!(pay(&app, &desk, done(&second), json!([{"method": "cash", "amount": "2500.50"}])).await.status(), 201);
+
+        let h: Value = app.get_auth(&format!("/api/v1/patients/{patient}/history"), &desk).await.json().await.unwrap();
+        assert_eq!(h["visits"], 3, "the cancelled visit does not count: {h}");
+        assert_eq!(h["attended"], 2);
+        assert_eq!(h["billed"], "16000.00");
+        assert_eq!(h["paid"], "10500.50");
+        assert_eq!(h["debt"], "5499.50");
+        assert!(h["first_visit"].as_str().unwrap().starts_with("2026-10-01T05:00:00"), "{h}");
+        assert!(h["last_visit"].as_str().unwrap().starts_with("2026-10-15T05:00:00"), "{h}");
+        assert!(h["next_visit"].is_string());
+        assert!(h["source"].is_string());
+        let doctor_token = app.token_for("doctor").await;
+        assert_eq!(app.get_auth(&format!("/api/v1/patients/{patient}/history"), &doctor_token).await.status(), 403);
+        assert_eq!(app.get_auth("/api/v1/patients/999999/history", &desk).await.status(), 404);
+
+        // Deactivate, let another card take the phone, then bring the first one back.
+        let p: PatientView = app.get_auth(&format!("/api/v1/patients/{patient}"), &desk).await.json().await.unwrap();
+        let gone: PatientView = app.send(reqwest::Method::DELETE, &format!("/api/v1/patients/{patient}?version={}", p.version), Some(&desk), None).await.json().await.unwrap();
+        assert!(!gone.is_active);
+        let holder: PatientView = create(&app, &desk, json!({"first_name": "Жанна", "phone": p.phone})).await.json().await.unwrap();
+        let back = app.send(reqwest::Method::POST, &format!("/api/v1/patients/{patient}/reactivate?version={}", gone.version), Some(&desk), None).await;
+        assert_eq!(back.status(), 409, "the phone is another active patient's now");
+        let problem: ProblemDetails = back.json().await.unwrap();
+        assert_eq!(problem.errors[0].field, "phone");
+        assert!(problem.errors[0].message.contains("Жанна"), "{}", problem.errors[0].message);
+        let holder_row: PatientView = app.get_auth(&format!("/api/v1/patients/{}", holder.id), &desk).await.json().await.unwrap();
+        app.send(reqwest::Method::DELETE, &format!("/api/v1/patients/{}?version={}", holder.id, holder_row.version), Some(&desk), None).await;
+        let stale = app.send(reqwest::Method::POST, &format!("/api/v1/patients/{patient}/reactivate?version={}", p.version), Some(&desk), None).await;
+        assert_eq!(stale.status(), 409, "a stale version");
+        let back = app.send(reqwest::Method::POST, &format!("/api/v1/patients/{patient}/reactivate?version={}", gone.version), Some(&desk), None).await;
+        assert_eq!(back.status(), 200);
+        let back: PatientView = back.json().await.unwrap();
+        assert!(back.is_active);
+        assert_eq!(back.version, gone.version + 1);
+        let audited = crate::visits::count(&app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'patient' AND action = 'update' AND new_json LIKE '%is_active%true%'").await;
+        assert_eq!(audited, 1);
+    }
+}

@@ -79,6 +79,16 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         &["owner", "admin", "receptionist"],
     ),
     (
+        "post",
+        "/api/v1/patients/{id}/reactivate",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
+        "get",
+        "/api/v1/patients/{id}/history",
+        &["owner", "admin", "receptionist"],
+    ),
+    (
         "get",
         "/api/v1/doctors",
         &["owner", "admin", "receptionist", "doctor"],

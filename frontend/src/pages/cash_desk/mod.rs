@@ -5,7 +5,7 @@
 
 mod count;
 mod history;
-mod report;
+pub(crate) mod report;
 mod settings;
 mod shift;
 

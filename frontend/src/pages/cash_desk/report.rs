@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use crate::clinic;
 use crate::i18n::t;
 
-fn label(code: &str) -> String {
+/// A tender's Russian label (`cash` → «Наличные»).
+pub(crate) fn label(code: &str) -> String {
     PaymentMethod::from_code(code).map_or_else(|| code.to_owned(), |m| m.label_ru().to_owned())
 }
 

@@ -4,6 +4,7 @@
 
 mod booking;
 mod grid;
+mod today;
 
 use chrono::{Datelike, Duration};
 use emhana_api_types::directories::DoctorView;
@@ -57,6 +58,7 @@ pub fn CrmPage() -> impl IntoView {
     view! {
         <h1>{s.nav_crm}</h1>
         <CalendarBar date=date week=week week_doctor=week_doctor doctors=doctors />
+        {move || (!week.get()).then(|| visits.get().and_then(Result::ok).map(|page| view! { <today::TodayPanel visits=page.items /> }))}
         <div class="panel calendar-wrap">
             {move || match (doctors.get(), visits.get()) {
                 (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
