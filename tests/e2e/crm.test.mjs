@@ -128,7 +128,34 @@ describe('crm', () => {
     await form.locator('input[name="overlap_reason"]').fill('срочный пациент');
     await form.getByRole('button', { name: 'Записать поверх' }).click();
     await page.getByTestId('visit-card').getByText(/13:15–13:45/).waitFor();
+    // Both visits of the slot are reachable: the block opens the first, its «+» line the other.
+    const block = calendar.getByTestId('calendar-visit').filter({ hasText: '13:00–' });
+    assert.match(await block.textContent(), /13:00–13:30 · записан · не оплачено/, 'status beside the payment');
+    await block.click();
+    await page.getByTestId('visit-card').getByText(/13:00–13:30/).waitFor();
+    await block.getByTestId('overlapping-visit').click();
+    await page.getByTestId('visit-card').getByText(/13:15–13:45/).waitFor();
     await screenshot(page, 'crm-overlap');
     assert.deepEqual(page.errors.filter((e) => !e.includes('409')), []);
+  });
+
+  test('the day view shows the doctors ticked in the legend, each in its colour', async () => {
+    await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Сауле', last_name: 'Абенова', specialization: 'Терапевт' });
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'desk', 'password-123');
+    await page.locator('nav a', { hasText: 'CRM' }).click();
+    const headers = page.getByTestId('calendar').locator('thead th');
+    await headers.filter({ hasText: 'Абенова' }).waitFor();
+    assert.equal(await headers.count(), 3, 'time + two doctors');
+    const colours = await headers.evaluateAll((ths) => ths.slice(1).map((th) => getComputedStyle(th).borderTopColor));
+    assert.notEqual(colours[0], colours[1], 'each doctor has a colour');
+    const legend = page.getByTestId('doctor-legend');
+    await legend.locator('label', { hasText: 'Жұмабаев' }).locator('input').check();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="calendar"] thead th').length === 2);
+    assert.match(await headers.nth(1).textContent(), /Жұмабаев/);
+    await legend.locator('label', { hasText: 'Абенова' }).locator('input').check();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="calendar"] thead th').length === 3);
+    await screenshot(page, 'crm-doctor-filter');
+    assert.deepEqual(page.errors, []);
   });
 });

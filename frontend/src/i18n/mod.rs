@@ -805,6 +805,10 @@ pub struct Strings {
     pub history_source: &'static str,
     /// No visits yet.
     pub history_none: &'static str,
+    /// The calendar's doctor filter (day view).
+    pub filter_doctors: &'static str,
+    /// The calendar's doctor legend (week view).
+    pub legend_doctors: &'static str,
     /// The CRM panel: visits of the day.
     pub today_visits: &'static str,
     /// The CRM panel: takings of the open shifts.

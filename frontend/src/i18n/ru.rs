@@ -453,6 +453,8 @@ pub const RU: Strings = Strings {
     history_next: "Следующая запись",
     history_source: "Откуда пришёл",
     history_none: "Визитов пока не было",
+    filter_doctors: "Врачи (отметьте, кого показать):",
+    legend_doctors: "Цвета врачей:",
     today_visits: "Визитов за день",
     today_takings: "Принято в открытых сменах",
     today_no_shift: "смена не открыта",

@@ -28,12 +28,24 @@ pub(super) enum Panel {
     },
 }
 
-/// One grid column: a doctor on a day.
+/// One grid column: a doctor on a day, in the doctor's colour.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Column {
     pub label: String,
     pub doctor_id: i64,
     pub date: NaiveDate,
+    pub color: &'static str,
+}
+
+/// Doctors' colours, by their place in the doctor list (the legend and the column headers).
+const DOCTOR_COLORS: [&str; 10] = [
+    "#1c7ed6", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#d6336c", "#5c940d",
+    "#4263eb", "#862e9c",
+];
+
+/// The colour of the doctor at `index` of the clinic's doctor list.
+pub(super) fn doctor_color(index: usize) -> &'static str {
+    DOCTOR_COLORS[index % DOCTOR_COLORS.len()]
 }
 
 /// A cell of the grid.
@@ -45,9 +57,11 @@ pub(super) enum Cell {
         time: NaiveTime,
     },
     Visit {
-        visit: VisitSummary,
+        visit: Box<VisitSummary>,
         rows: usize,
-        more: usize,
+        /// Other visits overlapping this block (an allowed overlap): (id, patient), each
+        /// reachable from the block.
+        others: Vec<(i64, String)>,
     },
     Covered,
 }
@@ -98,15 +112,15 @@ pub(super) fn layout(columns: &[Column], visits: &[VisitSummary]) -> Vec<Vec<Cel
                             .unwrap_or(1)
                             .clamp(1, times.len() - r);
                     let span_end = slot_start + rows as i64 * SLOT_MINUTES;
-                    let more = mine
+                    let others = mine
                         .iter()
-                        .filter(|m| m.0 < span_end && m.1 > slot_start)
-                        .count()
-                        - 1;
+                        .filter(|m| m.0 < span_end && m.1 > slot_start && m.2.id != v.id)
+                        .map(|m| (m.2.id, m.2.patient.name.clone()))
+                        .collect();
                     grid[r][c] = Cell::Visit {
-                        visit: (*v).clone(),
+                        visit: Box::new((*v).clone()),
                         rows,
-                        more,
+                        others,
                     };
                     r += rows;
                 }
@@ -137,7 +151,9 @@ pub(super) fn CalendarGrid(
     let times = slots();
     view! {
         <table class="calendar" data-testid="calendar">
-            <thead><tr><th></th>{columns.iter().map(|c| view! { <th>{c.label.clone()}</th> }).collect_view()}</tr></thead>
+            <thead><tr><th></th>{columns.iter().map(|c| view! {
+                <th style=format!("border-top: 4px solid {}", c.color)>{c.label.clone()}</th>
+            }).collect_view()}</tr></thead>
             <tbody>
                 {grid.into_iter().zip(times).map(|(row, time)| view! {
                     <tr>
@@ -153,7 +169,7 @@ pub(super) fn CalendarGrid(
                                         on:keydown=move |ev| if ev.key() == "Enter" { book() }></td>
                                 }.into_any()
                             }
-                            Cell::Visit { visit, rows, more } => {
+                            Cell::Visit { visit, rows, others } => {
                                 let id = visit.id;
                                 view! {
                                     <td rowspan=rows.to_string() class=format!("visit pay-{} status-{}", visit.payment_status, visit.status)
@@ -161,8 +177,13 @@ pub(super) fn CalendarGrid(
                                         on:click=move |_| panel.set(Panel::Visit(id))
                                         on:keydown=move |ev| if ev.key() == "Enter" { panel.set(Panel::Visit(id)) }>
                                         <strong>{visit.patient.name.clone()}</strong>
-                                        <small>{format!("{}–{} · {}", clinic::hm(&visit.starts_at), clinic::hm(&visit.ends_at), visit.payment_status_label)}</small>
-                                        {(more > 0).then(|| view! { <small>{format!(" +{more}")}</small> })}
+                                        <small>{format!("{}–{} · {} · {}", clinic::hm(&visit.starts_at), clinic::hm(&visit.ends_at), visit.status_label, visit.payment_status_label)}</small>
+                                        {others.into_iter().map(|(other, name)| view! {
+                                            <button type="button" class="link overlap" data-testid="overlapping-visit"
+                                                on:click=move |ev| { ev.stop_propagation(); panel.set(Panel::Visit(other)); }>
+                                                {format!("+ {name}")}
+                                            </button>
+                                        }).collect_view()}
                                     </td>
                                 }.into_any()
                             }

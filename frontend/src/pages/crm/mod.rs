@@ -26,6 +26,8 @@ pub fn CrmPage() -> impl IntoView {
     let date = RwSignal::new(clinic::today());
     let week = RwSignal::new(false);
     let week_doctor = RwSignal::new(None::<i64>);
+    // The doctors shown in the day view (none chosen: all of them).
+    let chosen = RwSignal::new(Vec::<i64>::new());
     let panel = RwSignal::new(Panel::None);
     let reload = RwSignal::new(0u32);
     let may_book = session::can(Permission::VisitsWrite);
@@ -52,12 +54,13 @@ pub fn CrmPage() -> impl IntoView {
     let columns = move || {
         let list: Vec<DoctorView> = doctors.get().and_then(Result::ok).unwrap_or_default();
         let week_of = week.get().then(|| (range().0, week_doctor.get()));
-        calendar_columns(&list, date.get(), week_of)
+        calendar_columns(&list, date.get(), week_of, &chosen.get())
     };
     let changed = move || reload.update(|n| *n += 1);
     view! {
         <h1>{s.nav_crm}</h1>
         <CalendarBar date=date week=week week_doctor=week_doctor doctors=doctors />
+        <DoctorLegend doctors=doctors chosen=chosen week=week />
         {move || (!week.get()).then(|| visits.get().and_then(Result::ok).map(|page| view! { <today::TodayPanel visits=page.items /> }))}
         <div class="panel calendar-wrap">
             {move || match (doctors.get(), visits.get()) {
@@ -117,26 +120,67 @@ fn CalendarBar(
     }
 }
 
-/// The grid's columns: every doctor on `date`, or with `week` = (Monday, doctor) that doctor
-/// (the first one by default) on each day of the week.
+/// The doctors' colours and, in the day view, which doctors' columns to show (several at once;
+/// none ticked: everyone).
+#[component]
+fn DoctorLegend(
+    doctors: LocalResource<Result<Vec<DoctorView>, api::ApiError>>,
+    chosen: RwSignal<Vec<i64>>,
+    week: RwSignal<bool>,
+) -> impl IntoView {
+    let s = t();
+    view! {
+        <div class="panel doctor-legend" data-testid="doctor-legend">
+            <span class="muted">{move || if week.get() { s.legend_doctors } else { s.filter_doctors }}</span>
+            {move || doctors.get().and_then(Result::ok).unwrap_or_default().into_iter().enumerate().map(|(i, d)| {
+                let id = d.id;
+                let toggle = move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| {
+                        c.retain(|x| *x != id);
+                        if on { c.push(id); }
+                    });
+                };
+                view! {
+                    <label class="inline doctor-chip">
+                        <Show when=move || !week.get()>
+                            <input type="checkbox" name="doctor_filter" value=id.to_string()
+                                prop:checked=move || chosen.get().contains(&id) on:change=toggle />
+                        </Show>
+                        <span class="swatch" style=format!("background: {}", grid::doctor_color(i))></span>
+                        {format!("{} {}", d.last_name, d.first_name)}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The grid's columns: the doctors on `date` (only the `chosen` ones when some are), or with
+/// `week` = (Monday, doctor) that doctor (the first one by default) on each day of the week.
+/// Each column has its doctor's colour.
 fn calendar_columns(
     doctors: &[DoctorView],
     date: chrono::NaiveDate,
     week: Option<(chrono::NaiveDate, Option<i64>)>,
+    chosen: &[i64],
 ) -> Vec<Column> {
-    let Some((monday, chosen)) = week else {
+    let Some((monday, week_doctor)) = week else {
         return doctors
             .iter()
-            .map(|d| Column {
+            .enumerate()
+            .filter(|(_, d)| chosen.is_empty() || chosen.contains(&d.id))
+            .map(|(i, d)| Column {
                 label: format!("{} {}", d.last_name, d.first_name),
                 doctor_id: d.id,
                 date,
+                color: grid::doctor_color(i),
             })
             .collect();
     };
-    let Some(doc) = chosen
-        .and_then(|id| doctors.iter().find(|d| d.id == id))
-        .or(doctors.first())
+    let Some((index, doc)) = week_doctor
+        .and_then(|id| doctors.iter().enumerate().find(|(_, d)| d.id == id))
+        .or(doctors.iter().enumerate().next())
     else {
         return Vec::new();
     };
@@ -147,6 +191,7 @@ fn calendar_columns(
                 label: day.format("%a %d.%m").to_string(),
                 doctor_id: doc.id,
                 date: day,
+                color: grid::doctor_color(index),
             }
         })
         .collect()
