@@ -34,6 +34,13 @@ describe('analytics', () => {
     await page.setViewportSize({ width: 1400, height: 1000 });
     await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
     await page.locator('nav a', { hasText: 'Аналитика' }).click();
+    // The quarter quick range starts on the quarter's first day (clinic time).
+    await page.getByRole('button', { name: 'Этот квартал' }).click();
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Almaty' });
+    const [year, month] = today.split('-').map(Number);
+    const quarterStart = `${year}-${String(Math.floor((month - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+    assert.equal(await page.locator('input[name="from"]').inputValue(), quarterStart);
+    assert.equal(await page.locator('input[name="to"]').inputValue(), today);
     await page.getByRole('button', { name: 'Этот месяц' }).click();
     const kpis = page.getByTestId('kpis');
     await kpis.getByText('12\u00a0000\u00a0₸').waitFor();

@@ -5,7 +5,8 @@
 //! system's fixed +6 put late-evening visits on the wrong day.)
 
 use chrono::{
-    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -89,9 +90,40 @@ impl ClinicZone {
     }
 }
 
+/// The first day of the calendar quarter `day` is in (1 Jan, 1 Apr, 1 Jul, 1 Oct): the
+/// dashboard's «квартал» quick ranges.
+pub fn quarter_start(day: NaiveDate) -> NaiveDate {
+    let month = day.month0() / 3 * 3 + 1;
+    NaiveDate::from_ymd_opt(day.year(), month, 1).unwrap_or(day)
+}
+
+/// The previous calendar quarter of `day`'s, as (first, last) day.
+pub fn previous_quarter(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let this = quarter_start(day);
+    let last = this.pred_opt().unwrap_or(this);
+    (quarter_start(last), last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quarters_start_on_the_first_of_january_april_july_and_october() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(quarter_start(d(2026, 11, 29)), d(2026, 10, 1));
+        assert_eq!(quarter_start(d(2026, 10, 1)), d(2026, 10, 1));
+        assert_eq!(quarter_start(d(2026, 3, 31)), d(2026, 1, 1));
+        assert_eq!(
+            previous_quarter(d(2026, 11, 29)),
+            (d(2026, 7, 1), d(2026, 9, 30))
+        );
+        assert_eq!(
+            previous_quarter(d(2026, 2, 10)),
+            (d(2025, 10, 1), d(2025, 12, 31)),
+            "across the year"
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -805,6 +805,10 @@ pub struct Strings {
     pub history_source: &'static str,
     /// No visits yet.
     pub history_none: &'static str,
+    /// Quick range: this quarter so far.
+    pub this_quarter: &'static str,
+    /// Quick range: the previous quarter.
+    pub last_quarter: &'static str,
     /// The calendar's doctor filter (day view).
     pub filter_doctors: &'static str,
     /// The calendar's doctor legend (week view).

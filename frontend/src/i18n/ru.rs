@@ -453,6 +453,8 @@ pub const RU: Strings = Strings {
     history_next: "Следующая запись",
     history_source: "Откуда пришёл",
     history_none: "Визитов пока не было",
+    this_quarter: "Этот квартал",
+    last_quarter: "Прошлый квартал",
     filter_doctors: "Врачи (отметьте, кого показать):",
     legend_doctors: "Цвета врачей:",
     today_visits: "Визитов за день",

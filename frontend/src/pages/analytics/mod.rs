@@ -19,6 +19,7 @@ use crate::clinic;
 use crate::components::chart::EChart;
 use crate::i18n::t;
 use charts::{bars, donut, money_f64, trend};
+use emhana_domain::clinic_time::{previous_quarter, quarter_start};
 use tables::{DiscountsTable, Kpis, MethodsTable, SourcesTable};
 
 /// The quick ranges: (label getter, first day, last day) from today.
@@ -28,11 +29,14 @@ fn quick_ranges(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
     let last_month_end = month_start - Duration::days(1);
     let last_month_start = last_month_end.with_day(1).unwrap_or(last_month_end);
     let year_start = today.with_ordinal(1).unwrap_or(today);
+    let (last_quarter_start, last_quarter_end) = previous_quarter(today);
     vec![
         (s.today, today, today),
         (s.last_7_days, today - Duration::days(6), today),
         (s.this_month, month_start, today),
         (s.last_month, last_month_start, last_month_end),
+        (s.this_quarter, quarter_start(today), today),
+        (s.last_quarter, last_quarter_start, last_quarter_end),
         (s.this_year, year_start, today),
     ]
 }
