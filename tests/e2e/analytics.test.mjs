@@ -57,6 +57,8 @@ describe('analytics', () => {
     const methods = page.getByTestId('methods-report');
     assert.equal(await methods.locator('tbody tr').count(), 3);
     assert.match(await methods.locator('tr', { hasText: 'Карта' }).textContent(), /5\u00a0000\u00a0₸/);
+    assert.match(await methods.locator('tr', { hasText: 'Карта' }).textContent(), /41,67/, 'a decimal comma');
+    assert.match(await kpis.textContent(), /75,00 %/, 'cashless share 9 000 of 12 000, in Russian format');
     // Charts follow the window.
     const before = (await page.locator('#sources-donut canvas').boundingBox()).width;
     await page.setViewportSize({ width: 800, height: 1000 });

@@ -3,7 +3,7 @@
 use emhana_api_types::analytics::{DiscountsReport, MethodsReport, SourcesReport, SummaryReport};
 use leptos::prelude::*;
 
-use crate::i18n::t;
+use crate::i18n::{percent, share, t};
 
 #[component]
 pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
@@ -24,11 +24,8 @@ pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
         ),
         (s.average_check_label, k.average_check.format_ui()),
         (s.debt_label, k.outstanding_debt.format_ui()),
-        (s.no_show_label, format!("{:.2} %", k.no_show_rate_percent)),
-        (
-            s.cashless_label,
-            format!("{:.2} %", k.cashless_share_percent),
-        ),
+        (s.no_show_label, percent(k.no_show_rate_percent)),
+        (s.cashless_label, percent(k.cashless_share_percent)),
     ];
     // Bonuses are a discount: beside revenue, only when the clinic runs a programme.
     if k.bonus_paid.is_positive() {
@@ -57,7 +54,7 @@ pub(super) fn SourcesTable(r: SourcesReport) -> impl IntoView {
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=best.as_deref() == Some(i.source.as_str())>
                         <td>{i.label}</td><td class="num">{i.visits}</td><td class="num">{i.patients}</td>
-                        <td class="num">{i.revenue.format_ui()}</td><td class="num">{format!("{:.2}", i.share_percent)}</td>
+                        <td class="num">{i.revenue.format_ui()}</td><td class="num">{share(i.share_percent)}</td>
                         <td class="num">{i.average_check.format_ui()}</td>
                     </tr>
                 }).collect_view()}
@@ -79,7 +76,7 @@ pub(super) fn MethodsTable(r: MethodsReport) -> impl IntoView {
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=popular.as_deref() == Some(i.method.as_str())>
-                        <td>{i.label}</td><td class="num">{i.amount.format_ui()}</td><td class="num">{format!("{:.2}", i.share_percent)}</td>
+                        <td>{i.label}</td><td class="num">{i.amount.format_ui()}</td><td class="num">{share(i.share_percent)}</td>
                         <td class="num">{i.visits}</td><td class="num">{i.average_payment.format_ui()}</td>
                     </tr>
                 }).collect_view()}
