@@ -103,6 +103,21 @@ describe('crm', () => {
     await card.getByRole('button', { name: 'Завершить приём' }).click();
     await card.getByTestId('visit-status').getByText('прием завершен').waitFor();
     assert.equal(await table.locator('.badge.pay-paid').count(), 1);
+    // Who moved it and when; notes kept.
+    const history = card.getByTestId('status-history');
+    await history.locator('summary').click();
+    await history.getByText('на приеме → прием завершен').waitFor();
+    assert.match(await history.textContent(), /Айгүл Сәрсенова/);
+    await card.locator('textarea[name="visit_notes"]').fill('аллергия на лидокаин');
+    await card.getByRole('button', { name: 'Сохранить заметку' }).click();
+    const { items } = await ownerApi(server.url, 'GET', '/appointments?limit=50');
+    let notes = null;
+    for (let i = 0; i < 50 && notes !== 'аллергия на лидокаин'; i += 1) {
+      const v = await ownerApi(server.url, 'GET', `/appointments/${items.find((x) => x.patient.name.includes('Айгерим')).id}`);
+      notes = v.notes;
+      if (notes !== 'аллергия на лидокаин') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(notes, 'аллергия на лидокаин');
     assert.deepEqual(page.errors, []);
   });
 

@@ -805,6 +805,14 @@ pub struct Strings {
     pub history_source: &'static str,
     /// No visits yet.
     pub history_none: &'static str,
+    /// Save the visit's notes.
+    pub visit_save_notes: &'static str,
+    /// The visit's status history.
+    pub visit_status_history: &'static str,
+    /// Who changed the status.
+    pub visit_changed_by: &'static str,
+    /// Why.
+    pub visit_reason: &'static str,
     /// Quick range: this quarter so far.
     pub this_quarter: &'static str,
     /// Quick range: the previous quarter.

@@ -5,6 +5,7 @@
 
 mod header;
 mod lines;
+mod notes;
 mod payment;
 mod refund;
 
@@ -100,6 +101,7 @@ pub fn VisitCard(
                 None => view! { <p class="muted">{s.loading}</p> }.into_any(),
                 Some(v) => view! {
                     <header::VisitHeader visit=v.clone() write=write />
+                    <notes::NotesAndHistory visit=v.clone() write=write />
                     <lines::LinesEditor visit=v.clone() write=write />
                     <payment::PaymentPanel visit=v.clone() write=write />
                     <refund::RefundPanel visit=v write=write />
