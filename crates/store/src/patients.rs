@@ -195,7 +195,7 @@ impl Store {
         version: i64,
     ) -> Result<PatientRow, StoreError> {
         let result = crate::retry::transient(async || {
-            self.reactivate_patient_once(actor, id, version).await
+            self.set_patient_active_once(actor, id, version, true).await
         })
         .await;
         let phone = match &result {
@@ -206,40 +206,6 @@ impl Store {
         };
         self.name_phone_holder(result, phone.as_deref().unwrap_or_default())
             .await
-    }
-
-    async fn reactivate_patient_once(
-        &self,
-        actor: &Actor,
-        id: PatientId,
-        version: i64,
-    ) -> Result<PatientRow, StoreError> {
-        let now = time::encode(chrono::Utc::now());
-        let mut tx = self.begin_write().await?;
-        let sql = format!(
-            "UPDATE patients SET is_active = 1, version = version + 1, updated_at = $1 \
-             WHERE id = $2 AND version = $3 RETURNING {COLUMNS}"
-        );
-        let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(&now)
-            .bind(id.0)
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| StoreError::on_unique(e, "phone"))?;
-        let Some(row) = row else {
-            return Err(crate::missing_or_stale_row(&mut tx, "patients", Some(id.0)).await);
-        };
-        let entry = AuditEntry {
-            action: "update",
-            entity: "patient",
-            entity_id: Some(id.0),
-            old: Some(json!({ "is_active": false })),
-            new: Some(json!({ "is_active": true })),
-        };
-        audit::append(&mut tx, actor, entry).await?;
-        tx.commit().await?;
-        Ok(row)
     }
 
     /// Creates a patient (audited). An active patient with the same phone → `PhoneTaken`.
@@ -393,37 +359,46 @@ impl Store {
         id: PatientId,
         version: i64,
     ) -> Result<PatientRow, StoreError> {
-        crate::retry::transient(async || self.deactivate_patient_once(actor, id, version).await)
-            .await
+        crate::retry::transient(async || {
+            self.set_patient_active_once(actor, id, version, false)
+                .await
+        })
+        .await
     }
 
-    async fn deactivate_patient_once(
+    /// Deactivates (`delete` in the audit log) or reactivates (`update`) a patient if
+    /// `version` is current; a reactivation that would give an active patient's phone to a
+    /// second one fails on the unique index (`Duplicate { phone }`).
+    async fn set_patient_active_once(
         &self,
         actor: &Actor,
         id: PatientId,
         version: i64,
+        active: bool,
     ) -> Result<PatientRow, StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         let sql = format!(
-            "UPDATE patients SET is_active = 0, version = version + 1, updated_at = $1 \
+            "UPDATE patients SET is_active = $4, version = version + 1, updated_at = $1 \
              WHERE id = $2 AND version = $3 RETURNING {COLUMNS}"
         );
         let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(&now)
             .bind(id.0)
             .bind(version)
+            .bind(i64::from(active))
             .fetch_optional(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| StoreError::on_unique(e, "phone"))?;
         let Some(row) = row else {
             return Err(crate::missing_or_stale_row(&mut tx, "patients", Some(id.0)).await);
         };
         let entry = AuditEntry {
-            action: "delete",
+            action: if active { "update" } else { "delete" },
             entity: "patient",
             entity_id: Some(id.0),
-            old: Some(json!({ "is_active": true })),
-            new: Some(json!({ "is_active": false })),
+            old: Some(json!({ "is_active": !active })),
+            new: Some(json!({ "is_active": active })),
         };
         audit::append(&mut tx, actor, entry).await?;
         tx.commit().await?;
