@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use emhana_domain::ids::PatientId;
 use emhana_domain::patient::PatientCard;
+use emhana_domain::patient_history::{History, HistoryVisit};
 use emhana_domain::reminder::{Consent, Language, PatientReminders};
+use emhana_domain::visit_status::VisitStatus;
+use emhana_domain::Money;
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -171,19 +174,36 @@ impl Store {
         Ok(query.bind(q.limit).fetch_all(self.pool()).await?)
     }
 
-    /// A patient's visits as their history counts them: (status, total, paid, start, source
-    /// label), oldest first.
-    pub async fn patient_visit_facts(
+    /// A patient's history in figures as of `now` (`emhana_domain::patient_history`); none
+    /// when there is no such patient.
+    pub async fn patient_history(
         &self,
         id: PatientId,
-    ) -> Result<Vec<(String, i64, i64, String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<History>, StoreError> {
+        if self.patient(id).await?.is_none() {
+            return Ok(None);
+        }
+        let facts: Vec<(String, i64, i64, String, String)> = sqlx::query_as(
             "SELECT a.status, a.total, a.paid, a.starts_at, s.label FROM appointments a \
              JOIN lead_sources s ON s.id = a.source_id WHERE a.patient_id = $1 ORDER BY a.starts_at, a.id",
         )
         .bind(id.0)
         .fetch_all(self.pool())
-        .await?)
+        .await?;
+        let mut visits = Vec::with_capacity(facts.len());
+        for (status, total, paid, starts_at, source) in &facts {
+            visits.push(HistoryVisit {
+                status: VisitStatus::from_code(status).unwrap_or(VisitStatus::Cancelled),
+                total: Money::from_tiyn(*total),
+                paid: Money::from_tiyn(*paid),
+                starts_at: time::decode(starts_at)?,
+                source,
+            });
+        }
+        History::of(visits, now)
+            .map(Some)
+            .map_err(|e| StoreError::Config(format!("patient {} history: {e}", id.0)))
     }
 
     /// Makes a deactivated patient active again if `version` is current (audited). Another

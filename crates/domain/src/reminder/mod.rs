@@ -15,7 +15,7 @@ pub use rule::{
 };
 pub use send::{classify, may_send, next_try, AtSend, SendResult, Withdrawn};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::error::FieldViolation;
 
@@ -167,6 +167,30 @@ impl Status {
     }
 }
 
+/// The longest period one reminder list covers.
+pub const LIST_MAX_DAYS: i64 = 31;
+
+/// The clinic days a reminder list covers: `from` (default `today`) to `to` (default the day
+/// after `from`: today's and tomorrow's patients), at most [`LIST_MAX_DAYS`], every bad field
+/// named.
+pub fn list_period(
+    today: NaiveDate,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), crate::error::Violations> {
+    let from = from.map_or_else(|| today.to_string(), str::to_owned);
+    let to = to.map_or_else(
+        || {
+            NaiveDate::parse_from_str(&from, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.checked_add_days(chrono::Days::new(1)))
+                .map_or_else(|| from.clone(), |d| d.to_string())
+        },
+        str::to_owned,
+    );
+    crate::validation::parse_date_range(Some(&from), Some(&to), LIST_MAX_DAYS)
+}
+
 /// How late a missed reminder may still go out: one due while the server was down, or for a
 /// visit booked or moved just after its due time, is sent if at most this late; older ones are
 /// never planned (a reminder hours late, or two at once right after booking, confuses).
@@ -206,6 +230,26 @@ mod tests {
             "due at the start: never"
         );
         assert!(!worth_planning(due, start, start), "the visit started");
+    }
+
+    #[test]
+    fn a_list_covers_today_and_tomorrow_unless_told() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            list_period(today, None, None).unwrap(),
+            (today, day("2027-01-01"))
+        );
+        assert_eq!(
+            list_period(today, Some("2026-12-01"), None).unwrap(),
+            (day("2026-12-01"), day("2026-12-02"))
+        );
+        assert!(
+            list_period(today, Some("2026-01-01"), Some("2026-03-01")).is_err(),
+            "over 31 days"
+        );
+        let bad = list_period(today, Some("2026-13-01"), None).unwrap_err();
+        assert_eq!(bad.0[0].field, "from");
     }
 
     #[test]

@@ -11,14 +11,11 @@ use emhana_domain::access::Permission;
 use emhana_domain::ids::PatientId;
 use emhana_domain::paging::PageRequest;
 use emhana_domain::patient::{PatientCard, PatientInput};
-use emhana_domain::patient_history::{History, HistoryVisit};
 use emhana_domain::reminder::{Consent, Language, PatientReminders};
 use emhana_domain::sync::refuse_filters;
 use emhana_domain::sync::SyncSettle;
 use emhana_domain::validation::SearchQuery;
-use emhana_domain::visit_status::VisitStatus;
 use emhana_domain::ClinicZone;
-use emhana_domain::Money;
 use emhana_store::patients::{PatientQuery, PatientRow};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -259,22 +256,10 @@ pub async fn patient_history(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsRead)?;
-    let id = PatientId(path.into_inner());
-    if store.patient(id).await?.is_none() {
-        return Err(ApiError::NotFound("Клиент не найден".into()));
-    }
-    let facts = store.patient_visit_facts(id).await?;
-    let mut visits = Vec::with_capacity(facts.len());
-    for (status, total, paid, starts_at, source) in &facts {
-        visits.push(HistoryVisit {
-            status: VisitStatus::from_code(status).unwrap_or(VisitStatus::Cancelled),
-            total: Money::from_tiyn(*total),
-            paid: Money::from_tiyn(*paid),
-            starts_at: decode_instant(starts_at),
-            source,
-        });
-    }
-    let h = History::of(visits, Utc::now()).map_err(|e| ApiError::Internal(e.into()))?;
+    let h = store
+        .patient_history(PatientId(path.into_inner()), Utc::now())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("Клиент не найден".into()))?;
     let instant = |at: Option<chrono::DateTime<Utc>>| at.map(emhana_domain::clinic_time::rfc3339);
     Ok(HttpResponse::Ok().json(PatientHistoryView {
         visits: h.visits,

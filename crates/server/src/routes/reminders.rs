@@ -2,14 +2,13 @@
 //! sent, what is planned, and why something was not sent.
 
 use actix_web::{get, put, web, HttpResponse};
-use chrono::{Days, Utc};
+use chrono::Utc;
 use emhana_api_types::reminders::{
     ReminderListQuery, ReminderSettingsBody, ReminderSettingsView, ReminderView,
 };
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
-use emhana_domain::reminder::{Channel, Status};
-use emhana_domain::validation::parse_date_range;
+use emhana_domain::reminder::{list_period, Channel, Status};
 use emhana_domain::ClinicZone;
 use emhana_store::reminders::ReminderRow;
 use emhana_store::Store;
@@ -23,9 +22,6 @@ use crate::ApiError;
 /// The channels this server can send through (from its configuration).
 #[derive(Debug, Clone, Default)]
 pub struct ReminderChannels(pub Vec<Channel>);
-
-/// The longest period one list covers.
-const MAX_DAYS: i64 = 31;
 
 /// Registers the reminder endpoints.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -129,15 +125,11 @@ pub async fn list_reminders(
     q: web::Query<ReminderListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Permission::VisitsRead)?;
-    let today = zone.local_date(Utc::now());
-    let from = q.from.clone().unwrap_or_else(|| today.to_string());
-    let to = q.to.clone().unwrap_or_else(|| {
-        chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.checked_add_days(Days::new(1)))
-            .map_or_else(|| from.clone(), |d| d.to_string())
-    });
-    let (first, last) = parse_date_range(Some(&from), Some(&to), MAX_DAYS)?;
+    let (first, last) = list_period(
+        zone.local_date(Utc::now()),
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
     let status = q
         .status
         .as_deref()
