@@ -3,23 +3,19 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::components::{Router, A};
 
 use crate::i18n::t;
-use crate::pages::{
-    account::AccountPage, analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage,
-    cash_desk::CashDeskPage, clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage,
-    exports::ExportsPage, home::Home, integrations::IntegrationsPage, login::Login,
-    loyalty::LoyaltyPage, patients::PatientsPage, reminders::RemindersPage, services::ServicesPage,
-    sources::SourcesPage, staff::StaffPage, visits::VisitsPage,
-};
+use crate::pages::login::Login;
 use crate::routes::SECTIONS;
 use crate::{api, session};
 
 /// Root component mounted on `<body>`.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The bundle's route table (`routes::desk_routes` or `routes::full_routes`).
+    routes: fn() -> AnyView,
+) -> impl IntoView {
     let user = session::init();
     let restoring = RwSignal::new(session::may_have_session());
     spawn_local(async {
@@ -44,7 +40,7 @@ pub fn App() -> impl IntoView {
                 } else if user.with(Option::is_none) {
                     view! { <Login /> }.into_any()
                 } else {
-                    view! { <Shell /> }.into_any()
+                    view! { <Shell routes=routes /> }.into_any()
                 }
             }}
         </Router>
@@ -53,7 +49,7 @@ pub fn App() -> impl IntoView {
 
 /// Sidebar + pages for a signed-in user.
 #[component]
-fn Shell() -> impl IntoView {
+fn Shell(routes: fn() -> AnyView) -> impl IntoView {
     let s = t();
     let user = session::user();
     // Not an action: signing out replaces the shell (and this component) before the request's
@@ -81,27 +77,7 @@ fn Shell() -> impl IntoView {
                 </div>
             </aside>
             <main class="content">
-                <Routes fallback=|| view! { <h1>{t().not_found}</h1> }>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/login") view=Home />
-                    <Route path=path!("/crm") view=CrmPage />
-                    <Route path=path!("/visits") view=VisitsPage />
-                    <Route path=path!("/patients") view=PatientsPage />
-                    <Route path=path!("/reminders") view=RemindersPage />
-                    <Route path=path!("/cash-desk") view=CashDeskPage />
-                    <Route path=path!("/doctors") view=DoctorsPage />
-                    <Route path=path!("/services") view=ServicesPage />
-                    <Route path=path!("/sources") view=SourcesPage />
-                    <Route path=path!("/analytics") view=AnalyticsPage />
-                    <Route path=path!("/exports") view=ExportsPage />
-                    <Route path=path!("/loyalty") view=LoyaltyPage />
-                    <Route path=path!("/audit") view=AuditPage />
-                    <Route path=path!("/staff") view=StaffPage />
-                    <Route path=path!("/clinic") view=ClinicPage />
-                    <Route path=path!("/integrations") view=IntegrationsPage />
-                    <Route path=path!("/backups") view=BackupsPage />
-                    <Route path=path!("/account") view=AccountPage />
-                </Routes>
+                {routes()}
             </main>
         </div>
     }

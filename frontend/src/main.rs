@@ -1,15 +1,5 @@
-//! Entry point of the Emhana SPA: installs the panic hook and mounts the app on `<body>`.
-
-mod api;
-mod app;
-mod clinic;
-mod components;
-mod i18n;
-mod pages;
-mod routes;
-mod session;
+//! The full SPA bundle: every page (see the crate's lib for the desk bundle's counterpart).
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    emhana_web::start_full();
 }

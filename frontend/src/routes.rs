@@ -1,9 +1,105 @@
-//! The route table: every page's path, navigation label and the permission that shows it, in
-//! navigation order ("CRM" first).
+//! The route tables: every page's path, navigation label and the permission that shows it, in
+//! navigation order ("CRM" first), and each bundle's router (`emhana_api_types::spa` says which
+//! pages the desk bundle has).
 
+use emhana_api_types::spa::{bundle_for, Bundle};
 use emhana_domain::access::Permission;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
 
-use crate::i18n::Strings;
+use crate::i18n::{t, Strings};
+use crate::pages::{
+    account::AccountPage, analytics::AnalyticsPage, audit::AuditPage, backups::BackupsPage,
+    cash_desk::CashDeskPage, clinic::ClinicPage, crm::CrmPage, doctors::DoctorsPage,
+    exports::ExportsPage, home::Home, integrations::IntegrationsPage, loyalty::LoyaltyPage,
+    patients::PatientsPage, reminders::RemindersPage, services::ServicesPage, sources::SourcesPage,
+    staff::StaffPage, visits::VisitsPage,
+};
+
+/// The desk bundle's router: its pages, and for any other page a reload, which the server answers
+/// with the full bundle (the address bar already shows the page).
+pub fn desk_routes() -> AnyView {
+    view! {
+        <Routes fallback=ElsewhereOrNotFound>
+            <Route path=path!("/") view=Home />
+            <Route path=path!("/login") view=Home />
+            <Route path=path!("/crm") view=CrmPage />
+            <Route path=path!("/visits") view=VisitsPage />
+            <Route path=path!("/account") view=AccountPage />
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The full bundle's router: every page.
+pub fn full_routes() -> AnyView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/") view=Home />
+            <Route path=path!("/login") view=Home />
+            <Route path=path!("/crm") view=CrmPage />
+            <Route path=path!("/visits") view=VisitsPage />
+            <Route path=path!("/patients") view=PatientsPage />
+            <Route path=path!("/reminders") view=RemindersPage />
+            <Route path=path!("/cash-desk") view=CashDeskPage />
+            <Route path=path!("/doctors") view=DoctorsPage />
+            <Route path=path!("/services") view=ServicesPage />
+            <Route path=path!("/sources") view=SourcesPage />
+            <Route path=path!("/analytics") view=AnalyticsPage />
+            <Route path=path!("/exports") view=ExportsPage />
+            <Route path=path!("/loyalty") view=LoyaltyPage />
+            <Route path=path!("/audit") view=AuditPage />
+            <Route path=path!("/staff") view=StaffPage />
+            <Route path=path!("/clinic") view=ClinicPage />
+            <Route path=path!("/integrations") view=IntegrationsPage />
+            <Route path=path!("/backups") view=BackupsPage />
+            <Route path=path!("/account") view=AccountPage />
+        </Routes>
+    }
+    .into_any()
+}
+
+/// A page the router does not know.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! { <h1>{t().not_found}</h1> }
+}
+
+/// In the desk bundle: a page of the full bundle is loaded by navigating to it for real (the
+/// server boots the full bundle there, and the session comes back from its cookie); a desk path
+/// that matched no route is simply not found, so the two bundles never bounce.
+#[component]
+fn ElsewhereOrNotFound() -> impl IntoView {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if bundle_for(&path) == Bundle::Desk {
+        return view! { <NotFound /> }.into_any();
+    }
+    let target = format!(
+        "{path}{}{}",
+        location.search.get_untracked(),
+        location.hash.get_untracked()
+    );
+    // After the router's own history entry (it writes the address after rendering): then the
+    // load replaces that entry, and Back still returns to the page the click came from.
+    set_timeout(
+        move || {
+            if let Some(window) = web_sys::window() {
+                let loc = window.location();
+                let pushed = loc.pathname().is_ok_and(|p| p == path);
+                let _ = if pushed {
+                    loc.replace(&target)
+                } else {
+                    loc.assign(&target)
+                };
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+    view! { <p class="muted centered">{t().loading}</p> }.into_any()
+}
 
 /// One navigable section of the SPA.
 pub struct Section {

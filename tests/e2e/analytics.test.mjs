@@ -19,6 +19,9 @@ describe('analytics', () => {
     const at = (h) => clinicToday(h + 5);
     const v1 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: at(3), service_ids: [s.id], source: 'instagram' });
     const v2 = await ownerApi(server.url, 'POST', '/appointments', { patient_id: q.id, doctor_id: d.id, starts_at: at(4), service_ids: [s.id], source: '2gis' });
+    // Yesterday's visit (clinic time, same source): the previous period of "Сегодня".
+    const yesterday = new Date(Date.parse(at(3)) - 86_400_000).toISOString();
+    await ownerApi(server.url, 'POST', '/appointments', { patient_id: p.id, doctor_id: d.id, starts_at: yesterday, service_ids: [s.id], source: 'instagram' });
     await ownerApi(server.url, 'POST', '/registers/1/shifts', { counted_opening: '0' });
     await ownerApi(server.url, 'POST', `/appointments/${v1.id}/payments`, { payments: [{ method: 'card', amount: '5000' }, { method: 'cash', amount: '3000' }] });
     await ownerApi(server.url, 'POST', `/appointments/${v2.id}/payments`, { payments: [{ method: 'qr', amount: '4000' }] });
@@ -43,7 +46,7 @@ describe('analytics', () => {
     assert.equal(await page.locator('input[name="to"]').inputValue(), today);
     await page.getByRole('button', { name: 'Этот месяц' }).click();
     const kpis = page.getByTestId('kpis');
-    await kpis.getByText('12\u00a0000\u00a0₸').waitFor();
+    await kpis.locator('.kpi', { hasText: 'Выручка' }).getByText('12\u00a0000\u00a0₸').waitFor();
     for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars', 'sources-trend', 'methods-trend']) {
       const canvas = page.locator(`#${id} canvas`);
       await canvas.waitFor({ timeout: 20_000 });
@@ -64,6 +67,30 @@ describe('analytics', () => {
     await page.setViewportSize({ width: 800, height: 1000 });
     await page.waitForFunction((w) => Math.abs(document.querySelector('#sources-donut canvas').getBoundingClientRect().width - w) > 5, before);
     await screenshot(page, 'analytics');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('each KPI shows its change against the period of equal length before', async () => {
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.locator('nav a', { hasText: 'Аналитика' }).click();
+    await page.getByRole('button', { name: 'Сегодня' }).click();
+    const kpis = page.getByTestId('kpis');
+    await kpis.locator('.kpi', { hasText: 'Выручка' }).getByText('12\u00a0000\u00a0₸').waitFor();
+    const tile = (label) => kpis.locator('.kpi', { has: page.locator('small', { hasText: label }) });
+    // Today 2 visits, yesterday 1: up 100 %, good news.
+    const visits = tile('Визиты').getByTestId('kpi-change');
+    // The range re-renders the tiles: wait for today's figures, not the month's.
+    await visits.getByText('▲ 100,00 %').waitFor();
+    assert.equal(await visits.textContent(), '▲ 100,00 %');
+    assert.match(await visits.getAttribute('class'), /\bgood\b/);
+    // Nothing was paid yesterday: no ratio to show.
+    assert.equal(await tile('Выручка').getByTestId('kpi-change').textContent(), 'в прошлом периоде не было');
+    // A rate changes in points; no no-shows either day.
+    assert.equal(await tile('Неявки').getByTestId('kpi-change').textContent(), '= 0,00 п.п.');
+    const yesterday = new Date(Date.now() + 5 * 3_600_000 - 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
+    assert.equal(await page.getByTestId('kpi-previous').textContent(), `Изменение к периоду ${yesterday} – ${yesterday}`);
+    await screenshot(page, 'analytics-kpi-changes');
     assert.deepEqual(page.errors, []);
   });
 });

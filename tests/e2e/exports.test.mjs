@@ -161,6 +161,8 @@ describe('exports', () => {
     const page = await newPage(browser);
     await loginAs(page, server.url, 'desk', 'desk-password-1');
     await page.locator('nav a', { hasText: 'Экспорт' }).click();
+    // The export page is in the full bundle: it loads first.
+    await page.locator('select[name="kind"]').waitFor({ timeout: 20_000 });
     const kinds = await page.locator('select[name="kind"] option').allTextContents();
     assert.deepEqual(kinds, ['Оплаты и возвраты']);
     assert.ok(await page.locator('input[name="from"]').isDisabled(), 'the period is today, fixed');

@@ -51,6 +51,50 @@ describe('SPA shell', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('the front desk signs in on the small bundle; an owner page moves to the full one and back', async () => {
+    const page = await newPage(browser);
+    const requested = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    const wasm = () => requested.filter((p) => p.endsWith('.wasm'));
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.getByRole('heading', { name: 'CRM' }).waitFor({ timeout: 20_000 });
+    assert.equal(wasm().length, 1);
+    assert.match(wasm()[0], /^\/emhana-desk-[0-9a-f]+_bg\.wasm$/, 'login and CRM load the desk bundle only');
+    // The desk bundle has no analytics: the click reloads into the full bundle, signed in.
+    await page.locator('nav a', { hasText: 'Аналитика' }).click();
+    await page.getByTestId('kpis').waitFor({ timeout: 20_000 });
+    assert.equal(new URL(page.url()).pathname, '/analytics');
+    assert.match(wasm().at(-1), /^\/emhana-web-[0-9a-f]+_bg\.wasm$/);
+    // The full bundle has every page: back to CRM without another load.
+    const loads = wasm().length;
+    await page.locator('nav a', { hasText: 'CRM' }).click();
+    await page.getByRole('heading', { name: 'CRM' }).waitFor();
+    assert.equal(wasm().length, loads);
+    // History is whole across the switch: Back twice returns to analytics, then to the first CRM.
+    await page.goBack();
+    await page.getByTestId('kpis').waitFor({ timeout: 20_000 });
+    await page.goBack();
+    await page.getByRole('heading', { name: 'CRM' }).waitFor({ timeout: 20_000 });
+    assert.equal(new URL(page.url()).pathname, '/crm');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('hashed assets are sent gzipped and cached as immutable; pages are revalidated', async () => {
+    const html = await fetch(`${server.url}/crm`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(html.status, 200);
+    assert.equal(html.headers.get('cache-control'), 'no-cache');
+    const page = await html.text();
+    const wasm = page.match(/\/(emhana-desk-[0-9a-f]+_bg\.wasm)/);
+    assert.ok(wasm, 'the desk page names its wasm');
+    const res = await fetch(`${server.url}/${wasm[1]}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-encoding'), 'gzip');
+    assert.equal(res.headers.get('content-type'), 'application/wasm');
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const full = await fetch(`${server.url}/analytics`);
+    assert.match(await full.text(), /emhana-web-[0-9a-f]+\.js/, 'an owner page boots the full bundle');
+  });
+
   test('Swagger UI renders the Emhana API document from local assets', async () => {
     const page = await newPage(browser);
     const external = [];

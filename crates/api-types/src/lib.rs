@@ -19,6 +19,7 @@ pub mod integrations;
 pub mod patients;
 pub mod queries;
 pub mod reminders;
+pub mod spa;
 pub mod visits;
 
 pub use error::{ErrorCode, FieldError, ProblemDetails};

@@ -20,6 +20,7 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod integrations;
+pub mod kpi_change;
 pub mod legacy;
 pub mod money;
 pub mod paging;

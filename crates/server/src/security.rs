@@ -4,7 +4,7 @@
 //! - Every response: `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`,
 //!   `Referrer-Policy: no-referrer` and a `Content-Security-Policy` with `frame-ancestors 'none'`
 //!   (no page of Emhana can be framed). The policy is `default-src 'none'` for the API, `'self'`
-//!   plus hashes of the SPA's inline bootstrap script (computed from `index.html` at start-up)
+//!   plus hashes of the SPA's inline bootstrap scripts (computed from both bundles' pages at start-up)
 //!   for the SPA, and `'self'` with inline styles for Swagger UI.
 //! - The refresh cookie is `Secure` exactly when `EMHANA_PUBLIC_URL` is `https://…`: a client
 //!   header (`X-Forwarded-Proto`) never decides it.
@@ -12,7 +12,7 @@
 //!   in `EMHANA_TRUSTED_PROXIES`: then the nearest untrusted address of `X-Forwarded-For`.
 
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::PathBuf;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -23,6 +23,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::Settings;
+use emhana_api_types::spa::Bundle;
 
 /// The API's policy: it serves JSON and files, never pages.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -61,7 +62,8 @@ impl Security {
                 })
             })
             .collect::<anyhow::Result<_>>()?;
-        let spa_csp = HeaderValue::from_str(&spa_policy(&settings.static_dir.join("index.html")))?;
+        let pages = [Bundle::Desk, Bundle::Full].map(|b| settings.static_dir.join(b.html()));
+        let spa_csp = HeaderValue::from_str(&spa_policy(&pages))?;
         Ok(Self {
             spa_csp,
             secure_cookies,
@@ -99,11 +101,16 @@ impl Security {
     }
 }
 
-/// The SPA's policy: its own origin only, WebAssembly allowed, and the inline bootstrap script
-/// that Trunk writes into `index.html` allowed by its hash (no `'unsafe-inline'` scripts).
-fn spa_policy(index: &Path) -> String {
-    let html = std::fs::read_to_string(index).unwrap_or_default();
-    let hashes: String = inline_scripts(&html)
+/// The SPA's policy: its own origin only, WebAssembly allowed, and the inline bootstrap scripts
+/// that Trunk writes into each bundle's page allowed by their hashes (no `'unsafe-inline'`).
+fn spa_policy(pages: &[PathBuf]) -> String {
+    let html: Vec<String> = pages
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        .collect();
+    let hashes: String = html
+        .iter()
+        .flat_map(|h| inline_scripts(h))
         .map(|body| {
             let digest = Sha256::digest(body.as_bytes());
             format!(
@@ -229,8 +236,11 @@ import init from '/app.js';
         let dir = std::env::temp_dir().join(format!("emhana-csp-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), html).unwrap();
-        let policy = spa_policy(&dir.join("index.html"));
-        assert_eq!(policy.matches("'sha256-").count(), 1);
+        let full = html.replace("/app.js", "/full.js");
+        std::fs::write(dir.join("full.html"), full).unwrap();
+        let policy = spa_policy(&[dir.join("index.html"), dir.join("full.html")]);
+        // One hash per bundle's bootstrap script.
+        assert_eq!(policy.matches("'sha256-").count(), 2);
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(
             !policy.contains("unsafe-inline' 'wasm")

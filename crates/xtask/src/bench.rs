@@ -36,12 +36,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("write" | "payments") => return crate::writebench::run(&args[1..]),
         Some("read") => return crate::readbench::run(&args[1..]),
         Some("export") => return crate::exportbench::run(&args[1..]),
+        Some("spa") => return crate::spa::bench(),
         _ => {
             return Err(
                 "usage: cargo xtask bench analytics [--visits N] [--requests R] [--legacy] | \
                         bench write [--clients C] [--seconds S] [--visits N] | \
                         bench read [--visits N] [--clients C] [--seconds S] | \
-                        bench export [--visits N]"
+                        bench export [--visits N] | bench spa"
                     .into(),
             )
         }

@@ -9,6 +9,7 @@ mod exportbench;
 mod fuzz;
 mod readbench;
 mod server;
+mod spa;
 mod tools;
 mod writebench;
 
@@ -22,7 +23,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
   test     fmt, clippy, unit, API (SQLite + PostgreSQL), OpenAPI drift, browser tests
            (`cargo xtask test browser api` runs only the suites whose names start so)
   openapi  regenerate openapi/openapi.json from the code
-  spa      build the SPA into dist/ only
+  spa      build the SPA (desk and full bundles) into dist/ only
   bench analytics [--visits N] [--requests R] [--legacy]
            analytics endpoints over HTTP on N generated visits (default 1,000,000),
            SQLite and PostgreSQL, p50/p95 per endpoint (also for one doctor); --legacy:
@@ -33,7 +34,9 @@ const USAGE: &str = "usage: cargo xtask <run|test|openapi|spa|bench>
            PostgreSQL; throughput, p50/p95/p99; every database reconciled
   bench read [--visits N] [--clients C] [--seconds S]
            a visit by id (C clients, default 64), the day calendar and patient search
-           on N generated visits (200,000), SQLite and PostgreSQL";
+           on N generated visits (200,000), SQLite and PostgreSQL
+  bench spa
+           gzip bytes of each page's first load (reception, analytics, whole app)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,12 +60,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the SPA with Trunk into `dist/` (release profile, offline).
+/// Builds the SPA's two bundles into `dist/` (see `spa`).
 fn build_spa() -> Result<(), String> {
-    Cmd::new("trunk")
-        .args(["build", "--release"])
-        .with_tool_path()
-        .run()
+    spa::build()
 }
 
 /// Builds the `emhana` binary with the same package selection as the tests (no rebuilds).

@@ -12,18 +12,22 @@ use wasm_bindgen::JsCast;
 /// Where the charting library is (copied into `dist/` by Trunk).
 const ECHARTS_SRC: &str = "/echarts.min.js";
 
-/// The library's state: `None` while loading, then whether it loaded.
-fn echarts() -> RwSignal<Option<bool>> {
-    static STATE: OnceLock<RwSignal<Option<bool>>> = OnceLock::new();
-    *STATE.get_or_init(|| {
-        let state = RwSignal::new(None);
-        load_script(state);
-        state
-    })
+/// The library's state: `None` while loading, then whether it loaded. Reference-counted, not
+/// owned by the first chart's page: that page is disposed when the user leaves it, and the next
+/// chart must still read the state.
+fn echarts() -> ArcRwSignal<Option<bool>> {
+    static STATE: OnceLock<ArcRwSignal<Option<bool>>> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let state = ArcRwSignal::new(None);
+            load_script(state.clone());
+            state
+        })
+        .clone()
 }
 
 /// Appends `<script src=ECHARTS_SRC>` to the head; `state` follows its load or error.
-fn load_script(state: RwSignal<Option<bool>>) {
+fn load_script(state: ArcRwSignal<Option<bool>>) {
     let doc = document();
     let Ok(script) = doc.create_element("script") else {
         state.set(Some(false));
@@ -31,6 +35,7 @@ fn load_script(state: RwSignal<Option<bool>>) {
     };
     let _ = script.set_attribute("src", ECHARTS_SRC);
     for (event, loaded) in [("load", true), ("error", false)] {
+        let state = state.clone();
         let done = Closure::once_into_js(move || state.set(Some(loaded)));
         let _ = script.add_event_listener_with_callback(event, done.unchecked_ref());
     }

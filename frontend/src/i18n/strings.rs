@@ -265,6 +265,12 @@ pub struct Strings {
     pub no_show_label: &'static str,
     /// Cashless share.
     pub cashless_label: &'static str,
+    /// Before the previous period's dates, above the KPI tiles.
+    pub kpi_compared_to: &'static str,
+    /// Percentage points (a change of a percentage).
+    pub kpi_points: &'static str,
+    /// A KPI's change when the previous period had none of it.
+    pub kpi_no_base: &'static str,
     /// Average payment.
     pub average_payment_label: &'static str,
     /// Average.

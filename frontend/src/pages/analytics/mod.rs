@@ -1,5 +1,5 @@
 //! The owner's dashboard ("Аналитика"): a date range with quick filters and a doctor filter; KPI
-//! tiles; donuts with their tables for sources and payment methods; revenue per day; bars per
+//! tiles with their change against the period of equal length before; donuts with their tables for sources and payment methods; revenue per day; bars per
 //! doctor and per service; trends; discounts by staff member. Each section reads its own report
 //! for the one range.
 
@@ -20,6 +20,7 @@ use crate::components::chart::EChart;
 use crate::i18n::t;
 use charts::{bars, donut, money_f64, trend};
 use emhana_domain::clinic_time::{previous_quarter, quarter_start};
+use emhana_domain::kpi_change::previous_period;
 use tables::{DiscountsTable, Kpis, MethodsTable, SourcesTable};
 
 /// The quick ranges: (label getter, first day, last day) from today.
@@ -55,11 +56,20 @@ pub fn AnalyticsPage() -> impl IntoView {
         doctor_id: doctor.get(),
     });
     let summary = LocalResource::new(move || api::summary(query.get()));
+    // The same figures for the period of equal length before, for each KPI's change.
+    let previous = LocalResource::new(move || {
+        let (a, b) = previous_period(from.get(), to.get());
+        api::summary(RangeQuery {
+            from: Some(a.to_string()),
+            to: Some(b.to_string()),
+            doctor_id: doctor.get(),
+        })
+    });
     view! {
         <h1>{s.nav_analytics}</h1>
         <RangeBar from=from to=to doctor=doctor today=today />
         {move || summary.get().map(|r| match r {
-            Ok(k) => view! { <Kpis k=k /> }.into_any(),
+            Ok(k) => view! { <Kpis k=k previous=previous.get().and_then(Result::ok) /> }.into_any(),
             Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
         })}
         <Shares query=query />

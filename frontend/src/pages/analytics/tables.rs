@@ -1,16 +1,31 @@
 //! The dashboard's KPI tiles and the exact-money tables under its charts.
 
 use emhana_api_types::analytics::{DiscountsReport, MethodsReport, SourcesReport, SummaryReport};
+use emhana_domain::kpi_change::{count_change, money_change, points_change, Change};
 use leptos::prelude::*;
 
 use crate::i18n::{percent, share, t};
 
+/// The KPI tiles, each with its change against `previous` (the period of equal length before;
+/// absent while it loads or when it failed).
 #[component]
-pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
+pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl IntoView {
     let s = t();
-    let mut tiles: Vec<(&str, String)> = vec![
-        (s.revenue_label, k.revenue.format_ui()),
-        (s.visits_label, k.visits.to_string()),
+    let p = previous.as_ref();
+    // (label, value, change, whether a rise is good news).
+    let mut tiles: Vec<(&str, String, Option<Change>, bool)> = vec![
+        (
+            s.revenue_label,
+            k.revenue.format_ui(),
+            p.map(|p| money_change(k.revenue, p.revenue)),
+            true,
+        ),
+        (
+            s.visits_label,
+            k.visits.to_string(),
+            p.map(|p| count_change(k.visits, p.visits)),
+            true,
+        ),
         (
             s.patients_label,
             format!(
@@ -21,23 +36,84 @@ pub(super) fn Kpis(k: SummaryReport) -> impl IntoView {
                 k.returning_patients,
                 s.returning_short
             ),
+            p.map(|p| count_change(k.unique_patients, p.unique_patients)),
+            true,
         ),
-        (s.average_check_label, k.average_check.format_ui()),
-        (s.debt_label, k.outstanding_debt.format_ui()),
-        (s.no_show_label, percent(k.no_show_rate_percent)),
-        (s.cashless_label, percent(k.cashless_share_percent)),
+        (
+            s.average_check_label,
+            k.average_check.format_ui(),
+            p.map(|p| money_change(k.average_check, p.average_check)),
+            true,
+        ),
+        (
+            s.debt_label,
+            k.outstanding_debt.format_ui(),
+            p.map(|p| money_change(k.outstanding_debt, p.outstanding_debt)),
+            false,
+        ),
+        (
+            s.no_show_label,
+            percent(k.no_show_rate_percent),
+            p.map(|p| points_change(k.no_show_rate_percent, p.no_show_rate_percent)),
+            false,
+        ),
+        (
+            s.cashless_label,
+            percent(k.cashless_share_percent),
+            p.map(|p| points_change(k.cashless_share_percent, p.cashless_share_percent)),
+            true,
+        ),
     ];
     // Bonuses are a discount: beside revenue, only when the clinic runs a programme.
     if k.bonus_paid.is_positive() {
-        tiles.push((s.analytics_bonus_paid, k.bonus_paid.format_ui()));
+        tiles.push((
+            s.analytics_bonus_paid,
+            k.bonus_paid.format_ui(),
+            p.map(|p| money_change(k.bonus_paid, p.bonus_paid)),
+            true,
+        ));
     }
+    let compared = p.map(|p| format!("{} {} – {}", s.kpi_compared_to, day(&p.from), day(&p.to)));
     view! {
+        <p class="muted" data-testid="kpi-previous">{compared}</p>
         <div class="kpis" data-testid="kpis">
-            {tiles.into_iter().map(|(label, value)| view! {
-                <div class="panel kpi"><small>{label}</small><strong>{value}</strong></div>
+            {tiles.into_iter().map(|(label, value, change, rise_is_good)| view! {
+                <div class="panel kpi">
+                    <small>{label}</small>
+                    <strong>{value}</strong>
+                    {change.map(|c| view! { <ChangeLine change=c rise_is_good=rise_is_good /> })}
+                </div>
             }).collect_view()}
         </div>
     }
+}
+
+/// One KPI's change: an arrow and the figure, green when it is good news, red when bad.
+#[component]
+fn ChangeLine(change: Change, rise_is_good: bool) -> impl IntoView {
+    let s = t();
+    let arrow = match change.signum() {
+        1 => "▲",
+        -1 => "▼",
+        _ => "=",
+    };
+    let text = match change {
+        Change::Percent(v) => format!("{arrow} {}", percent(v.abs())),
+        Change::Points(v) => format!("{arrow} {} {}", share(v.abs()), s.kpi_points),
+        Change::NoBase => s.kpi_no_base.to_owned(),
+    };
+    let tone = match (change.signum(), rise_is_good) {
+        (0, _) => "delta",
+        (1, true) | (-1, false) => "delta good",
+        _ => "delta bad",
+    };
+    view! { <small class=tone data-testid="kpi-change">{text}</small> }
+}
+
+/// `2026-10-02` → `02.10.2026`.
+fn day(iso: &str) -> String {
+    iso.parse::<chrono::NaiveDate>()
+        .map_or_else(|_| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
 }
 
 #[component]

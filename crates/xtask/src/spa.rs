@@ -1,0 +1,153 @@
+//! The SPA's build and its weight. Trunk builds each bundle (`emhana_api_types::spa`): the full
+//! one from `frontend/full.html`, the front desk's from `frontend/index.html`, each into its own
+//! folder under `target/spa/`; both land in `dist/` (hashed names never collide) with a `.gz`
+//! beside every text asset, compressed once at the best level, which the server sends to browsers
+//! that accept gzip. `cargo xtask bench spa` reports what each page's first load downloads.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::cmd::{project_root, Cmd};
+
+/// (input HTML, Trunk's output folder, the name its page gets in `dist/`).
+const BUNDLES: &[(&str, &str, &str)] = &[
+    ("frontend/full.html", "target/spa/full", "full.html"),
+    ("frontend/index.html", "target/spa/desk", "index.html"),
+];
+
+/// Files worth precompressing (everything Trunk writes is one of these).
+const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "json", "svg"];
+
+/// Builds both bundles with Trunk (release profile, offline) and assembles `dist/`.
+pub fn build() -> Result<(), String> {
+    let root = project_root();
+    for (html, out, _) in BUNDLES {
+        Cmd::new("trunk")
+            .args(["build", "--release=true", "--dist", out, html])
+            .with_tool_path()
+            .run()?;
+    }
+    assemble(&root)
+}
+
+/// Replaces `dist/` with both bundles' files and their `.gz` twins.
+fn assemble(root: &Path) -> Result<(), String> {
+    let dist = root.join("dist");
+    if dist.exists() {
+        fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear dist/: {e}"))?;
+    }
+    fs::create_dir_all(&dist).map_err(|e| format!("cannot create dist/: {e}"))?;
+    for (_, out, page) in BUNDLES {
+        for entry in read_dir(&root.join(out))? {
+            let name = entry
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or("a file name that is not UTF-8 in Trunk's output")?
+                .to_owned();
+            // Trunk names its page after the input; each bundle's page gets its table name.
+            let target = if name.ends_with(".html") {
+                page.to_string()
+            } else {
+                name
+            };
+            fs::copy(&entry, dist.join(&target))
+                .map_err(|e| format!("cannot copy {} into dist/: {e}", entry.display()))?;
+        }
+    }
+    for file in read_dir(&dist)? {
+        let compressible = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| COMPRESSIBLE.contains(&e));
+        if compressible {
+            let gz = PathBuf::from(format!("{}.gz", file.display()));
+            let bytes =
+                fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            fs::write(&gz, gzip(&bytes)?)
+                .map_err(|e| format!("cannot write {}: {e}", gz.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The files (not folders) of `dir`, sorted.
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// gzip at the best level (what the server sends, and what the weight bench counts).
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(bytes).map_err(|e| e.to_string())?;
+    enc.finish().map_err(|e| e.to_string())
+}
+
+/// `cargo xtask bench spa`: builds `dist/` and prints, per page, the gzip bytes of its first load
+/// with an empty cache — the page's HTML and every asset it names, plus ECharts for the analytics
+/// page (its charts load it) — against the budgets.
+pub fn bench() -> Result<(), String> {
+    crate::tools::ensure_spa_tools()?;
+    build()?;
+    let dist = project_root().join("dist");
+    let echarts = "echarts.min.js";
+    let pages: &[(&str, &str, &[&str])] = &[
+        ("/login (reception)", "index.html", &[]),
+        ("/crm (reception)", "index.html", &[]),
+        ("/analytics", "full.html", &[echarts]),
+        ("whole app (full bundle)", "full.html", &[echarts]),
+    ];
+    println!(
+        "\n{:<26} {:>10} {:>10}   files",
+        "page", "gzip KB", "raw KB"
+    );
+    for (label, html, extra) in pages {
+        let mut files = vec![(*html).to_owned()];
+        files.extend(assets_of(&dist.join(html))?);
+        files.extend(extra.iter().map(|s| (*s).to_owned()));
+        let (mut raw, mut gz) = (0u64, 0u64);
+        for f in &files {
+            let bytes = fs::read(dist.join(f)).map_err(|e| format!("cannot read dist/{f}: {e}"))?;
+            raw += bytes.len() as u64;
+            gz += gzip(&bytes)?.len() as u64;
+        }
+        println!(
+            "{:<26} {:>10.1} {:>10.1}   {}",
+            label,
+            gz as f64 / 1024.0,
+            raw as f64 / 1024.0,
+            files.join(" ")
+        );
+    }
+    println!("\nbudgets: reception first load ≤ 250 KB gzip, whole app ≤ 600 KB gzip (issue 20)");
+    Ok(())
+}
+
+/// The local files a page's HTML names (`href="/x"`, `src="/x"`, `'/x'` in Trunk's loader).
+fn assets_of(html: &Path) -> Result<Vec<String>, String> {
+    let text =
+        fs::read_to_string(html).map_err(|e| format!("cannot read {}: {e}", html.display()))?;
+    let mut found = Vec::new();
+    for piece in text.split(['"', '\'']) {
+        let Some(name) = piece.strip_prefix('/') else {
+            continue;
+        };
+        let local = !name.is_empty()
+            && !name.contains('/')
+            && name.contains('.')
+            && html.with_file_name(name).is_file();
+        if local && !found.iter().any(|f| f == name) {
+            found.push(name.to_owned());
+        }
+    }
+    Ok(found)
+}
