@@ -47,7 +47,7 @@ describe('analytics', () => {
     await page.getByRole('button', { name: 'Этот месяц' }).click();
     const kpis = page.getByTestId('kpis');
     await kpis.locator('.kpi', { hasText: 'Выручка' }).getByText('12\u00a0000\u00a0₸').waitFor();
-    for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars', 'sources-trend', 'methods-trend']) {
+    for (const id of ['sources-donut', 'methods-donut', 'revenue-line', 'doctors-bars', 'services-bars', 'visits-line', 'status-donut', 'doctor-visits-bars', 'sources-trend', 'methods-trend']) {
       const canvas = page.locator(`#${id} canvas`);
       await canvas.waitFor({ timeout: 20_000 });
       const box = await canvas.boundingBox();
@@ -88,6 +88,11 @@ describe('analytics', () => {
     assert.equal(await tile('Выручка').getByTestId('kpi-change').textContent(), 'в прошлом периоде не было');
     // A rate changes in points; no no-shows either day.
     assert.equal(await tile('Неявки').getByTestId('kpi-change').textContent(), '= 0,00 п.п.');
+    // Today's two visits are booked: the status table has them all, every status listed.
+    const statuses = page.getByTestId('status-report');
+    await statuses.locator('tr', { hasText: 'записан' }).getByText('100,00').waitFor();
+    assert.equal(await statuses.locator('tbody tr').count(), 5);
+    assert.match(await statuses.locator('tr', { hasText: 'записан' }).textContent(), /записан\s*2\s*100,00/);
     const yesterday = new Date(Date.now() + 5 * 3_600_000 - 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
     assert.equal(await page.getByTestId('kpi-previous').textContent(), `Изменение к периоду ${yesterday} – ${yesterday}`);
     await screenshot(page, 'analytics-kpi-changes');

@@ -138,6 +138,46 @@ pub struct DayItem {
     pub payments: i64,
 }
 
+/// One day of `GET /analytics/visits` (every day of the range, zero ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitDayItem {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Non-cancelled visits that day.
+    pub visits: i64,
+    /// Of them, no-shows.
+    pub no_shows: i64,
+}
+
+/// One status of `GET /analytics/visits`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusItem {
+    /// Code (`scheduled`, `in_progress`, `completed`, `no_show`, `cancelled`).
+    pub status: String,
+    /// Russian label ("прием завершен").
+    pub label: String,
+    /// Visits in this status whose day is in the range.
+    pub visits: i64,
+    /// Share of all visits of the range (cancelled included), percent to the hundredth.
+    pub share_percent: f64,
+}
+
+/// `GET /analytics/visits`: visits per day and by status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitsReport {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Every day of the range.
+    pub days: Vec<VisitDayItem>,
+    /// Every status, in the order of a visit's life (scheduled … cancelled), zero ones included.
+    pub statuses: Vec<StatusItem>,
+}
+
 /// One doctor of `GET /analytics/doctors`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use emhana_domain::analytics::ReportRange;
 use emhana_domain::ids::{DoctorId, LeadSourceId, ServiceId, UserId};
-use emhana_domain::{Money, PaymentMethod};
+use emhana_domain::{Money, PaymentMethod, VisitStatus};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -63,6 +63,26 @@ pub struct DayTotal {
     pub amount: Money,
     /// Live payments.
     pub payments: i64,
+}
+
+/// Non-cancelled visits of one clinic-local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitDay {
+    /// The day.
+    pub day: NaiveDate,
+    /// Visits (not cancelled).
+    pub visits: i64,
+    /// Of them, no-shows.
+    pub no_shows: i64,
+}
+
+/// Visits of one status in a range (cancelled ones included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCount {
+    /// The status.
+    pub status: VisitStatus,
+    /// Visits in it.
+    pub visits: i64,
 }
 
 /// One lead source's visits in a range.
@@ -184,6 +204,25 @@ impl FromRow<'_, AnyRow> for DayTotal {
             day: column::day(r, "day")?,
             amount: column::money(r, "amount")?,
             payments: r.try_get("payments")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for VisitDay {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            day: column::day(r, "day")?,
+            visits: r.try_get("visits")?,
+            no_shows: r.try_get("no_shows")?,
+        })
+    }
+}
+
+impl FromRow<'_, AnyRow> for StatusCount {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            status: column::code(r, "status", VisitStatus::from_code)?,
+            visits: r.try_get("visits")?,
         })
     }
 }
@@ -426,6 +465,24 @@ impl Store {
         let sql = format!(
             "SELECT t.day, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
              FROM stats_payments t WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
+        );
+        self.ranged(sql, r).await
+    }
+
+    /// Non-cancelled visits and no-shows per day (days with none left out), in day order.
+    pub async fn visit_days(&self, r: ReportRange) -> Result<Vec<VisitDay>, StoreError> {
+        let sql = format!(
+            "SELECT t.day, CAST(SUM(t.visits) AS BIGINT) AS visits, CAST(SUM(t.no_shows) AS BIGINT) AS no_shows \
+             FROM stats_visits t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.visits) > 0 ORDER BY t.day"
+        );
+        self.ranged(sql, r).await
+    }
+
+    /// Visits per status over the range (cancelled included; statuses with none left out).
+    pub async fn status_counts(&self, r: ReportRange) -> Result<Vec<StatusCount>, StoreError> {
+        let sql = format!(
+            "SELECT t.status, CAST(SUM(t.visits) AS BIGINT) AS visits \
+             FROM stats_statuses t WHERE {STATS_IN_RANGE} GROUP BY t.status HAVING SUM(t.visits) > 0 ORDER BY t.status"
         );
         self.ranged(sql, r).await
     }

@@ -17,7 +17,7 @@ pub use directories::*;
 
 use emhana_api_types::analytics::{
     DayItem, DiscountsReport, DoctorItem, ItemsReport, MethodsReport, ServiceItem, SourcesReport,
-    SummaryReport, TrendsReport,
+    SummaryReport, TrendsReport, VisitsReport,
 };
 use emhana_api_types::auth::{
     AuditEntryView, ChangePassword, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
@@ -483,6 +483,11 @@ pub async fn revenue_daily(q: RangeQuery) -> Result<ItemsReport<DayItem>, ApiErr
 /// `GET /api/v1/analytics/doctors`.
 pub async fn doctor_report(q: RangeQuery) -> Result<ItemsReport<DoctorItem>, ApiError> {
     report("doctors", &q).await
+}
+
+/// `GET /api/v1/analytics/visits`.
+pub async fn visit_report(q: RangeQuery) -> Result<VisitsReport, ApiError> {
+    report("visits", &q).await
 }
 
 /// `GET /api/v1/analytics/services`.

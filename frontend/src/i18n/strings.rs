@@ -245,6 +245,12 @@ pub struct Strings {
     pub by_doctor_heading: &'static str,
     /// Services bars.
     pub by_service_heading: &'static str,
+    /// Visits per day line.
+    pub visits_daily_heading: &'static str,
+    /// Visits by status pie.
+    pub by_status_heading: &'static str,
+    /// Visits per doctor bars.
+    pub visits_by_doctor_heading: &'static str,
     /// Discounts report.
     pub discounts_heading: &'static str,
     /// Revenue.

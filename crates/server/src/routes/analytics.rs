@@ -5,7 +5,8 @@
 use actix_web::{get, web, HttpResponse};
 use emhana_api_types::analytics::{
     DayItem, DiscountItem, DiscountsReport, DoctorItem, ItemsReport, MethodItem, MethodsReport,
-    ServiceItem, SourceItem, SourcesReport, SummaryReport, TrendSeries, TrendsReport,
+    ServiceItem, SourceItem, SourcesReport, StatusItem, SummaryReport, TrendSeries, TrendsReport,
+    VisitDayItem, VisitsReport,
 };
 use emhana_api_types::queries::{RangeQuery, TrendQuery};
 use emhana_api_types::ProblemDetails;
@@ -13,7 +14,7 @@ use emhana_domain::access::Permission;
 use emhana_domain::analytics::{
     average, best_source, most_popular, share_percent, BucketSums, Period, ReportRange,
 };
-use emhana_domain::{Money, PaymentMethod};
+use emhana_domain::{Money, PaymentMethod, VisitStatus};
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sources)
         .service(payment_methods)
         .service(revenue_daily)
+        .service(visit_counts)
         .service(doctors)
         .service(services)
         .service(discounts)
@@ -235,6 +237,57 @@ pub async fn revenue_daily_report(
         .collect();
     let (from, to) = days(&r);
     Ok(ItemsReport { from, to, items })
+}
+
+/// Visits per clinic-local day (every day of the range) and by status: the dashboard's visits
+/// line and status pie. Days and doctors as in every report; statuses count cancelled visits too.
+#[utoipa::path(tag = "analytics", security(("bearer" = [])), params(RangeQuery), responses(
+    (status = 200, body = VisitsReport),
+    (status = 422, body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[get("/analytics/visits")]
+pub async fn visit_counts(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    q: web::Query<RangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let r = range(&auth, &q)?;
+    let (from, to) = days(&r);
+    let mut per_day = store.visit_days(r).await?.into_iter().peekable();
+    let day_items = r
+        .days()
+        .map(|day| {
+            let d = per_day.next_if(|d| d.day == day);
+            VisitDayItem {
+                date: day.to_string(),
+                visits: d.map_or(0, |d| d.visits),
+                no_shows: d.map_or(0, |d| d.no_shows),
+            }
+        })
+        .collect();
+    let counts = store.status_counts(r).await?;
+    let all: i64 = counts.iter().map(|c| c.visits).sum();
+    let statuses = VisitStatus::ALL
+        .iter()
+        .map(|&status| {
+            let visits = counts
+                .iter()
+                .find(|c| c.status == status)
+                .map_or(0, |c| c.visits);
+            StatusItem {
+                status: status.code().into(),
+                label: status.label_ru().into(),
+                visits,
+                share_percent: share_percent(visits, all),
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(VisitsReport {
+        from,
+        to,
+        days: day_items,
+        statuses,
+    }))
 }
 
 /// Per doctor: visits, patients, and revenue (live payments in the range for their visits).

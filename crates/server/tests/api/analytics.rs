@@ -304,6 +304,27 @@ both_backends! {
             {"doctor_id": c.d2, "name": "Врач Әлия", "visits": 2, "patients": 2, "revenue": "7000.00"},
         ]));
 
+        // Visits per day (non-cancelled, with no-shows) and by status (cancelled included).
+        let visits = report(&app, &c, "visits", None).await;
+        assert_eq!(visits["days"], json!([
+            {"date": yesterday, "visits": 1, "no_shows": 0},
+            {"date": c.today.to_string(), "visits": 3, "no_shows": 1},
+        ]), "V1 yesterday; V2, V3 (no-show), V5 today; cancelled V4 not a visit");
+        assert_eq!(visits["statuses"], json!([
+            {"status": "scheduled", "label": "записан", "visits": 3, "share_percent": 60.0},
+            {"status": "in_progress", "label": "на приеме", "visits": 0, "share_percent": 0.0},
+            {"status": "completed", "label": "прием завершен", "visits": 0, "share_percent": 0.0},
+            {"status": "no_show", "label": "не явился", "visits": 1, "share_percent": 20.0},
+            {"status": "cancelled", "label": "отменен", "visits": 1, "share_percent": 20.0},
+        ]), "V1, V2, V5 scheduled; V3 no-show; V4 cancelled; V0 and V6 outside the range");
+        let d1 = report(&app, &c, "visits", Some(c.d1)).await;
+        let by_status: Vec<(String, i64, f64)> = d1["statuses"].as_array().unwrap().iter()
+            .map(|s| (s["status"].as_str().unwrap().to_owned(), s["visits"].as_i64().unwrap(), s["share_percent"].as_f64().unwrap()))
+            .filter(|s| s.1 > 0)
+            .collect();
+        assert_eq!(by_status, [("scheduled".to_owned(), 1, 33.33), ("no_show".to_owned(), 1, 33.33), ("cancelled".to_owned(), 1, 33.33)]);
+        assert_eq!(d1["days"][1], json!({"date": c.today.to_string(), "visits": 1, "no_shows": 1}));
+
         let services = report(&app, &c, "services", None).await;
         let items = services["items"].as_array().unwrap();
         assert_eq!(items.iter().map(|i| (i["name"].as_str().unwrap(), i["count"].as_i64().unwrap(), i["billed"].as_str().unwrap(), i["revenue"].as_str().unwrap())).collect::<Vec<_>>(),

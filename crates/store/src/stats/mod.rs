@@ -3,7 +3,7 @@
 //! One table per fact family, with named columns (migration 0011): sums per clinic-local day and
 //! doctor of visits by source (`stats_visits`), payments by method (`stats_payments`), lines and
 //! allocations by service (`stats_lines`, `stats_allocations`), discounts by staff member
-//! (`stats_discounts`), refunds beside payments (by refund day, minus from the services' revenue), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
+//! (`stats_discounts`), visits by status, cancelled included (`stats_statuses`), refunds beside payments (by refund day, minus from the services' revenue), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
 //! was paid on, each with the previous such day (`prev`); for every patient (clinic-wide, per
 //! doctor, per source), the days of their non-cancelled visits, each with the previous one. A
 //! visit (or patient) counts once in a range `[from, to]` exactly when one of its rows has `day`
@@ -39,7 +39,7 @@ pub use pending::{fold, live, reading_live};
 pub use rebuild::rebuild;
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
-pub const STATS_VERSION: &str = "4";
+pub const STATS_VERSION: &str = "5";
 
 /// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
 /// that column order (`{f}` selects the visits `a`, `$1` is the sign).
@@ -77,7 +77,7 @@ fn adding(table: &str, keys: &[&str], values: &[&str], rows: &str) -> String {
 
 /// Every table the facts add to (rebuild, zero-row cleanup, and the tests that compare the kept
 /// tables with a rebuild).
-pub const TABLES: [Table; 8] = [
+pub const TABLES: [Table; 9] = [
     (
         "stats_visits",
         &["day", "doctor_id", "source_id"],
@@ -114,16 +114,26 @@ pub const TABLES: [Table; 8] = [
         &["patients"],
     ),
     ("stats_first_visits", &["day"], &["patients"]),
+    (
+        "stats_statuses",
+        &["day", "doctor_id", "status"],
+        &["visits"],
+    ),
 ];
 
 /// The fact queries, built once per process (every write runs them twice).
 static VISIT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(visit_facts);
-/// The visit facts money moves (payments, refunds, voids): lines and discounts depend only on
-/// prices and status, which those writes never change, so they are not taken out and put back.
+/// The visit facts money moves (payments, refunds, voids): lines, discounts and statuses depend
+/// only on prices and status, which those writes never change, so they are not taken out and put back.
 static MONEY_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(|| {
     visit_facts()
         .into_iter()
-        .filter(|f| !matches!(f.table, "stats_lines" | "stats_discounts"))
+        .filter(|f| {
+            !matches!(
+                f.table,
+                "stats_lines" | "stats_discounts" | "stats_statuses"
+            )
+        })
         .collect()
 });
 static PATIENT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(patient_facts);
@@ -138,6 +148,14 @@ const BONUS_PAID: &str = "COALESCE((SELECT SUM(b.amount - COALESCE((SELECT SUM(b
 /// allocations), so a visit's write refreshes them alone.
 fn visit_facts() -> Vec<Fact> {
     vec![
+        Fact {
+            table: "stats_statuses",
+            keys: &["day", "doctor_id", "status"],
+            values: &["visits"],
+            select: "SELECT a.local_date, a.doctor_id, a.status, $1 * COUNT(*) FROM appointments a \
+                     WHERE {f} GROUP BY a.local_date, a.doctor_id, a.status"
+                .to_owned(),
+        },
         Fact {
             table: "stats_visits",
             keys: &["day", "doctor_id", "source_id"],

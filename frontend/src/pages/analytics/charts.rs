@@ -3,7 +3,7 @@
 
 use charming::component::{Axis, Grid, Legend};
 use charming::element::{AxisType, Tooltip, Trigger};
-use charming::series::{Bar, Pie};
+use charming::series::{Bar, Line, Pie};
 use charming::Chart;
 use emhana_api_types::analytics::TrendSeries;
 
@@ -41,6 +41,29 @@ pub(super) fn trend(title: &str, data: Option<(Vec<String>, Vec<TrendSeries>)>) 
     for s in series {
         let values: Vec<f64> = s.values.iter().map(|v| v.parse().unwrap_or(0.0)).collect();
         chart = chart.series(Bar::new().name(s.label).stack("total").data(values));
+    }
+    chart
+}
+
+/// Lines over days (`YYYY-MM-DD`, shown as `MM-DD`): one per named series.
+pub(super) fn lines(days: &[String], series: Vec<(&str, Vec<f64>)>) -> Chart {
+    let mut chart = Chart::new()
+        .animation(false)
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .grid(Grid::new().left("60").right("20"))
+        .x_axis(
+            Axis::new().type_(AxisType::Category).data(
+                days.iter()
+                    .map(|d| d.get(5..).unwrap_or(d).to_owned())
+                    .collect(),
+            ),
+        )
+        .y_axis(Axis::new().type_(AxisType::Value));
+    if series.len() > 1 {
+        chart = chart.legend(Legend::new().bottom("0"));
+    }
+    for (name, values) in series {
+        chart = chart.series(Line::new().name(name).data(values));
     }
     chart
 }

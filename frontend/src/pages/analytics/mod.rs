@@ -1,24 +1,23 @@
 //! The owner's dashboard ("Аналитика"): a date range with quick filters and a doctor filter; KPI
-//! tiles with their change against the period of equal length before; donuts with their tables for sources and payment methods; revenue per day; bars per
+//! tiles with their change against the period of equal length before; visits per day, by status
+//! and per doctor (`visits`); donuts with their tables for sources and payment methods; revenue per day; bars per
 //! doctor and per service; trends; discounts by staff member. Each section reads its own report
 //! for the one range.
 
 mod charts;
 mod tables;
+mod visits;
 
-use charming::component::{Axis, Grid};
-use charming::element::{AxisType, Tooltip, Trigger};
-use charming::series::Line;
-use charming::Chart;
 use chrono::{Datelike, Duration, NaiveDate};
+use emhana_api_types::analytics::{DoctorItem, ItemsReport};
 use emhana_api_types::queries::{RangeQuery, TrendQuery};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::clinic;
 use crate::components::chart::EChart;
 use crate::i18n::t;
-use charts::{bars, donut, money_f64, trend};
+use charts::{bars, donut, lines, money_f64, trend};
 use emhana_domain::clinic_time::{previous_quarter, quarter_start};
 use emhana_domain::kpi_change::previous_period;
 use tables::{DiscountsTable, Kpis, MethodsTable, SourcesTable};
@@ -42,6 +41,9 @@ fn quick_ranges(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
     ]
 }
 
+/// The per-doctor report as a resource (shared by two sections).
+type DoctorsReport = Result<ItemsReport<DoctorItem>, ApiError>;
+
 /// `/analytics`
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
@@ -56,6 +58,8 @@ pub fn AnalyticsPage() -> impl IntoView {
         doctor_id: doctor.get(),
     });
     let summary = LocalResource::new(move || api::summary(query.get()));
+    // Read by the revenue and the visits sections.
+    let doctors = LocalResource::new(move || api::doctor_report(query.get()));
     // The same figures for the period of equal length before, for each KPI's change.
     let previous = LocalResource::new(move || {
         let (a, b) = previous_period(from.get(), to.get());
@@ -73,7 +77,8 @@ pub fn AnalyticsPage() -> impl IntoView {
             Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
         })}
         <Shares query=query />
-        <Revenue query=query />
+        <Revenue query=query doctors=doctors />
+        <visits::Visits query=query doctors=doctors />
         <Trends query=query />
         <section class="panel">
             <h2>{s.discounts_heading}</h2>
@@ -168,21 +173,17 @@ fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
 
 /// Revenue per day (a line), per doctor and per service (bars).
 #[component]
-fn Revenue(query: Signal<RangeQuery>) -> impl IntoView {
+fn Revenue(query: Signal<RangeQuery>, doctors: LocalResource<DoctorsReport>) -> impl IntoView {
     let s = t();
     let daily = LocalResource::new(move || api::revenue_daily(query.get()));
-    let doctors = LocalResource::new(move || api::doctor_report(query.get()));
     let services = LocalResource::new(move || api::service_report(query.get()));
     view! {
         <section class="panel">
             <h2>{s.revenue_daily_heading}</h2>
             <EChart id="revenue-line" draw=move || {
                 let items = daily.get().and_then(Result::ok).map(|r| r.items).unwrap_or_default();
-                Chart::new().animation(false).tooltip(Tooltip::new().trigger(Trigger::Axis))
-                    .grid(Grid::new().left("60").right("20"))
-                    .x_axis(Axis::new().type_(AxisType::Category).data(items.iter().map(|d| d.date[5..].to_owned()).collect()))
-                    .y_axis(Axis::new().type_(AxisType::Value))
-                    .series(Line::new().name(s.revenue_label).data(items.iter().map(|d| money_f64(&d.revenue)).collect()))
+                let days: Vec<String> = items.iter().map(|d| d.date.clone()).collect();
+                lines(&days, vec![(s.revenue_label, items.iter().map(|d| money_f64(&d.revenue)).collect())])
             } />
         </section>
         <div class="grid-2">
