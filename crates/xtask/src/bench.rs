@@ -17,6 +17,7 @@ const ENDPOINTS: &[&str] = &[
     "sources",
     "payment-methods",
     "revenue-daily",
+    "visits",
     "doctors",
     "services",
     "discounts",
