@@ -67,14 +67,29 @@ fn NotFound() -> impl IntoView {
     view! { <h1>{t().not_found}</h1> }
 }
 
+thread_local! {
+    /// The path this document was loaded at.
+    static BOOT_PATH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Notes the path the page was loaded at (called once, before mounting).
+pub fn remember_boot_path() {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    BOOT_PATH.with(|p| *p.borrow_mut() = path);
+}
+
 /// In the desk bundle: a page of the full bundle is loaded by navigating to it for real (the
-/// server boots the full bundle there, and the session comes back from its cookie); a desk path
-/// that matched no route is simply not found, so the two bundles never bounce.
+/// server boots the full bundle there, and the session comes back from its cookie). A desk path
+/// that matched no route is simply not found, and so is a full-bundle page this document was
+/// itself loaded at (the server had no full bundle to give): the bundles never bounce.
 #[component]
 fn ElsewhereOrNotFound() -> impl IntoView {
     let location = use_location();
     let path = location.pathname.get_untracked();
-    if bundle_for(&path) == Bundle::Desk {
+    let booted_here = BOOT_PATH.with(|p| *p.borrow() == path);
+    if bundle_for(&path) == Bundle::Desk || booted_here {
         return view! { <NotFound /> }.into_any();
     }
     let target = format!(

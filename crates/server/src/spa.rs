@@ -39,20 +39,16 @@ pub fn service(dir: &Path) -> impl HttpServiceFactory {
 /// A path that is not a file: the page of the bundle that has it.
 async fn page(req: ServiceRequest, dir: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
+    // Never the desk page for another page's path: its router would send the browser back here.
     let html = dir.join(bundle_for(req.path()).html());
-    // A `dist/` from before the split has only the desk page (then holding every page).
-    let html = if html.is_file() {
-        html
-    } else {
-        dir.join(Bundle::Desk.html())
-    };
     let res = match NamedFile::open(&html) {
         Ok(file) => file.into_response(&req),
         Err(_) => HttpResponse::NotFound()
             .content_type("text/html; charset=utf-8")
             .body(
                 "<!doctype html><meta charset=utf-8><title>Emhana</title>\
-                 <p>Интерфейс не собран. Запустите <code>cargo xtask run</code>. \
+                 <p>Интерфейс не собран (нужны обе части: <code>cargo xtask spa</code>). \
+                 Запустите <code>cargo xtask run</code>. \
                  API: <a href=\"/swagger-ui/\">/swagger-ui/</a></p>",
             ),
     };

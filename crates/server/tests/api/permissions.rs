@@ -270,6 +270,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/api/v1/analytics/revenue-daily",
         &["owner", "admin"],
     ),
+    ("get", "/api/v1/analytics/visits", &["owner", "admin"]),
     ("get", "/api/v1/analytics/doctors", &["owner", "admin"]),
     ("get", "/api/v1/analytics/services", &["owner", "admin"]),
     ("get", "/api/v1/analytics/discounts", &["owner", "admin"]),

@@ -76,32 +76,88 @@ mod spa {
     use crate::helpers::{Db, TestApp};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn client_routes_fall_back_to_index_html_and_assets_are_served() {
+    async fn client_routes_get_their_bundles_page_and_assets_are_served() {
         let dist = std::env::temp_dir().join(format!("emhana-dist-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dist).unwrap();
-        std::fs::write(dist.join("index.html"), "<html>SPA INDEX</html>").unwrap();
+        std::fs::write(dist.join("index.html"), "<html>DESK</html>").unwrap();
+        std::fs::write(dist.join("full.html"), "<html>FULL</html>").unwrap();
         std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
+        std::fs::write(dist.join("app-0123456789abcdef.js"), "plain").unwrap();
+        std::fs::write(dist.join("app-0123456789abcdef.js.gz"), "zipped").unwrap();
         let dir = dist.clone();
         let app = TestApp::spawn_with(Db::Sqlite, move |s| s.static_dir = dir).await;
 
-        for path in ["/", "/crm", "/patients/42"] {
+        for (path, page) in [
+            ("/", "DESK"),
+            ("/crm", "DESK"),
+            ("/visits/", "DESK"),
+            ("/patients/42", "FULL"),
+            ("/analytics", "FULL"),
+            ("/no/such/page", "FULL"),
+        ] {
             let res = app.get(path).await;
             assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
             assert_eq!(
                 res.text().await.unwrap(),
-                "<html>SPA INDEX</html>",
+                format!("<html>{page}</html>"),
                 "{path}"
             );
         }
+        let plain = app.get("/app.js").await;
         assert_eq!(
-            app.get("/app.js").await.text().await.unwrap(),
-            "console.log(1)"
+            plain.headers()["cache-control"],
+            "no-cache",
+            "an unhashed name is revalidated"
         );
+        assert_eq!(plain.text().await.unwrap(), "console.log(1)");
+        // A hashed asset: immutable, and its precompressed twin for a client that takes gzip.
+        let url = format!("{}/app-0123456789abcdef.js", app.address);
+        let zipped = app
+            .client
+            .get(&url)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            zipped.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(zipped.headers()["content-encoding"], "gzip");
+        assert_eq!(zipped.text().await.unwrap(), "zipped");
+        let raw = app
+            .client
+            .get(&url)
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .unwrap();
+        assert!(raw.headers().get("content-encoding").is_none());
+        assert_eq!(raw.text().await.unwrap(), "plain");
         assert_eq!(
             app.get("/api/v1/missing").await.status(),
             404,
             "API paths never fall back"
         );
+        let _ = std::fs::remove_dir_all(dist);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_the_full_bundle_its_pages_say_how_to_build_it() {
+        // Never the desk page there: its router would send the browser straight back.
+        let dist = std::env::temp_dir().join(format!("emhana-dist-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<html>DESK</html>").unwrap();
+        let dir = dist.clone();
+        let app = TestApp::spawn_with(Db::Sqlite, move |s| s.static_dir = dir).await;
+        assert_eq!(
+            app.get("/crm").await.text().await.unwrap(),
+            "<html>DESK</html>"
+        );
+        let res = app.get("/analytics").await;
+        assert_eq!(res.status(), 404);
+        assert!(res.text().await.unwrap().contains("cargo xtask spa"));
         let _ = std::fs::remove_dir_all(dist);
     }
 
