@@ -62,6 +62,14 @@ describe('analytics', () => {
     assert.match(await methods.locator('tr', { hasText: 'Карта' }).textContent(), /5\u00a0000\u00a0₸/);
     assert.match(await methods.locator('tr', { hasText: 'Карта' }).textContent(), /41,67/, 'a decimal comma');
     assert.match(await kpis.textContent(), /75,00 %/, 'cashless share 9 000 of 12 000, in Russian format');
+    // Chart numbers in the page's language: the tooltip writes 12 000, not 12,000.
+    const bars = page.locator('#doctors-bars canvas');
+    const size = await bars.boundingBox();
+    await bars.hover({ position: { x: size.width * 0.6, y: size.height * 0.45 } });
+    const tip = page.locator('#doctors-bars div', { hasText: 'Выручка' }).last();
+    await tip.waitFor({ timeout: 10_000 });
+    assert.match(await tip.textContent(), /12[\u00a0\u202f ]000/);
+    assert.doesNotMatch(await tip.textContent(), /12,000/);
     // Charts follow the window.
     const before = (await page.locator('#sources-donut canvas').boundingBox()).width;
     await page.setViewportSize({ width: 800, height: 1000 });
