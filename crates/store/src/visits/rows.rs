@@ -257,6 +257,50 @@ impl FromRow<'_, AnyRow> for Refund {
     }
 }
 
+/// A payment joined with one of its refunds (or none): how a visit's payments and refunds are
+/// read in one query.
+pub(crate) struct PaymentWithRefund {
+    payment: Payment,
+    refund: Option<Refund>,
+}
+
+impl PaymentWithRefund {
+    /// The payments (each once, in id order) and the refunds (in id order).
+    pub(crate) fn split(rows: Vec<Self>) -> (Vec<Payment>, Vec<Refund>) {
+        let mut payments: Vec<Payment> = Vec::new();
+        let mut refunds = Vec::new();
+        for row in rows {
+            if payments.last().is_none_or(|p| p.id != row.payment.id) {
+                payments.push(row.payment);
+            }
+            refunds.extend(row.refund);
+        }
+        refunds.sort_by_key(|r: &Refund| r.id.0);
+        (payments, refunds)
+    }
+}
+
+impl FromRow<'_, AnyRow> for PaymentWithRefund {
+    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
+        let payment = Payment::from_row(r)?;
+        let refund = match r.try_get::<Option<i64>, _>("refund_id")? {
+            None => None,
+            Some(id) => Some(Refund {
+                id: RefundId(id),
+                payment_id: payment.id,
+                method: column::code(r, "refund_method", PaymentMethod::from_code)?,
+                amount: column::money(r, "refund_amount")?,
+                refunded_at: column::instant(r, "refunded_at")?,
+                refunded_by: r.try_get::<Option<i64>, _>("refunded_by")?.map(UserId),
+                refunded_by_name: r.try_get("refunded_by_name")?,
+                reason: r.try_get("refund_reason")?,
+                shift_id: r.try_get::<Option<i64>, _>("refund_shift_id")?.map(ShiftId),
+            }),
+        };
+        Ok(Self { payment, refund })
+    }
+}
+
 /// One part of a refund: what it gave back of one original allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundPart {
