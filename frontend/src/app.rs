@@ -59,7 +59,7 @@ fn Shell(routes: fn() -> AnyView) -> impl IntoView {
         <div class="layout">
             <aside class="sidebar">
                 <p class="brand" data-testid="app-title">{s.app_name}</p>
-                <nav aria-label="Главное меню">
+                <nav aria-label=s.main_menu>
                     {move || {
                         SECTIONS
                             .iter()

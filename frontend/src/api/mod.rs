@@ -58,7 +58,7 @@ impl ApiError {
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
                 .join("; "),
-            Self::Network(e) => format!("Нет связи с сервером ({e})"),
+            Self::Network(e) => format!("{} ({e})", crate::i18n::t().network_error),
         }
     }
 

@@ -37,6 +37,16 @@ pub struct Strings {
     pub api_down: &'static str,
     /// Page-not-found title.
     pub not_found: &'static str,
+    /// The sidebar's accessible name.
+    pub main_menu: &'static str,
+    /// A request that never reached the server (the browser's reason follows in brackets).
+    pub network_error: &'static str,
+    /// "min" after a duration.
+    pub minutes_short: &'static str,
+    /// "ms" after a latency.
+    pub milliseconds_short: &'static str,
+    /// File size units, bytes to gigabytes.
+    pub size_units: [&'static str; 4],
     /// Sidebar sign-out button.
     pub logout: &'static str,
     /// Login field.

@@ -138,7 +138,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
 
 /// `12,3 МБ`-style sizes (Russian decimal comma).
 pub(crate) fn human_size(bytes: u64) -> String {
-    let units = ["Б", "КБ", "МБ", "ГБ"];
+    let units = crate::i18n::t().size_units;
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit + 1 < units.len() {

@@ -364,7 +364,7 @@ fn DeliveryLog(id: i64) -> impl IntoView {
                 <tbody>{move || rows.get().into_iter().map(|d| {
                     let delivery = d.id;
                     let answer = match (d.last_status_code, d.last_latency_ms, d.last_error.clone()) {
-                        (Some(code), Some(ms), _) => format!("HTTP {code}, {ms} мс"),
+                        (Some(code), Some(ms), _) => format!("HTTP {code}, {ms} {}", s.milliseconds_short),
                         (None, _, Some(why)) => why,
                         _ => String::new(),
                     };

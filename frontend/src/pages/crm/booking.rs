@@ -256,7 +256,7 @@ fn ServiceChecklist(
                         view! {
                             <label class="inline">
                                 <input type="checkbox" name="service" prop:checked=move || chosen.with(|c| c.contains(&id)) on:change=move |_| toggle(id) />
-                                {format!("{} · {} · {} мин", sv.name, sv.base_price.format_ui(), sv.duration_minutes)}
+                                {format!("{} · {} · {} {}", sv.name, sv.base_price.format_ui(), sv.duration_minutes, t().minutes_short)}
                             </label>
                         }
                     }).collect_view()}
