@@ -18,8 +18,8 @@ use crate::pages::{
     staff::StaffPage, visits::VisitsPage,
 };
 
-/// The desk bundle's router: its pages, and for any other page a reload, which the server answers
-/// with the full bundle (the address bar already shows the page).
+/// The desk bundle's router: its pages, and for any other page a real navigation there, which
+/// the server answers with the full bundle.
 pub fn desk_routes() -> AnyView {
     view! {
         <Routes fallback=ElsewhereOrNotFound>
