@@ -171,3 +171,26 @@ fn assets_of(html: &Path) -> Result<Vec<String>, String> {
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::assets_of;
+
+    #[test]
+    fn a_page_names_its_stylesheet_script_and_wasm_once_each() {
+        let dir = std::env::temp_dir().join(format!("emhana-spa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["main-1.css", "app-2.js", "app-2_bg.wasm"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let html = r#"<link rel="stylesheet" href="/main-1.css"/>
+<script type="module">import init from '/app-2.js';
+await init({ module_or_path: '/app-2_bg.wasm' });</script>
+<link rel="modulepreload" href="/app-2.js"><link rel="preload" href="/app-2_bg.wasm">
+<a href="/crm">not a file</a><a href="/missing.js">not built</a>"#;
+        std::fs::write(dir.join("index.html"), html).unwrap();
+        let found = assets_of(&dir.join("index.html")).unwrap();
+        assert_eq!(found, ["main-1.css", "app-2.js", "app-2_bg.wasm"]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
