@@ -25,7 +25,7 @@ pub fn AccountPage() -> impl IntoView {
     let change = Action::new_local(|body: &ChangePassword| api::change_password(body.clone()));
     Effect::new(move |_| match change.value().get() {
         Some(Ok(())) => {
-            session::notice().set(Some(s.account_changed));
+            session::notice().set(Some(s.staff.account_changed));
             session::clear();
         }
         Some(Err(e)) => error.set(Some(e)),
@@ -48,26 +48,26 @@ pub fn AccountPage() -> impl IntoView {
         move || text().map(|m| view! { <span class="status-error">{m}</span> })
     };
     view! {
-        <h1>{s.account_title}</h1>
+        <h1>{s.staff.account_title}</h1>
         <form class="panel" on:submit=submit data-testid="password-form">
-            <label>{s.account_current}
+            <label>{s.staff.account_current}
                 <input name="current_password" type="password" autocomplete="current-password" required
                     prop:value=current on:input=move |ev| current.set(event_target_value(&ev)) />
                 {message("current_password")}
             </label>
-            <label>{s.account_new}
+            <label>{s.staff.account_new}
                 <input name="new_password" type="password" autocomplete="new-password" required
                     prop:value=new on:input=move |ev| new.set(event_target_value(&ev)) />
                 {message("new_password")}
             </label>
-            <label>{s.account_repeat}
+            <label>{s.staff.account_repeat}
                 <input name="repeat_password" type="password" autocomplete="new-password" required
                     prop:value=repeat on:input=move |ev| repeat.set(event_target_value(&ev)) />
-                {move || mismatch.get().then(|| view! { <span class="status-error">{s.account_mismatch}</span> })}
+                {move || mismatch.get().then(|| view! { <span class="status-error">{s.staff.account_mismatch}</span> })}
             </label>
             <FormError error fields=FIELDS />
-            <button type="submit" class="primary" disabled=move || change.pending().get()>{s.account_submit}</button>
-            <p class="muted">{s.account_hint}</p>
+            <button type="submit" class="primary" disabled=move || change.pending().get()>{s.staff.account_submit}</button>
+            <p class="muted">{s.staff.account_hint}</p>
         </form>
     }
 }

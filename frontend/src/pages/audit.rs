@@ -73,10 +73,10 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <h1>{s.nav_audit}</h1>
         <div class="panel form-row" data-testid="audit-filters">
-            <label>{s.entity_label}
+            <label>{s.staff.entity_label}
                 <input name="entity" prop:value=entity on:change=move |ev| entity.set(event_target_value(&ev)) />
             </label>
-            <label>{s.action_label}
+            <label>{s.staff.action_label}
                 <input name="action" prop:value=action on:change=move |ev| action.set(event_target_value(&ev)) />
             </label>
             <label>{s.user_label}
@@ -112,7 +112,7 @@ pub fn AuditPage() -> impl IntoView {
 fn actor(r: &AuditEntryView, names: &HashMap<i64, String>) -> String {
     match (r.user_id, r.api_key_id) {
         (Some(u), _) => names.get(&u).cloned().unwrap_or_else(|| format!("#{u}")),
-        (None, Some(k)) => format!("{} #{k}", t().audit_api_key),
+        (None, Some(k)) => format!("{} #{k}", t().staff.audit_api_key),
         (None, None) => "—".into(),
     }
 }
@@ -122,7 +122,7 @@ fn AuditTable(rows: Vec<AuditEntryView>, names: HashMap<i64, String>) -> impl In
     let s = t();
     view! {
         <table class="table" data-testid="audit-table">
-            <thead><tr><th>{s.time_label}</th><th>{s.user_label}</th><th>{s.action_label}</th><th>{s.entity_label}</th><th>{s.changes_label}</th></tr></thead>
+            <thead><tr><th>{s.time_label}</th><th>{s.user_label}</th><th>{s.staff.action_label}</th><th>{s.staff.entity_label}</th><th>{s.staff.changes_label}</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| view! {
                     <tr>

@@ -32,7 +32,7 @@ pub fn BackupsPage() -> impl IntoView {
         <h1>{s.nav_backups}</h1>
         <div class="panel form-row">
             <button class="primary" data-testid="backup-now" on:click=take disabled=move || busy.get()>
-                {move || if busy.get() { s.backup_busy } else { s.backup_now }}
+                {move || if busy.get() { s.data.backup_busy } else { s.data.backup_now }}
             </button>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </div>
@@ -42,7 +42,7 @@ pub fn BackupsPage() -> impl IntoView {
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
             })}
         </Transition>
-        <p class="muted">{s.backup_restore_hint}</p>
+        <p class="muted">{s.data.backup_restore_hint}</p>
     }
 }
 
@@ -57,13 +57,13 @@ fn Overview(list: BackupList) -> impl IntoView {
     view! {
         <div class="panel" data-testid="backup-status">
             <p>{match &list.daily_at {
-                Some(at) => format!("{} {at}", s.backup_daily),
-                None => s.backup_daily_off.to_owned(),
+                Some(at) => format!("{} {at}", s.data.backup_daily),
+                None => s.data.backup_daily_off.to_owned(),
             }}</p>
-            <p class="muted">{format!("{}: {}", s.backup_folder, list.dir)}</p>
-            {list.last_success_at.as_deref().map(|at| view! { <p>{format!("{}: {}", s.backup_last_ok, when(at))}</p> })}
+            <p class="muted">{format!("{}: {}", s.data.backup_folder, list.dir)}</p>
+            {list.last_success_at.as_deref().map(|at| view! { <p>{format!("{}: {}", s.data.backup_last_ok, when(at))}</p> })}
             {list.last_error.clone().map(|why| view! {
-                <p class="status-error" role="alert">{format!("{}: {why}", s.backup_failed)}</p>
+                <p class="status-error" role="alert">{format!("{}: {why}", s.data.backup_failed)}</p>
             })}
         </div>
     }
@@ -73,14 +73,14 @@ fn Overview(list: BackupList) -> impl IntoView {
 fn BackupTable(items: Vec<BackupView>) -> impl IntoView {
     let s = t();
     if items.is_empty() {
-        return view! { <p class="muted">{s.backup_none}</p> }.into_any();
+        return view! { <p class="muted">{s.data.backup_none}</p> }.into_any();
     }
     view! {
         <div class="panel">
             <table class="table" data-testid="backup-table">
                 <thead><tr>
-                    <th>{s.backup_created}</th><th>{s.backup_size}</th><th>{s.backup_contents}</th>
-                    <th>{s.backup_reason}</th><th></th>
+                    <th>{s.data.backup_created}</th><th>{s.data.backup_size}</th><th>{s.data.backup_contents}</th>
+                    <th>{s.data.backup_reason}</th><th></th>
                 </tr></thead>
                 <tbody>{items.into_iter().map(|b| view! { <BackupRow b=b /> }).collect_view()}</tbody>
             </table>
@@ -97,13 +97,18 @@ fn BackupRow(b: BackupView) -> impl IntoView {
         |t| t.format("%d.%m.%Y %H:%M").to_string(),
     );
     let reason = match b.reason.as_str() {
-        "daily" => s.reason_daily,
-        "pre-restore" => s.reason_pre_restore,
-        _ => s.reason_manual,
+        "daily" => s.data.reason_daily,
+        "pre-restore" => s.data.reason_pre_restore,
+        _ => s.data.reason_manual,
     };
     let contents = format!(
         "{}: {} · {}: {} · {}: {}",
-        s.patients_label, b.patients, s.visits_label, b.appointments, s.backup_payments, b.payments
+        s.patients_label,
+        b.patients,
+        s.visits_label,
+        b.appointments,
+        s.data.backup_payments,
+        b.payments
     );
     let error = RwSignal::new(None::<ApiError>);
     let file = b.file.clone();
@@ -129,7 +134,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
             <td>{contents}</td>
             <td>{reason}</td>
             <td>
-                <button on:click=download>{s.backup_download}</button>
+                <button on:click=download>{s.data.backup_download}</button>
                 {move || error.get().map(|e| view! { <span class="status-error">{e.message()}</span> })}
             </td>
         </tr>
@@ -138,7 +143,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
 
 /// `12,3 МБ`-style sizes (Russian decimal comma).
 pub(crate) fn human_size(bytes: u64) -> String {
-    let units = crate::i18n::t().size_units;
+    let units = crate::i18n::t().data.size_units;
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit + 1 < units.len() {

@@ -48,7 +48,7 @@ fn counts(users: &[UserView]) -> String {
         })
         .collect();
     let inactive = users.iter().filter(|u| !u.is_active).count();
-    parts.push(format!("{}: {inactive}", s.staff_inactive_count));
+    parts.push(format!("{}: {inactive}", s.staff.staff_inactive_count));
     parts.join(" · ")
 }
 
@@ -76,13 +76,13 @@ fn UserTable(
     view! {
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
         <table class="table" data-testid="staff-table">
-            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.role_label}</th><th>{s.status_label}</th><th>{s.staff_last_login}</th><th>{s.new_password}</th><th></th></tr></thead>
+            <thead><tr><th>{s.login_label}</th><th>{s.name_label}</th><th>{s.staff.role_label}</th><th>{s.status_label}</th><th>{s.staff.staff_last_login}</th><th>{s.staff.new_password}</th><th></th></tr></thead>
             <tbody>
                 {users.into_iter().map(|u| {
                     let (id, version, active) = (u.id, u.version, u.is_active);
                     let current = u.role;
                     let password = RwSignal::new(String::new());
-                    let last_login = u.last_login_at.as_deref().map_or_else(|| s.staff_never.to_owned(), day_hm);
+                    let last_login = u.last_login_at.as_deref().map_or_else(|| s.staff.staff_never.to_owned(), day_hm);
                     view! {
                         <tr data-login=u.login.clone()>
                             <td>{u.login.clone()}</td>
@@ -110,11 +110,11 @@ fn UserTable(
                                     on:input=move |ev| password.set(event_target_value(&ev)) />
                                 <button type="button" class="secondary" on:click=move |_| {
                                     change(id, UpdateUser { password: Some(password.get_untracked()), version, ..UpdateUser::default() });
-                                }>{s.set_password}</button>
+                                }>{s.staff.set_password}</button>
                             </td>
                             <td><button class="link" on:click=move |_| {
                                 change(id, UpdateUser { is_active: Some(!active), version, ..UpdateUser::default() });
-                            }>{if active { s.deactivate } else { s.activate }}</button></td>
+                            }>{if active { s.deactivate } else { s.staff.activate }}</button></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -164,7 +164,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     };
     view! {
         <form class="panel form-row" on:submit=submit data-testid="create-user">
-            <h2>{s.new_user}</h2>
+            <h2>{s.staff.new_user}</h2>
             <label>{s.login_label}
                 <input name="new-login" prop:value=login on:input=move |ev| login.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="login">{field_error(error, "login")}</span>
@@ -173,7 +173,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
                 <input name="new-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="display_name">{field_error(error, "display_name")}</span>
             </label>
-            <label>{s.role_label}
+            <label>{s.staff.role_label}
                 <select name="new-role" on:change=move |ev| {
                     if let Some(r) = Role::from_code(&event_target_value(&ev)) { role.set(r) }
                 }>
@@ -201,9 +201,9 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
             <button type="button" class="secondary" on:click=move |_| {
                 password.set(api::generated_password());
                 shown.set(true);
-            }>{s.staff_generate}</button>
+            }>{s.staff.staff_generate}</button>
             <FormError error=error fields=&["login", "display_name", "role", "doctor_id", "password"] />
-            <button type="submit">{s.create}</button>
+            <button type="submit">{s.staff.create}</button>
         </form>
     }
 }

@@ -75,7 +75,7 @@ pub fn StatusSelects(status: RwSignal<String>, payment: RwSignal<String>) -> imp
                     {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{v.label_ru()}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{s.payment_status_label}
+            <label>{s.desk.payment_status_label}
                 <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
                     <option value="">{s.all}</option>
                     {PaymentStatus::ALL.into_iter()
@@ -111,8 +111,8 @@ fn VisitRows(rows: RwSignal<Vec<VisitSummary>>, open: RwSignal<Option<i64>>) -> 
         <Show when=move || !rows.with(Vec::is_empty)>
             <table class="table" data-testid="visits-table">
                 <thead><tr>
-                    <th>{s.time_label}</th><th>{s.patient_label}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
-                    <th>{s.total_label}</th><th>{s.paid_label}</th><th>{s.remaining_label}</th>
+                    <th>{s.time_label}</th><th>{s.desk.patient_label}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
+                    <th>{s.total_label}</th><th>{s.desk.paid_label}</th><th>{s.desk.remaining_label}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || rows.get() key=|v| (v.id, v.version) let:v>

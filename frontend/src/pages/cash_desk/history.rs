@@ -23,10 +23,10 @@ pub fn ShiftHistory(register: Option<i64>, z: RwSignal<Option<ZReportView>>) -> 
     });
     view! {
         <section class="panel no-print">
-            <h3>{s.desk_history}</h3>
+            <h3>{s.cash_desk.desk_history}</h3>
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || list.get().map(|r| match r {
-                    Ok(items) if items.is_empty() => view! { <p class="muted">{s.desk_none}</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="muted">{s.cash_desk.desk_none}</p> }.into_any(),
                     Ok(items) => view! { <HistoryTable items=items z=z /> }.into_any(),
                     Err(e) => view! { <p class="status-error">{e.message()}</p> }.into_any(),
                 })}
@@ -47,8 +47,8 @@ fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl
     view! {
         <table class="table" data-testid="shift-history">
             <thead><tr>
-                <th>{s.desk_z_number}</th><th>{s.desk_register}</th><th>{s.desk_opened}</th><th>{s.desk_closed}</th>
-                <th>{s.desk_status}</th><th>{s.desk_difference}</th><th></th>
+                <th>{s.cash_desk.desk_z_number}</th><th>{s.cash_desk.desk_register}</th><th>{s.cash_desk.desk_opened}</th><th>{s.cash_desk.desk_closed}</th>
+                <th>{s.cash_desk.desk_status}</th><th>{s.cash_desk.desk_difference}</th><th></th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|sh| {
@@ -63,7 +63,7 @@ fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl
                             <td>{sh.status_label.clone()}</td>
                             <td class="num" class:difference=off>{sh.difference.map(|d| d.format_ui()).unwrap_or_default()}</td>
                             <td>{sh.z_number.is_some().then(|| view! {
-                                <button class="link" on:click=move |_| { show.dispatch_local(id); }>{s.desk_show_z}</button>
+                                <button class="link" on:click=move |_| { show.dispatch_local(id); }>{s.cash_desk.desk_show_z}</button>
                             })}</td>
                         </tr>
                     }

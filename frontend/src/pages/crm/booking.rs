@@ -81,14 +81,14 @@ pub(super) fn BookingForm(
     };
     view! {
         <form class="panel" on:submit=submit data-testid="booking-form">
-            <h2>{s.new_visit}</h2>
+            <h2>{s.desk.new_visit}</h2>
             <SlotFields doctor=doctor day=day at=at error=error />
             <PatientPicker patient=patient error=error />
             <ServiceChecklist doctor=doctor chosen=chosen error=error />
             <SourceAndNotes source=source notes=notes error=error />
             <FormError error=error fields=BOOKING_FIELDS />
             <OverlapRow error=error send=send />
-            <button type="submit" disabled=move || book.pending().get()>{s.book}</button>
+            <button type="submit" disabled=move || book.pending().get()>{s.desk.book}</button>
             " "
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
         </form>
@@ -116,7 +116,7 @@ fn SlotFields(
                 </select>
                 <span class="field-error" data-field="doctor_id">{field_error(error, "doctor_id")}</span>
             </label>
-            <label>{s.date_label}
+            <label>{s.desk.date_label}
                 <input type="date" name="date" prop:value=day on:input=move |ev| day.set(event_target_value(&ev)) />
             </label>
             <label>{s.time_label}
@@ -157,12 +157,12 @@ fn PatientPicker(patient: RwSignal<Option<PatientView>>, error: FormErrorSignal)
     });
     view! {
         <fieldset>
-            <legend>{s.patient_label}</legend>
+            <legend>{s.desk.patient_label}</legend>
             {move || match patient.get() {
                 Some(p) => view! {
                     <p data-testid="chosen-patient">
                         {patient_line(&p)}
-                        " "<button type="button" class="link" on:click=move |_| patient.set(None)>{s.change}</button>
+                        " "<button type="button" class="link" on:click=move |_| patient.set(None)>{s.desk.change}</button>
                     </p>
                 }.into_any(),
                 None => view! {
@@ -247,7 +247,7 @@ fn ServiceChecklist(
     };
     view! {
         <fieldset>
-            <legend>{s.services_heading}</legend>
+            <legend>{s.desk.services_heading}</legend>
             <div class="checklist">
                 {move || services.get().and_then(Result::ok).unwrap_or_default().into_iter()
                     .filter(|sv: &ServiceView| sv.doctor_id.is_none_or(|d| d == doctor.get()))
@@ -256,7 +256,7 @@ fn ServiceChecklist(
                         view! {
                             <label class="inline">
                                 <input type="checkbox" name="service" prop:checked=move || chosen.with(|c| c.contains(&id)) on:change=move |_| toggle(id) />
-                                {format!("{} · {} · {} {}", sv.name, sv.base_price.format_ui(), sv.duration_minutes, t().minutes_short)}
+                                {format!("{} · {} · {} {}", sv.name, sv.base_price.format_ui(), sv.duration_minutes, t().desk.minutes_short)}
                             </label>
                         }
                     }).collect_view()}
@@ -310,11 +310,11 @@ fn OverlapRow(
     view! {
         <Show when=clashed>
             <div class="form-row" data-testid="overlap">
-                <label class="grow">{s.overlap_reason}
+                <label class="grow">{s.desk.overlap_reason}
                     <input name="overlap_reason" prop:value=overlap_reason on:input=move |ev| overlap_reason.set(event_target_value(&ev)) />
                     <span class="field-error" data-field="overlap_reason">{field_error(error, "overlap_reason")}</span>
                 </label>
-                <button type="button" class="danger" on:click=move |_| send(Some(overlap_reason.get_untracked()))>{s.book_anyway}</button>
+                <button type="button" class="danger" on:click=move |_| send(Some(overlap_reason.get_untracked()))>{s.desk.book_anyway}</button>
             </div>
         </Show>
     }

@@ -164,7 +164,7 @@ pub(super) fn CalendarGrid(
                                 let book = move || if may_book { panel.set(Panel::Book { doctor_id, date, time }) };
                                 view! {
                                     <td class="slot" tabindex=if may_book { "0" } else { "-1" } data-time=time.format("%H:%M").to_string()
-                                        aria-label=format!("{} {}", s.book_at, time.format("%H:%M"))
+                                        aria-label=format!("{} {}", s.desk.book_at, time.format("%H:%M"))
                                         on:click=move |_| book()
                                         on:keydown=move |ev| if ev.key() == "Enter" { book() }></td>
                                 }.into_any()

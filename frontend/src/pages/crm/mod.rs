@@ -65,7 +65,7 @@ pub fn CrmPage() -> impl IntoView {
         <div class="panel calendar-wrap">
             {move || match (doctors.get(), visits.get()) {
                 (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                (Some(Ok(d)), _) if d.is_empty() => view! { <p class="muted">{s.no_doctors}</p> }.into_any(),
+                (Some(Ok(d)), _) if d.is_empty() => view! { <p class="muted">{s.desk.no_doctors}</p> }.into_any(),
                 (Some(Ok(_)), Some(Ok(page))) => {
                     let cols = columns();
                     let grid = layout(&cols, &page.items);
@@ -107,7 +107,7 @@ fn CalendarBar(
             <button type="button" class="secondary" on:click=move |_| date.set(clinic::today())>{s.today}</button>
             <label class="inline">
                 <input type="checkbox" name="week" prop:checked=week on:change=move |ev| week.set(event_target_checked(&ev)) />
-                {s.week_view}
+                {s.desk.week_view}
             </label>
             <Show when=move || week.get()>
                 <select name="week_doctor" on:change=move |ev| week_doctor.set(event_target_value(&ev).parse().ok())>
@@ -131,7 +131,7 @@ fn DoctorLegend(
     let s = t();
     view! {
         <div class="panel doctor-legend" data-testid="doctor-legend">
-            <span class="muted">{move || if week.get() { s.legend_doctors } else { s.filter_doctors }}</span>
+            <span class="muted">{move || if week.get() { s.desk.legend_doctors } else { s.desk.filter_doctors }}</span>
             {move || doctors.get().and_then(Result::ok).unwrap_or_default().into_iter().enumerate().map(|(i, d)| {
                 let id = d.id;
                 let toggle = move |ev| {

@@ -75,16 +75,16 @@ pub fn TodayPanel(visits: Vec<VisitSummary>) -> impl IntoView {
     view! {
         <div class="panel today" data-testid="today-panel">
             <p>
-                <strong>{s.today_visits}": "{total}</strong>
+                <strong>{s.desk.today_visits}": "{total}</strong>
                 {counts.into_iter().map(|(label, n)| view! { <span class="today-item">{format!("{label}: {n}")}</span> }).collect_view()}
             </p>
             {takings.map(|r| view! {
                 <p data-testid="today-takings">
-                    <strong>{s.today_takings}": "</strong>
+                    <strong>{s.desk.today_takings}": "</strong>
                     {move || match r.get() {
                         None => view! { <span class="muted">{s.loading}</span> }.into_any(),
                         Some(Err(e)) => view! { <span class="status-error">{e.message()}</span> }.into_any(),
-                        Some(Ok(None)) => view! { <span class="muted">{s.today_no_shift}</span> }.into_any(),
+                        Some(Ok(None)) => view! { <span class="muted">{s.desk.today_no_shift}</span> }.into_any(),
                         Some(Ok(Some((tenders, total)))) => view! {
                             {tenders.into_iter().map(|(m, net)| view! { <span class="today-item">{format!("{}: {}", label(&m), net.format_ui())}</span> }).collect_view()}
                             <span class="today-item"><strong>{format!("{}: {}", s.total_label, total.format_ui())}</strong></span>

@@ -56,20 +56,20 @@ fn StatusButtons(status: VisitStatus, version: i64, write: WriteAction) -> impl 
         {status.next_moves().iter().map(|to| {
             let to = *to;
             let label = match to {
-                VisitStatus::InProgress => s.arrived,
-                VisitStatus::Completed => s.finish_visit,
-                VisitStatus::NoShow => s.no_show,
-                _ => s.cancel_visit,
+                VisitStatus::InProgress => s.desk.arrived,
+                VisitStatus::Completed => s.desk.finish_visit,
+                VisitStatus::NoShow => s.desk.no_show,
+                _ => s.desk.cancel_visit,
             };
             let class = if to == VisitStatus::Cancelled || to == VisitStatus::NoShow { "secondary" } else { "" };
             view! { <button type="button" class=class on:click=move |_| move_to(to, None)>{label}</button> }
         }).collect_view()}
         {revert.map(|to| view! {
-            <label>{s.revert_reason}
+            <label>{s.desk.revert_reason}
                 <input name="revert_reason" prop:value=revert_reason on:input=move |ev| revert_reason.set(event_target_value(&ev)) />
             </label>
             <button type="button" class="secondary" on:click=move |_| move_to(to, Some(revert_reason.get_untracked()))>
-                {format!("{} «{}»", s.revert_to, to.label_ru())}
+                {format!("{} «{}»", s.desk.revert_to, to.label_ru())}
             </button>
         })}
     }
@@ -108,8 +108,8 @@ fn Reschedule(starts_at: String, doctor: i64, version: i64, write: WriteAction) 
     };
     view! {
         <fieldset class="form-row" data-testid="reschedule">
-            <legend>{s.reschedule}</legend>
-            <label>{s.date_label}<input type="date" name="move_date" prop:value=new_day on:input=move |ev| new_day.set(event_target_value(&ev)) /></label>
+            <legend>{s.desk.reschedule}</legend>
+            <label>{s.desk.date_label}<input type="date" name="move_date" prop:value=new_day on:input=move |ev| new_day.set(event_target_value(&ev)) /></label>
             <label>{s.time_label}<input type="time" name="move_time" step="300" prop:value=new_time on:input=move |ev| new_time.set(event_target_value(&ev)) /></label>
             <label>{s.doctor_label}
                 <select name="move_doctor" on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { new_doctor.set(d) }>
@@ -118,7 +118,7 @@ fn Reschedule(starts_at: String, doctor: i64, version: i64, write: WriteAction) 
                     }).collect_view()}
                 </select>
             </label>
-            <button type="button" class="secondary" on:click=reschedule>{s.reschedule}</button>
+            <button type="button" class="secondary" on:click=reschedule>{s.desk.reschedule}</button>
         </fieldset>
     }
 }

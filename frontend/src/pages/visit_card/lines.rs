@@ -28,16 +28,16 @@ pub fn LinesEditor(visit: VisitView, write: WriteAction) -> impl IntoView {
         }
     };
     view! {
-        <h3>{s.services_heading}</h3>
+        <h3>{s.desk.services_heading}</h3>
         <table class="table" data-testid="lines-table">
-            <thead><tr><th>{s.service_name_label}</th><th>{s.price_label}</th><th></th><th>{s.paid_label}</th><th></th></tr></thead>
+            <thead><tr><th>{s.service_name_label}</th><th>{s.price_label}</th><th></th><th>{s.desk.paid_label}</th><th></th></tr></thead>
             <tbody>
                 {visit.lines.into_iter().map(|l| view! { <LineRow line=l editable=editable write=write /> }).collect_view()}
             </tbody>
         </table>
         {editable.then(|| view! {
             <div class="form-row">
-                <label>{s.add_service}
+                <label>{s.desk.add_service}
                     <select name="add_service" on:change=move |ev| to_add.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
                         {move || {
@@ -49,7 +49,7 @@ pub fn LinesEditor(visit: VisitView, write: WriteAction) -> impl IntoView {
                         }}
                     </select>
                 </label>
-                <button type="button" class="secondary" on:click=add>{s.add}</button>
+                <button type="button" class="secondary" on:click=add>{s.desk.add}</button>
             </div>
         })}
     }
@@ -78,11 +78,11 @@ fn LineRow(line: VisitLineView, editable: bool, write: WriteAction) -> impl Into
                 <input name="price" inputmode="decimal" class="price" disabled=!editable
                     prop:value=price on:input=move |ev| price.set(event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { save(()) } />
-                <small class="muted hint">{format!("{} {}", s.base_price_hint, line.base_price.format_ui())}</small>
+                <small class="muted hint">{format!("{} {}", s.desk.base_price_hint, line.base_price.format_ui())}</small>
             </td>
             <td>{editable.then(|| view! { <button type="button" class="secondary" title=s.save on:click=move |_| save(())>"💾 "{s.save}</button> })}</td>
             <td class="num">{line.paid.format_ui()}</td>
-            <td>{removable.then(|| view! { <button type="button" class="link" title=s.remove on:click=remove>"✕"</button> })}</td>
+            <td>{removable.then(|| view! { <button type="button" class="link" title=s.desk.remove on:click=remove>"✕"</button> })}</td>
         </tr>
     }
 }

@@ -95,7 +95,7 @@ pub fn VisitCard(
     });
     view! {
         <section class="panel visit-card" data-testid="visit-card">
-            <button type="button" class="secondary close" on:click=move |_| on_close()>{s.close}</button>
+            <button type="button" class="secondary close" on:click=move |_| on_close()>{s.desk.close}</button>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
             {move || match visit.get() {
                 None => view! { <p class="muted">{s.loading}</p> }.into_any(),
@@ -129,9 +129,9 @@ fn Documents(visit_id: i64, error: RwSignal<Option<String>>) -> impl IntoView {
     };
     view! {
         <div class="form-row" data-testid="visit-documents">
-            <button type="button" class="secondary" on:click=get("receipt")>{s.doc_receipt}</button>
-            <button type="button" class="secondary" on:click=get("invoice")>{s.doc_invoice}</button>
-            <button type="button" class="secondary" on:click=get("act")>{s.doc_act}</button>
+            <button type="button" class="secondary" on:click=get("receipt")>{s.desk.doc_receipt}</button>
+            <button type="button" class="secondary" on:click=get("invoice")>{s.desk.doc_invoice}</button>
+            <button type="button" class="secondary" on:click=get("act")>{s.desk.doc_act}</button>
         </div>
     }
 }

@@ -51,12 +51,12 @@ pub fn NotesAndHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
                     on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
             </label>
             <button type="button" class="secondary" on:click=save
-                disabled=move || write.pending().get()>{s.visit_save_notes}</button>
+                disabled=move || write.pending().get()>{s.desk.visit_save_notes}</button>
         </div>
         <details data-testid="status-history">
-            <summary>{s.visit_status_history}</summary>
+            <summary>{s.desk.visit_status_history}</summary>
             <table class="table">
-                <thead><tr><th>{s.reminders_time}</th><th>{s.status_label}</th><th>{s.visit_changed_by}</th><th>{s.visit_reason}</th></tr></thead>
+                <thead><tr><th>{s.reminders_time}</th><th>{s.status_label}</th><th>{s.desk.visit_changed_by}</th><th>{s.desk.visit_reason}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </details>

@@ -101,11 +101,11 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
         write.dispatch_local(VisitWrite::Pay(body, key.get_value()));
     };
     view! {
-        <h3>"💳 "{s.payment_heading}</h3>
+        <h3>"💳 "{s.desk.payment_heading}</h3>
         <div class="metrics">
             <div><small>{s.total_label}</small><strong data-testid="total">{total.format_ui()}</strong></div>
-            <div><small>{s.paid_label}</small><strong data-testid="paid">{paid.format_ui()}</strong></div>
-            <div><small>{s.remaining_label}</small><strong data-testid="remaining">{remaining.format_ui()}</strong></div>
+            <div><small>{s.desk.paid_label}</small><strong data-testid="paid">{paid.format_ui()}</strong></div>
+            <div><small>{s.desk.remaining_label}</small><strong data-testid="remaining">{remaining.format_ui()}</strong></div>
         </div>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
             <div class=format!("bar pay-{}", v.payment_status) style=format!("width: {percent}%")></div>
@@ -114,23 +114,23 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
             <form class="form-row" on:submit=submit data-testid="payment-form">
                 <MethodAmountInputs amounts=amounts prefix="amount" />
                 {move || available().is_positive().then(|| view! {
-                    <label>{format!("{} ({} {})", s.pay_from_deposit, s.deposit_available, available().format_ui())}
+                    <label>{format!("{} ({} {})", s.desk.pay_from_deposit, s.desk.deposit_available, available().format_ui())}
                         <input name="amount_balance" inputmode="decimal" placeholder="0"
                             prop:value=from_deposit on:input=move |ev| from_deposit.set(event_target_value(&ev)) />
-                        <button type="button" class="link" data-testid="fill-from-deposit" on:click=fill_from_deposit>{s.pay_from_deposit}</button>
+                        <button type="button" class="link" data-testid="fill-from-deposit" on:click=fill_from_deposit>{s.desk.pay_from_deposit}</button>
                     </label>
                 })}
                 {move || (bonus_held().is_positive() && bonus_cap().is_positive()).then(|| view! {
-                    <label>{format!("{} ({} {}, {} {})", s.pay_with_bonus, s.deposit_available, bonus_held().format_ui(), s.bonus_cap, bonus_cap().format_ui())}
+                    <label>{format!("{} ({} {}, {} {})", s.desk.pay_with_bonus, s.desk.deposit_available, bonus_held().format_ui(), s.desk.bonus_cap, bonus_cap().format_ui())}
                         <input name="amount_bonus" inputmode="decimal" placeholder="0"
                             prop:value=with_bonus on:input=move |ev| with_bonus.set(event_target_value(&ev)) />
-                        <button type="button" class="link" data-testid="fill-with-bonus" on:click=fill_with_bonus>{s.pay_with_bonus}</button>
+                        <button type="button" class="link" data-testid="fill-with-bonus" on:click=fill_with_bonus>{s.desk.pay_with_bonus}</button>
                     </label>
                 })}
                 <label class="grow">{s.notes_label}
                     <input name="payment_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" disabled=move || busy.get() || check().is_err()>{s.take_payment}</button>
+                <button type="submit" disabled=move || busy.get() || check().is_err()>{s.desk.take_payment}</button>
                 <p class="status-error" data-testid="payment-error">{move || check().err().unwrap_or_default()}</p>
             </form>
         })}
@@ -172,7 +172,7 @@ fn PaymentHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
     let s = t();
     let reason = RwSignal::new(String::new());
     if visit.payments.is_empty() {
-        return view! { <p class="muted">{s.no_payments}</p> }.into_any();
+        return view! { <p class="muted">{s.desk.no_payments}</p> }.into_any();
     }
     view! {
         <table class="table" data-testid="payments-table">
@@ -190,15 +190,15 @@ fn PaymentHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
                             <td class="num">{p.amount.format_ui()}</td>
                             <td>{p.received_by.as_ref().map(|r| r.name.clone()).unwrap_or_default()}</td>
                             <td>{match p.voided_at {
-                                Some(_) => view! { <span class="muted">{format!("{}: {}", s.voided, p.void_reason.clone().unwrap_or_default())}</span> }.into_any(),
-                                None => view! { <button type="button" class="link" on:click=void>{s.void_payment}</button> }.into_any(),
+                                Some(_) => view! { <span class="muted">{format!("{}: {}", s.desk.voided, p.void_reason.clone().unwrap_or_default())}</span> }.into_any(),
+                                None => view! { <button type="button" class="link" on:click=void>{s.desk.void_payment}</button> }.into_any(),
                             }}</td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
-        <label>{s.void_reason}
+        <label>{s.desk.void_reason}
             <input name="void_reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
         </label>
     }.into_any()

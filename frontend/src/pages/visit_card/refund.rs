@@ -59,8 +59,8 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     view! {
         {has_paid.then(|| view! {
             <details class="refund" data-testid="refund-panel">
-                <summary>{s.refund_heading}</summary>
-                <p class="muted">{s.refund_hint}</p>
+                <summary>{s.desk.refund_heading}</summary>
+                <p class="muted">{s.desk.refund_hint}</p>
                 <form class="form-row" on:submit=submit data-testid="refund-form">
                     {lines.get_value().into_iter().map(|(id, name, a)| view! {
                         <label>{name}
@@ -69,7 +69,7 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                         </label>
                     }).collect_view()}
                     {manager.then(|| view! {
-                        <label>{s.refund_method}
+                        <label>{s.desk.refund_method}
                             <select name="refund_method" on:change=move |ev| method.set(event_target_value(&ev))>
                                 <option value="">{s.refund_method_original}</option>
                                 {PaymentMethod::ALL.into_iter().map(|m| view! { <option value=m.code()>{m.label_ru()}</option> }).collect_view()}
@@ -79,12 +79,12 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                     <label class="grow">{s.refund_reason}
                         <input name="refund_reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                     </label>
-                    <button type="submit" disabled=move || busy.get()>{s.refund_submit}</button>
+                    <button type="submit" disabled=move || busy.get()>{s.desk.refund_submit}</button>
                 </form>
             </details>
         })}
         {(!visit.refunds.is_empty()).then(|| view! {
-            <h4>{s.refunds_heading}</h4>
+            <h4>{s.desk.refunds_heading}</h4>
             <table class="table" data-testid="refunds-table">
                 <thead><tr><th>{s.time_label}</th><th>{s.method_label}</th><th>{s.amount_label}</th><th>{s.user_label}</th><th>{s.refund_reason}</th></tr></thead>
                 <tbody>
