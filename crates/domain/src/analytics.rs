@@ -8,6 +8,7 @@ use crate::error::{FieldViolation, Violations};
 use crate::ids::DoctorId;
 use crate::money::Money;
 use crate::validation::parse_date_range;
+use crate::visit_status::VisitStatus;
 
 /// Longest range a report covers (a few years of daily points).
 pub const MAX_REPORT_DAYS: i64 = 3 * 366;
@@ -42,6 +43,19 @@ impl ReportRange {
     /// Every day of the range in order (checked arithmetic: the calendar's end ends the list).
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         std::iter::successors(Some(self.from), |d| d.succ_opt()).take_while(|d| *d <= self.to)
+    }
+
+    /// Every day of the range with its row, if `rows` (in day order, days with nothing left out,
+    /// as the store answers) has one: the daily reports show zero days too.
+    pub fn every_day<T>(
+        &self,
+        rows: Vec<T>,
+        day_of: impl Fn(&T) -> NaiveDate,
+    ) -> Vec<(NaiveDate, Option<T>)> {
+        let mut rows = rows.into_iter().peekable();
+        self.days()
+            .map(|day| (day, rows.next_if(|r| day_of(r) == day)))
+            .collect()
     }
 }
 
@@ -178,6 +192,20 @@ pub fn average(total: Money, count: i64) -> Money {
     Money::from_tiyn(i64::try_from(rounded).unwrap_or(i64::MAX))
 }
 
+/// Every visit status in the order of a visit's life with its visits (0 for those absent from
+/// `counts`) and its share of them all — the status pie lists every status, so a clinic sees a
+/// zero rather than a missing slice.
+pub fn status_shares(counts: &[(VisitStatus, i64)]) -> Vec<(VisitStatus, i64, f64)> {
+    let all: i64 = counts.iter().map(|c| c.1).sum();
+    VisitStatus::ALL
+        .iter()
+        .map(|&status| {
+            let visits = counts.iter().filter(|c| c.0 == status).map(|c| c.1).sum();
+            (status, visits, share_percent(visits, all))
+        })
+        .collect()
+}
+
 /// The best lead source: the highest revenue; ties go to more visits, then to the first listed.
 /// `items` are `(code, revenue, visits)`; none when there is nothing in the range.
 pub fn best_source<'a>(items: impl IntoIterator<Item = (&'a str, Money, i64)>) -> Option<&'a str> {
@@ -212,6 +240,46 @@ pub fn most_popular<'a>(items: impl IntoIterator<Item = (&'a str, i64, Money)>) 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_day_of_the_range_is_listed_with_its_row_or_none() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let range = ReportRange {
+            from: d(27),
+            to: d(30),
+            doctor_id: None,
+        };
+        let days = range.every_day(vec![(d(28), 5), (d(30), 7)], |r| r.0);
+        assert_eq!(
+            days,
+            vec![
+                (d(27), None),
+                (d(28), Some((d(28), 5))),
+                (d(29), None),
+                (d(30), Some((d(30), 7)))
+            ]
+        );
+    }
+
+    #[test]
+    fn every_status_is_listed_with_its_share_zero_ones_included() {
+        let shares = status_shares(&[
+            (VisitStatus::Scheduled, 3),
+            (VisitStatus::NoShow, 1),
+            (VisitStatus::Cancelled, 1),
+        ]);
+        assert_eq!(
+            shares,
+            vec![
+                (VisitStatus::Scheduled, 3, 60.0),
+                (VisitStatus::InProgress, 0, 0.0),
+                (VisitStatus::Completed, 0, 0.0),
+                (VisitStatus::NoShow, 1, 20.0),
+                (VisitStatus::Cancelled, 1, 20.0),
+            ]
+        );
+        assert!(status_shares(&[]).iter().all(|s| s.1 == 0 && s.2 == 0.0));
+    }
     use super::*;
 
     #[test]

@@ -1,4 +1,4 @@
-//! Language-aware formatting of values the pages show: percentages and coded labels.
+//! Language-aware formatting of values the pages show: percentages, dates and coded labels.
 
 /// A percentage as the UI writes it: two decimals with a decimal comma (`3,79 %`).
 pub fn percent(value: f64) -> String {
@@ -16,4 +16,10 @@ pub fn label(table: &[(&'static str, &'static str)], code: &str) -> String {
         .iter()
         .find(|(c, _)| *c == code)
         .map_or_else(|| code.to_owned(), |(_, l)| (*l).to_owned())
+}
+
+/// A day as the UI writes it: `2026-10-02` → `02.10.2026` (anything else as given).
+pub fn date(iso: &str) -> String {
+    iso.parse::<chrono::NaiveDate>()
+        .map_or_else(|_| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
 }

@@ -5,7 +5,7 @@ mod format;
 mod ru;
 mod strings;
 
-pub use format::{label, percent, share};
+pub use format::{date, label, percent, share};
 pub use strings::Strings;
 
 pub use ru::RU;

@@ -12,7 +12,8 @@ use emhana_api_types::queries::{RangeQuery, TrendQuery};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::analytics::{
-    average, best_source, most_popular, share_percent, BucketSums, Period, ReportRange,
+    average, best_source, most_popular, share_percent, status_shares, BucketSums, Period,
+    ReportRange,
 };
 use emhana_domain::{Money, PaymentMethod, VisitStatus};
 use emhana_store::Store;
@@ -223,16 +224,13 @@ pub async fn revenue_daily_report(
     store: &Store,
     r: ReportRange,
 ) -> Result<ItemsReport<DayItem>, ApiError> {
-    let mut totals = store.day_totals(r).await?.into_iter().peekable();
     let items = r
-        .days()
-        .map(|day| {
-            let total = totals.next_if(|t| t.day == day);
-            DayItem {
-                date: day.to_string(),
-                revenue: total.map_or(Money::ZERO, |t| t.amount),
-                payments: total.map_or(0, |t| t.payments),
-            }
+        .every_day(store.day_totals(r).await?, |t| t.day)
+        .into_iter()
+        .map(|(day, total)| DayItem {
+            date: day.to_string(),
+            revenue: total.map_or(Money::ZERO, |t| t.amount),
+            payments: total.map_or(0, |t| t.payments),
         })
         .collect();
     let (from, to) = days(&r);
@@ -253,33 +251,28 @@ pub async fn visit_counts(
 ) -> Result<HttpResponse, ApiError> {
     let r = range(&auth, &q)?;
     let (from, to) = days(&r);
-    let mut per_day = store.visit_days(r).await?.into_iter().peekable();
     let day_items = r
-        .days()
-        .map(|day| {
-            let d = per_day.next_if(|d| d.day == day);
-            VisitDayItem {
-                date: day.to_string(),
-                visits: d.map_or(0, |d| d.visits),
-                no_shows: d.map_or(0, |d| d.no_shows),
-            }
+        .every_day(store.visit_days(r).await?, |d| d.day)
+        .into_iter()
+        .map(|(day, d)| VisitDayItem {
+            date: day.to_string(),
+            visits: d.map_or(0, |d| d.visits),
+            no_shows: d.map_or(0, |d| d.no_shows),
         })
         .collect();
-    let counts = store.status_counts(r).await?;
-    let all: i64 = counts.iter().map(|c| c.visits).sum();
-    let statuses = VisitStatus::ALL
-        .iter()
-        .map(|&status| {
-            let visits = counts
-                .iter()
-                .find(|c| c.status == status)
-                .map_or(0, |c| c.visits);
-            StatusItem {
-                status: status.code().into(),
-                label: status.label_ru().into(),
-                visits,
-                share_percent: share_percent(visits, all),
-            }
+    let counts: Vec<(VisitStatus, i64)> = store
+        .status_counts(r)
+        .await?
+        .into_iter()
+        .map(|c| (c.status, c.visits))
+        .collect();
+    let statuses = status_shares(&counts)
+        .into_iter()
+        .map(|(status, visits, share_percent)| StatusItem {
+            status: status.code().into(),
+            label: status.label_ru().into(),
+            visits,
+            share_percent,
         })
         .collect();
     Ok(HttpResponse::Ok().json(VisitsReport {

@@ -4,7 +4,7 @@ use emhana_api_types::analytics::{DiscountsReport, MethodsReport, SourcesReport,
 use emhana_domain::kpi_change::{count_change, money_change, points_change, Change};
 use leptos::prelude::*;
 
-use crate::i18n::{percent, share, t};
+use crate::i18n::{date, percent, share, t};
 
 /// The KPI tiles, each with its change against `previous` (the period of equal length before;
 /// absent while it loads or when it failed).
@@ -77,8 +77,8 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
         format!(
             "{} {} – {}",
             s.analytics.kpi_compared_to,
-            day(&p.from),
-            day(&p.to)
+            date(&p.from),
+            date(&p.to)
         )
     });
     view! {
@@ -115,12 +115,6 @@ fn ChangeLine(change: Change, rise_is_good: bool) -> impl IntoView {
         _ => "delta bad",
     };
     view! { <small class=tone data-testid="kpi-change">{text}</small> }
-}
-
-/// `2026-10-02` → `02.10.2026`.
-fn day(iso: &str) -> String {
-    iso.parse::<chrono::NaiveDate>()
-        .map_or_else(|_| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
 }
 
 #[component]
