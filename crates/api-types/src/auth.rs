@@ -1,6 +1,6 @@
 //! Sessions, staff accounts and the audit log on the wire.
 
-use emhana_domain::Role;
+use emhana_domain::{Role, UiLanguage};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/auth/login`.
@@ -65,6 +65,10 @@ pub struct UserView {
     pub created_at: String,
     /// Last successful login (RFC 3339).
     pub last_login_at: Option<String>,
+    /// The SPA language the account reads: `ru` | `kk` | `en`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::contract::ui_language))]
+    #[serde(default)]
+    pub language: UiLanguage,
 }
 
 /// `POST /api/v1/users`.
@@ -124,6 +128,16 @@ pub struct ChangePassword {
     /// The new one, at least 8 characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 200))]
     pub new_password: String,
+}
+
+/// `PUT /api/v1/me/language`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"language": "kk"})))]
+pub struct SetLanguage {
+    /// `ru` | `kk` | `en` (anything else: 422 naming `language`).
+    #[cfg_attr(feature = "openapi", schema(example = "kk"))]
+    pub language: String,
 }
 
 /// One audit row.

@@ -81,6 +81,14 @@ pub fn trend_period() -> Object {
     codes("Trend bucket", Period::ALL.iter().map(|p| p.code()))
 }
 
+/// A SPA language code: `ru` | `kk` | `en`.
+pub fn ui_language() -> Object {
+    codes(
+        "SPA language (ISO 639-1)",
+        emhana_domain::UiLanguage::ALL.iter().map(|l| l.code()),
+    )
+}
+
 /// A staff role code: `owner` | `admin` | `receptionist` | `doctor`.
 pub fn role() -> Object {
     codes(

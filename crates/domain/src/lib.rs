@@ -32,6 +32,7 @@ pub mod refusal;
 pub mod reminder;
 pub mod requisites;
 pub mod role;
+pub mod ui_language;
 pub mod sync;
 pub mod validation;
 pub mod visit;
@@ -47,4 +48,5 @@ pub use payment::{
 };
 pub use refusal::{Reference, VisitRefusal};
 pub use role::Role;
+pub use ui_language::UiLanguage;
 pub use visit_status::{Stamp, TransitionError, VisitStatus};

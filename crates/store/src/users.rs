@@ -2,7 +2,7 @@
 //! and look-ups for login and the token check.
 
 use emhana_domain::ids::UserId;
-use emhana_domain::Role;
+use emhana_domain::{Role, UiLanguage};
 use serde_json::json;
 
 use crate::audit::{self, Actor, AuditEntry};
@@ -36,6 +36,8 @@ pub struct UserRow {
     pub updated_at: String,
     /// Last successful login (instant text).
     pub last_login_at: Option<String>,
+    /// The SPA language code (`ru` | `kk` | `en`).
+    pub ui_language: String,
 }
 
 impl UserRow {
@@ -43,6 +45,12 @@ impl UserRow {
     pub fn role(&self) -> Result<Role, StoreError> {
         Role::from_code(&self.role)
             .ok_or_else(|| StoreError::Config(format!("unknown role {:?} in users", self.role)))
+    }
+
+    /// The SPA language (a stored unknown code reads as the default, Russian: a language is a
+    /// preference, never a reason to refuse service).
+    pub fn ui_language(&self) -> UiLanguage {
+        UiLanguage::from_code(&self.ui_language).unwrap_or_default()
     }
 
     /// Is the account active?
@@ -55,6 +63,7 @@ impl UserRow {
         json!({
             "login": self.login, "display_name": self.display_name, "role": self.role,
             "is_active": self.active(), "doctor_id": self.doctor_id,
+            "ui_language": self.ui_language,
         })
     }
 }
@@ -62,7 +71,7 @@ impl UserRow {
 /// The column list every `UserRow` query selects.
 pub(crate) const USER_COLUMNS: &str =
     "id, login, display_name, role, password_hash, is_active, doctor_id, \
-                            token_version, version, created_at, updated_at, last_login_at";
+                            token_version, version, created_at, updated_at, last_login_at, ui_language";
 
 /// A new account, already validated and hashed.
 #[derive(Debug, Clone)]
@@ -92,6 +101,8 @@ pub struct UserChange {
     pub password_hash: Option<String>,
     /// New doctor link (`Some(None)` unlinks).
     pub doctor_id: Option<Option<i64>>,
+    /// New SPA language.
+    pub ui_language: Option<UiLanguage>,
 }
 
 /// The case-insensitive key of a login.
@@ -200,7 +211,7 @@ impl Store {
         let now = time::encode(chrono::Utc::now());
         let sql = format!(
             "UPDATE users SET display_name = $1, role = $2, is_active = $3, password_hash = $4, doctor_id = $5, \
-                    token_version = token_version + $6, version = version + 1, updated_at = $7 \
+                    token_version = token_version + $6, version = version + 1, updated_at = $7, ui_language = $10 \
              WHERE id = $8 AND version = $9 RETURNING {USER_COLUMNS}"
         );
         let new: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -218,6 +229,7 @@ impl Store {
             .bind(&now)
             .bind(id.0)
             .bind(version)
+            .bind(change.ui_language.map_or_else(|| old.ui_language.clone(), |l| l.code().to_owned()))
             .fetch_optional(&mut *tx)
             .await?;
         let new = new.ok_or(StoreError::StaleVersion {

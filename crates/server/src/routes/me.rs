@@ -1,11 +1,11 @@
-//! The signed-in account: who am I, change my password.
+//! The signed-in account: who am I, change my password, the language I read the SPA in.
 
-use actix_web::{get, post, web, HttpResponse};
-use emhana_api_types::auth::{ChangePassword, UserView};
+use actix_web::{get, post, put, web, HttpResponse};
+use emhana_api_types::auth::{ChangePassword, SetLanguage, UserView};
 use emhana_api_types::ProblemDetails;
 use emhana_domain::access::Permission;
 use emhana_domain::validation::parse_new_password;
-use emhana_domain::FieldViolation;
+use emhana_domain::{FieldViolation, UiLanguage};
 use emhana_store::users::UserChange;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,7 +17,9 @@ use crate::ApiError;
 
 /// Registers the own-account endpoints.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(me).service(change_password);
+    cfg.service(me)
+        .service(change_password)
+        .service(set_language);
 }
 
 /// The signed-in account (any role).
@@ -71,4 +73,29 @@ pub async fn change_password(
         .update_user(&auth.actor, auth.own_user()?, None, change)
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the language one reads the SPA in (`ru`, `kk`, `en`); kept with the account, so it
+/// follows the user to any computer. Audited. Server messages stay Russian.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = SetLanguage, responses(
+    (status = 200, description = "The account with its new language", body = UserView),
+    (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    (status = 422, description = "Not one of ru, kk, en", body = ProblemDetails, content_type = "application/problem+json")
+))]
+#[put("/me/language")]
+pub async fn set_language(
+    auth: Authenticated,
+    store: web::Data<Store>,
+    body: JsonBody<SetLanguage>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Permission::OwnAccount)?;
+    let language = UiLanguage::parse("language", &json_body(body)?.language)?;
+    let change = UserChange {
+        ui_language: Some(language),
+        ..UserChange::default()
+    };
+    let row = store
+        .update_user(&auth.actor, auth.own_user()?, None, change)
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(&row)?))
 }

@@ -36,6 +36,7 @@ pub fn user_view(row: &UserRow) -> Result<UserView, ApiError> {
         version: row.version,
         created_at: row.created_at.clone(),
         last_login_at: row.last_login_at.clone(),
+        language: row.ui_language(),
     })
 }
 
@@ -166,6 +167,7 @@ pub async fn update_user(
         is_active: body.is_active,
         password_hash,
         doctor_id: None,
+        ui_language: None,
     };
     let row = store
         .update_user(&auth.actor, id, Some(body.version), change)

@@ -127,4 +127,42 @@ both_backends! {
         assert_eq!(app.get_auth("/api/v1/me", &s.access_token).await.status(), 401);
         app.login("owner", "new-password-9").await;
     }
+
+    async fn the_ui_language_is_kept_per_account_checked_and_audited(app) {
+        let token = app.token_for("receptionist").await;
+        let me: UserView = app.get_auth("/api/v1/me", &token).await.json().await.unwrap();
+        assert_eq!(me.language.code(), "ru", "Russian until chosen");
+        for bad in [json!({"language": "kz"}), json!({"language": ""}), json!({"language": "RU"})] {
+            let res = app.send(reqwest::Method::PUT, "/api/v1/me/language", Some(&token), Some(&bad)).await;
+            assert_eq!(res.status(), 422, "{bad}");
+            let body: ProblemDetails = res.json().await.unwrap();
+            assert_eq!(body.errors[0].field, "language");
+        }
+        let res = app.send(reqwest::Method::PUT, "/api/v1/me/language", Some(&token), Some(&json!({"language": 7}))).await;
+        assert_eq!(res.status(), 400, "a number is not a language: malformed JSON, as everywhere");
+        let after_bad: UserView = app.get_auth("/api/v1/me", &token).await.json().await.unwrap();
+        assert_eq!((after_bad.language.code(), after_bad.version), ("ru", me.version), "nothing written by bad input");
+
+        let res = app.send(reqwest::Method::PUT, "/api/v1/me/language", Some(&token), Some(&json!({"language": "kk"}))).await;
+        assert_eq!(res.status(), 200);
+        let changed: UserView = res.json().await.unwrap();
+        assert_eq!(changed.language.code(), "kk");
+        let again: UserView = app.get_auth("/api/v1/me", &token).await.json().await.unwrap();
+        assert_eq!(again.language.code(), "kk", "kept; the session goes on");
+        let fresh = app.login(&me.login, "password-123").await;
+        let other: UserView = app.get_auth("/api/v1/me", &fresh.access_token).await.json().await.unwrap();
+        assert_eq!(other.language.code(), "kk", "follows the account to a new sign-in");
+        let owner = app.owner_token().await;
+        let owner_me: UserView = app.get_auth("/api/v1/me", &owner).await.json().await.unwrap();
+        assert_eq!(owner_me.language.code(), "ru", "one account's choice is its own");
+
+        let (old, new): (String, String) = sqlx::query_as(
+            "SELECT old_json, new_json FROM audit_log WHERE entity = 'user' AND entity_id = $1 AND action = 'update' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(me.id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert!(old.contains(r#""ui_language":"ru""#) && new.contains(r#""ui_language":"kk""#), "{old} → {new}");
+    }
 }

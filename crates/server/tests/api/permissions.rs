@@ -45,6 +45,11 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/api/v1/me/password",
         &["owner", "admin", "receptionist", "doctor"],
     ),
+    (
+        "put",
+        "/api/v1/me/language",
+        &["owner", "admin", "receptionist", "doctor"],
+    ),
     ("get", "/api/v1/users", &["owner", "admin"]),
     ("post", "/api/v1/users", &["owner", "admin"]),
     ("patch", "/api/v1/users/{id}", &["owner", "admin"]),
