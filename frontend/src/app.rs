@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Router, A};
 
+use crate::components::language::LanguageSwitch;
 use crate::i18n::t;
 use crate::pages::login::Login;
 use crate::routes::SECTIONS;
@@ -70,9 +71,10 @@ fn Shell(routes: fn() -> AnyView) -> impl IntoView {
                 </nav>
                 <div class="whoami">
                     <span data-testid="whoami">
-                        {move || user.with(|u| u.as_ref().map(|u| format!("{} · {}", u.display_name, u.role.label_ru())))}
+                        {move || user.with(|u| u.as_ref().map(|u| format!("{} · {}", u.display_name, crate::i18n::t().role(u.role))))}
                     </span>
                     <a href="/account" data-testid="account-link">{s.account_link}</a>
+                    <LanguageSwitch signed_in=true />
                     <button class="link" data-testid="logout" on:click=logout>{s.logout}</button>
                 </div>
             </aside>

@@ -85,9 +85,11 @@ pub fn hm(at: &str) -> String {
     local(at).map_or_else(String::new, |t| t.format("%H:%M").to_string())
 }
 
-/// `26.11.2026 10:00`.
+/// `26.11.2026 10:00` (as the UI language writes a day).
 pub fn day_hm(at: &str) -> String {
-    local(at).map_or_else(String::new, |t| t.format("%d.%m.%Y %H:%M").to_string())
+    local(at).map_or_else(String::new, |t| {
+        t.format(crate::i18n::t().formats.date_time).to_string()
+    })
 }
 
 /// Clinic-local date and time as the RFC 3339 instant the API takes: the zone's offset at that

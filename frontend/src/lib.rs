@@ -26,6 +26,7 @@ pub fn start_full() {
 
 fn start(routes: fn() -> AnyView) {
     console_error_panic_hook::set_once();
+    i18n::init();
     routes::remember_boot_path();
     leptos::mount::mount_to_body(move || view! { <app::App routes=routes /> });
 }

@@ -55,7 +55,9 @@ pub fn set(token: String, view: UserView) {
     if let Some(s) = storage() {
         let _ = s.set_item(HINT_KEY, "1");
     }
+    let language = view.language;
     user().set(Some(view));
+    crate::i18n::on_sign_in(language);
 }
 
 /// A message the login form shows once the session has ended on purpose (a password change).

@@ -50,11 +50,7 @@ impl UiLanguage {
     /// Parses a code from a request, naming `field` when it is none of the three.
     pub fn parse(field: &str, code: &str) -> Result<Self, FieldViolation> {
         Self::from_code(code.trim()).ok_or_else(|| {
-            FieldViolation::new(
-                field,
-                "unknown_language",
-                "Язык интерфейса: ru, kk или en",
-            )
+            FieldViolation::new(field, "unknown_language", "Язык интерфейса: ru, kk или en")
         })
     }
 }

@@ -229,7 +229,11 @@ impl Store {
             .bind(&now)
             .bind(id.0)
             .bind(version)
-            .bind(change.ui_language.map_or_else(|| old.ui_language.clone(), |l| l.code().to_owned()))
+            .bind(
+                change
+                    .ui_language
+                    .map_or_else(|| old.ui_language.clone(), |l| l.code().to_owned()),
+            )
             .fetch_optional(&mut *tx)
             .await?;
         let new = new.ok_or(StoreError::StaleVersion {

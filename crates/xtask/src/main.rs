@@ -221,6 +221,11 @@ fn unit() -> Result<(), String> {
             "--skip",
             "openapi::",
         ])
+        .run()?;
+    // The SPA's own unit tests (the language tables agree, formats per language) run natively:
+    // the SPA is not a default member (it is built for wasm32 by `spa`).
+    Cmd::new("cargo")
+        .args(["test", "--quiet", "-p", "emhana-web", "--lib"])
         .run()
 }
 

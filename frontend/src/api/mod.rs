@@ -20,7 +20,8 @@ use emhana_api_types::analytics::{
     SummaryReport, TrendsReport, VisitsReport,
 };
 use emhana_api_types::auth::{
-    AuditEntryView, ChangePassword, CreateUser, LoginRequest, Page, Session, UpdateUser, UserView,
+    AuditEntryView, ChangePassword, CreateUser, LoginRequest, Page, Session, SetLanguage,
+    UpdateUser, UserView,
 };
 use emhana_api_types::backups::{BackupList, BackupView, DownloadLink};
 use emhana_api_types::patients::{PatientHistoryView, PatientView, PatientWrite};
@@ -234,6 +235,14 @@ pub async fn change_password(body: ChangePassword) -> Result<(), ApiError> {
     raw(Method::POST, "/api/v1/me/password", json(&body))
         .await
         .map(|_| ())
+}
+
+/// `PUT /api/v1/me/language`: the account's SPA language.
+pub async fn set_language(language: emhana_domain::UiLanguage) -> Result<UserView, ApiError> {
+    let body = SetLanguage {
+        language: language.code().to_owned(),
+    };
+    call(Method::PUT, "/api/v1/me/language", json(&body)).await
 }
 
 /// `GET /api/v1/users`.

@@ -91,7 +91,7 @@ pub fn MethodAmountInputs(amounts: MethodAmounts, prefix: &'static str) -> impl 
         .into_iter()
         .map(|(m, a)| {
             view! {
-                <label>{m.label_ru()}
+                <label>{crate::i18n::t().method(m)}
                     <input name=format!("{prefix}_{}", m.code()) inputmode="decimal" placeholder="0"
                         prop:value=a on:input=move |ev| a.set(event_target_value(&ev)) />
                 </label>

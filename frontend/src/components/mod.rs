@@ -4,4 +4,5 @@ pub mod chart;
 pub mod directory;
 pub mod form;
 pub mod keyset;
+pub mod language;
 pub mod table;

@@ -1,8 +1,8 @@
 //! The Russian table: every field of [`Strings`], as the clinic's staff read it.
 
 use super::strings::{
-    AnalyticsStrings, CashDeskStrings, DataStrings, DeskStrings, DirectoryStrings, PatientStrings,
-    SettingsStrings, StaffStrings, Strings,
+    AnalyticsStrings, CashDeskStrings, DataStrings, DeskStrings, DirectoryStrings, Formats,
+    PatientStrings, SettingsStrings, StaffStrings, Strings,
 };
 
 /// The Russian table (the default).
@@ -81,6 +81,32 @@ pub const RU: Strings = Strings {
     directory_search: "Поиск",
     nav_reminders: "Напоминания",
     reminders_time: "Время",
+    language_label: "Язык",
+    roles: ["Владелец", "Администратор", "Регистратор", "Врач"],
+    statuses: ["записан", "на приеме", "прием завершен", "не явился", "отменен"],
+    methods: ["Карта", "Наличные", "QR (Kaspi)", "Перевод", "С депозита", "Бонусами"],
+    payment_status_labels: &[("unpaid", "не оплачено"), ("partially_paid", "частично оплачено"), ("paid", "оплачено")],
+    shift_status_labels: &[("open", "открыта"), ("counting", "пересчёт"), ("closed", "закрыта")],
+    entry_kind_labels: &[
+        ("topup", "Пополнение"),
+        ("spend", "Оплата визита"),
+        ("spend_reversal", "Возврат оплаты"),
+        ("withdrawal", "Выдача с депозита"),
+        ("accrual", "Начисление бонусов"),
+        ("accrual_reversal", "Отмена начисления"),
+        ("expiry", "Сгорание бонусов"),
+        ("welcome", "Приветственные бонусы"),
+    ],
+    weekdays_short: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
+    formats: Formats {
+        decimal_separator: ',',
+        group_separator: '\u{a0}',
+        percent_gap: " ",
+        date: "%d.%m.%Y",
+        date_time: "%d.%m.%Y %H:%M",
+        date_time_seconds: "%d.%m.%Y %H:%M:%S",
+        day_month: "%d.%m",
+    },
     desk: DeskStrings {
         minutes_short: "мин",
         close: "Закрыть",

@@ -126,7 +126,7 @@ fn AuditTable(rows: Vec<AuditEntryView>, names: HashMap<i64, String>) -> impl In
             <tbody>
                 {rows.into_iter().map(|r| view! {
                     <tr>
-                        <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| t.format("%d.%m.%Y %H:%M:%S").to_string())}</td>
+                        <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| t.format(crate::i18n::t().formats.date_time_seconds).to_string())}</td>
                         <td>{actor(&r, &names)}</td>
                         <td>{r.action.clone()}</td>
                         <td>{format!("{} {}", r.entity, r.entity_id.map(|i| format!("#{i}")).unwrap_or_default())}</td>

@@ -51,8 +51,10 @@ pub fn BackupsPage() -> impl IntoView {
 fn Overview(list: BackupList) -> impl IntoView {
     let s = t();
     let when = |at: &str| {
-        crate::clinic::local(at)
-            .map_or_else(|| at.to_owned(), |t| t.format("%d.%m.%Y %H:%M").to_string())
+        crate::clinic::local(at).map_or_else(
+            || at.to_owned(),
+            |t| t.format(crate::i18n::t().formats.date_time).to_string(),
+        )
     };
     view! {
         <div class="panel" data-testid="backup-status">
@@ -94,7 +96,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
     let s = t();
     let created = crate::clinic::local(&b.created_at).map_or_else(
         || b.created_at.clone(),
-        |t| t.format("%d.%m.%Y %H:%M").to_string(),
+        |t| t.format(crate::i18n::t().formats.date_time).to_string(),
     );
     let reason = match b.reason.as_str() {
         "daily" => s.data.reason_daily,

@@ -2,6 +2,7 @@
 //! each with its statement (opening, every entry, closing). The server decides everything; the
 //! panel reloads after each write.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::deposits::{StatementView, TopUpCreate, WithdrawalCreate};
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
@@ -38,8 +39,8 @@ pub fn DepositPanel(patient_id: i64) -> impl IntoView {
             {move || balances.get().map(|r| match r {
                 Ok(b) => view! {
                     <div class="metrics">
-                        <div><small>{s.patients.deposit_balance}</small><strong data-testid="deposit-balance">{b.deposit.format_ui()}</strong></div>
-                        <div><small>{s.patients.bonus_balance}</small><strong data-testid="bonus-balance">{b.bonus.format_ui()}</strong></div>
+                        <div><small>{s.patients.deposit_balance}</small><strong data-testid="deposit-balance">{b.deposit.ui()}</strong></div>
+                        <div><small>{s.patients.bonus_balance}</small><strong data-testid="bonus-balance">{b.bonus.ui()}</strong></div>
                     </div>
                 }.into_any(),
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
@@ -54,7 +55,7 @@ pub fn DepositPanel(patient_id: i64) -> impl IntoView {
 
 fn method_label(code: Option<&str>) -> &'static str {
     code.and_then(PaymentMethod::from_code)
-        .map_or("", PaymentMethod::label_ru)
+        .map_or("", |m| crate::i18n::t().method(m))
 }
 
 #[component]
@@ -71,19 +72,19 @@ fn StatementTable(statement: StatementView) -> impl IntoView {
             </tr></thead>
             <tbody>
                 <tr><td></td><td>{s.patients.deposit_opening}</td><td></td>
-                    <td class="num">{statement.opening.format_ui()}</td><td></td><td></td></tr>
+                    <td class="num">{statement.opening.ui()}</td><td></td><td></td></tr>
                 {statement.entries.into_iter().map(|e| view! {
                     <tr data-kind=e.kind.clone()>
                         <td>{clinic::day_hm(&e.at)}</td>
-                        <td>{e.kind_label.clone()}{e.appointment_id.map(|v| format!(" · {} №{v}", s.patients.visit_word))}</td>
+                        <td>{crate::i18n::label(crate::i18n::t().entry_kind_labels, &e.kind)}{e.appointment_id.map(|v| format!(" · {} №{v}", s.patients.visit_word))}</td>
                         <td>{method_label(e.method.as_deref())}</td>
-                        <td class="num">{e.amount.format_ui()}</td>
+                        <td class="num">{e.amount.ui()}</td>
                         <td>{e.by.clone().unwrap_or_default()}</td>
                         <td>{e.note.clone().unwrap_or_default()}{e.expires_on.map(|d| format!(" ({} {d})", s.patients.bonus_until))}</td>
                     </tr>
                 }).collect_view()}
                 <tr><td></td><td><strong>{s.patients.deposit_closing}</strong></td><td></td>
-                    <td class="num" data-testid="statement-closing"><strong>{statement.closing.format_ui()}</strong></td><td></td><td></td></tr>
+                    <td class="num" data-testid="statement-closing"><strong>{statement.closing.ui()}</strong></td><td></td><td></td></tr>
             </tbody>
         </table>
     }
@@ -95,7 +96,7 @@ fn tender_options(blank: Option<&'static str>) -> impl IntoView {
     let blank = blank.map(|b| view! { <option value="">{b}</option> });
     let tenders = PaymentMethod::TENDERS
         .into_iter()
-        .map(|m| view! { <option value=m.code()>{m.label_ru()}</option> })
+        .map(|m| view! { <option value=m.code()>{crate::i18n::t().method(m)}</option> })
         .collect_view();
     view! { {blank}{tenders} }
 }

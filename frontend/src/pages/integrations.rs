@@ -25,8 +25,10 @@ pub fn IntegrationsPage() -> impl IntoView {
 
 /// A stored instant as clinic-local `dd.mm.yyyy hh:mm`.
 fn when(at: &str) -> String {
-    crate::clinic::local(at)
-        .map_or_else(|| at.to_owned(), |t| t.format("%d.%m.%Y %H:%M").to_string())
+    crate::clinic::local(at).map_or_else(
+        || at.to_owned(),
+        |t| t.format(crate::i18n::t().formats.date_time).to_string(),
+    )
 }
 
 /// Checkboxes over a (code, label) table, bound to the chosen codes.

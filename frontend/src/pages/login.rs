@@ -6,6 +6,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use crate::components::language::LanguageSwitch;
 use crate::i18n::t;
 
 /// The sign-in form; on success the shell appears and CRM opens.
@@ -57,6 +58,7 @@ pub fn Login() -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="status-error" role="alert" data-testid="login-error">{e}</p> })}
                 <button type="submit" disabled=move || pending.get()>{s.login_button}</button>
             </form>
+            <LanguageSwitch signed_in=false />
         </div>
     }
 }

@@ -116,7 +116,7 @@ pub fn LoyaltyPage() -> impl IntoView {
                         e.retain(|c| c != code);
                         if on { e.push(code.to_owned()); }
                     });
-                } />{m.label_ru()}</label>
+                } />{crate::i18n::t().method(m)}</label>
         }
     };
     let earning_methods = [

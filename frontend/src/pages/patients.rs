@@ -1,6 +1,7 @@
 //! Patients ("Клиенты"): search-as-you-type by name or any phone spelling, create and edit with
 //! inline field errors, deactivate; an open card shows the patient's deposit.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::reminders::PatientRemindersView;
 use leptos::prelude::*;
@@ -310,9 +311,9 @@ fn PatientHistory(patient_id: i64) -> impl IntoView {
                     let figures = [
                         (s.patients.history_visits, h.visits.to_string()),
                         (s.patients.history_attended, h.attended.to_string()),
-                        (s.patients.history_billed, h.billed.format_ui()),
-                        (s.patients.history_paid, h.paid.format_ui()),
-                        (s.patients.history_debt, h.debt.format_ui()),
+                        (s.patients.history_billed, h.billed.ui()),
+                        (s.patients.history_paid, h.paid.ui()),
+                        (s.patients.history_debt, h.debt.ui()),
                         (s.patients.history_first, when(h.first_visit)),
                         (s.patients.history_last, when(h.last_visit)),
                         (s.patients.history_next, when(h.next_visit)),
@@ -341,9 +342,9 @@ fn PatientHistory(patient_id: i64) -> impl IntoView {
                                 <tr>
                                     <td>{clinic::day_hm(&v.starts_at)}</td>
                                     <td>{v.doctor.name}</td>
-                                    <td>{v.status_label}</td>
-                                    <td>{v.total.format_ui()}</td>
-                                    <td>{v.paid.format_ui()}</td>
+                                    <td>{crate::i18n::t().status_code(&v.status)}</td>
+                                    <td>{v.total.ui()}</td>
+                                    <td>{v.paid.ui()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -100,7 +100,7 @@ fn DayTable(visits: Vec<VisitSummary>, sent: Vec<ReminderView>) -> impl IntoView
                     <td>{v.patient.name.clone()}</td>
                     <td>{PhoneNumber::display(&v.patient_phone)}</td>
                     <td>{v.doctor.name.clone()}</td>
-                    <td>{v.status_label.clone()}</td>
+                    <td>{crate::i18n::t().status_code(&v.status)}</td>
                     <td data-testid="reminder-state">{reminder_cell(&mine)}</td>
                 </tr>
             }

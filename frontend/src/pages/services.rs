@@ -1,6 +1,7 @@
 //! The price list ("Прайс-лист"): services with price, duration and the doctor they are tied to;
 //! admins add, edit (price changes are audited with old and new) and deactivate.
 
+use crate::i18n::MoneyText;
 use std::collections::HashMap;
 
 use emhana_api_types::directories::{DoctorView, ServiceView, ServiceWrite};
@@ -70,7 +71,7 @@ pub fn ServicesPage() -> impl IntoView {
         Column::new(
             s.price_label,
             |v: &ServiceView| SortKey::Num(v.base_price.tiyn()),
-            |v: &ServiceView| v.base_price.format_ui(),
+            |v: &ServiceView| v.base_price.ui(),
         )
         .styled(CellStyle::Number),
         Column::new(

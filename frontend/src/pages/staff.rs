@@ -44,7 +44,7 @@ fn counts(users: &[UserView]) -> String {
         .into_iter()
         .map(|r| {
             let n = users.iter().filter(|u| u.is_active && u.role == r).count();
-            format!("{}: {n}", r.label_ru())
+            format!("{}: {n}", crate::i18n::t().role(r))
         })
         .collect();
     let inactive = users.iter().filter(|u| !u.is_active).count();
@@ -99,7 +99,7 @@ fn UserTable(
                                     }
                                 }>
                                     {Role::ALL.into_iter().map(|r| view! {
-                                        <option value=r.code() selected=r == current>{r.label_ru()}</option>
+                                        <option value=r.code() selected=r == current>{crate::i18n::t().role(r)}</option>
                                     }).collect_view()}
                                 </select>
                             </td>
@@ -178,7 +178,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
                     if let Some(r) = Role::from_code(&event_target_value(&ev)) { role.set(r) }
                 }>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.code() selected=move || role.get() == r>{r.label_ru()}</option>
+                        <option value=r.code() selected=move || role.get() == r>{crate::i18n::t().role(r)}</option>
                     }).collect_view()}
                 </select>
             </label>

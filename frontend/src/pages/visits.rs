@@ -1,6 +1,7 @@
 //! The visit list ("Визиты"): a period, status and payment-status filter; rows coloured by
 //! payment status; a click opens the visit card.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::{PaymentStatus, VisitStatus};
 use leptos::prelude::*;
@@ -72,14 +73,14 @@ pub fn StatusSelects(status: RwSignal<String>, payment: RwSignal<String>) -> imp
             <label>{s.status_label}
                 <select name="status" on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{s.all}</option>
-                    {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{v.label_ru()}</option> }).collect_view()}
+                    {VisitStatus::ALL.into_iter().map(|v| view! { <option value=v.code()>{crate::i18n::t().status(v)}</option> }).collect_view()}
                 </select>
             </label>
             <label>{s.desk.payment_status_label}
                 <select name="payment_status" on:change=move |ev| payment.set(event_target_value(&ev))>
                     <option value="">{s.all}</option>
                     {PaymentStatus::ALL.into_iter()
-                        .map(|p| view! { <option value=p.code()>{p.label_ru()}</option> }).collect_view()}
+                        .map(|p| view! { <option value=p.code()>{crate::i18n::label(crate::i18n::t().payment_status_labels, p.code())}</option> }).collect_view()}
                 </select>
             </label>
     }
@@ -120,10 +121,10 @@ fn VisitRows(rows: RwSignal<Vec<VisitSummary>>, open: RwSignal<Option<i64>>) -> 
                             <td>{clinic::day_hm(&v.starts_at)}</td>
                             <td>{v.patient.name.clone()}</td>
                             <td>{v.doctor.name.clone()}</td>
-                            <td>{v.status_label.clone()}</td>
-                            <td class="num">{v.total.format_ui()}</td>
-                            <td class="num">{v.paid.format_ui()}</td>
-                            <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.format_ui()}</span></td>
+                            <td>{crate::i18n::t().status_code(&v.status)}</td>
+                            <td class="num">{v.total.ui()}</td>
+                            <td class="num">{v.paid.ui()}</td>
+                            <td class="num"><span class=format!("badge pay-{}", v.payment_status)>{v.remaining.ui()}</span></td>
                         </ClickableRow>
                     </For>
                 </tbody>

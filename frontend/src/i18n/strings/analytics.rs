@@ -1,6 +1,7 @@
 //! The owner's dashboard.
 
 /// The owner's dashboard: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AnalyticsStrings {
     /// Quick range.
     pub last_7_days: &'static str,

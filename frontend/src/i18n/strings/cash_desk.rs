@@ -1,6 +1,7 @@
 //! Registers, shifts and their X and Z reports.
 
 /// Registers, shifts and their X and Z reports: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CashDeskStrings {
     /// Register picker label.
     pub desk_register: &'static str,

@@ -1,6 +1,7 @@
 //! Exports, imports and backups.
 
 /// Exports, imports and backups: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DataStrings {
     /// File size units, bytes to gigabytes.
     pub size_units: [&'static str; 4],

@@ -2,6 +2,7 @@
 //! visit list.
 
 /// The front desk: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DeskStrings {
     /// "min" after a duration.
     pub minutes_short: &'static str,

@@ -1,6 +1,7 @@
 //! Doctors, the price list and lead sources.
 
 /// Doctors, the price list and lead sources: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DirectoryStrings {
     /// Doctor form title (create).
     pub new_doctor: &'static str,

@@ -21,7 +21,28 @@ pub use patients::PatientStrings;
 pub use settings::SettingsStrings;
 pub use staff::StaffStrings;
 
+/// How a language writes numbers and dates (chrono patterns): read by `i18n::format`, so pages
+/// never pick a separator or a pattern themselves.
+#[cfg_attr(test, derive(serde::Serialize))]
+pub struct Formats {
+    /// Between whole and fraction (`12 500,50`).
+    pub decimal_separator: char,
+    /// Between groups of three digits.
+    pub group_separator: char,
+    /// Between a percentage and `%` (empty when written together).
+    pub percent_gap: &'static str,
+    /// A day (`%d.%m.%Y`).
+    pub date: &'static str,
+    /// A day and a time.
+    pub date_time: &'static str,
+    /// A day and a time with seconds (the audit log).
+    pub date_time_seconds: &'static str,
+    /// A day without the year, after the weekday (the week calendar).
+    pub day_month: &'static str,
+}
+
 /// The UI vocabulary. Pages take their text from here, never from literals.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Strings {
     /// Product name shown in the sidebar and the title.
     pub app_name: &'static str,
@@ -171,6 +192,24 @@ pub struct Strings {
     pub nav_reminders: &'static str,
     /// Time column.
     pub reminders_time: &'static str,
+    /// The language switch's label.
+    pub language_label: &'static str,
+    /// Role names, in `Role::ALL` order.
+    pub roles: [&'static str; 4],
+    /// Visit status names, in `VisitStatus::ALL` order.
+    pub statuses: [&'static str; 5],
+    /// Payment method names, in `PaymentMethod::ALL` order.
+    pub methods: [&'static str; 6],
+    /// Payment status names by code (`unpaid`, `partially_paid`, `paid`).
+    pub payment_status_labels: &'static [(&'static str, &'static str)],
+    /// Cash-desk shift status names by code (`open`, `counting`, `closed`).
+    pub shift_status_labels: &'static [(&'static str, &'static str)],
+    /// Deposit and bonus ledger entry kinds by code (statement rows).
+    pub entry_kind_labels: &'static [(&'static str, &'static str)],
+    /// Weekday abbreviations, Monday first (the week calendar's column heads).
+    pub weekdays_short: [&'static str; 7],
+    /// How this language writes numbers, days and times.
+    pub formats: Formats,
     /// The front desk: the CRM calendar, booking, the visit card with payments and refunds, the
     /// visit list.
     pub desk: DeskStrings,

@@ -1,6 +1,7 @@
 //! The patients directory and card, deposits and the bonus programme.
 
 /// The patients directory and card, deposits and the bonus programme: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PatientStrings {
     /// Edit patient title.
     pub edit_patient: &'static str,

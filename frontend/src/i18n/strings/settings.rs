@@ -1,6 +1,7 @@
 //! The clinic's requisites, integrations and reminders.
 
 /// The clinic's requisites, integrations and reminders: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SettingsStrings {
     /// "ms" after a latency.
     pub milliseconds_short: &'static str,

@@ -1,6 +1,7 @@
 //! Staff accounts, the own account and the audit log.
 
 /// Staff accounts, the own account and the audit log: its strings.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct StaffStrings {
     /// Role column/field.
     pub role_label: &'static str,

@@ -8,6 +8,7 @@ mod charts;
 mod tables;
 mod visits;
 
+use crate::i18n::MoneyText;
 use chrono::{Datelike, Duration, NaiveDate};
 use emhana_api_types::analytics::{DoctorItem, ItemsReport};
 use emhana_api_types::queries::{RangeQuery, TrendQuery};
@@ -107,11 +108,11 @@ fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
                 <section class="panel" data-testid="deposits-report">
                     <h2>{s.analytics.analytics_deposits}</h2>
                     <div class="metrics">
-                        <div><small>{s.analytics.analytics_deposits_held}</small><strong data-testid="deposits-held">{r.held_at_end.format_ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_topups}</small><strong>{r.topups.format_ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).format_ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_withdrawals}</small><strong>{r.withdrawals.format_ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_bonuses_held}</small><strong data-testid="bonuses-held">{r.bonuses_held.format_ui()}</strong></div>
+                        <div><small>{s.analytics.analytics_deposits_held}</small><strong data-testid="deposits-held">{r.held_at_end.ui()}</strong></div>
+                        <div><small>{s.analytics.analytics_deposits_topups}</small><strong>{r.topups.ui()}</strong></div>
+                        <div><small>{s.analytics.analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).ui()}</strong></div>
+                        <div><small>{s.analytics.analytics_deposits_withdrawals}</small><strong>{r.withdrawals.ui()}</strong></div>
+                        <div><small>{s.analytics.analytics_bonuses_held}</small><strong data-testid="bonuses-held">{r.bonuses_held.ui()}</strong></div>
                     </div>
                 </section>
             }
@@ -168,7 +169,7 @@ fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
             <section class="panel">
                 <h2>{s.analytics.methods_heading}</h2>
                 <EChart id="methods-donut" draw=move || donut(s.analytics.methods_heading,
-                    methods.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (money_f64(&i.amount), i.label)).collect()).unwrap_or_default()) />
+                    methods.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (money_f64(&i.amount), crate::i18n::t().method_code(&i.method))).collect()).unwrap_or_default()) />
                 {move || methods.get().and_then(Result::ok).map(|r| view! { <MethodsTable r=r /> })}
             </section>
         </div>

@@ -1,5 +1,6 @@
 //! The dashboard's KPI tiles and the exact-money tables under its charts.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::analytics::{DiscountsReport, MethodsReport, SourcesReport, SummaryReport};
 use emhana_domain::kpi_change::{count_change, money_change, points_change, Change};
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
     let mut tiles: Vec<(&str, String, Option<Change>, bool)> = vec![
         (
             s.analytics.revenue_label,
-            k.revenue.format_ui(),
+            k.revenue.ui(),
             p.map(|p| money_change(k.revenue, p.revenue)),
             true,
         ),
@@ -41,13 +42,13 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
         ),
         (
             s.analytics.average_check_label,
-            k.average_check.format_ui(),
+            k.average_check.ui(),
             p.map(|p| money_change(k.average_check, p.average_check)),
             true,
         ),
         (
             s.analytics.debt_label,
-            k.outstanding_debt.format_ui(),
+            k.outstanding_debt.ui(),
             p.map(|p| money_change(k.outstanding_debt, p.outstanding_debt)),
             false,
         ),
@@ -68,7 +69,7 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
     if k.bonus_paid.is_positive() {
         tiles.push((
             s.analytics.analytics_bonus_paid,
-            k.bonus_paid.format_ui(),
+            k.bonus_paid.ui(),
             p.map(|p| money_change(k.bonus_paid, p.bonus_paid)),
             true,
         ));
@@ -131,8 +132,8 @@ pub(super) fn SourcesTable(r: SourcesReport) -> impl IntoView {
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=best.as_deref() == Some(i.source.as_str())>
                         <td>{i.label}</td><td class="num">{i.visits}</td><td class="num">{i.patients}</td>
-                        <td class="num">{i.revenue.format_ui()}</td><td class="num">{share(i.share_percent)}</td>
-                        <td class="num">{i.average_check.format_ui()}</td>
+                        <td class="num">{i.revenue.ui()}</td><td class="num">{share(i.share_percent)}</td>
+                        <td class="num">{i.average_check.ui()}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -153,8 +154,8 @@ pub(super) fn MethodsTable(r: MethodsReport) -> impl IntoView {
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=popular.as_deref() == Some(i.method.as_str())>
-                        <td>{i.label}</td><td class="num">{i.amount.format_ui()}</td><td class="num">{share(i.share_percent)}</td>
-                        <td class="num">{i.visits}</td><td class="num">{i.average_payment.format_ui()}</td>
+                        <td>{crate::i18n::t().method_code(&i.method)}</td><td class="num">{i.amount.ui()}</td><td class="num">{share(i.share_percent)}</td>
+                        <td class="num">{i.visits}</td><td class="num">{i.average_payment.ui()}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -166,13 +167,13 @@ pub(super) fn MethodsTable(r: MethodsReport) -> impl IntoView {
 pub(super) fn DiscountsTable(r: DiscountsReport) -> impl IntoView {
     let s = t();
     view! {
-        <p>{format!("{}: {} · {} · {} {}", s.analytics.discounts_heading, r.count, r.total.format_ui(), s.analytics.average_label, r.average.format_ui())}</p>
+        <p>{format!("{}: {} · {} · {} {}", s.analytics.discounts_heading, r.count, r.total.ui(), s.analytics.average_label, r.average.ui())}</p>
         <table class="table" data-testid="discounts-report">
             <thead><tr><th>{s.user_label}</th><th>{s.analytics.count_label}</th><th>{s.amount_label}</th><th>{s.analytics.average_label}</th></tr></thead>
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr><td>{i.name.unwrap_or_else(|| "—".into())}</td><td class="num">{i.count}</td>
-                        <td class="num">{i.total.format_ui()}</td><td class="num">{i.average.format_ui()}</td></tr>
+                        <td class="num">{i.total.ui()}</td><td class="num">{i.average.ui()}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

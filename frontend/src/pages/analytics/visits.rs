@@ -36,7 +36,7 @@ pub(super) fn Visits(
             <section class="panel">
                 <h2>{s.analytics.by_status_heading}</h2>
                 <EChart id="status-donut" draw=move || donut(s.analytics.by_status_heading,
-                    ok().map(|r| r.statuses.into_iter().filter(|i| i.visits > 0).map(|i| (i.visits as f64, i.label)).collect()).unwrap_or_default()) />
+                    ok().map(|r| r.statuses.into_iter().filter(|i| i.visits > 0).map(|i| (i.visits as f64, crate::i18n::t().status_code(&i.status))).collect()).unwrap_or_default()) />
                 {move || ok().map(|r| view! { <StatusTable items=r.statuses /> })}
             </section>
             <section class="panel">
@@ -57,7 +57,7 @@ fn StatusTable(items: Vec<StatusItem>) -> impl IntoView {
             <thead><tr><th>{s.status_label}</th><th>{s.visits_label}</th><th>"%"</th></tr></thead>
             <tbody>
                 {items.into_iter().map(|i| view! {
-                    <tr><td>{i.label}</td><td class="num">{i.visits}</td><td class="num">{share(i.share_percent)}</td></tr>
+                    <tr><td>{crate::i18n::t().status_code(&i.status)}</td><td class="num">{i.visits}</td><td class="num">{share(i.share_percent)}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

@@ -1,6 +1,7 @@
 //! The register's shifts of the last 30 days, newest first; a closed one's difference is
 //! highlighted when it is not zero, and its Z report opens on click.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::cash_desk::{ShiftView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -60,8 +61,8 @@ fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl
                             <td>{sh.register_name.clone()}</td>
                             <td>{clinic::day_hm(&sh.opened_at)}</td>
                             <td>{sh.closed_at.as_deref().map(clinic::day_hm).unwrap_or_default()}</td>
-                            <td>{sh.status_label.clone()}</td>
-                            <td class="num" class:difference=off>{sh.difference.map(|d| d.format_ui()).unwrap_or_default()}</td>
+                            <td>{crate::i18n::label(crate::i18n::t().shift_status_labels, &sh.status)}</td>
+                            <td class="num" class:difference=off>{sh.difference.map(|d| d.ui()).unwrap_or_default()}</td>
                             <td>{sh.z_number.is_some().then(|| view! {
                                 <button class="link" on:click=move |_| { show.dispatch_local(id); }>{s.cash_desk.desk_show_z}</button>
                             })}</td>

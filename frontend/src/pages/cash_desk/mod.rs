@@ -9,6 +9,7 @@ pub(crate) mod report;
 mod settings;
 mod shift;
 
+use crate::i18n::MoneyText;
 use emhana_api_types::cash_desk::{RegisterView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -162,7 +163,7 @@ fn OpenForm(
                     .find(|c| c.method == "cash")
                     .map(|c| c.counted);
                 if let Some(cash) = cash {
-                    suggested.set(Some(cash.format_ui()));
+                    suggested.set(Some(cash.ui()));
                     counted.set(cash.to_string());
                 }
             }

@@ -1,10 +1,10 @@
 //! The tender table both reports share, and the Z report with its print button (the print
 //! stylesheet leaves only the report on paper).
 
+use crate::i18n::MoneyText;
 use emhana_api_types::cash_desk::{
     BalanceSpendsView, TenderCountView, TenderTotalsView, ZReportView,
 };
-use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
 
 use crate::clinic;
@@ -12,7 +12,7 @@ use crate::i18n::t;
 
 /// A tender's Russian label (`cash` → «Наличные»).
 pub(crate) fn label(code: &str) -> String {
-    PaymentMethod::from_code(code).map_or_else(|| code.to_owned(), |m| m.label_ru().to_owned())
+    crate::i18n::t().method_code(code)
 }
 
 /// Per tender: payments, refunds, net, expected; with `counts` (a Z) also counted and the
@@ -34,15 +34,15 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
                     view! {
                         <tr data-method=row.method.clone()>
                             <td>{label(&row.method)}</td>
-                            <td class="num">{format!("{} ({})", row.payments.format_ui(), row.payment_count)}</td>
-                            <td class="num">{format!("{} ({})", row.refunds.format_ui(), row.refund_count)}</td>
-                            <td class="num">{row.net.format_ui()}</td>
-                            <td class="num">{format!("+{} / −{}", row.deposits_in.format_ui(), row.deposits_out.format_ui())}</td>
-                            <td class="num">{row.expected.format_ui()}</td>
+                            <td class="num">{format!("{} ({})", row.payments.ui(), row.payment_count)}</td>
+                            <td class="num">{format!("{} ({})", row.refunds.ui(), row.refund_count)}</td>
+                            <td class="num">{row.net.ui()}</td>
+                            <td class="num">{format!("+{} / −{}", row.deposits_in.ui(), row.deposits_out.ui())}</td>
+                            <td class="num">{row.expected.ui()}</td>
                             {count.map(|c| view! {
-                                <td class="num">{c.counted.format_ui()}</td>
+                                <td class="num">{c.counted.ui()}</td>
                                 <td class="num" class:difference=!c.difference.is_zero() data-testid=format!("difference-{}", c.method)>
-                                    {c.difference.format_ui()}
+                                    {c.difference.ui()}
                                 </td>
                             })}
                         </tr>
@@ -60,8 +60,8 @@ pub fn BalanceSpends(spends: BalanceSpendsView) -> impl IntoView {
     (spends.payments.is_positive() || spends.refunds.is_positive()).then(|| {
         view! {
             <p data-testid="deposit-spends">{format!("{}: {} · {}: {}",
-                s.cash_desk.desk_from_deposits, spends.payments.format_ui(),
-                s.cash_desk.desk_back_to_deposits, spends.refunds.format_ui())}</p>
+                s.cash_desk.desk_from_deposits, spends.payments.ui(),
+                s.cash_desk.desk_back_to_deposits, spends.refunds.ui())}</p>
         }
     })
 }
@@ -78,9 +78,9 @@ pub fn ZReport(report: ZReportView) -> impl IntoView {
             <h2>{format!("{} № {} · {}", s.cash_desk.desk_z_heading, report.z_number, report.register_name)}</h2>
             <p>{format!("{}: {} {}", s.cash_desk.desk_opened, clinic::day_hm(&report.opened_at), report.opened_by.clone().unwrap_or_default())}</p>
             <p>{format!("{}: {} {}", s.cash_desk.desk_closed, clinic::day_hm(&report.closed_at), report.closed_by.clone().unwrap_or_default())}</p>
-            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, report.opening.counted.format_ui(), s.cash_desk.desk_opening_difference, report.opening.difference.format_ui())}</p>
+            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, report.opening.counted.ui(), s.cash_desk.desk_opening_difference, report.opening.difference.ui())}</p>
             <Tenders tenders=report.tenders.clone() counts=report.counts.clone() />
-            <p>{format!("{}: {} · {}: {} · {}: {}", s.cash_desk.desk_cash_in, report.cash.cash_in.format_ui(), s.cash_desk.desk_cash_out, report.cash.cash_out.format_ui(), s.cash_desk.desk_voids, report.void_count)}</p>
+            <p>{format!("{}: {} · {}: {} · {}: {}", s.cash_desk.desk_cash_in, report.cash.cash_in.ui(), s.cash_desk.desk_cash_out, report.cash.cash_out.ui(), s.cash_desk.desk_voids, report.void_count)}</p>
             <BalanceSpends spends=report.from_deposits.clone() />
             {report.note.clone().map(|n| view! { <p>{format!("{}: {n}", s.notes_label)}</p> })}
             <button class="no-print" data-testid="print-z" on:click=print>{s.cash_desk.desk_print}</button>

@@ -1,8 +1,9 @@
 //! An open shift: who opened it and with what, the live X report, cash in/out, the journal, and
 //! the button that starts the blind count.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::cash_desk::{CashMovementCreate, ShiftEntryView, XReportView};
-use emhana_domain::{Money, PaymentMethod};
+use emhana_domain::Money;
 use leptos::prelude::*;
 
 use super::report::{BalanceSpends, Tenders};
@@ -59,14 +60,14 @@ fn XReport(report: XReportView) -> impl IntoView {
             <h3>{format!("{} № {} · {}", s.cash_desk.desk_shift, shift.id, shift.register_name)}</h3>
             {shift.stale.then(|| view! { <p class="status-error" role="alert" data-testid="stale">{s.cash_desk.desk_stale}</p> })}
             <p class="muted">{format!("{}: {} {}", s.cash_desk.desk_opened, clinic::day_hm(&shift.opened_at), shift.opened_by.clone().unwrap_or_default())}</p>
-            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, shift.counted_opening.format_ui(), s.cash_desk.desk_opening_difference, shift.opening_difference.format_ui())}</p>
+            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, shift.counted_opening.ui(), s.cash_desk.desk_opening_difference, shift.opening_difference.ui())}</p>
             <h3>{s.cash_desk.desk_x_heading}</h3>
             <Tenders tenders=report.tenders.clone() counts=Vec::new() />
             <p data-testid="expected-cash">{format!("{}: {} ({} {}, {} {}, {} {})",
-                s.cash_desk.desk_cash_expected, report.cash.expected.format_ui(),
-                s.cash_desk.desk_float, report.cash.float.format_ui(),
-                s.cash_desk.desk_cash_in, report.cash.cash_in.format_ui(),
-                s.cash_desk.desk_cash_out, report.cash.cash_out.format_ui())}</p>
+                s.cash_desk.desk_cash_expected, report.cash.expected.ui(),
+                s.cash_desk.desk_float, report.cash.float.ui(),
+                s.cash_desk.desk_cash_in, report.cash.cash_in.ui(),
+                s.cash_desk.desk_cash_out, report.cash.cash_out.ui())}</p>
             <BalanceSpends spends=report.from_deposits.clone() />
             <p class="muted">{format!("{}: {}", s.cash_desk.desk_voids, report.void_count)}</p>
         </section>
@@ -157,14 +158,14 @@ pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
             <thead><tr><th>{s.time_label}</th><th>{s.cash_desk.desk_status}</th><th>{s.cash_desk.desk_tender}</th><th>{s.amount_label}</th><th>{s.patients_label}</th><th>{s.cash_desk.desk_by}</th><th>{s.cash_desk.desk_reason}</th></tr></thead>
             <tbody>
                 {entries.into_iter().map(|e| {
-                    let method = PaymentMethod::from_code(&e.method).map_or(e.method.clone(), |m| m.label_ru().to_owned());
+                    let method = crate::i18n::t().method_code(&e.method);
                     let sign = if matches!(e.kind.as_str(), "refund" | "cash_out" | "deposit_out") { "−" } else { "" };
                     view! {
                         <tr class:voided=e.voided class:refund=e.kind == "refund">
                             <td>{clinic::hm(&e.at)}</td>
                             <td>{kind(&e.kind)}{e.voided.then(|| format!(" ({})", s.cash_desk.desk_voided))}</td>
                             <td>{method}</td>
-                            <td class="num">{format!("{sign}{}", e.amount.format_ui())}</td>
+                            <td class="num">{format!("{sign}{}", e.amount.ui())}</td>
                             <td>{e.patient_name.clone().unwrap_or_default()}</td>
                             <td>{e.by.clone().unwrap_or_default()}</td>
                             <td>{e.reason.clone().unwrap_or_default()}</td>

@@ -2,6 +2,7 @@
 //! and doctor come from the slot and can be changed. A clash answer names the other visit, and a
 //! manager may book over it with a reason.
 
+use crate::i18n::MoneyText;
 use chrono::{NaiveDate, NaiveTime};
 use emhana_api_types::directories::{LeadSourceView, ServiceView};
 use emhana_api_types::patients::{PatientView, PatientWrite};
@@ -256,7 +257,7 @@ fn ServiceChecklist(
                         view! {
                             <label class="inline">
                                 <input type="checkbox" name="service" prop:checked=move || chosen.with(|c| c.contains(&id)) on:change=move |_| toggle(id) />
-                                {format!("{} · {} · {} {}", sv.name, sv.base_price.format_ui(), sv.duration_minutes, t().desk.minutes_short)}
+                                {format!("{} · {} · {} {}", sv.name, sv.base_price.ui(), sv.duration_minutes, t().desk.minutes_short)}
                             </label>
                         }
                     }).collect_view()}

@@ -177,7 +177,7 @@ pub(super) fn CalendarGrid(
                                         on:click=move |_| panel.set(Panel::Visit(id))
                                         on:keydown=move |ev| if ev.key() == "Enter" { panel.set(Panel::Visit(id)) }>
                                         <strong>{visit.patient.name.clone()}</strong>
-                                        <small>{format!("{}–{} · {} · {}", clinic::hm(&visit.starts_at), clinic::hm(&visit.ends_at), visit.status_label, visit.payment_status_label)}</small>
+                                        <small>{format!("{}–{} · {} · {}", clinic::hm(&visit.starts_at), clinic::hm(&visit.ends_at), crate::i18n::t().status_code(&visit.status), crate::i18n::label(crate::i18n::t().payment_status_labels, &visit.payment_status))}</small>
                                         {others.into_iter().map(|(other, name)| view! {
                                             <button type="button" class="link overlap" data-testid="overlapping-visit"
                                                 on:click=move |ev| { ev.stop_propagation(); panel.set(Panel::Visit(other)); }>

@@ -188,7 +188,7 @@ fn calendar_columns(
         .map(|i| {
             let day = monday + Duration::days(i);
             Column {
-                label: day.format("%a %d.%m").to_string(),
+                label: crate::i18n::weekday_day(day),
                 doctor_id: doc.id,
                 date: day,
                 color: grid::doctor_color(index),

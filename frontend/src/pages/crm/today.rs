@@ -1,6 +1,7 @@
 //! The front desk's «Сегодня» panel above the calendar: the day's visits by status and, for
 //! those who take payments, what the open shifts have taken so far by tender (their X figures).
 
+use crate::i18n::MoneyText;
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::access::Permission;
 use emhana_domain::visit_status::VisitStatus;
@@ -12,7 +13,7 @@ use crate::i18n::t;
 use crate::pages::cash_desk::report::label;
 use crate::session;
 
-/// Counts of `visits` per status, in the statuses' own order, with the server's labels.
+/// Counts of `visits` per status, in the statuses' own order, with their names.
 fn by_status(visits: &[VisitSummary]) -> Vec<(String, usize)> {
     let order = |code: &str| {
         VisitStatus::from_code(code).map_or(usize::MAX, |s| {
@@ -24,9 +25,10 @@ fn by_status(visits: &[VisitSummary]) -> Vec<(String, usize)> {
     };
     let mut counts: Vec<(usize, String, usize)> = Vec::new();
     for v in visits {
-        match counts.iter_mut().find(|(_, l, _)| *l == v.status_label) {
+        let name = crate::i18n::t().status_code(&v.status);
+        match counts.iter_mut().find(|(_, l, _)| *l == name) {
             Some(c) => c.2 += 1,
-            None => counts.push((order(&v.status), v.status_label.clone(), 1)),
+            None => counts.push((order(&v.status), name, 1)),
         }
     }
     counts.sort_by_key(|c| c.0);
@@ -86,8 +88,8 @@ pub fn TodayPanel(visits: Vec<VisitSummary>) -> impl IntoView {
                         Some(Err(e)) => view! { <span class="status-error">{e.message()}</span> }.into_any(),
                         Some(Ok(None)) => view! { <span class="muted">{s.desk.today_no_shift}</span> }.into_any(),
                         Some(Ok(Some((tenders, total)))) => view! {
-                            {tenders.into_iter().map(|(m, net)| view! { <span class="today-item">{format!("{}: {}", label(&m), net.format_ui())}</span> }).collect_view()}
-                            <span class="today-item"><strong>{format!("{}: {}", s.total_label, total.format_ui())}</strong></span>
+                            {tenders.into_iter().map(|(m, net)| view! { <span class="today-item">{format!("{}: {}", label(&m), net.ui())}</span> }).collect_view()}
+                            <span class="today-item"><strong>{format!("{}: {}", s.total_label, total.ui())}</strong></span>
                         }.into_any(),
                     }}
                 </p>

@@ -23,9 +23,9 @@ pub fn VisitHeader(visit: VisitView, write: WriteAction) -> impl IntoView {
         <h2>{format!("{} · {}", v.patient.name, emhana_domain::validation::PhoneNumber::display(&v.patient_phone))}</h2>
         <p>
             {format!("{} · {}–{} · ", v.doctor.name, clinic::day_hm(&v.starts_at), clinic::hm(&v.ends_at))}
-            <span class=format!("badge status-{}", v.status) data-testid="visit-status">{v.status_label.clone()}</span>
+            <span class=format!("badge status-{}", v.status) data-testid="visit-status">{crate::i18n::t().status_code(&v.status)}</span>
             " "
-            <span class=format!("badge pay-{}", v.payment_status) data-testid="payment-status">{v.payment_status_label.clone()}</span>
+            <span class=format!("badge pay-{}", v.payment_status) data-testid="payment-status">{crate::i18n::label(crate::i18n::t().payment_status_labels, &v.payment_status)}</span>
         </p>
         <div class="form-row">
             <StatusButtons status=status version=v.version write=write />
@@ -69,7 +69,7 @@ fn StatusButtons(status: VisitStatus, version: i64, write: WriteAction) -> impl 
                 <input name="revert_reason" prop:value=revert_reason on:input=move |ev| revert_reason.set(event_target_value(&ev)) />
             </label>
             <button type="button" class="secondary" on:click=move |_| move_to(to, Some(revert_reason.get_untracked()))>
-                {format!("{} «{}»", s.desk.revert_to, to.label_ru())}
+                {format!("{} «{}»", s.desk.revert_to, crate::i18n::t().status(to))}
             </button>
         })}
     }

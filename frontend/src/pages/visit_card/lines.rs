@@ -1,6 +1,7 @@
 //! The visit's services with per-visit prices: the base price as the hint, a save button per
 //! line, adding a service, removing a line no payment touched.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::directories::ServiceView;
 use emhana_api_types::visits::{LineCreate, VisitLineView, VisitView};
 use emhana_domain::{Money, VisitStatus};
@@ -44,7 +45,7 @@ pub fn LinesEditor(visit: VisitView, write: WriteAction) -> impl IntoView {
                             let on_visit = on_visit.clone();
                             services.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                 .filter(move |sv: &ServiceView| !on_visit.contains(&sv.id))
-                                .map(|sv| view! { <option value=sv.id.to_string()>{format!("{} · {}", sv.name, sv.base_price.format_ui())}</option> })
+                                .map(|sv| view! { <option value=sv.id.to_string()>{format!("{} · {}", sv.name, sv.base_price.ui())}</option> })
                                 .collect_view()
                         }}
                     </select>
@@ -78,10 +79,10 @@ fn LineRow(line: VisitLineView, editable: bool, write: WriteAction) -> impl Into
                 <input name="price" inputmode="decimal" class="price" disabled=!editable
                     prop:value=price on:input=move |ev| price.set(event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { save(()) } />
-                <small class="muted hint">{format!("{} {}", s.desk.base_price_hint, line.base_price.format_ui())}</small>
+                <small class="muted hint">{format!("{} {}", s.desk.base_price_hint, line.base_price.ui())}</small>
             </td>
             <td>{editable.then(|| view! { <button type="button" class="secondary" title=s.save on:click=move |_| save(())>"💾 "{s.save}</button> })}</td>
-            <td class="num">{line.paid.format_ui()}</td>
+            <td class="num">{line.paid.ui()}</td>
             <td>{removable.then(|| view! { <button type="button" class="link" title=s.desk.remove on:click=remove>"✕"</button> })}</td>
         </tr>
     }

@@ -1,17 +1,11 @@
 //! The visit's notes (edited in place) and its status history: who moved it, when, and why.
 
 use emhana_api_types::visits::{VisitUpdate, VisitView};
-use emhana_domain::visit_status::VisitStatus;
 use leptos::prelude::*;
 
 use super::{VisitWrite, WriteAction};
 use crate::clinic;
 use crate::i18n::t;
-
-/// A status code's Russian label.
-fn status_label(code: &str) -> String {
-    VisitStatus::from_code(code).map_or_else(|| code.to_owned(), |s| s.label_ru().to_owned())
-}
 
 /// Notes with a save button, then the status history table.
 #[component]
@@ -31,8 +25,8 @@ pub fn NotesAndHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
         .into_iter()
         .map(|h| {
             let change = match &h.from {
-                Some(from) => format!("{} → {}", status_label(from), status_label(&h.to)),
-                None => status_label(&h.to),
+                Some(from) => format!("{} → {}", s.status_code(from), s.status_code(&h.to)),
+                None => s.status_code(&h.to),
             };
             view! {
                 <tr>

@@ -2,6 +2,7 @@
 //! when the patient has one, from the deposit (the domain's overpayment and deposit guards checked
 //! live, saying why), and the payment history with void.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
 use emhana_domain::bonus::BonusProgramme;
 use emhana_domain::payment::check_payment;
@@ -103,9 +104,9 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     view! {
         <h3>"💳 "{s.desk.payment_heading}</h3>
         <div class="metrics">
-            <div><small>{s.total_label}</small><strong data-testid="total">{total.format_ui()}</strong></div>
-            <div><small>{s.desk.paid_label}</small><strong data-testid="paid">{paid.format_ui()}</strong></div>
-            <div><small>{s.desk.remaining_label}</small><strong data-testid="remaining">{remaining.format_ui()}</strong></div>
+            <div><small>{s.total_label}</small><strong data-testid="total">{total.ui()}</strong></div>
+            <div><small>{s.desk.paid_label}</small><strong data-testid="paid">{paid.ui()}</strong></div>
+            <div><small>{s.desk.remaining_label}</small><strong data-testid="remaining">{remaining.ui()}</strong></div>
         </div>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
             <div class=format!("bar pay-{}", v.payment_status) style=format!("width: {percent}%")></div>
@@ -114,14 +115,14 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
             <form class="form-row" on:submit=submit data-testid="payment-form">
                 <MethodAmountInputs amounts=amounts prefix="amount" />
                 {move || available().is_positive().then(|| view! {
-                    <label>{format!("{} ({} {})", s.desk.pay_from_deposit, s.desk.deposit_available, available().format_ui())}
+                    <label>{format!("{} ({} {})", s.desk.pay_from_deposit, s.desk.deposit_available, available().ui())}
                         <input name="amount_balance" inputmode="decimal" placeholder="0"
                             prop:value=from_deposit on:input=move |ev| from_deposit.set(event_target_value(&ev)) />
                         <button type="button" class="link" data-testid="fill-from-deposit" on:click=fill_from_deposit>{s.desk.pay_from_deposit}</button>
                     </label>
                 })}
                 {move || (bonus_held().is_positive() && bonus_cap().is_positive()).then(|| view! {
-                    <label>{format!("{} ({} {}, {} {})", s.desk.pay_with_bonus, s.desk.deposit_available, bonus_held().format_ui(), s.desk.bonus_cap, bonus_cap().format_ui())}
+                    <label>{format!("{} ({} {}, {} {})", s.desk.pay_with_bonus, s.desk.deposit_available, bonus_held().ui(), s.desk.bonus_cap, bonus_cap().ui())}
                         <input name="amount_bonus" inputmode="decimal" placeholder="0"
                             prop:value=with_bonus on:input=move |ev| with_bonus.set(event_target_value(&ev)) />
                         <button type="button" class="link" data-testid="fill-with-bonus" on:click=fill_with_bonus>{s.desk.pay_with_bonus}</button>
@@ -151,8 +152,8 @@ fn checked_parts(
         if typed.trim().is_empty() {
             continue;
         }
-        let money =
-            Money::parse_user_input(&typed).map_err(|e| format!("{}: {e}", m.label_ru()))?;
+        let money = Money::parse_user_input(&typed)
+            .map_err(|e| format!("{}: {e}", crate::i18n::t().method(*m)))?;
         parts.push((*m, money));
     }
     if parts.is_empty() {
@@ -186,8 +187,8 @@ fn PaymentHistory(visit: VisitView, write: WriteAction) -> impl IntoView {
                     view! {
                         <tr class:voided=p.voided_at.is_some()>
                             <td>{clinic::day_hm(&p.paid_at)}</td>
-                            <td>{p.method_label.clone()}</td>
-                            <td class="num">{p.amount.format_ui()}</td>
+                            <td>{crate::i18n::t().method_code(&p.method)}</td>
+                            <td class="num">{p.amount.ui()}</td>
                             <td>{p.received_by.as_ref().map(|r| r.name.clone()).unwrap_or_default()}</td>
                             <td>{match p.voided_at {
                                 Some(_) => view! { <span class="muted">{format!("{}: {}", s.desk.voided, p.void_reason.clone().unwrap_or_default())}</span> }.into_any(),

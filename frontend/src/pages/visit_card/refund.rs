@@ -1,6 +1,7 @@
 //! "Возврат": an amount per line, prefilled with what the line holds, and a reason; the money
 //! goes back through the tenders it came by (the server splits it). The visit's refunds below.
 
+use crate::i18n::MoneyText;
 use emhana_api_types::visits::{RefundCreate, RefundLine, VisitView};
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
@@ -72,7 +73,7 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                         <label>{s.desk.refund_method}
                             <select name="refund_method" on:change=move |ev| method.set(event_target_value(&ev))>
                                 <option value="">{s.refund_method_original}</option>
-                                {PaymentMethod::ALL.into_iter().map(|m| view! { <option value=m.code()>{m.label_ru()}</option> }).collect_view()}
+                                {PaymentMethod::ALL.into_iter().map(|m| view! { <option value=m.code()>{crate::i18n::t().method(m)}</option> }).collect_view()}
                             </select>
                         </label>
                     })}
@@ -91,8 +92,8 @@ pub fn RefundPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
                     {visit.refunds.iter().map(|r| view! {
                         <tr class="refund">
                             <td>{clinic::day_hm(&r.refunded_at)}</td>
-                            <td>{r.method_label.clone()}</td>
-                            <td class="num">{format!("−{}", r.amount.format_ui())}</td>
+                            <td>{crate::i18n::t().method_code(&r.method)}</td>
+                            <td class="num">{format!("−{}", r.amount.ui())}</td>
                             <td>{r.refunded_by.as_ref().map(|u| u.name.clone()).unwrap_or_default()}</td>
                             <td>{r.reason.clone()}</td>
                         </tr>
