@@ -1,5 +1,5 @@
 // The owner's dashboard in the browser: KPI tiles, both donuts with their tables, the revenue
-// line and the bars for a chosen range; the doctor filter narrows everything.
+// line and the bars for a chosen range; the doctor filter (any number at once) narrows everything.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, loginAs, newPage, OWNER_PASSWORD, ownerApi, screenshot, startServer, clinicToday } from './harness.mjs';
@@ -104,6 +104,36 @@ describe('analytics', () => {
     const yesterday = new Date(Date.now() + 5 * 3_600_000 - 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
     assert.equal(await page.getByTestId('kpi-previous').textContent(), `Изменение к периоду ${yesterday} – ${yesterday}`);
     await screenshot(page, 'analytics-kpi-changes');
+    assert.deepEqual(page.errors, []);
+  });
+  test('several doctors at once: their visits add up, a patient of both counts once', async () => {
+    // A second doctor sees Айгерим today too (last test: the figures above are without her).
+    const [d1] = await ownerApi(server.url, 'GET', '/doctors');
+    const d2 = await ownerApi(server.url, 'POST', '/doctors', { first_name: 'Әлия', last_name: 'Сапарова', specialization: 'Терапевт' });
+    const [service] = await ownerApi(server.url, 'GET', '/services');
+    const { items: patients } = await ownerApi(server.url, 'GET', '/patients?q=Айгерим');
+    const v = await ownerApi(server.url, 'POST', '/appointments', { patient_id: patients[0].id, doctor_id: d2.id, starts_at: clinicToday(16), service_ids: [service.id] });
+    await ownerApi(server.url, 'POST', `/appointments/${v.id}/payments`, { payments: [{ method: 'card', amount: '3000' }] });
+
+    const page = await newPage(browser);
+    await loginAs(page, server.url, 'owner', OWNER_PASSWORD);
+    await page.locator('nav a', { hasText: 'Аналитика' }).click();
+    await page.getByRole('button', { name: 'Сегодня' }).click();
+    const kpis = page.getByTestId('kpis');
+    const value = (label) => kpis.locator('.kpi', { has: page.locator('small', { hasText: label }) }).locator('strong');
+    await value('Выручка').getByText('15\u00a0000\u00a0₸').waitFor();
+    const filter = page.getByTestId('analytics-doctors');
+    await filter.getByLabel(`${d1.last_name} ${d1.first_name}`).check();
+    await value('Выручка').getByText('12\u00a0000\u00a0₸').waitFor();
+    assert.equal(await value('Визиты').textContent(), '2');
+    await filter.getByLabel('Сапарова Әлия').check();
+    await value('Выручка').getByText('15\u00a0000\u00a0₸').waitFor();
+    assert.equal(await value('Визиты').textContent(), '3');
+    assert.match(await value('Пациенты').textContent(), /^2 /, 'Айгерим saw both doctors: 2 patients, not 2 + 1');
+    await filter.getByLabel(`${d1.last_name} ${d1.first_name}`).uncheck();
+    await value('Выручка').getByText('3\u00a0000\u00a0₸').waitFor();
+    assert.match(await value('Пациенты').textContent(), /^1 /);
+    await screenshot(page, 'analytics-doctors');
     assert.deepEqual(page.errors, []);
   });
 });

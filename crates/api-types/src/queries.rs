@@ -105,11 +105,15 @@ pub struct RangeQuery {
     /// Only this doctor's visits and the payments for them.
     #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub doctor_id: Option<i64>,
+    /// Only these doctors' (comma-separated ids, at most 32; not with `doctor_id`): patients
+    /// seen by two of them count once.
+    #[cfg_attr(feature = "openapi", param(example = "3,7", max_length = 400))]
+    pub doctor_ids: Option<String>,
 }
 
 impl ToQuery for RangeQuery {}
 
-/// `?from=&to=&doctor_id=&period=` of the trends report.
+/// `?from=&to=&doctor_id=&doctor_ids=&period=` of the trends report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -123,6 +127,9 @@ pub struct TrendQuery {
     /// Only this doctor's visits and the payments for them.
     #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub doctor_id: Option<i64>,
+    /// Only these doctors' (comma-separated ids, at most 32; not with `doctor_id`).
+    #[cfg_attr(feature = "openapi", param(example = "3,7", max_length = 400))]
+    pub doctor_ids: Option<String>,
     /// `week` (default) or `month`.
     #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::trend_period))]
     pub period: Option<String>,

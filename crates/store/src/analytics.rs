@@ -297,12 +297,42 @@ impl FromRow<'_, AnyRow> for MethodDay {
     }
 }
 
-/// One doctor's visits in the range (only the direct passes use it, and only with a doctor: the
-/// plain `doctor_id = $3` lets the planner use the (doctor, day) index).
-const DOCTOR_VISITS_IN_RANGE: &str =
-    "a.doctor_id = $3 AND a.local_date >= $1 AND a.local_date <= $2";
-/// Rows of a `stats_*` table (alias `t`) in the range, for the doctor if any.
-const STATS_IN_RANGE: &str = "t.day >= $1 AND t.day <= $2 AND ($3 IS NULL OR t.doctor_id = $3)";
+/// The doctors of a range as an SQL list: `$3` (the first, bound by [`doctor_param`]) and the
+/// others as literal ids (integers from the domain's `DoctorSet`, so literal text is safe; a
+/// literal list is also planned for what it is, see `visits::by_ids`). Every query keeps `$3`,
+/// so the binds are the same whatever the doctors.
+fn doctor_list(r: &ReportRange) -> String {
+    let others: String = r
+        .doctors
+        .ids()
+        .iter()
+        .skip(1)
+        .map(|id| format!(", {id}"))
+        .collect();
+    format!("$3{others}")
+}
+
+/// `$3`: the (first) doctor, none for every doctor.
+fn doctor_param(r: &ReportRange) -> Option<i64> {
+    r.doctors.ids().first().copied()
+}
+
+/// The range's doctors' visits in the range (only the direct passes use it, and only with
+/// doctors: a plain `doctor_id IN (…)` lets the planner use the (doctor, day) index).
+fn doctor_visits_in_range(r: &ReportRange) -> String {
+    format!(
+        "a.doctor_id IN ({}) AND a.local_date >= $1 AND a.local_date <= $2",
+        doctor_list(r)
+    )
+}
+
+/// Rows of a `stats_*` table (alias `t`) in the range, for the doctors if any.
+fn stats_in_range(r: &ReportRange) -> String {
+    format!(
+        "t.day >= $1 AND t.day <= $2 AND ($3 IS NULL OR t.doctor_id IN ({}))",
+        doctor_list(r)
+    )
+}
 /// Chain rows that are their visit's (patient's) first day inside the range: distinct counts.
 const FIRST_IN_RANGE: &str = "t.prev < $1";
 
@@ -332,7 +362,7 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
                 .bind(time::encode_day(r.from))
                 .bind(time::encode_day(r.to))
-                .bind(r.doctor_id.map(|d| d.0))
+                .bind(doctor_param(&r))
                 .fetch_all(self.pool())
                 .await?,
         )
@@ -350,21 +380,32 @@ impl Store {
             .bind(time::encode_day(r.from))
             .bind(time::encode_day(r.to));
         if with_doctor {
-            q = q.bind(r.doctor_id.map(|d| d.0));
+            q = q.bind(doctor_param(&r));
         }
         Ok(q.fetch_optional(self.pool()).await?.map_or(0, |row| row.0))
     }
 
-    /// Distinct non-cancelled patients of the range: from the whole clinic's patient chain, or
-    /// the doctor's.
+    /// Distinct non-cancelled patients of the range: from the whole clinic's patient chain, the
+    /// doctor's, or (several doctors) their visits.
     async fn distinct_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
-        if r.doctor_id.is_some() {
+        let in_range = stats_in_range(&r);
+        if r.doctors.is_several() {
+            // Per-doctor counts cannot be added (a patient of two doctors would count twice):
+            // one pass over those doctors' visits.
+            let sql = format!(
+                "SELECT COUNT(DISTINCT a.patient_id) FROM appointments a \
+                 WHERE {} AND a.status <> 'cancelled'",
+                doctor_visits_in_range(&r)
+            );
+            return self.ranged_count(sql, r, true).await;
+        }
+        if r.doctors.single().is_some() {
             let counts = self.chain_counts("doctor", "t.doctor_id", r).await?;
             return Ok(counts.values().sum());
         }
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_patient_days t \
-             WHERE t.scope = 'clinic' AND {STATS_IN_RANGE} AND {FIRST_IN_RANGE}"
+             WHERE t.scope = 'clinic' AND {in_range} AND {FIRST_IN_RANGE}"
         );
         self.ranged_count(sql, r, true).await
     }
@@ -378,20 +419,21 @@ impl Store {
         key: &'static str,
         r: ReportRange,
     ) -> Result<HashMap<i64, i64>, StoreError> {
+        let in_range = stats_in_range(&r);
         let from = time::encode_day(r.from);
         let month = from.get(..7).unwrap_or_default().to_owned();
         let month_start = format!("{month}-01");
         let sql = format!(
             "SELECT {key} AS k, CAST(SUM(t.patients) AS BIGINT) AS n FROM stats_patient_days t \
-             WHERE t.scope = '{scope}_month' AND {STATS_IN_RANGE} AND t.prev < $4 GROUP BY {key} \
+             WHERE t.scope = '{scope}_month' AND {in_range} AND t.prev < $4 GROUP BY {key} \
              UNION ALL \
              SELECT {key} AS k, CAST(SUM(t.patients) AS BIGINT) AS n FROM stats_patient_days t \
-             WHERE t.scope = '{scope}' AND t.prev >= $5 AND t.prev < $1 AND {STATS_IN_RANGE} GROUP BY {key}"
+             WHERE t.scope = '{scope}' AND t.prev >= $5 AND t.prev < $1 AND {in_range} GROUP BY {key}"
         );
         let rows: Vec<Keyed<i64>> = sqlx::query_as(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
             .bind(from)
             .bind(time::encode_day(r.to))
-            .bind(r.doctor_id.map(|d| d.0))
+            .bind(doctor_param(&r))
             .bind(month)
             .bind(month_start)
             .fetch_all(self.pool())
@@ -401,13 +443,14 @@ impl Store {
 
     /// Visit-side totals.
     pub async fn visit_totals(&self, r: ReportRange) -> Result<VisitTotals, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(t.visits), 0) AS BIGINT) AS visits, \
                     CAST(COALESCE(SUM(t.no_shows), 0) AS BIGINT) AS no_shows, \
                     CAST(COALESCE(SUM(t.paid_visits), 0) AS BIGINT) AS paid_visits, \
                     CAST(COALESCE(SUM(t.revenue), 0) AS BIGINT) AS revenue, \
                     CAST(COALESCE(SUM(t.debt), 0) AS BIGINT) AS debt \
-             FROM stats_visits t WHERE {STATS_IN_RANGE}"
+             FROM stats_visits t WHERE {in_range}"
         );
         let mut totals: VisitTotals = self
             .ranged(sql, r)
@@ -422,7 +465,8 @@ impl Store {
     /// Patients whose first non-cancelled visit ever falls in the range (with a doctor: those
     /// of them who saw the doctor in the range — one look-back probe per such patient).
     pub async fn new_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
-        if r.doctor_id.is_none() {
+        let visits_in_range = doctor_visits_in_range(&r);
+        if r.doctors.is_all() {
             let sql =
                 "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_first_visits t \
                        WHERE t.day >= $1 AND t.day <= $2";
@@ -431,7 +475,7 @@ impl Store {
         let sql = format!(
             "SELECT COUNT(*) FROM ( \
                SELECT a.patient_id FROM appointments a \
-               WHERE {DOCTOR_VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.patient_id \
+               WHERE {visits_in_range} AND a.status <> 'cancelled' GROUP BY a.patient_id \
              ) p WHERE NOT EXISTS (SELECT 1 FROM appointments b WHERE b.patient_id = p.patient_id \
                                    AND b.status <> 'cancelled' AND b.local_date < $1)"
         );
@@ -441,16 +485,17 @@ impl Store {
     /// Live payments per method, in the UI's order (card, cash, QR, transfer), with the distinct
     /// visits paid by each.
     pub async fn method_totals(&self, r: ReportRange) -> Result<Vec<MethodTotal>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.method, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.amount) AS BIGINT) AS paid, \
                     CAST(SUM(t.refunded) AS BIGINT) AS refunded, CAST(SUM(t.payments) AS BIGINT) AS payments, \
                     CAST(SUM(t.refunds) AS BIGINT) AS refunds \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} GROUP BY t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
+             FROM stats_payments t WHERE {in_range} GROUP BY t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
         let mut totals: Vec<MethodTotal> = self.ranged(sql, r).await?;
         let sql = format!(
             "SELECT t.method AS k, CAST(SUM(t.visits) AS BIGINT) AS n FROM stats_method_visits t \
-             WHERE {STATS_IN_RANGE} AND {FIRST_IN_RANGE} GROUP BY t.method"
+             WHERE {in_range} AND {FIRST_IN_RANGE} GROUP BY t.method"
         );
         let visits = by_key::<String>(self.ranged(sql, r).await?);
         for t in &mut totals {
@@ -462,27 +507,30 @@ impl Store {
 
     /// Live payments per clinic-local day (days with payments), in day order.
     pub async fn day_totals(&self, r: ReportRange) -> Result<Vec<DayTotal>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.day, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount, CAST(SUM(t.payments) AS BIGINT) AS payments \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
+             FROM stats_payments t WHERE {in_range} AND t.method <> 'bonus' GROUP BY t.day HAVING SUM(t.payments) + SUM(t.refunds) > 0 ORDER BY t.day"
         );
         self.ranged(sql, r).await
     }
 
     /// Non-cancelled visits and no-shows per day (days with none left out), in day order.
     pub async fn visit_days(&self, r: ReportRange) -> Result<Vec<VisitDay>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.day, CAST(SUM(t.visits) AS BIGINT) AS visits, CAST(SUM(t.no_shows) AS BIGINT) AS no_shows \
-             FROM stats_visits t WHERE {STATS_IN_RANGE} GROUP BY t.day HAVING SUM(t.visits) > 0 ORDER BY t.day"
+             FROM stats_visits t WHERE {in_range} GROUP BY t.day HAVING SUM(t.visits) > 0 ORDER BY t.day"
         );
         self.ranged(sql, r).await
     }
 
     /// Visits per status over the range (cancelled included; statuses with none left out).
     pub async fn status_counts(&self, r: ReportRange) -> Result<Vec<StatusCount>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.status, CAST(SUM(t.visits) AS BIGINT) AS visits \
-             FROM stats_statuses t WHERE {STATS_IN_RANGE} GROUP BY t.status HAVING SUM(t.visits) > 0 ORDER BY t.status"
+             FROM stats_statuses t WHERE {in_range} GROUP BY t.status HAVING SUM(t.visits) > 0 ORDER BY t.status"
         );
         self.ranged(sql, r).await
     }
@@ -490,21 +538,23 @@ impl Store {
     /// Visits per lead source (every source, active or not, that has visits in the range), best
     /// first: revenue, then visits (the table under the donut reads top-down), then source id.
     pub async fn source_groups(&self, r: ReportRange) -> Result<Vec<SourceGroup>, StoreError> {
+        let in_range = stats_in_range(&r);
+        let visits_in_range = doctor_visits_in_range(&r);
         let sql = format!(
             "SELECT s.id AS source_id, s.code, s.label, CAST(SUM(t.visits) AS BIGINT) AS visits, \
                     CAST(SUM(t.revenue) AS BIGINT) AS revenue, CAST(SUM(t.paid_visits) AS BIGINT) AS paid_visits \
              FROM stats_visits t JOIN lead_sources s ON s.id = t.source_id \
-             WHERE {STATS_IN_RANGE} \
+             WHERE {in_range} \
              GROUP BY s.id, s.code, s.label HAVING SUM(t.visits) > 0 ORDER BY s.id"
         );
         let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
-        let patients = if r.doctor_id.is_none() {
+        let patients = if r.doctors.is_all() {
             self.chain_counts("source", "t.source_id", r).await?
         } else {
-            // Per source for one doctor: one pass over that doctor's visits.
+            // Per source for some doctors: one pass over their visits.
             let sql = format!(
                 "SELECT a.source_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
-                 WHERE {DOCTOR_VISITS_IN_RANGE} AND a.status <> 'cancelled' GROUP BY a.source_id"
+                 WHERE {visits_in_range} AND a.status <> 'cancelled' GROUP BY a.source_id"
             );
             by_key(self.ranged(sql, r).await?)
         };
@@ -518,14 +568,15 @@ impl Store {
 
     /// Visits, patients and revenue per doctor (doctors with visits in the range), by id.
     pub async fn doctor_groups(&self, r: ReportRange) -> Result<Vec<DoctorGroup>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT d.id AS doctor_id, d.last_name || ' ' || d.first_name AS name, v.visits, \
                     CAST(COALESCE(p.revenue, 0) AS BIGINT) AS revenue \
              FROM (SELECT t.doctor_id, CAST(SUM(t.visits) AS BIGINT) AS visits FROM stats_visits t \
-                   WHERE {STATS_IN_RANGE} GROUP BY t.doctor_id HAVING SUM(t.visits) > 0) v \
+                   WHERE {in_range} GROUP BY t.doctor_id HAVING SUM(t.visits) > 0) v \
              JOIN doctors d ON d.id = v.doctor_id \
              LEFT JOIN (SELECT t.doctor_id, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS revenue FROM stats_payments t \
-                        WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
+                        WHERE {in_range} AND t.method <> 'bonus' GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
              ORDER BY d.id"
         );
         let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
@@ -539,13 +590,14 @@ impl Store {
     /// Lines per service on visits in the range, with the live payments of the range allocated
     /// to each (services booked in the range only), by id.
     pub async fn service_groups(&self, r: ReportRange) -> Result<Vec<ServiceGroup>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT s.id AS service_id, s.name, l.lines, l.billed, CAST(COALESCE(x.amount, 0) AS BIGINT) AS revenue \
              FROM (SELECT t.service_id, CAST(SUM(t.lines) AS BIGINT) AS lines, CAST(SUM(t.billed) AS BIGINT) AS billed \
-                   FROM stats_lines t WHERE {STATS_IN_RANGE} GROUP BY t.service_id HAVING SUM(t.lines) > 0) l \
+                   FROM stats_lines t WHERE {in_range} GROUP BY t.service_id HAVING SUM(t.lines) > 0) l \
              JOIN services s ON s.id = l.service_id \
              LEFT JOIN (SELECT t.service_id, CAST(SUM(t.amount) AS BIGINT) AS amount FROM stats_allocations t \
-                        WHERE {STATS_IN_RANGE} GROUP BY t.service_id) x ON x.service_id = l.service_id \
+                        WHERE {in_range} GROUP BY t.service_id) x ON x.service_id = l.service_id \
              ORDER BY s.id"
         );
         self.ranged(sql, r).await
@@ -553,11 +605,12 @@ impl Store {
 
     /// Lines priced below their base price on visits in the range, by who set the price.
     pub async fn discount_groups(&self, r: ReportRange) -> Result<Vec<DiscountGroup>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT CASE WHEN t.user_id = 0 THEN NULL ELSE t.user_id END AS user_id, u.display_name AS name, \
                     CAST(SUM(t.lines) AS BIGINT) AS lines, CAST(SUM(t.amount) AS BIGINT) AS amount \
              FROM stats_discounts t LEFT JOIN users u ON u.id = t.user_id \
-             WHERE {STATS_IN_RANGE} \
+             WHERE {in_range} \
              GROUP BY t.user_id, u.display_name HAVING SUM(t.lines) > 0 ORDER BY t.user_id"
         );
         self.ranged(sql, r).await
@@ -565,10 +618,11 @@ impl Store {
 
     /// Visits per source per day (trend charts bucket the days into weeks or months).
     pub async fn source_days(&self, r: ReportRange) -> Result<Vec<SourceDay>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.day, s.code, s.label, CAST(SUM(t.visits) AS BIGINT) AS visits \
              FROM stats_visits t JOIN lead_sources s ON s.id = t.source_id \
-             WHERE {STATS_IN_RANGE} \
+             WHERE {in_range} \
              GROUP BY t.day, s.id, s.code, s.label HAVING SUM(t.visits) > 0 ORDER BY t.day, s.id"
         );
         self.ranged(sql, r).await
@@ -576,9 +630,10 @@ impl Store {
 
     /// Live payments per method per day, in day then method (UI) order.
     pub async fn method_days(&self, r: ReportRange) -> Result<Vec<MethodDay>, StoreError> {
+        let in_range = stats_in_range(&r);
         let sql = format!(
             "SELECT t.day, t.method, CAST(SUM(t.amount - t.refunded) AS BIGINT) AS amount \
-             FROM stats_payments t WHERE {STATS_IN_RANGE} AND t.method <> 'bonus' \
+             FROM stats_payments t WHERE {in_range} AND t.method <> 'bonus' \
              GROUP BY t.day, t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
         let mut rows: Vec<MethodDay> = self.ranged(sql, r).await?;

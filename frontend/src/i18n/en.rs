@@ -251,7 +251,7 @@ pub const EN: Strings = Strings {
         this_month: "This month",
         last_month: "Last month",
         this_year: "Year",
-        all_doctors: "All doctors",
+        all_doctors: "Doctors (none ticked: all):",
         sources_heading: "How they found us",
         methods_heading: "Payment methods",
         revenue_daily_heading: "Revenue by day",

@@ -251,7 +251,7 @@ pub const KK: Strings = Strings {
         this_month: "Осы ай",
         last_month: "Өткен ай",
         this_year: "Жыл",
-        all_doctors: "Барлық дәрігерлер",
+        all_doctors: "Дәрігерлер (белгіленбесе — барлығы):",
         sources_heading: "Бізді қайдан білді",
         methods_heading: "Төлем тәсілдері",
         revenue_daily_heading: "Күндер бойынша түсім",

@@ -250,7 +250,7 @@ pub const RU: Strings = Strings {
         this_month: "Этот месяц",
         last_month: "Прошлый месяц",
         this_year: "Год",
-        all_doctors: "Все врачи",
+        all_doctors: "Врачи (не отмечены — все):",
         sources_heading: "Откуда узнали о нас",
         methods_heading: "Способы оплаты",
         revenue_daily_heading: "Выручка по дням",

@@ -1,5 +1,5 @@
 //! The owner's dashboard (DESIGN §7): every report for `from..=to` (clinic-local days, both
-//! required) and an optional doctor. The store aggregates; `domain::analytics` turns sums into
+//! required) and optionally one doctor or several. The store aggregates; `domain::analytics` turns sums into
 //! shares, averages and the best picks.
 
 use actix_web::{get, web, HttpResponse};
@@ -41,6 +41,7 @@ fn range(auth: &Authenticated, q: &RangeQuery) -> Result<ReportRange, ApiError> 
         q.from.as_deref(),
         q.to.as_deref(),
         q.doctor_id,
+        q.doctor_ids.as_deref(),
     )?)
 }
 
@@ -414,6 +415,7 @@ pub async fn trends(
         from: q.from.clone(),
         to: q.to.clone(),
         doctor_id: q.doctor_id,
+        doctor_ids: q.doctor_ids.clone(),
     };
     let r = range(&auth, &rq)?;
     let period = Period::parse(q.period.as_deref())?;

@@ -8,7 +8,7 @@ use actix_web::{get, web, HttpResponse};
 use emhana_api_types::backups::FileBytes;
 use emhana_api_types::queries::{percent_encode, ExportPath, ExportQuery};
 use emhana_api_types::ProblemDetails;
-use emhana_domain::analytics::ReportRange;
+use emhana_domain::analytics::{DoctorSet, ReportRange};
 use emhana_domain::export::{
     authorize, may_export, ExportFormat, ExportKind, ExportParams, ExportRefusal, ExportRequest,
 };
@@ -133,7 +133,9 @@ async fn analytics(
     let range = ReportRange {
         from,
         to,
-        doctor_id: request.doctor_id.map(DoctorId),
+        doctors: request
+            .doctor_id
+            .map_or(DoctorSet::ALL, |d| DoctorSet::one(DoctorId(d))),
     };
     let (bytes, rows) = crate::analytics_book::build(store, range).await?;
     what["rows"] = rows.into();

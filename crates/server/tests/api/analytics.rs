@@ -473,3 +473,58 @@ both_backends! {
         }
     }
 }
+
+async fn report_for(app: &TestApp, c: &Clinic, name: &str, filter: &str) -> Value {
+    let from = c.today - Duration::days(1);
+    let res = app
+        .get_auth(
+            &format!(
+                "/api/v1/analytics/{name}?from={from}&to={}{filter}",
+                c.today
+            ),
+            &c.admin,
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{name}{filter}");
+    res.json().await.unwrap()
+}
+
+both_backends! {
+    async fn several_doctors_at_once_count_each_patient_once(app) {
+        let c = clinic(&app).await;
+        // Both of the clinic's doctors are the whole clinic: every report equals the unfiltered
+        // one. P3 saw D1 (V3, no-show) and D2 (V5) in the range, so adding the two doctors'
+        // patient counts would give 4, not 3.
+        let both = format!("&doctor_ids={},{}", c.d2, c.d1);
+        for name in ["summary", "sources", "payment-methods", "revenue-daily", "visits", "doctors", "services", "discounts", "trends"] {
+            let whole = report_for(&app, &c, name, "").await;
+            let pair = report_for(&app, &c, name, &both).await;
+            assert_eq!(pair, whole, "{name}: both doctors == the whole clinic");
+        }
+        let d1 = report_for(&app, &c, "summary", &format!("&doctor_id={}", c.d1)).await;
+        let d2 = report_for(&app, &c, "summary", &format!("&doctor_id={}", c.d2)).await;
+        let pair = report_for(&app, &c, "summary", &both).await;
+        let sum = d1["unique_patients"].as_i64().unwrap() + d2["unique_patients"].as_i64().unwrap();
+        assert_eq!((sum, pair["unique_patients"].as_i64()), (4, Some(3)), "P3 counted once");
+        assert_eq!(pair["visits"].as_i64().unwrap(), d1["visits"].as_i64().unwrap() + d2["visits"].as_i64().unwrap());
+        // A list of one is that doctor; a doctor with no visits adds nothing.
+        for name in ["summary", "sources", "doctors", "trends"] {
+            let one = report_for(&app, &c, name, &format!("&doctor_id={}", c.d2)).await;
+            assert_eq!(report_for(&app, &c, name, &format!("&doctor_ids={}", c.d2)).await, one, "{name}");
+            assert_eq!(report_for(&app, &c, name, &format!("&doctor_ids={},999999", c.d2)).await, one, "{name}");
+        }
+
+        for (query, field) in [
+            (format!("&doctor_id={}&doctor_ids={}", c.d1, c.d2), "doctor_ids"),
+            ("&doctor_ids=1;2".to_owned(), "doctor_ids"),
+            ("&doctor_ids=0".to_owned(), "doctor_ids"),
+            (format!("&doctor_ids={}", (1..=33).map(|i| i.to_string()).collect::<Vec<_>>().join(",")), "doctor_ids"),
+        ] {
+            let from = c.today - Duration::days(1);
+            let res = app.get_auth(&format!("/api/v1/analytics/summary?from={from}&to={}{query}", c.today), &c.admin).await;
+            assert_eq!(res.status(), 422, "{query}");
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["errors"][0]["field"], field, "{query}");
+        }
+    }
+}

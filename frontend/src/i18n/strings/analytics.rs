@@ -11,7 +11,7 @@ pub struct AnalyticsStrings {
     pub last_month: &'static str,
     /// Quick range.
     pub this_year: &'static str,
-    /// Doctor filter: everyone.
+    /// The doctor filter's label: ticked doctors are reported together; none ticked is all.
     pub all_doctors: &'static str,
     /// Sources report.
     pub sources_heading: &'static str,

@@ -1,4 +1,5 @@
-//! The owner's dashboard ("Аналитика"): a date range with quick filters and a doctor filter; KPI
+//! The owner's dashboard ("Аналитика"): a date range with quick filters and a filter of any
+//! number of doctors; KPI
 //! tiles with their change against the period of equal length before; visits per day, by status
 //! and per doctor (`visits`); donuts with their tables for sources and payment methods; revenue per day; bars per
 //! doctor and per service; trends; discounts by staff member. Each section reads its own report
@@ -56,11 +57,12 @@ pub fn AnalyticsPage() -> impl IntoView {
     let today = clinic::today();
     let from = RwSignal::new(today.with_day(1).unwrap_or(today));
     let to = RwSignal::new(today);
-    let doctor = RwSignal::new(None::<i64>);
+    let doctors_chosen = RwSignal::new(Vec::<i64>::new());
     let query = Signal::derive(move || RangeQuery {
         from: Some(from.get().to_string()),
         to: Some(to.get().to_string()),
-        doctor_id: doctor.get(),
+        doctor_id: None,
+        doctor_ids: doctor_ids(&doctors_chosen.get()),
     });
     let summary = LocalResource::new(move || api::summary(query.get()));
     // Read by the revenue and the visits sections.
@@ -71,12 +73,13 @@ pub fn AnalyticsPage() -> impl IntoView {
         api::summary(RangeQuery {
             from: Some(a.to_string()),
             to: Some(b.to_string()),
-            doctor_id: doctor.get(),
+            doctor_id: None,
+            doctor_ids: doctor_ids(&doctors_chosen.get()),
         })
     });
     view! {
         <h1>{s.nav_analytics}</h1>
-        <RangeBar from=from to=to doctor=doctor today=today />
+        <RangeBar from=from to=to chosen=doctors_chosen today=today />
         {move || summary.get().map(|r| match r {
             Ok(k) => view! { <Kpis k=k previous=previous.get().and_then(Result::ok) /> }.into_any(),
             Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
@@ -120,12 +123,24 @@ fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
     }
 }
 
-/// The range (two dates and the quick ranges) and the doctor filter.
+/// The `doctor_ids` parameter of the ticked doctors (none: every doctor).
+fn doctor_ids(chosen: &[i64]) -> Option<String> {
+    (!chosen.is_empty()).then(|| {
+        chosen
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// The range (two dates and the quick ranges) and the doctor filter: any number of doctors at
+/// once (their patients counted once), none ticked for the whole clinic.
 #[component]
 fn RangeBar(
     from: RwSignal<NaiveDate>,
     to: RwSignal<NaiveDate>,
-    doctor: RwSignal<Option<i64>>,
+    chosen: RwSignal<Vec<i64>>,
     today: NaiveDate,
 ) -> impl IntoView {
     let s = t();
@@ -140,14 +155,28 @@ fn RangeBar(
                 <button type="button" class="secondary" class:active=move || from.get() == a && to.get() == b
                     on:click=move |_| { from.set(a); to.set(b); }>{label}</button>
             }).collect_view()}
-            <label>{s.doctor_label}
-                <select name="doctor" on:change=move |ev| doctor.set(event_target_value(&ev).parse().ok())>
-                    <option value="">{s.analytics.all_doctors}</option>
-                    {move || doctor_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
-                        view! { <option value=d.id.to_string()>{format!("{} {}", d.last_name, d.first_name)}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+        </div>
+        <div class="panel doctor-legend" data-testid="analytics-doctors">
+            <span class="muted">{s.analytics.all_doctors}</span>
+            {move || doctor_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
+                let id = d.id;
+                let toggle = move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| {
+                        c.retain(|x| *x != id);
+                        if on {
+                            c.push(id);
+                        }
+                    });
+                };
+                view! {
+                    <label class="inline doctor-chip">
+                        <input type="checkbox" name="doctor" value=id.to_string()
+                            prop:checked=move || chosen.get().contains(&id) on:change=toggle />
+                        {format!("{} {}", d.last_name, d.first_name)}
+                    </label>
+                }
+            }).collect_view()}
         </div>
     }
 }
@@ -216,7 +245,8 @@ fn Trends(query: Signal<RangeQuery>) -> impl IntoView {
         api::trends(TrendQuery {
             from: range.from,
             to: range.to,
-            doctor_id: range.doctor_id,
+            doctor_id: None,
+            doctor_ids: range.doctor_ids,
             period: Some(period.get()),
         })
     });
