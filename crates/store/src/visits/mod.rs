@@ -25,12 +25,14 @@ use crate::{time, Store, StoreError};
 
 mod booking;
 mod lines;
+mod one_read;
 mod rows;
 mod status;
 
 pub use lines::NewLine;
+pub(crate) use one_read::load_visit;
+pub(crate) use rows::APPOINTMENT;
 pub use rows::{Allocation, Appointment, Line, Payment, Refund, RefundPart, StatusChange, Visit};
-pub(crate) use rows::{PaymentWithRefund, APPOINTMENT};
 
 /// Why a visit use case did not happen: the domain refused (with the facts the store found), or
 /// the store failed. The server maps each in one place (`error.rs`).
@@ -151,76 +153,6 @@ pub(crate) async fn set_payment_status(
         .execute(&mut *conn)
         .await?;
     Ok(status)
-}
-
-/// Reads a whole visit on `conn` (inside a transaction it sees the transaction's writes).
-pub(crate) async fn load_visit(
-    conn: &mut AnyConnection,
-    id: AppointmentId,
-) -> Result<Option<Visit>, StoreError> {
-    let sql = format!("SELECT {APPOINTMENT} WHERE a.id = $1");
-    let Some(appointment) = sqlx::query_as::<_, Appointment>(sqlx::AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let lines = sqlx::query_as(
-        "SELECT l.id, l.service_id, s.name AS service_name, l.base_price, l.price, l.paid \
-         FROM appointment_services l JOIN services s ON s.id = l.service_id \
-         WHERE l.appointment_id = $1 ORDER BY l.position, l.id",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    // Payments with their refunds in one read (a payment row repeats per refund): one round
-    // trip fewer per visit view, and none for refunds of a visit without payments.
-    let rows: Vec<PaymentWithRefund> = sqlx::query_as(
-        "SELECT y.id, y.method, y.amount, y.paid_at, y.received_by, u.display_name AS received_by_name, \
-                y.note, y.voided_at, y.void_reason, y.shift_id, y.updated_at, \
-                r.id AS refund_id, r.method AS refund_method, r.amount AS refund_amount, \
-                r.refunded_at, r.refunded_by, v.display_name AS refunded_by_name, r.reason AS refund_reason, \
-                r.shift_id AS refund_shift_id \
-         FROM payments y LEFT JOIN users u ON u.id = y.received_by \
-         LEFT JOIN refunds r ON r.payment_id = y.id LEFT JOIN users v ON v.id = r.refunded_by \
-         WHERE y.appointment_id = $1 ORDER BY y.id, r.id",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    let (payments, refunds) = PaymentWithRefund::split(rows);
-    let allocations = by_ids(
-        conn,
-        "SELECT x.id, x.payment_id, x.line_id, x.amount FROM payment_allocations x \
-         WHERE x.payment_id IN ({ids}) ORDER BY x.payment_id, x.line_id",
-        payments.iter().map(|p| p.id.0),
-    )
-    .await?;
-    let refund_parts = by_ids(
-        conn,
-        "SELECT x.refund_id, x.allocation_id, x.line_id, x.amount FROM refund_allocations x \
-         WHERE x.refund_id IN ({ids}) ORDER BY x.refund_id, x.id",
-        refunds.iter().map(|r| r.id.0),
-    )
-    .await?;
-    let history = sqlx::query_as(
-        "SELECT h.from_status, h.to_status, h.at, h.user_id, u.display_name AS user_name, h.reason \
-         FROM appointment_status_history h LEFT JOIN users u ON u.id = h.user_id \
-         WHERE h.appointment_id = $1 ORDER BY h.id",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Some(Visit {
-        appointment,
-        lines,
-        payments,
-        allocations,
-        refunds,
-        refund_parts,
-        history,
-    }))
 }
 
 /// Rows of `sql` whose `{ids}` is replaced by the ids listed (none: no rows, no query).

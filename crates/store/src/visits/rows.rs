@@ -98,18 +98,36 @@ impl FromRow<'_, AnyRow> for Appointment {
     }
 }
 
-/// The columns [`Appointment`] decodes, with the joins that name them (alias `a` for the visit).
-pub(crate) const APPOINTMENT: &str = "a.id, a.patient_id, \
+/// The columns [`Appointment`] decodes (alias `a` for the visit; `p`, `d`, `s` from
+/// [`APPOINTMENT_FROM`]).
+macro_rules! appointment_columns {
+    () => {
+        "a.id, a.patient_id, \
     p.first_name || COALESCE(' ' || p.last_name, '') AS patient_name, p.phone AS patient_phone, \
     a.doctor_id, d.last_name || ' ' || d.first_name AS doctor_name, \
     a.starts_at, a.ends_at, a.local_date, a.status, \
     s.code AS source_code, s.label AS source_label, a.notes, \
     a.arrived_at, a.started_at, a.finished_at, a.total, a.paid, a.payment_status, a.overlap_reason, \
-    a.version, a.created_by, a.created_at, a.updated_at \
-    FROM appointments a \
+    a.version, a.created_by, a.created_at, a.updated_at"
+    };
+}
+
+/// The joins that name [`APPOINTMENT_COLUMNS`].
+macro_rules! appointment_from {
+    () => {
+        "FROM appointments a \
     JOIN patients p ON p.id = a.patient_id \
     JOIN doctors d ON d.id = a.doctor_id \
-    JOIN lead_sources s ON s.id = a.source_id";
+    JOIN lead_sources s ON s.id = a.source_id"
+    };
+}
+
+/// The columns [`Appointment`] decodes.
+pub(crate) const APPOINTMENT_COLUMNS: &str = appointment_columns!();
+/// The joins that name them.
+pub(crate) const APPOINTMENT_FROM: &str = appointment_from!();
+/// The columns [`Appointment`] decodes, with the joins that name them (alias `a` for the visit).
+pub(crate) const APPOINTMENT: &str = concat!(appointment_columns!(), " ", appointment_from!());
 
 /// A service line of a visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,50 +272,6 @@ impl FromRow<'_, AnyRow> for Refund {
             reason: r.try_get("reason")?,
             shift_id: r.try_get::<Option<i64>, _>("shift_id")?.map(ShiftId),
         })
-    }
-}
-
-/// A payment joined with one of its refunds (or none): how a visit's payments and refunds are
-/// read in one query.
-pub(crate) struct PaymentWithRefund {
-    payment: Payment,
-    refund: Option<Refund>,
-}
-
-impl PaymentWithRefund {
-    /// The payments (each once, in id order) and the refunds (in id order).
-    pub(crate) fn split(rows: Vec<Self>) -> (Vec<Payment>, Vec<Refund>) {
-        let mut payments: Vec<Payment> = Vec::new();
-        let mut refunds = Vec::new();
-        for row in rows {
-            if payments.last().is_none_or(|p| p.id != row.payment.id) {
-                payments.push(row.payment);
-            }
-            refunds.extend(row.refund);
-        }
-        refunds.sort_by_key(|r: &Refund| r.id.0);
-        (payments, refunds)
-    }
-}
-
-impl FromRow<'_, AnyRow> for PaymentWithRefund {
-    fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
-        let payment = Payment::from_row(r)?;
-        let refund = match r.try_get::<Option<i64>, _>("refund_id")? {
-            None => None,
-            Some(id) => Some(Refund {
-                id: RefundId(id),
-                payment_id: payment.id,
-                method: column::code(r, "refund_method", PaymentMethod::from_code)?,
-                amount: column::money(r, "refund_amount")?,
-                refunded_at: column::instant(r, "refunded_at")?,
-                refunded_by: r.try_get::<Option<i64>, _>("refunded_by")?.map(UserId),
-                refunded_by_name: r.try_get("refunded_by_name")?,
-                reason: r.try_get("refund_reason")?,
-                shift_id: r.try_get::<Option<i64>, _>("refund_shift_id")?.map(ShiftId),
-            }),
-        };
-        Ok(Self { payment, refund })
     }
 }
 
