@@ -99,15 +99,7 @@ pub const KK: Strings = Strings {
         ("welcome", "Сәлемдесу бонустары"),
     ],
     weekdays_short: ["Дс", "Сс", "Ср", "Бс", "Жм", "Сб", "Жс"],
-    formats: Formats {
-        decimal_separator: ',',
-        group_separator: '\u{a0}',
-        percent_gap: " ",
-        date: "%d.%m.%Y",
-        date_time: "%d.%m.%Y %H:%M",
-        date_time_seconds: "%d.%m.%Y %H:%M:%S",
-        day_month: "%d.%m",
-    },
+    formats: Formats::COMMA_AND_DOTS,
     desk: DeskStrings {
         minutes_short: "мин",
         close: "Жабу",

@@ -98,15 +98,7 @@ pub const RU: Strings = Strings {
         ("welcome", "Приветственные бонусы"),
     ],
     weekdays_short: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
-    formats: Formats {
-        decimal_separator: ',',
-        group_separator: '\u{a0}',
-        percent_gap: " ",
-        date: "%d.%m.%Y",
-        date_time: "%d.%m.%Y %H:%M",
-        date_time_seconds: "%d.%m.%Y %H:%M:%S",
-        day_month: "%d.%m",
-    },
+    formats: Formats::COMMA_AND_DOTS,
     desk: DeskStrings {
         minutes_short: "мин",
         close: "Закрыть",

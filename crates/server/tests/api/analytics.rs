@@ -241,21 +241,10 @@ async fn clinic(app: &TestApp) -> Clinic {
 }
 
 async fn report(app: &TestApp, c: &Clinic, name: &str, doctor: Option<i64>) -> Value {
-    let from = c.today - Duration::days(1);
-    let doctor = doctor
+    let filter = doctor
         .map(|d| format!("&doctor_id={d}"))
         .unwrap_or_default();
-    let res = app
-        .get_auth(
-            &format!(
-                "/api/v1/analytics/{name}?from={from}&to={}{doctor}",
-                c.today
-            ),
-            &c.admin,
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{name}");
-    res.json().await.unwrap()
+    report_for(app, c, name, &filter).await
 }
 
 both_backends! {

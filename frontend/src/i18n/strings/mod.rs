@@ -41,6 +41,19 @@ pub struct Formats {
     pub day_month: &'static str,
 }
 
+impl Formats {
+    /// How Russian and Kazakh write numbers and days: `12 500,50`, `3,79 %`, `02.10.2026`.
+    pub const COMMA_AND_DOTS: Formats = Formats {
+        decimal_separator: ',',
+        group_separator: '\u{a0}',
+        percent_gap: " ",
+        date: "%d.%m.%Y",
+        date_time: "%d.%m.%Y %H:%M",
+        date_time_seconds: "%d.%m.%Y %H:%M:%S",
+        day_month: "%d.%m",
+    };
+}
+
 /// The UI vocabulary. Pages take their text from here, never from literals.
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct Strings {
