@@ -4,7 +4,8 @@
 //! round trip instead of five or six: the visit card is the API's most read answer.
 //!
 //! The sub-selects are correlated on the visit's id, so each is planned as an index probe per
-//! visit whatever the statement's parameter (no generic-plan trap, see `by_ids`).
+//! visit whatever the statement's parameter (no generic-plan trap, see `by_ids`); refunds carry
+//! their visit's id (indexed), so theirs need not go through the payments.
 
 use std::sync::OnceLock;
 
@@ -40,8 +41,7 @@ const PARTS: [(&str, &str, &str, &str); 6] = [
         "refunds_json",
         "r.id, r.payment_id, r.method, r.amount, r.refunded_at, r.refunded_by, u.display_name, \
          r.reason, r.shift_id",
-        "refunds r JOIN payments y ON y.id = r.payment_id LEFT JOIN users u ON u.id = r.refunded_by \
-         WHERE y.appointment_id = a.id",
+        "refunds r LEFT JOIN users u ON u.id = r.refunded_by WHERE r.appointment_id = a.id",
         "r.id",
     ),
     (
@@ -53,8 +53,7 @@ const PARTS: [(&str, &str, &str, &str); 6] = [
     (
         "refund_parts_json",
         "x.refund_id, x.allocation_id, x.line_id, x.amount",
-        "refund_allocations x JOIN refunds r ON r.id = x.refund_id JOIN payments y ON y.id = r.payment_id \
-         WHERE y.appointment_id = a.id",
+        "refund_allocations x JOIN refunds r ON r.id = x.refund_id WHERE r.appointment_id = a.id",
         "x.refund_id, x.id",
     ),
     (
