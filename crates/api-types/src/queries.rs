@@ -75,6 +75,10 @@ pub struct ExportQuery {
     /// Only this doctor's visits, lines, payments (and services in the price list).
     #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub doctor_id: Option<i64>,
+    /// The analytics workbook only: these doctors' figures (comma-separated ids, at most 32;
+    /// not with `doctor_id`), as the analytics reports take them.
+    #[cfg_attr(feature = "openapi", param(example = "3,7", max_length = 400))]
+    pub doctor_ids: Option<String>,
     /// Only visits in this status.
     #[cfg_attr(feature = "openapi", param(schema_with = crate::contract::visit_status))]
     pub status: Option<String>,

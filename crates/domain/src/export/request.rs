@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::{Activity, ExportFormat, ExportKind};
 use crate::access::{allows, Permission};
+use crate::analytics::DoctorSet;
 use crate::error::{FieldViolation, Violations};
 use crate::role::Role;
 
@@ -21,6 +22,8 @@ pub struct ExportRequest {
     pub to: Option<NaiveDate>,
     /// Only this doctor's visits (and payments for them, and services of the price list).
     pub doctor_id: Option<i64>,
+    /// The analytics workbook's doctors (`doctor_id` or `doctor_ids`; all when neither).
+    pub doctors: DoctorSet,
     /// Only visits in this status (a [`crate::VisitStatus`] code).
     pub status: Option<String>,
     /// Only visits in this payment status (a [`crate::PaymentStatus`] code).
@@ -44,6 +47,8 @@ pub struct ExportParams<'a> {
     pub to: Option<&'a str>,
     /// `?doctor_id=`.
     pub doctor_id: Option<i64>,
+    /// `?doctor_ids=` (the analytics workbook only).
+    pub doctor_ids: Option<&'a str>,
     /// `?status=`.
     pub status: Option<&'a str>,
     /// `?payment_status=`.
@@ -131,6 +136,23 @@ impl ExportRequest {
                 Activity::Active
             }),
         };
+        let doctors = if kind == Some(ExportKind::Analytics) {
+            // A non-positive doctor_id is already named above.
+            v.check(DoctorSet::parse(
+                p.doctor_id.filter(|id| *id >= 1),
+                p.doctor_ids,
+            ))
+            .unwrap_or(DoctorSet::ALL)
+        } else {
+            if p.doctor_ids.is_some() {
+                v.0.push(FieldViolation::new(
+                    "doctor_ids",
+                    "analytics_only",
+                    "Несколько врачей — только для выгрузки аналитики; здесь укажите doctor_id",
+                ));
+            }
+            DoctorSet::ALL
+        };
         if kind == Some(ExportKind::Analytics) {
             if format == Some(ExportFormat::Csv) {
                 v.0.push(FieldViolation::new(
@@ -164,6 +186,7 @@ impl ExportRequest {
                 from,
                 to,
                 doctor_id: p.doctor_id,
+                doctors,
                 status: p.status.map(str::to_owned),
                 payment_status: p.payment_status.map(str::to_owned),
                 activity,
@@ -252,6 +275,44 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn several_doctors_are_for_the_analytics_workbook_only() {
+        let r = ExportRequest::parse(&ExportParams {
+            from: Some("2026-01-01"),
+            to: Some("2026-01-31"),
+            doctor_ids: Some("4,2"),
+            ..params("analytics")
+        })
+        .unwrap();
+        assert_eq!(r.doctors.ids(), &[2, 4]);
+        let one = ExportRequest::parse(&ExportParams {
+            from: Some("2026-01-01"),
+            to: Some("2026-01-31"),
+            doctor_id: Some(3),
+            ..params("analytics")
+        })
+        .unwrap();
+        assert_eq!(one.doctors.single().map(|d| d.0), Some(3));
+        let v = ExportRequest::parse(&ExportParams {
+            doctor_ids: Some("1,2"),
+            ..params("appointments")
+        })
+        .unwrap_err();
+        assert_eq!(
+            (v.0[0].field.as_str(), v.0[0].code),
+            ("doctor_ids", "analytics_only")
+        );
+        let v = ExportRequest::parse(&ExportParams {
+            from: Some("2026-01-01"),
+            to: Some("2026-01-31"),
+            doctor_id: Some(1),
+            doctor_ids: Some("2"),
+            ..params("analytics")
+        })
+        .unwrap_err();
+        assert_eq!(v.0[0].code, "conflict");
     }
 
     #[test]

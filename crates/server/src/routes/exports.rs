@@ -8,11 +8,10 @@ use actix_web::{get, web, HttpResponse};
 use emhana_api_types::backups::FileBytes;
 use emhana_api_types::queries::{percent_encode, ExportPath, ExportQuery};
 use emhana_api_types::ProblemDetails;
-use emhana_domain::analytics::{DoctorSet, ReportRange};
+use emhana_domain::analytics::ReportRange;
 use emhana_domain::export::{
     authorize, may_export, ExportFormat, ExportKind, ExportParams, ExportRefusal, ExportRequest,
 };
-use emhana_domain::ids::DoctorId;
 use emhana_domain::ClinicZone;
 use emhana_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -65,6 +64,7 @@ pub async fn export(
         from: q.from.as_deref(),
         to: q.to.as_deref(),
         doctor_id: q.doctor_id,
+        doctor_ids: q.doctor_ids.as_deref(),
         status: q.status.as_deref(),
         payment_status: q.payment_status.as_deref(),
         active: q.active.as_deref(),
@@ -81,6 +81,7 @@ pub async fn export(
         "from": request.from.map(|d| d.to_string()),
         "to": request.to.map(|d| d.to_string()),
         "doctor_id": request.doctor_id,
+        "doctor_ids": (request.doctors.is_several()).then(|| request.doctors.ids().to_vec()),
         "status": request.status,
         "payment_status": request.payment_status,
         "user_id": request.user_id,
@@ -133,9 +134,7 @@ async fn analytics(
     let range = ReportRange {
         from,
         to,
-        doctors: request
-            .doctor_id
-            .map_or(DoctorSet::ALL, |d| DoctorSet::one(DoctorId(d))),
+        doctors: request.doctors,
     };
     let (bytes, rows) = crate::analytics_book::build(store, range).await?;
     what["rows"] = rows.into();

@@ -313,6 +313,21 @@ both_backends! {
         }
         let reception = app.token_for("receptionist").await;
         assert_eq!(app.get_auth(&format!("/api/v1/exports/analytics?{range}"), &reception).await.status(), 403);
+
+        // Several doctors, as the reports take them: the workbook's summary is the report's.
+        let other = post(&app, &c.admin, "/api/v1/doctors", json!({"first_name": "Әлия", "last_name": "Сапарова", "specialization": "Терапевт"})).await["id"].as_i64().unwrap();
+        let doctors = format!("{range}&doctor_ids={other},{}", c.doctor);
+        let (_, body) = download(&app, &c.admin, &format!("/api/v1/exports/analytics?{doctors}")).await;
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(body)).unwrap();
+        let summary: Value = app.get_auth(&format!("/api/v1/analytics/summary?{doctors}"), &c.admin).await.json().await.unwrap();
+        assert!(summary["visits"].as_i64().unwrap() > 0);
+        let sheet = book.worksheet_range("Сводка").unwrap();
+        let visits = sheet.rows().find(|r| r[0] == Data::String("Визиты".into())).map(|r| r[1].clone()).unwrap();
+        assert_eq!(visits, Data::Float(summary["visits"].as_f64().unwrap()));
+        let res = app.get_auth(&format!("/api/v1/exports/appointments?doctor_ids={other}"), &c.admin).await;
+        assert_eq!(res.status(), 422, "several doctors are for the analytics workbook only");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "doctor_ids");
     }
 
     async fn bad_export_requests_name_the_field(app) {
