@@ -91,6 +91,8 @@ pub fn ExportsPage() -> impl IntoView {
             doctor_id: by_doctor(k)
                 .then(|| doctor.get_untracked().parse().ok())
                 .flatten(),
+            // One doctor from this page's select; several are for API callers.
+            doctor_ids: None,
             status: visits.then(|| chosen(status.get_untracked())).flatten(),
             payment_status: visits.then(|| chosen(payment.get_untracked())).flatten(),
             active: matches!(
