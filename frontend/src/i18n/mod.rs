@@ -83,11 +83,21 @@ const CHOSEN_KEY: &str = "emhana.language.chosen";
 
 /// The login page's choice: remembered by this browser, the page reloaded in it.
 pub fn choose_before_sign_in(language: UiLanguage) {
-    if let Some(storage) = crate::session::storage() {
-        let _ = storage.set_item(STORAGE_KEY, language.code());
-        let _ = storage.set_item(CHOSEN_KEY, "1");
+    if remember(language) {
+        if let Some(storage) = crate::session::storage() {
+            let _ = storage.set_item(CHOSEN_KEY, "1");
+        }
+        reload();
     }
-    reload();
+}
+
+/// Stores `language` for the next page load; false when this browser keeps nothing (then a
+/// reload would render the same language again, so callers never reload: no reload loop).
+fn remember(language: UiLanguage) -> bool {
+    crate::session::storage().is_some_and(|storage| {
+        storage.set_item(STORAGE_KEY, language.code()).is_ok()
+            && storage.get_item(STORAGE_KEY).ok().flatten().as_deref() == Some(language.code())
+    })
 }
 
 /// At sign-in (or a session restored by the refresh cookie): a language chosen on the login
@@ -119,10 +129,7 @@ fn reload() {
 /// page was rendered in another one, reloads in it (once per browser and account change: the
 /// remembered copy then matches).
 pub fn follow_account(language: UiLanguage) {
-    if let Some(storage) = crate::session::storage() {
-        let _ = storage.set_item(STORAGE_KEY, language.code());
-    }
-    if language != current() {
+    if remember(language) && language != current() {
         reload();
     }
 }
