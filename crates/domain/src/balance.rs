@@ -29,7 +29,7 @@ pub enum BalanceKind {
 
 impl BalanceKind {
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Deposit => "deposit",
             Self::Bonus => "bonus",
@@ -88,7 +88,7 @@ impl EntryKind {
     ];
 
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Topup => "topup",
             Self::Spend => "spend",
@@ -107,7 +107,7 @@ impl EntryKind {
     }
 
     /// Russian label (statement rows).
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Topup => "Пополнение",
             Self::Spend => "Оплата визита",

@@ -184,6 +184,12 @@ impl Money {
     /// are tiyn, and the tenge sign: `12 500 ₸`, `12 500,50 ₸`, `-300 ₸`. All spaces are U+00A0,
     /// so an amount never wraps across lines.
     pub fn format_ui(self) -> String {
+        self.format_with(',', '\u{a0}')
+    }
+
+    /// [`Money::format_ui`] with a language's separators (`12,500.50 ₸` with `.` and `,`): the
+    /// SPA's Kazakh and English tables name theirs.
+    pub fn format_with(self, decimal_separator: char, group_separator: char) -> String {
         let negative = self.0 < 0;
         let abs = self.0.unsigned_abs();
         let (tenge, tiyn) = (abs / 100, abs % 100);
@@ -191,9 +197,10 @@ impl Money {
         if negative {
             grouped.push('-');
         }
-        grouped.push_str(&group_digits(tenge));
+        grouped.push_str(&group_digits_with(tenge, group_separator));
         if tiyn != 0 {
-            grouped.push_str(&format!(",{tiyn:02}"));
+            grouped.push(decimal_separator);
+            grouped.push_str(&format!("{tiyn:02}"));
         }
         grouped.push_str("\u{a0}₸");
         grouped
@@ -202,11 +209,16 @@ impl Money {
 
 /// Groups of three digits by a no-break space (`12 000`), as people read counts and amounts.
 pub fn group_digits(n: u64) -> String {
+    group_digits_with(n, '\u{a0}')
+}
+
+/// Groups of three digits by `separator` (`12,000` with `,`).
+pub fn group_digits_with(n: u64, separator: char) -> String {
     let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    let mut grouped = String::with_capacity(digits.len() * 2);
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('\u{a0}');
+            grouped.push(separator);
         }
         grouped.push(ch);
     }
@@ -391,6 +403,12 @@ mod tests {
         assert_eq!(Money(100_000_000).format_ui(), "1\u{a0}000\u{a0}000\u{a0}₸");
         assert_eq!(Money(-30_000).format_ui(), "-300\u{a0}₸");
         assert_eq!(Money(-5).format_ui(), "-0,05\u{a0}₸");
+        assert_eq!(
+            Money(123_456_705).format_with('.', ','),
+            "1,234,567.05\u{a0}₸"
+        );
+        assert_eq!(Money(-99_950).format_with('.', ','), "-999.50\u{a0}₸");
+        assert_eq!(super::group_digits_with(12_000, ','), "12,000");
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl PaymentStatus {
     }
 
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Unpaid => "unpaid",
             Self::PartiallyPaid => "partially_paid",
@@ -45,7 +45,7 @@ impl PaymentStatus {
     }
 
     /// Russian label.
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Unpaid => "не оплачено",
             Self::PartiallyPaid => "частично оплачено",
@@ -104,7 +104,7 @@ impl PaymentMethod {
     }
 
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Card => "card",
             Self::Cash => "cash",
@@ -116,7 +116,7 @@ impl PaymentMethod {
     }
 
     /// Russian label shown in the UI.
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Card => "Карта",
             Self::Cash => "Наличные",

@@ -22,7 +22,7 @@ impl Role {
     pub const ALL: [Role; 4] = [Self::Owner, Self::Admin, Self::Receptionist, Self::Doctor];
 
     /// Stable code (database, JSON, tokens).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Owner => "owner",
             Self::Admin => "admin",
@@ -32,7 +32,7 @@ impl Role {
     }
 
     /// Russian label.
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Owner => "Владелец",
             Self::Admin => "Администратор",

@@ -72,7 +72,7 @@ impl VisitStatus {
     ];
 
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Scheduled => "scheduled",
             Self::InProgress => "in_progress",
@@ -83,7 +83,7 @@ impl VisitStatus {
     }
 
     /// Russian label.
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Scheduled => "записан",
             Self::InProgress => "на приеме",

@@ -53,6 +53,19 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The engine behind a bare connection (write paths and visit reads get one, not the store).
+    pub(crate) fn of(conn: &sqlx::AnyConnection) -> Self {
+        if conn
+            .backend_name()
+            .to_ascii_lowercase()
+            .starts_with("postgres")
+        {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
     /// Detects the backend from a database URL, or refuses an unknown scheme with a clear message.
     pub fn from_url(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") {

@@ -14,20 +14,7 @@ pub fn money(amount: Money) -> String {
 
 /// [`money`] in the given formats.
 pub fn money_in(f: &Formats, amount: Money) -> String {
-    let tiyn_total = amount.tiyn();
-    let abs = tiyn_total.unsigned_abs();
-    let (tenge, tiyn) = (abs / 100, abs % 100);
-    let mut out = String::with_capacity(24);
-    if tiyn_total < 0 {
-        out.push('-');
-    }
-    out.push_str(&group(tenge, f.group_separator));
-    if tiyn != 0 {
-        out.push(f.decimal_separator);
-        out.push_str(&format!("{tiyn:02}"));
-    }
-    out.push_str("\u{a0}₸");
-    out
+    amount.format_with(f.decimal_separator, f.group_separator)
 }
 
 /// `amount.ui()`: [`money`] as a method, for the many places that format a field.
@@ -40,19 +27,6 @@ impl MoneyText for Money {
     fn ui(&self) -> String {
         money(*self)
     }
-}
-
-/// Digits in groups of three.
-fn group(n: u64, separator: char) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() * 2);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(separator);
-        }
-        grouped.push(ch);
-    }
-    grouped
 }
 
 /// A percentage as the UI writes it: two decimals (`3,79 %`; `3.79%` in English).

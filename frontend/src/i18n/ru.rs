@@ -1,4 +1,11 @@
-//! The Russian table: every field of [`Strings`], as the clinic's staff read it.
+//! The Russian table: every field of [`Strings`], as the clinic's staff read it. The names of
+//! roles, statuses, methods and ledger kinds are the domain's own Russian labels (the API's
+//! `*_label` fields), defined once there.
+
+use emhana_domain::balance::EntryKind;
+use emhana_domain::cash_desk::ShiftStatus;
+use emhana_domain::payment::{PaymentMethod, PaymentStatus};
+use emhana_domain::{Role, VisitStatus};
 
 use super::strings::{
     AnalyticsStrings, CashDeskStrings, DataStrings, DeskStrings, DirectoryStrings, Formats,
@@ -82,20 +89,46 @@ pub const RU: Strings = Strings {
     nav_reminders: "Напоминания",
     reminders_time: "Время",
     language_label: "Язык",
-    roles: ["Владелец", "Администратор", "Регистратор", "Врач"],
-    statuses: ["записан", "на приеме", "прием завершен", "не явился", "отменен"],
-    methods: ["Карта", "Наличные", "QR (Kaspi)", "Перевод", "С депозита", "Бонусами"],
-    payment_status_labels: &[("unpaid", "не оплачено"), ("partially_paid", "частично оплачено"), ("paid", "оплачено")],
-    shift_status_labels: &[("open", "открыта"), ("counting", "пересчёт"), ("closed", "закрыта")],
+    roles: [
+        Role::Owner.label_ru(),
+        Role::Admin.label_ru(),
+        Role::Receptionist.label_ru(),
+        Role::Doctor.label_ru(),
+    ],
+    statuses: [
+        VisitStatus::Scheduled.label_ru(),
+        VisitStatus::InProgress.label_ru(),
+        VisitStatus::Completed.label_ru(),
+        VisitStatus::NoShow.label_ru(),
+        VisitStatus::Cancelled.label_ru(),
+    ],
+    methods: [
+        PaymentMethod::Card.label_ru(),
+        PaymentMethod::Cash.label_ru(),
+        PaymentMethod::Qr.label_ru(),
+        PaymentMethod::Transfer.label_ru(),
+        PaymentMethod::Balance.label_ru(),
+        PaymentMethod::Bonus.label_ru(),
+    ],
+    payment_status_labels: &[
+        (PaymentStatus::Unpaid.code(), PaymentStatus::Unpaid.label_ru()),
+        (PaymentStatus::PartiallyPaid.code(), PaymentStatus::PartiallyPaid.label_ru()),
+        (PaymentStatus::Paid.code(), PaymentStatus::Paid.label_ru()),
+    ],
+    shift_status_labels: &[
+        (ShiftStatus::Open.code(), ShiftStatus::Open.label_ru()),
+        (ShiftStatus::Counting.code(), ShiftStatus::Counting.label_ru()),
+        (ShiftStatus::Closed.code(), ShiftStatus::Closed.label_ru()),
+    ],
     entry_kind_labels: &[
-        ("topup", "Пополнение"),
-        ("spend", "Оплата визита"),
-        ("spend_reversal", "Возврат оплаты"),
-        ("withdrawal", "Выдача с депозита"),
-        ("accrual", "Начисление бонусов"),
-        ("accrual_reversal", "Отмена начисления"),
-        ("expiry", "Сгорание бонусов"),
-        ("welcome", "Приветственные бонусы"),
+        (EntryKind::Topup.code(), EntryKind::Topup.label_ru()),
+        (EntryKind::Spend.code(), EntryKind::Spend.label_ru()),
+        (EntryKind::SpendReversal.code(), EntryKind::SpendReversal.label_ru()),
+        (EntryKind::Withdrawal.code(), EntryKind::Withdrawal.label_ru()),
+        (EntryKind::Accrual.code(), EntryKind::Accrual.label_ru()),
+        (EntryKind::AccrualReversal.code(), EntryKind::AccrualReversal.label_ru()),
+        (EntryKind::Expiry.code(), EntryKind::Expiry.label_ru()),
+        (EntryKind::Welcome.code(), EntryKind::Welcome.label_ru()),
     ],
     weekdays_short: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
     formats: Formats::COMMA_AND_DOTS,

@@ -81,14 +81,6 @@ impl DoctorSet {
         len: 0,
     };
 
-    /// One doctor.
-    pub fn one(id: DoctorId) -> Self {
-        let mut set = Self::ALL;
-        set.ids[0] = id.0;
-        set.len = 1;
-        set
-    }
-
     /// The doctors named (none: every doctor).
     pub fn ids(&self) -> &[i64] {
         &self.ids[..self.len]

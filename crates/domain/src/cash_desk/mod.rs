@@ -46,7 +46,7 @@ impl ShiftStatus {
     pub const ALL: [ShiftStatus; 3] = [Self::Open, Self::Counting, Self::Closed];
 
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::Counting => "counting",
@@ -55,7 +55,7 @@ impl ShiftStatus {
     }
 
     /// Russian label.
-    pub fn label_ru(self) -> &'static str {
+    pub const fn label_ru(self) -> &'static str {
         match self {
             Self::Open => "открыта",
             Self::Counting => "пересчёт",
@@ -81,7 +81,7 @@ pub enum CashMovementKind {
 
 impl CashMovementKind {
     /// Stable code (database and JSON).
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::In => "in",
             Self::Out => "out",

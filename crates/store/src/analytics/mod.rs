@@ -114,7 +114,6 @@ impl Store {
     /// Distinct non-cancelled patients of the range: from the whole clinic's patient chain, the
     /// doctor's, or (several doctors) their visits.
     async fn distinct_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
-        let in_range = stats_in_range(&r);
         if r.doctors.is_several() {
             // Per-doctor counts cannot be added (a patient of two doctors would count twice):
             // one pass over those doctors' visits.
@@ -131,7 +130,8 @@ impl Store {
         }
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_patient_days t \
-             WHERE t.scope = 'clinic' AND {in_range} AND {FIRST_IN_RANGE}"
+             WHERE t.scope = 'clinic' AND {} AND {FIRST_IN_RANGE}",
+            stats_in_range(&r)
         );
         self.ranged_count(sql, r, true).await
     }
@@ -188,16 +188,16 @@ impl Store {
         Ok(totals)
     }
 
-    /// Patients whose first non-cancelled visit ever falls in the range (with a doctor: those
-    /// of them who saw the doctor in the range — one look-back probe per such patient).
+    /// Patients whose first non-cancelled visit ever falls in the range (with doctors: those
+    /// of them who saw one of the doctors in the range — one look-back probe per such patient).
     pub async fn new_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
-        let visits_in_range = doctor_visits_in_range(&r);
         if r.doctors.is_all() {
             let sql =
                 "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_first_visits t \
                        WHERE t.day >= $1 AND t.day <= $2";
             return self.ranged_count(sql.to_owned(), r, false).await;
         }
+        let visits_in_range = doctor_visits_in_range(&r);
         let sql = format!(
             "SELECT COUNT(*) FROM ( \
                SELECT a.patient_id FROM appointments a \
@@ -265,7 +265,6 @@ impl Store {
     /// first: revenue, then visits (the table under the donut reads top-down), then source id.
     pub async fn source_groups(&self, r: ReportRange) -> Result<Vec<SourceGroup>, StoreError> {
         let in_range = stats_in_range(&r);
-        let visits_in_range = doctor_visits_in_range(&r);
         let sql = format!(
             "SELECT s.id AS source_id, s.code, s.label, CAST(SUM(t.visits) AS BIGINT) AS visits, \
                     CAST(SUM(t.revenue) AS BIGINT) AS revenue, CAST(SUM(t.paid_visits) AS BIGINT) AS paid_visits \
@@ -280,7 +279,8 @@ impl Store {
             // Per source for some doctors: one pass over their visits.
             let sql = format!(
                 "SELECT a.source_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
-                 WHERE {visits_in_range} AND a.status <> 'cancelled' GROUP BY a.source_id"
+                 WHERE {} AND a.status <> 'cancelled' GROUP BY a.source_id",
+                doctor_visits_in_range(&r)
             );
             by_key(self.ranged(sql, r).await?)
         };

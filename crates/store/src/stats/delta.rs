@@ -195,9 +195,7 @@ async fn append_net(
 
 /// Whether `conn` talks to PostgreSQL (the write paths get a bare connection).
 fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name()
-        .to_ascii_lowercase()
-        .starts_with("postgres")
+    crate::Backend::of(conn) == crate::Backend::Postgres
 }
 
 /// Which visit facts a [`Delta`] took out.

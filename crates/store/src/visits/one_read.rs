@@ -165,7 +165,7 @@ pub(crate) async fn load_visit(
     conn: &mut AnyConnection,
     id: emhana_domain::ids::AppointmentId,
 ) -> Result<Option<Visit>, StoreError> {
-    let postgres = conn.backend_name() == "PostgreSQL";
+    let postgres = crate::Backend::of(conn) == crate::Backend::Postgres;
     let Some(row) = sqlx::query(statement(postgres))
         .bind(id.0)
         .fetch_optional(&mut *conn)
