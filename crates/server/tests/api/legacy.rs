@@ -415,6 +415,53 @@ both_backends! {
         assert_eq!(one(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'import_legacy'").await, 2);
     }
 
+    async fn rows_of_no_visit_or_of_a_skipped_visit_are_counted_and_reported(app) {
+        let path = legacy_db(Shape::V27).await;
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}?mode=rw", path.display())).await.unwrap();
+        // Line 10 names a visit that does not exist, line 11 none; line 13 is visit 4's, which
+        // is skipped (its patient is missing). Payment 10 names no line, 11 the stray line 10,
+        // 12 the skipped visit's line.
+        exec(&pool, "INSERT INTO appointment_services (id, appointment_id, service_id, price) VALUES \
+            (10, 99, 1, 5000), (11, NULL, 1, 5000), (13, 4, 1, 100)").await;
+        exec(&pool, "INSERT INTO appointment_service_payments (id, appointment_service_id, payment_method, amount, created_at) VALUES \
+            (10, 77, 'Карта', 100, '2025-10-18 05:50:00'), (11, 10, 'Карта', 200, '2025-10-18 05:50:00'), \
+            (12, 13, 'Карта', 300, '2025-10-18 05:50:00')").await;
+        pool.close().await;
+        let r = import(&app, &path, false).await;
+        assert_eq!(count(&r, "appointment_services"), (7, 4, 0, 3));
+        assert_eq!(count(&r, "appointment_service_payments"), (8, 5, 0, 3));
+        for (table, id) in [("appointment_services", 10), ("appointment_services", 11)] {
+            assert!(noted(&r, table, id, "строка без визита"), "{table} {id}: {:#?}", r.anomalies);
+        }
+        for id in [10, 11] {
+            assert!(noted(&r, "appointment_service_payments", id, "оплата без строки визита"), "{id}: {:#?}", r.anomalies);
+        }
+        assert!(noted(&r, "appointments", 4, "не найден"));
+        // Nothing of theirs was billed or paid; the rest moved exactly as without them.
+        assert_eq!(r.totals.legacy_billed, "63990.00");
+        assert_eq!(r.totals.imported_paid, "54490.00");
+        assert_eq!(one(&app, "SELECT COUNT(*) FROM appointment_services").await, 5);
+        assert_eq!(one(&app, "SELECT CAST(SUM(amount) AS BIGINT) FROM payments").await, 5_449_000);
+        // Visit 3's 500 above its total is the one known imbalance (see the v2.7 test).
+        let found = app.store.reconcile().await.unwrap();
+        assert_eq!((found.payments_net, found.visits_paid), (5_449_000, 5_449_000), "{found:?}");
+        assert_eq!((found.lines_paid, found.allocations_net), (5_399_000, 5_399_000), "{found:?}");
+        assert!(found.stats_differences.is_empty(), "{found:?}");
+        // The import chose the new rows' ids itself: the next visit booked continues after them.
+        let before = one(&app, "SELECT MAX(id) FROM appointments").await;
+        let lines_before = one(&app, "SELECT MAX(id) FROM appointment_services").await;
+        let token = app.owner_token().await;
+        let patient = one(&app, "SELECT MIN(id) FROM patients WHERE is_active = 1").await;
+        let doctor = one(&app, "SELECT MIN(id) FROM doctors").await;
+        let service = one(&app, "SELECT MIN(id) FROM services").await;
+        let res = app.post_json("/api/v1/appointments", Some(&token), &json!({
+            "patient_id": patient, "doctor_id": doctor, "starts_at": "2031-03-03T05:00:00Z", "service_ids": [service]})).await;
+        assert_eq!(res.status(), 201);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["id"].as_i64().unwrap() > before, "{body}");
+        assert!(one(&app, "SELECT MAX(id) FROM appointment_services").await > lines_before);
+    }
+
     async fn a_v26_database_without_payments_or_sources(app) {
         let path = legacy_db(Shape::V26).await;
         let r = import(&app, &path, false).await;

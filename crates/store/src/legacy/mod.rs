@@ -2,7 +2,7 @@
 //! row remembered in `legacy_ids` (legacy table + id → new id) so a second run skips it. The
 //! importer decides every value with the domain's rules; this module only writes them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use emhana_domain::{PaymentMethod, PaymentStatus, Role, VisitStatus};
@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, AuditEntry};
 
 mod read;
 use crate::{time, Store, StoreError};
-pub use read::{LegacyDb, Rec};
+pub use read::{LegacyDb, LegacyRows, ParentKey, Rec};
 
 /// A legacy staff account.
 #[derive(Debug, Clone)]
@@ -187,8 +187,93 @@ pub struct LegacyTx {
     tx: crate::WriteTx,
     backend: crate::Backend,
     /// Mappings read or written in this run (a visit looks up its patient, doctor and services:
-    /// hundreds of thousands of lookups on a large clinic).
+    /// hundreds of thousands of lookups on a large clinic). The rows under a visit (lines,
+    /// payment rows) are not kept here: nothing looks them up but the odd legacy audit row.
     known: HashMap<(&'static str, i64), Option<i64>>,
+    /// Tables whose earlier mappings were all read into `known` (a miss there means "new").
+    preloaded: HashSet<&'static str>,
+    /// Rows nothing reads back during the import, written many at a time (one statement per
+    /// row was most of a large import's time).
+    pending: Pending,
+    /// Ids taken for new rows and not used yet, per table (popped from the end).
+    ids: HashMap<&'static str, Vec<i64>>,
+    /// The highest id taken so far, per table.
+    handed_out: HashMap<&'static str, i64>,
+}
+
+/// A line waiting to be written.
+struct LineRow {
+    id: i64,
+    visit_id: i64,
+    position: i64,
+    line: ImportedLine,
+}
+
+/// Rows waiting for a multi-row INSERT, written in this order (each refers only to rows
+/// before it).
+#[derive(Default)]
+struct Pending {
+    /// `(id, visit)`.
+    visits: Vec<(i64, ImportedVisit)>,
+    /// The visits' lines.
+    lines: Vec<LineRow>,
+    /// `(id, visit id, payment)`.
+    payments: Vec<(i64, i64, ImportedPayment)>,
+    /// `(entity, legacy id, new id)` for `legacy_ids`.
+    ids: Vec<(&'static str, i64, i64)>,
+    /// `(visit, status code, at)`: each visit's one status-history row.
+    history: Vec<(i64, &'static str, String)>,
+    /// `(payment, line, tiyn)`.
+    allocations: Vec<(i64, i64, i64)>,
+}
+
+impl Pending {
+    /// Rows held in all.
+    fn len(&self) -> usize {
+        self.visits.len()
+            + self.lines.len()
+            + self.payments.len()
+            + self.ids.len()
+            + self.history.len()
+            + self.allocations.len()
+    }
+}
+
+/// SQLite's page cache while importing (256 MB; given back by [`LegacyTx::commit`] and
+/// [`LegacyTx::rollback`]).
+const IMPORT_CACHE: &str = "PRAGMA cache_size = -262144";
+/// SQLite's default page cache (2 MB).
+const DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
+
+/// Pending rows are written once this many wait.
+const PENDING_ROWS: usize = 4_000;
+/// Rows per multi-row INSERT (at most 16 parameters each: 4,000, well under either backend's
+/// limit).
+const ROWS_PER_INSERT: usize = 250;
+/// Ids taken from a table's sequence at a time.
+const ID_BLOCK: i64 = 1_000;
+
+/// `($1, $2), ($3, $4), …` for `rows` rows of `width` parameters each, every row written as
+/// `shape` with `{}` replaced by its parameters (e.g. `({}, NULL)`).
+fn values(rows: usize, width: usize, shape: &str) -> String {
+    (0..rows)
+        .map(|r| {
+            let params = (1..=width)
+                .map(|c| format!("${}", r * width + c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            shape.replace("{}", &params)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a remembered row of `entity` is looked up again in this run.
+fn kept_in_memory(entity: &str) -> bool {
+    !matches!(
+        entity,
+        "appointment_services" | "appointment_service_payments"
+    )
 }
 
 fn day(d: NaiveDate) -> String {
@@ -199,6 +284,11 @@ impl Store {
     /// Opens the import's one transaction.
     pub async fn begin_legacy_import(&self) -> Result<LegacyTx, StoreError> {
         let mut tx = self.begin_write().await?;
+        if self.backend() == crate::Backend::Sqlite {
+            // The whole clinic is written in this one transaction: with SQLite's default 2 MB
+            // page cache every index insert of a large import went back to the file.
+            sqlx::query(IMPORT_CACHE).execute(&mut *tx).await?;
+        }
         if self.backend() == crate::Backend::Postgres {
             // The tables grow from empty inside this one transaction, where no ANALYZE sees
             // them: a plan cached while they were small would scan them on every lookup later
@@ -211,6 +301,10 @@ impl Store {
             tx,
             backend: self.backend(),
             known: HashMap::new(),
+            preloaded: HashSet::new(),
+            pending: Pending::default(),
+            ids: HashMap::new(),
+            handed_out: HashMap::new(),
         })
     }
 }
@@ -225,6 +319,10 @@ impl LegacyTx {
         if let Some(known) = self.known.get(&(entity, legacy_id)) {
             return Ok(*known);
         }
+        if self.preloaded.contains(entity) {
+            return Ok(None);
+        }
+        self.flush().await?;
         let row: Option<(i64,)> =
             sqlx::query_as("SELECT new_id FROM legacy_ids WHERE entity = $1 AND legacy_id = $2")
                 .bind(entity)
@@ -236,20 +334,145 @@ impl LegacyTx {
         Ok(found)
     }
 
-    /// Remembers that a legacy row is (or became) an Emhana row.
+    /// Reads every earlier mapping of `entity` at once, so the table's rows need no lookup each.
+    pub async fn preload(&mut self, entity: &'static str) -> Result<(), StoreError> {
+        self.flush().await?;
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT legacy_id, new_id FROM legacy_ids WHERE entity = $1")
+                .bind(entity)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        for (legacy_id, new_id) in rows {
+            self.known.insert((entity, legacy_id), Some(new_id));
+        }
+        self.preloaded.insert(entity);
+        Ok(())
+    }
+
+    /// Remembers that a legacy row is (or became) an Emhana row (written with the next batch).
     pub async fn remember(
         &mut self,
         entity: &'static str,
         legacy_id: i64,
         new_id: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO legacy_ids (entity, legacy_id, new_id) VALUES ($1, $2, $3)")
-            .bind(entity)
-            .bind(legacy_id)
-            .bind(new_id)
-            .execute(&mut *self.tx)
-            .await?;
-        self.known.insert((entity, legacy_id), Some(new_id));
+        self.pending.ids.push((entity, legacy_id, new_id));
+        if kept_in_memory(entity) {
+            self.known.insert((entity, legacy_id), Some(new_id));
+        }
+        self.flush_when_full().await
+    }
+
+    async fn flush_when_full(&mut self) -> Result<(), StoreError> {
+        if self.pending.len() >= PENDING_ROWS {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes every pending row.
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        for chunk in pending.visits.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO appointments (id, patient_id, doctor_id, starts_at, ends_at, local_date, status, source_id, notes, \
+                   started_at, finished_at, total, paid, payment_status, created_at, updated_at) VALUES {}",
+                values(chunk.len(), 16, "({})")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, v) in chunk {
+                let created = time::encode(v.created_at);
+                q = q
+                    .bind(*id)
+                    .bind(v.patient_id)
+                    .bind(v.doctor_id)
+                    .bind(time::encode(v.starts_at))
+                    .bind(time::encode(v.ends_at))
+                    .bind(day(v.local_date))
+                    .bind(v.status.code())
+                    .bind(v.source_id)
+                    .bind(v.notes.clone())
+                    .bind(v.started_at.map(time::encode))
+                    .bind(v.finished_at.map(time::encode))
+                    .bind(v.total)
+                    .bind(v.paid)
+                    .bind(v.payment_status.code())
+                    .bind(created.clone())
+                    .bind(created);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for chunk in pending.lines.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO appointment_services (id, appointment_id, service_id, base_price, price, paid, position) VALUES {}",
+                values(chunk.len(), 7, "({})")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for row in chunk {
+                q = q
+                    .bind(row.id)
+                    .bind(row.visit_id)
+                    .bind(row.line.service_id)
+                    .bind(row.line.base_price)
+                    .bind(row.line.price)
+                    .bind(row.line.paid)
+                    .bind(row.position);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for chunk in pending.payments.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO payments (id, appointment_id, method, amount, paid_at, local_date, note, updated_at) VALUES {}",
+                values(chunk.len(), 8, "({})")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, visit_id, p) in chunk {
+                let at = time::encode(p.paid_at);
+                q = q
+                    .bind(*id)
+                    .bind(*visit_id)
+                    .bind(p.method.code())
+                    .bind(p.amount)
+                    .bind(at.clone())
+                    .bind(day(p.local_date))
+                    .bind(p.note.clone())
+                    .bind(at);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for chunk in pending.ids.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO legacy_ids (entity, legacy_id, new_id) VALUES {}",
+                values(chunk.len(), 3, "({})")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (entity, legacy_id, new_id) in chunk {
+                q = q.bind(*entity).bind(*legacy_id).bind(*new_id);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for chunk in pending.history.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO appointment_status_history (appointment_id, to_status, at, from_status, reason) VALUES {}",
+                values(chunk.len(), 3, "({}, NULL, 'импорт из старой системы')")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (visit, status, at) in chunk {
+                q = q.bind(*visit).bind(*status).bind(at.clone());
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        for chunk in pending.allocations.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO payment_allocations (payment_id, line_id, amount) VALUES {}",
+                values(chunk.len(), 3, "({})")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (payment, line, amount) in chunk {
+                q = q.bind(*payment).bind(*line).bind(*amount);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 
@@ -371,85 +594,91 @@ impl LegacyTx {
         )
     }
 
-    /// Inserts a visit with its lines, payments, allocations and one status-history row;
-    /// remembers the legacy ids of its lines and payment rows.
+    /// Takes a visit with its lines, payments, allocations and one status-history row, and
+    /// remembers the legacy ids of its lines and payment rows; its id, which is the visit's
+    /// from this moment (the rows are written with the next batch, before anything reads them).
     pub async fn insert_visit(&mut self, v: &ImportedVisit) -> Result<i64, StoreError> {
+        let visit_id = self.next_id("appointments").await?;
         let created = time::encode(v.created_at);
-        let q = sqlx::query_as(
-            "INSERT INTO appointments (patient_id, doctor_id, starts_at, ends_at, local_date, status, source_id, notes, \
-               started_at, finished_at, total, paid, payment_status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-        )
-        .bind(v.patient_id)
-        .bind(v.doctor_id)
-        .bind(time::encode(v.starts_at))
-        .bind(time::encode(v.ends_at))
-        .bind(day(v.local_date))
-        .bind(v.status.code())
-        .bind(v.source_id)
-        .bind(v.notes.clone())
-        .bind(v.started_at.map(time::encode))
-        .bind(v.finished_at.map(time::encode))
-        .bind(v.total)
-        .bind(v.paid)
-        .bind(v.payment_status.code())
-        .bind(created.clone());
-        let visit_id = self.returning_id(q).await?;
-        sqlx::query(
-            "INSERT INTO appointment_status_history (appointment_id, from_status, to_status, at, reason) \
-             VALUES ($1, NULL, $2, $3, 'импорт из старой системы')",
-        )
-        .bind(visit_id)
-        .bind(v.status.code())
-        .bind(created)
-        .execute(&mut *self.tx)
-        .await?;
+        self.pending
+            .history
+            .push((visit_id, v.status.code(), created));
+        self.pending.visits.push((visit_id, v.clone()));
         let mut line_ids = Vec::with_capacity(v.lines.len());
         for (position, l) in v.lines.iter().enumerate() {
-            let q = sqlx::query_as(
-                "INSERT INTO appointment_services (appointment_id, service_id, base_price, price, paid, position) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(visit_id)
-            .bind(l.service_id)
-            .bind(l.base_price)
-            .bind(l.price)
-            .bind(l.paid)
-            .bind(position as i64);
-            let id = self.returning_id(q).await?;
+            let id = self.next_id("appointment_services").await?;
+            self.pending.lines.push(LineRow {
+                id,
+                visit_id,
+                position: position as i64,
+                line: l.clone(),
+            });
             if let Some(legacy) = l.legacy_id {
                 self.remember("appointment_services", legacy, id).await?;
             }
             line_ids.push(id);
         }
         for p in &v.payments {
-            let q = sqlx::query_as(
-                "INSERT INTO payments (appointment_id, method, amount, paid_at, local_date, note, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $4) RETURNING id",
-            )
-            .bind(visit_id)
-            .bind(p.method.code())
-            .bind(p.amount)
-            .bind(time::encode(p.paid_at))
-            .bind(day(p.local_date))
-            .bind(p.note.clone());
-            let payment_id = self.returning_id(q).await?;
+            let payment_id = self.next_id("payments").await?;
+            self.pending
+                .payments
+                .push((payment_id, visit_id, p.clone()));
             for (line, amount) in p.allocations.iter().filter(|a| a.1 > 0) {
-                sqlx::query(
-                    "INSERT INTO payment_allocations (payment_id, line_id, amount) VALUES ($1, $2, $3)",
-                )
-                .bind(payment_id)
-                .bind(line_ids[*line])
-                .bind(*amount)
-                .execute(&mut *self.tx)
-                .await?;
+                self.pending
+                    .allocations
+                    .push((payment_id, line_ids[*line], *amount));
             }
             for legacy in &p.legacy_ids {
                 self.remember("appointment_service_payments", *legacy, payment_id)
                     .await?;
             }
         }
+        self.flush_when_full().await?;
         Ok(visit_id)
+    }
+
+    /// The id the next new row of `table` gets. SQLite: the import holds the only write
+    /// transaction, so ids simply continue after the table's highest (and AUTOINCREMENT's
+    /// memory of deleted ones); PostgreSQL: taken from the table's sequence a block at a time,
+    /// so a server writing at the same time never gets the same id.
+    async fn next_id(&mut self, table: &'static str) -> Result<i64, StoreError> {
+        if let Some(id) = self.ids.get_mut(table).and_then(|free| free.pop()) {
+            return Ok(id);
+        }
+        let block: Vec<(i64,)> = match self.backend {
+            crate::Backend::Sqlite => {
+                let sql = format!(
+                    "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), \
+                            COALESCE((SELECT MAX(id) FROM {table}), 0), $1) + 1"
+                );
+                // Ids handed out but not yet written are above the table's highest.
+                let after = self.handed_out.get(table).copied().unwrap_or(0);
+                let (first,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(after)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                (first..first + ID_BLOCK).map(|id| (id,)).collect()
+            }
+            crate::Backend::Postgres => {
+                let sql = format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(ID_BLOCK)
+                    .fetch_all(&mut *self.tx)
+                    .await?
+            }
+        };
+        let mut free: Vec<i64> = block.into_iter().map(|r| r.0).collect();
+        free.sort_unstable_by(|a, b| b.cmp(a));
+        if let Some(last) = free.first() {
+            self.handed_out.insert(table, *last);
+        }
+        let id = free
+            .pop()
+            .ok_or_else(|| StoreError::Legacy(format!("{table}: нет id")))?;
+        self.ids.insert(table, free);
+        Ok(id)
     }
 
     /// Inserts a legacy audit row as history (`request_id` = `import-legacy`).
@@ -491,16 +720,28 @@ impl LegacyTx {
     /// Recomputes the analytics aggregates over everything, imported rows included (the import
     /// writes rows directly, not through the per-visit write paths).
     pub async fn rebuild_stats(&mut self) -> Result<(), StoreError> {
+        self.flush().await?;
         crate::stats::rebuild(&mut self.tx, self.backend).await
     }
 
     /// Makes the import permanent.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush().await?;
+        self.default_cache().await?;
         Ok(self.tx.commit().await?)
     }
 
     /// Throws the whole run away (`--dry-run`, or after an error).
-    pub async fn rollback(self) -> Result<(), StoreError> {
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        self.default_cache().await?;
         Ok(self.tx.rollback().await?)
+    }
+
+    /// Gives the import's page cache back (the connection returns to the server's pool).
+    async fn default_cache(&mut self) -> Result<(), StoreError> {
+        if self.backend == crate::Backend::Sqlite {
+            sqlx::query(DEFAULT_CACHE).execute(&mut *self.tx).await?;
+        }
+        Ok(())
     }
 }

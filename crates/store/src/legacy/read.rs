@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use sqlx::any::AnyPoolOptions;
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 use crate::StoreError;
@@ -64,7 +66,8 @@ impl LegacyDb {
         sqlx::any::install_default_drivers();
         let url = format!("sqlite://{}?mode=ro", path.display());
         let pool = AnyPoolOptions::new()
-            .max_connections(1)
+            // The visits and their lines and payment rows are read side by side.
+            .max_connections(3)
             .connect(&url)
             .await
             .map_err(|e| {
@@ -102,50 +105,206 @@ impl LegacyDb {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// All rows of `table` ordered by id, with `cols` read as text (missing columns as NULL).
-    /// `table` and `cols` come from code, never from the file.
-    pub async fn rows(
+    /// How many rows `table` has (0 when it is missing).
+    pub async fn count(&self, table: &str) -> Result<usize, StoreError> {
+        if !self.has_table(table) {
+            return Ok(0);
+        }
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM \"{table}\""
+        )))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| StoreError::Legacy(format!("чтение таблицы {table}: {e}")))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// `cols` of `table` as `CAST(… AS TEXT)`, prefixed with `alias.` (missing columns as NULL).
+    async fn select_list(
         &self,
         table: &str,
-        cols: &'static [&'static str],
-    ) -> Result<Vec<Rec>, StoreError> {
-        if !self.has_table(table) {
-            return Ok(Vec::new());
-        }
+        alias: &str,
+        cols: &[&str],
+    ) -> Result<String, StoreError> {
         let present = self.columns(table).await?;
-        let select: Vec<String> = cols
+        Ok(cols
             .iter()
             .map(|c| {
                 if present.contains(*c) {
-                    format!("CAST(\"{c}\" AS TEXT)")
+                    format!("CAST({alias}.\"{c}\" AS TEXT)")
                 } else {
                     "NULL".to_owned()
                 }
             })
-            .collect();
-        let order = if present.contains("id") {
-            " ORDER BY id"
+            .collect::<Vec<_>>()
+            .join(", "))
+    }
+
+    /// Every row of `table` ordered by id, with `cols` read as text, one at a time (a clinic's
+    /// million visits never sit in memory at once). `table` and `cols` come from code.
+    pub async fn rows(
+        &self,
+        table: &str,
+        cols: &'static [&'static str],
+    ) -> Result<LegacyRows<'_>, StoreError> {
+        if !self.has_table(table) {
+            return Ok(LegacyRows::empty(table, cols));
+        }
+        let order = if self.columns(table).await?.contains("id") {
+            " ORDER BY t.id"
         } else {
             ""
         };
-        let sql = format!("SELECT {} FROM \"{table}\"{order}", select.join(", "));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| StoreError::Legacy(format!("чтение таблицы {table}: {e}")))?;
-        rows.iter()
-            .map(|r| {
-                let vals = (0..cols.len())
-                    .map(|i| r.try_get::<Option<String>, _>(i))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| StoreError::Legacy(format!("чтение таблицы {table}: {e}")))?;
-                Ok(Rec { cols, vals })
-            })
-            .collect()
+        let select = self.select_list(table, "t", cols).await?;
+        let sql = format!("SELECT {select}, NULL FROM \"{table}\" t{order}");
+        Ok(LegacyRows::new(&self.pool, sql, table, cols))
+    }
+
+    /// Every row of `table` in the order of the visit it belongs to (`parent`, read as an
+    /// integer; rows without one first), then by id: the importer walks them beside the visits
+    /// and hands each visit its own rows ([`LegacyRows::of_parent`]). A row that names its visit
+    /// only through another table (a payment row names its line) says so with
+    /// [`ParentKey::Through`]; a missing parent column reads as no parent.
+    pub async fn rows_by_parent(
+        &self,
+        table: &str,
+        cols: &'static [&'static str],
+        parent: ParentKey,
+    ) -> Result<LegacyRows<'_>, StoreError> {
+        if !self.has_table(table) {
+            return Ok(LegacyRows::empty(table, cols));
+        }
+        let select = self.select_list(table, "t", cols).await?;
+        let present = self.columns(table).await?;
+        let (key, join) = match parent {
+            ParentKey::Column(c) if present.contains(c) => (format!("t.\"{c}\""), String::new()),
+            ParentKey::Through {
+                link,
+                table: via,
+                parent: up,
+            } if present.contains(link) && self.columns(via).await?.contains(up) => (
+                format!("v.\"{up}\""),
+                format!(" LEFT JOIN \"{via}\" v ON v.id = t.\"{link}\""),
+            ),
+            _ => ("NULL".to_owned(), String::new()),
+        };
+        let sql = format!(
+            "SELECT {select}, CAST({key} AS INTEGER) AS parent_key FROM \"{table}\" t{join} \
+             ORDER BY parent_key, t.id"
+        );
+        Ok(LegacyRows::new(&self.pool, sql, table, cols))
     }
 
     /// Closes the file.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// How a child row names its visit.
+#[derive(Debug, Clone, Copy)]
+pub enum ParentKey {
+    /// A column of its own (`appointment_services.appointment_id`).
+    Column(&'static str),
+    /// Through another table: `link` is that table's id, whose `parent` column names the visit
+    /// (`appointment_service_payments.appointment_service_id` → `appointment_services.appointment_id`).
+    Through {
+        /// This table's column naming the other table's row.
+        link: &'static str,
+        /// The other table.
+        table: &'static str,
+        /// Its column naming the visit.
+        parent: &'static str,
+    },
+}
+
+/// A legacy table read as a stream of rows (with the parent each names, for child tables).
+pub struct LegacyRows<'a> {
+    table: String,
+    cols: &'static [&'static str],
+    stream: Option<BoxStream<'a, Result<AnyRow, sqlx::Error>>>,
+    /// A row read but not handed out yet, with its parent.
+    ahead: Option<(Option<i64>, Rec)>,
+}
+
+impl<'a> LegacyRows<'a> {
+    fn new(pool: &'a AnyPool, sql: String, table: &str, cols: &'static [&'static str]) -> Self {
+        Self {
+            table: table.to_owned(),
+            cols,
+            stream: Some(sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(pool)),
+            ahead: None,
+        }
+    }
+
+    fn empty(table: &str, cols: &'static [&'static str]) -> Self {
+        Self {
+            table: table.to_owned(),
+            cols,
+            stream: None,
+            ahead: None,
+        }
+    }
+
+    /// The next row with its parent key, `None` at the end.
+    async fn read(&mut self) -> Result<Option<(Option<i64>, Rec)>, StoreError> {
+        if let Some(row) = self.ahead.take() {
+            return Ok(Some(row));
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Ok(None);
+        };
+        let fail =
+            |e: sqlx::Error| StoreError::Legacy(format!("чтение таблицы {}: {e}", self.table));
+        let Some(row) = stream.next().await.transpose().map_err(fail)? else {
+            self.stream = None;
+            return Ok(None);
+        };
+        let vals = (0..self.cols.len())
+            .map(|i| row.try_get::<Option<String>, _>(i))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        let parent = row
+            .try_get::<Option<i64>, _>(self.cols.len())
+            .unwrap_or(None);
+        Ok(Some((
+            parent,
+            Rec {
+                cols: self.cols,
+                vals,
+            },
+        )))
+    }
+
+    /// The next row, `None` at the end.
+    pub async fn next(&mut self) -> Result<Option<Rec>, StoreError> {
+        Ok(self.read().await?.map(|(_, r)| r))
+    }
+
+    /// The rows of visit `parent` (asked in increasing order), and the rows before them that no
+    /// visit asked for (no parent, or a parent that is not a visit): those are the caller's to
+    /// report.
+    pub async fn of_parent(&mut self, parent: i64) -> Result<(Vec<Rec>, Vec<Rec>), StoreError> {
+        let (mut own, mut strays) = (Vec::new(), Vec::new());
+        while let Some((key, rec)) = self.read().await? {
+            match key {
+                Some(k) if k > parent => {
+                    self.ahead = Some((key, rec));
+                    break;
+                }
+                Some(k) if k == parent => own.push(rec),
+                _ => strays.push(rec),
+            }
+        }
+        Ok((own, strays))
+    }
+
+    /// Every row not handed out yet (after the last visit: all strays).
+    pub async fn rest(&mut self) -> Result<Vec<Rec>, StoreError> {
+        let mut rest = Vec::new();
+        while let Some(rec) = self.next().await? {
+            rest.push(rec);
+        }
+        Ok(rest)
     }
 }

@@ -77,7 +77,7 @@ async fn run(
         pipeline::run(&mut cx, &mut people::Doctors).await?;
         pipeline::run(&mut cx, &mut people::Services).await?;
         pipeline::run(&mut cx, &mut people::Clients).await?;
-        let mut visits = visits::Appointments::load(&mut cx).await?;
+        let mut visits = visits::Appointments::load(legacy, &mut cx).await?;
         pipeline::run(&mut cx, &mut visits).await?;
         pipeline::run(&mut cx, &mut people::AuditRows).await?;
         people::settings(legacy, cx.tx, cx.report).await?;

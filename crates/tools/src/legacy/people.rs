@@ -348,9 +348,9 @@ pub(super) async fn settings(
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
     const T: &str = "settings";
-    let rows = legacy.rows(T, &["key", "value"]).await?;
-    report.table(T).read += rows.len();
-    for r in rows {
+    let mut rows = legacy.rows(T, &["key", "value"]).await?;
+    while let Some(r) = rows.next().await? {
+        report.table(T).read += 1;
         let Some(key) = r.get("key") else { continue };
         if tx.keep_setting(key, r.get("value").unwrap_or("")).await? {
             report.table(T).imported += 1;

@@ -53,20 +53,29 @@ pub(super) trait TableImport {
     async fn row(&mut self, cx: &mut Import<'_>, id: i64, r: Rec) -> anyhow::Result<Outcome>;
 
     /// A row an earlier run imported (a table with child rows counts those too).
-    fn already_imported(&mut self, _cx: &mut Import<'_>, _id: i64) {}
+    async fn already_imported(&mut self, _cx: &mut Import<'_>, _id: i64) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// After the table's last row (a table with child rows reports those no row claimed).
+    async fn finish(&mut self, _cx: &mut Import<'_>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs `step` over its table.
 pub(super) async fn run<T: TableImport>(cx: &mut Import<'_>, step: &mut T) -> anyhow::Result<()> {
-    let rows = cx.legacy.rows(T::TABLE, T::COLS).await?;
-    cx.report.table(T::TABLE).read += rows.len();
-    let total = rows.len() as u64;
+    let legacy = cx.legacy;
+    let total = legacy.count(T::TABLE).await? as u64;
+    let mut rows = legacy.rows(T::TABLE, T::COLS).await?;
+    cx.tx.preload(T::TABLE).await?;
     let mut progress = if cx.show_progress {
         Progress::start(T::TABLE, total)
     } else {
         Progress::hidden(T::TABLE, total)
     };
-    for r in rows {
+    while let Some(r) = rows.next().await? {
+        cx.report.table(T::TABLE).read += 1;
         progress.advance(1);
         let Some(id) = r.id("id") else {
             cx.report.table(T::TABLE).skipped += 1;
@@ -75,7 +84,7 @@ pub(super) async fn run<T: TableImport>(cx: &mut Import<'_>, step: &mut T) -> an
         };
         if cx.tx.mapped(T::TABLE, id).await?.is_some() {
             cx.report.table(T::TABLE).already_imported += 1;
-            step.already_imported(cx, id);
+            step.already_imported(cx, id).await?;
             continue;
         }
         match step.row(cx, id, r).await? {
@@ -86,6 +95,7 @@ pub(super) async fn run<T: TableImport>(cx: &mut Import<'_>, step: &mut T) -> an
             Outcome::Skipped => cx.report.table(T::TABLE).skipped += 1,
         }
     }
+    step.finish(cx).await?;
     progress.finish();
     Ok(())
 }

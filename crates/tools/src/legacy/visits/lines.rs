@@ -10,7 +10,7 @@ use super::payments::money;
 use super::{Appointments, Lines, LINES, T};
 use crate::legacy::pipeline::Import;
 
-impl Appointments {
+impl Appointments<'_> {
     /// One line per service (a service twice on one legacy visit is merged: Emhana keeps one
     /// line per service), priced exactly; a visit without lines gets one for its own service.
     pub(super) async fn lines(
@@ -40,7 +40,7 @@ impl Appointments {
                 );
                 continue;
             };
-            let (base_price, duration) = cx.tx.service_terms(service_id).await?.unwrap_or((0, 30));
+            let (base_price, duration) = self.terms_of(cx, service_id).await?;
             let price = self.line_price(cx, line_id, l.get("price"), base_price);
             self.sums.legacy_billed += price.tiyn();
             if let Some(i) = out.lines.iter().position(|x| x.service_id == service_id) {
@@ -67,6 +67,21 @@ impl Appointments {
             self.visit_service_line(cx, id, r, &mut out).await?;
         }
         Ok(out)
+    }
+
+    /// A service's base price and minutes (read once per service: a clinic has dozens, its
+    /// visits name them millions of times).
+    async fn terms_of(
+        &mut self,
+        cx: &mut Import<'_>,
+        service_id: i64,
+    ) -> anyhow::Result<(i64, i64)> {
+        if let Some(terms) = self.terms.get(&service_id) {
+            return Ok(*terms);
+        }
+        let terms = cx.tx.service_terms(service_id).await?.unwrap_or((0, 30));
+        self.terms.insert(service_id, terms);
+        Ok(terms)
     }
 
     /// A line's price; v2.6 lines had none of their own: the visit cost the price-list price.
@@ -111,7 +126,7 @@ impl Appointments {
         let Some(service_id) = cx.tx.mapped("services", s).await? else {
             return Ok(());
         };
-        let (base_price, duration) = cx.tx.service_terms(service_id).await?.unwrap_or((0, 30));
+        let (base_price, duration) = self.terms_of(cx, service_id).await?;
         out.minutes += duration;
         self.sums.legacy_billed += base_price;
         out.lines.push(ImportedLine {

@@ -12,14 +12,14 @@ use emhana_domain::legacy::{
 };
 use emhana_domain::visit::MAX_VISIT_MINUTES;
 use emhana_domain::{ClinicZone, Money, PaymentStatus};
-use emhana_store::legacy::{ImportedLine, ImportedVisit};
+use emhana_store::legacy::{ImportedLine, ImportedVisit, LegacyDb, LegacyRows, ParentKey};
 
 mod lines;
 mod payments;
 
 use super::people::{utc_stamp, DEFAULT_START};
 use super::pipeline::{Import, Outcome, TableImport};
-use super::report::{ImportReport, Sums};
+use super::report::Sums;
 use emhana_store::legacy::Rec;
 
 const T: &str = "appointments";
@@ -42,40 +42,27 @@ fn local_stamp(text: Option<&str>, day: NaiveDate, zone: ClinicZone) -> Option<D
 }
 
 /// `appointments` with their lines and payment rows → visits. The lines and payment rows are
-/// read first and grouped by their visit; each visit then maps in steps (who, when and where
-/// from → lines → payments → totals), every decision noted.
-pub(super) struct Appointments {
-    lines_of: HashMap<i64, Vec<Rec>>,
-    pays_of: HashMap<i64, Vec<Rec>>,
+/// read beside the visits, in the visits' order, so each visit gets its own rows without the
+/// clinic's history sitting in memory; each visit then maps in steps (who, when and where from
+/// → lines → payments → totals), every decision noted.
+pub(super) struct Appointments<'a> {
+    lines_of: LegacyRows<'a>,
+    pays_of: LegacyRows<'a>,
     sources: HashMap<String, i64>,
+    /// Base price and minutes of each service a line named.
+    terms: HashMap<i64, (i64, i64)>,
     /// Money read and written, for the report's reconciliation.
     pub sums: Sums,
 }
 
-/// Groups `rows` by the id in `parent`; rows without one are skipped and reported.
-fn group_by(
-    rows: Vec<Rec>,
-    parent: &str,
-    table: &'static str,
-    what: &str,
-    report: &mut ImportReport,
-) -> HashMap<i64, Vec<Rec>> {
-    let mut of: HashMap<i64, Vec<Rec>> = HashMap::new();
-    for r in rows {
-        match r.id(parent) {
-            Some(p) => of.entry(p).or_default().push(r),
-            None => {
-                report.table(table).skipped += 1;
-                report.note(table, r.id("id"), what);
-            }
-        }
-    }
-    of
-}
+/// What a stray child row is reported as.
+const STRAY_LINE: &str = "строка без визита: пропущена";
+const STRAY_PAYMENT: &str = "оплата без строки визита: пропущена";
 
-impl Appointments {
-    /// Reads the lines and payment rows of every visit and the clinic's lead sources.
-    pub async fn load(cx: &mut Import<'_>) -> anyhow::Result<Self> {
+impl<'a> Appointments<'a> {
+    /// Opens the lines and payment rows (in their visits' order) and reads the clinic's lead
+    /// sources.
+    pub async fn load(legacy: &'a LegacyDb, cx: &mut Import<'_>) -> anyhow::Result<Self> {
         const LINE_COLS: &[&str] = &["id", "appointment_id", "service_id", "price"];
         const PAY_COLS: &[&str] = &[
             "id",
@@ -86,34 +73,55 @@ impl Appointments {
             "payment_date",
             "notes",
         ];
-        let lines = cx.legacy.rows(LINES, LINE_COLS).await?;
-        let pays = cx.legacy.rows(PAYMENTS, PAY_COLS).await?;
-        cx.report.table(LINES).read += lines.len();
-        cx.report.table(PAYMENTS).read += pays.len();
-        let lines_of = group_by(
-            lines,
-            "appointment_id",
-            LINES,
-            "строка без визита: пропущена",
-            cx.report,
-        );
-        let pays_of = group_by(
-            pays,
-            "appointment_service_id",
-            PAYMENTS,
-            "оплата без строки визита: пропущена",
-            cx.report,
-        );
+        cx.report.table(LINES).read += legacy.count(LINES).await?;
+        cx.report.table(PAYMENTS).read += legacy.count(PAYMENTS).await?;
+        let lines_of = legacy
+            .rows_by_parent(LINES, LINE_COLS, ParentKey::Column("appointment_id"))
+            .await?;
+        let pays_of = legacy
+            .rows_by_parent(
+                PAYMENTS,
+                PAY_COLS,
+                ParentKey::Through {
+                    link: "appointment_service_id",
+                    table: LINES,
+                    parent: "appointment_id",
+                },
+            )
+            .await?;
         Ok(Self {
             lines_of,
             pays_of,
             sources: cx.tx.source_ids().await?.into_iter().collect(),
+            terms: HashMap::new(),
             sums: Sums::default(),
         })
     }
+
+    /// Visit `id`'s lines and payment rows; rows before them that belong to no visit are
+    /// skipped and reported.
+    async fn own_rows(
+        &mut self,
+        cx: &mut Import<'_>,
+        id: i64,
+    ) -> anyhow::Result<(Vec<Rec>, Vec<Rec>)> {
+        let (lines, stray_lines) = self.lines_of.of_parent(id).await?;
+        let (pays, stray_pays) = self.pays_of.of_parent(id).await?;
+        report_strays(cx, LINES, stray_lines, STRAY_LINE);
+        report_strays(cx, PAYMENTS, stray_pays, STRAY_PAYMENT);
+        Ok((lines, pays))
+    }
 }
 
-impl TableImport for Appointments {
+/// Child rows whose visit is missing: skipped, each reported.
+fn report_strays(cx: &mut Import<'_>, table: &'static str, rows: Vec<Rec>, what: &str) {
+    for r in rows {
+        cx.report.table(table).skipped += 1;
+        cx.note(table, r.id("id"), what);
+    }
+}
+
+impl TableImport for Appointments<'_> {
     const TABLE: &'static str = T;
     const COLS: &'static [&'static str] = &[
         "id",
@@ -133,12 +141,15 @@ impl TableImport for Appointments {
     ];
 
     async fn row(&mut self, cx: &mut Import<'_>, id: i64, r: Rec) -> anyhow::Result<Outcome> {
-        let own_lines = self.lines_of.remove(&id).unwrap_or_default();
+        let (own_lines, own_pays) = self.own_rows(cx, id).await?;
         let Some(head) = self.head(cx, id, &r).await? else {
+            // The visit's note says why; its rows go with it.
+            cx.report.table(LINES).skipped += own_lines.len();
+            cx.report.table(PAYMENTS).skipped += own_pays.len();
             return Ok(Outcome::Skipped);
         };
         let mut lines = self.lines(cx, id, &r, &own_lines).await?;
-        let parts = self.payment_rows(cx, &own_lines, &lines.index);
+        let parts = self.payment_rows(cx, own_pays, &lines.index);
         let v = self.assemble(cx, (id, &r), head, &mut lines, parts);
         let new_id = cx.tx.insert_visit(&v).await?;
         cx.report.table(LINES).imported += v.lines.iter().filter(|l| l.legacy_id.is_some()).count();
@@ -149,15 +160,19 @@ impl TableImport for Appointments {
         Ok(Outcome::Imported(new_id))
     }
 
-    fn already_imported(&mut self, cx: &mut Import<'_>, id: i64) {
-        let own_lines = self.lines_of.remove(&id).unwrap_or_default();
+    async fn already_imported(&mut self, cx: &mut Import<'_>, id: i64) -> anyhow::Result<()> {
+        let (own_lines, own_pays) = self.own_rows(cx, id).await?;
         cx.report.table(LINES).already_imported += own_lines.len();
-        let paid_rows: usize = own_lines
-            .iter()
-            .filter_map(|l| l.id("id"))
-            .map(|l| self.pays_of.get(&l).map_or(0, Vec::len))
-            .sum();
-        cx.report.table(PAYMENTS).already_imported += paid_rows;
+        cx.report.table(PAYMENTS).already_imported += own_pays.len();
+        Ok(())
+    }
+
+    async fn finish(&mut self, cx: &mut Import<'_>) -> anyhow::Result<()> {
+        let stray_lines = self.lines_of.rest().await?;
+        let stray_pays = self.pays_of.rest().await?;
+        report_strays(cx, LINES, stray_lines, STRAY_LINE);
+        report_strays(cx, PAYMENTS, stray_pays, STRAY_PAYMENT);
+        Ok(())
     }
 }
 
@@ -181,7 +196,7 @@ struct Lines {
 /// One legacy payment row, ready to regroup, with its note.
 type Part = (LegacyPart, Option<String>);
 
-impl Appointments {
+impl Appointments<'_> {
     /// The patient, doctor, day, start, status and source; `None` (reported) without a patient,
     /// a doctor or a readable date.
     async fn head(&self, cx: &mut Import<'_>, id: i64, r: &Rec) -> anyhow::Result<Option<Head>> {

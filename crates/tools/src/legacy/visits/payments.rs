@@ -61,30 +61,28 @@ fn paid_at(text: Option<&str>, zone: ClinicZone) -> Option<DateTime<Utc>> {
     }
 }
 
-impl Appointments {
+impl Appointments<'_> {
     /// The payment rows of the kept lines, in the order they were taken, read exactly (a row
     /// with a bad or non-positive amount is skipped, reported).
     pub(super) fn payment_rows(
         &mut self,
         cx: &mut Import<'_>,
-        own_lines: &[Rec],
+        own_pays: Vec<Rec>,
         index: &HashMap<i64, usize>,
     ) -> Vec<Part> {
         let mut rows: Vec<(String, usize, Rec)> = Vec::new();
-        for l in own_lines {
-            let Some(line_id) = l.id("id") else { continue };
-            for p in self.pays_of.remove(&line_id).unwrap_or_default() {
-                let Some(line) = index.get(&line_id) else {
-                    cx.report.table(PAYMENTS).skipped += 1;
-                    continue;
-                };
-                let at = p
-                    .get("payment_date")
-                    .or(p.get("created_at"))
-                    .unwrap_or("")
-                    .to_owned();
-                rows.push((at, *line, p));
-            }
+        for p in own_pays {
+            let line = p.id("appointment_service_id").and_then(|l| index.get(&l));
+            let Some(line) = line else {
+                cx.report.table(PAYMENTS).skipped += 1;
+                continue;
+            };
+            let at = p
+                .get("payment_date")
+                .or(p.get("created_at"))
+                .unwrap_or("")
+                .to_owned();
+            rows.push((at, *line, p));
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.id("id").cmp(&b.2.id("id"))));
         rows.into_iter()
