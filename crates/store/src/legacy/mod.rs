@@ -250,6 +250,8 @@ const PENDING_ROWS: usize = 4_000;
 /// Rows per multi-row INSERT (at most 16 parameters each: 4,000, well under either backend's
 /// limit).
 const ROWS_PER_INSERT: usize = 250;
+// SQLite allows 32,766 parameters per statement, PostgreSQL 65,535; the widest row has 16.
+const _: () = assert!(ROWS_PER_INSERT * 16 < 32_766);
 /// Ids taken from a table's sequence at a time.
 const ID_BLOCK: i64 = 1_000;
 
@@ -743,5 +745,29 @@ impl LegacyTx {
             sqlx::query(DEFAULT_CACHE).execute(&mut *self.tx).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_number_every_parameter_once_across_rows() {
+        assert_eq!(values(1, 2, "({})"), "($1, $2)");
+        assert_eq!(values(2, 3, "({})"), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(
+            values(2, 1, "({}, NULL, 'x')"),
+            "($1, NULL, 'x'), ($2, NULL, 'x')"
+        );
+        assert_eq!(values(0, 3, "({})"), "");
+    }
+
+    #[test]
+    fn only_rows_looked_up_again_are_kept_in_memory() {
+        assert!(kept_in_memory("clients"));
+        assert!(kept_in_memory("appointments"));
+        assert!(!kept_in_memory("appointment_services"));
+        assert!(!kept_in_memory("appointment_service_payments"));
     }
 }
