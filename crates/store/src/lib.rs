@@ -250,12 +250,15 @@ impl Store {
         Ok(folded)
     }
 
-    /// Refreshes the planner's statistics after a bulk change (PostgreSQL `ANALYZE`, SQLite
-    /// `PRAGMA optimize`): without them PostgreSQL plans the small per-visit queries of the write
-    /// paths as scans (measured: 65 ms instead of 0.4 ms per statement after a 1M-visit load).
+    /// Refreshes the planner's statistics after a bulk change (PostgreSQL `VACUUM (ANALYZE)`,
+    /// SQLite `PRAGMA optimize`): without them PostgreSQL plans the small per-visit queries of
+    /// the write paths as scans (measured: 65 ms instead of 0.4 ms per statement after a
+    /// 1M-visit load). The vacuum marks the new pages all-visible, which is what lets the
+    /// analytics' direct passes be index-only scans (a doctor's year of visits at 1M: 261 ms
+    /// before the first autovacuum, 37 ms after).
     pub async fn analyze(&self) -> Result<(), StoreError> {
         let sql = match self.backend {
-            Backend::Postgres => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE)",
             Backend::Sqlite => "PRAGMA optimize",
         };
         sqlx::query(sql).execute(&self.pool).await?;
