@@ -266,12 +266,22 @@ impl FromRow<'_, AnyRow> for DiscountGroup {
     }
 }
 
-impl FromRow<'_, AnyRow> for SourceDay {
+/// Visits of one source (by id) on one day: what the query reads before the source is named.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SourceIdDay {
+    /// The day.
+    pub day: NaiveDate,
+    /// The source.
+    pub source_id: i64,
+    /// Non-cancelled visits.
+    pub visits: i64,
+}
+
+impl FromRow<'_, AnyRow> for SourceIdDay {
     fn from_row(r: &AnyRow) -> sqlx::Result<Self> {
         Ok(Self {
             day: column::day(r, "day")?,
-            code: r.try_get("code")?,
-            label: r.try_get("label")?,
+            source_id: r.try_get("source_id")?,
             visits: r.try_get("visits")?,
         })
     }
