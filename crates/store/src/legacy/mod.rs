@@ -270,6 +270,9 @@ fn values(rows: usize, width: usize, shape: &str) -> String {
         .join(", ")
 }
 
+/// A statement being bound.
+type AnyQuery = sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>;
+
 /// Whether a remembered row of `entity` is looked up again in this run.
 fn kept_in_memory(entity: &str) -> bool {
     !matches!(
@@ -372,107 +375,106 @@ impl LegacyTx {
         Ok(())
     }
 
-    /// Writes every pending row.
+    /// Writes every pending row, in an order where each row's references are already written.
     async fn flush(&mut self) -> Result<(), StoreError> {
         let pending = std::mem::take(&mut self.pending);
-        for chunk in pending.visits.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO appointments (id, patient_id, doctor_id, starts_at, ends_at, local_date, status, source_id, notes, \
-                   started_at, finished_at, total, paid, payment_status, created_at, updated_at) VALUES {}",
-                values(chunk.len(), 16, "({})")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (id, v) in chunk {
-                let created = time::encode(v.created_at);
-                q = q
-                    .bind(*id)
-                    .bind(v.patient_id)
-                    .bind(v.doctor_id)
-                    .bind(time::encode(v.starts_at))
-                    .bind(time::encode(v.ends_at))
-                    .bind(day(v.local_date))
-                    .bind(v.status.code())
-                    .bind(v.source_id)
-                    .bind(v.notes.clone())
-                    .bind(v.started_at.map(time::encode))
-                    .bind(v.finished_at.map(time::encode))
-                    .bind(v.total)
-                    .bind(v.paid)
-                    .bind(v.payment_status.code())
-                    .bind(created.clone())
-                    .bind(created);
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        for chunk in pending.lines.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO appointment_services (id, appointment_id, service_id, base_price, price, paid, position) VALUES {}",
-                values(chunk.len(), 7, "({})")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for row in chunk {
-                q = q
-                    .bind(row.id)
-                    .bind(row.visit_id)
-                    .bind(row.line.service_id)
-                    .bind(row.line.base_price)
-                    .bind(row.line.price)
-                    .bind(row.line.paid)
-                    .bind(row.position);
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        for chunk in pending.payments.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO payments (id, appointment_id, method, amount, paid_at, local_date, note, updated_at) VALUES {}",
-                values(chunk.len(), 8, "({})")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (id, visit_id, p) in chunk {
+        let visits = "appointments (id, patient_id, doctor_id, starts_at, ends_at, local_date, status, \
+                      source_id, notes, started_at, finished_at, total, paid, payment_status, created_at, updated_at)";
+        self.insert_many(visits, (16, "({})"), &pending.visits, |q, (id, v)| {
+            let created = time::encode(v.created_at);
+            q.bind(*id)
+                .bind(v.patient_id)
+                .bind(v.doctor_id)
+                .bind(time::encode(v.starts_at))
+                .bind(time::encode(v.ends_at))
+                .bind(day(v.local_date))
+                .bind(v.status.code())
+                .bind(v.source_id)
+                .bind(v.notes.clone())
+                .bind(v.started_at.map(time::encode))
+                .bind(v.finished_at.map(time::encode))
+                .bind(v.total)
+                .bind(v.paid)
+                .bind(v.payment_status.code())
+                .bind(created.clone())
+                .bind(created)
+        })
+        .await?;
+        let lines = "appointment_services (id, appointment_id, service_id, base_price, price, paid, position)";
+        self.insert_many(lines, (7, "({})"), &pending.lines, |q, row| {
+            q.bind(row.id)
+                .bind(row.visit_id)
+                .bind(row.line.service_id)
+                .bind(row.line.base_price)
+                .bind(row.line.price)
+                .bind(row.line.paid)
+                .bind(row.position)
+        })
+        .await?;
+        let payments =
+            "payments (id, appointment_id, method, amount, paid_at, local_date, note, updated_at)";
+        self.insert_many(
+            payments,
+            (8, "({})"),
+            &pending.payments,
+            |q, (id, visit, p)| {
                 let at = time::encode(p.paid_at);
-                q = q
-                    .bind(*id)
-                    .bind(*visit_id)
+                q.bind(*id)
+                    .bind(*visit)
                     .bind(p.method.code())
                     .bind(p.amount)
                     .bind(at.clone())
                     .bind(day(p.local_date))
                     .bind(p.note.clone())
-                    .bind(at);
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        for chunk in pending.ids.chunks(ROWS_PER_INSERT) {
+                    .bind(at)
+            },
+        )
+        .await?;
+        let ids = "legacy_ids (entity, legacy_id, new_id)";
+        self.insert_many(
+            ids,
+            (3, "({})"),
+            &pending.ids,
+            |q, (entity, legacy, new)| q.bind(*entity).bind(*legacy).bind(*new),
+        )
+        .await?;
+        let history =
+            "appointment_status_history (appointment_id, to_status, at, from_status, reason)";
+        let imported = "({}, NULL, 'импорт из старой системы')";
+        self.insert_many(
+            history,
+            (3, imported),
+            &pending.history,
+            |q, (visit, status, at)| q.bind(*visit).bind(*status).bind(at.clone()),
+        )
+        .await?;
+        let allocations = "payment_allocations (payment_id, line_id, amount)";
+        self.insert_many(
+            allocations,
+            (3, "({})"),
+            &pending.allocations,
+            |q, (payment, line, amount)| q.bind(*payment).bind(*line).bind(*amount),
+        )
+        .await
+    }
+
+    /// `rows` into `table (columns)`, [`ROWS_PER_INSERT`] to a statement: each row is `shape`
+    /// (see [`values`]) around `width` parameters that `bind` binds.
+    async fn insert_many<T>(
+        &mut self,
+        table: &str,
+        (width, shape): (usize, &str),
+        rows: &[T],
+        bind: impl Fn(AnyQuery, &T) -> AnyQuery,
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "INSERT INTO legacy_ids (entity, legacy_id, new_id) VALUES {}",
-                values(chunk.len(), 3, "({})")
+                "INSERT INTO {table} VALUES {}",
+                values(chunk.len(), width, shape)
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (entity, legacy_id, new_id) in chunk {
-                q = q.bind(*entity).bind(*legacy_id).bind(*new_id);
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        for chunk in pending.history.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO appointment_status_history (appointment_id, to_status, at, from_status, reason) VALUES {}",
-                values(chunk.len(), 3, "({}, NULL, 'импорт из старой системы')")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (visit, status, at) in chunk {
-                q = q.bind(*visit).bind(*status).bind(at.clone());
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        for chunk in pending.allocations.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO payment_allocations (payment_id, line_id, amount) VALUES {}",
-                values(chunk.len(), 3, "({})")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (payment, line, amount) in chunk {
-                q = q.bind(*payment).bind(*line).bind(*amount);
-            }
+            let q = chunk
+                .iter()
+                .fold(sqlx::query(sqlx::AssertSqlSafe(sql)), &bind);
             q.execute(&mut *self.tx).await?;
         }
         Ok(())
