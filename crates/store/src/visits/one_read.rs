@@ -166,7 +166,11 @@ pub(crate) async fn load_visit(
     id: emhana_domain::ids::AppointmentId,
 ) -> Result<Option<Visit>, StoreError> {
     let postgres = crate::Backend::of(conn) == crate::Backend::Postgres;
+    // PostgreSQL plans it afresh each time (an unnamed statement): a generic plan cached while
+    // the tables were small kept scanning them as they grew — under the write bench the read
+    // took up to 5 s and 20-doctor payments fell to 64/s.
     let Some(row) = sqlx::query(statement(postgres))
+        .persistent(!postgres)
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
