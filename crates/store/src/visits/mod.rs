@@ -30,7 +30,7 @@ mod rows;
 mod status;
 
 pub use lines::NewLine;
-pub(crate) use one_read::load_visit;
+pub(crate) use one_read::{load_visit, load_visit_in_write};
 pub(crate) use rows::APPOINTMENT;
 pub use rows::{Allocation, Appointment, Line, Payment, Refund, RefundPart, StatusChange, Visit};
 
@@ -186,7 +186,9 @@ pub(crate) async fn reload(
     conn: &mut AnyConnection,
     id: AppointmentId,
 ) -> Result<Visit, VisitError> {
-    Ok(load_visit(conn, id).await?.ok_or(StoreError::NotFound)?)
+    Ok(load_visit_in_write(conn, id)
+        .await?
+        .ok_or(StoreError::NotFound)?)
 }
 
 /// `(base_price, duration_minutes)` of an active service, or the refusal naming `field`.
