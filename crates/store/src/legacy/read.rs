@@ -119,16 +119,9 @@ impl LegacyDb {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// `cols` of `table` as `CAST(… AS TEXT)`, prefixed with `alias.` (missing columns as NULL).
-    async fn select_list(
-        &self,
-        table: &str,
-        alias: &str,
-        cols: &[&str],
-    ) -> Result<String, StoreError> {
-        let present = self.columns(table).await?;
-        Ok(cols
-            .iter()
+    /// `cols` as `CAST(alias."col" AS TEXT)`, NULL for those not `present` in the table.
+    fn select_list(present: &HashSet<String>, alias: &str, cols: &[&str]) -> String {
+        cols.iter()
             .map(|c| {
                 if present.contains(*c) {
                     format!("CAST({alias}.\"{c}\" AS TEXT)")
@@ -137,7 +130,7 @@ impl LegacyDb {
                 }
             })
             .collect::<Vec<_>>()
-            .join(", "))
+            .join(", ")
     }
 
     /// Every row of `table` ordered by id, with `cols` read as text, one at a time (a clinic's
@@ -150,12 +143,13 @@ impl LegacyDb {
         if !self.has_table(table) {
             return Ok(LegacyRows::empty(table, cols));
         }
-        let order = if self.columns(table).await?.contains("id") {
+        let present = self.columns(table).await?;
+        let order = if present.contains("id") {
             " ORDER BY t.id"
         } else {
             ""
         };
-        let select = self.select_list(table, "t", cols).await?;
+        let select = Self::select_list(&present, "t", cols);
         let sql = format!("SELECT {select}, NULL FROM \"{table}\" t{order}");
         Ok(LegacyRows::new(&self.pool, sql, table, cols))
     }
@@ -174,8 +168,8 @@ impl LegacyDb {
         if !self.has_table(table) {
             return Ok(LegacyRows::empty(table, cols));
         }
-        let select = self.select_list(table, "t", cols).await?;
         let present = self.columns(table).await?;
+        let select = Self::select_list(&present, "t", cols);
         let (key, join) = match parent {
             ParentKey::Column(c) if present.contains(c) => (format!("t.\"{c}\""), String::new()),
             ParentKey::Through {
