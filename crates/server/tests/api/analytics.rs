@@ -517,3 +517,79 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn a_doctors_new_patients_are_those_whose_first_visit_ever_is_in_the_range(app) {
+        let admin = app.token_for("admin").await;
+        let mut doctors = Vec::new();
+        for name in ["Ерлан", "Әлия"] {
+            doctors.push(post(&app, &admin, "/api/v1/doctors", json!({"first_name": name, "last_name": "Врач", "specialization": "Терапевт"})).await["id"].as_i64().unwrap());
+        }
+        let (a, b) = (doctors[0], doctors[1]);
+        let service = post(&app, &admin, "/api/v1/services", json!({"name": "Приём", "base_price": "10000", "duration_minutes": 30})).await["id"].as_i64().unwrap();
+        let mut p = Vec::new();
+        for n in 1..=5 {
+            p.push(post(&app, &admin, "/api/v1/patients", json!({"first_name": "Пациент", "phone": format!("8701000020{n}")})).await["id"].as_i64().unwrap());
+        }
+        let today = ClinicZone::default().local_date(Utc::now());
+        let from = today - Duration::days(30);
+        let to = from + Duration::days(9);
+        // (patient, doctor, day, hour, cancelled)
+        let visits = [
+            (p[0], a, from + Duration::days(1), 9, false),  // first ever with A, then B: new for both
+            (p[0], b, from + Duration::days(3), 9, false),
+            (p[1], a, from - Duration::days(5), 10, false), // came before the range: new for nobody
+            (p[1], b, from + Duration::days(2), 10, false),
+            (p[2], b, from + Duration::days(1), 11, true),  // cancelled; the first real visit is after the range
+            (p[2], b, to + Duration::days(2), 11, false),
+            (p[3], b, to, 12, false),                       // on the range's last day: new for B
+            (p[4], a, from - Duration::days(1), 13, true),  // a cancelled visit before is no visit
+            (p[4], a, from + Duration::days(4), 13, false),
+        ];
+        let mut booked = Vec::new();
+        for (patient, doctor, day, hour, cancelled) in visits {
+            let v = book(&app, &admin, patient, doctor, (day, hour, 0), &[service], None).await;
+            let id = v["id"].as_i64().unwrap();
+            if cancelled {
+                post(&app, &admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "cancelled"})).await;
+            }
+            booked.push(v);
+        }
+        let new_patients = |filter: String| {
+            let (app, admin) = (&app, &admin);
+            async move {
+                let res = app.get_auth(&format!("/api/v1/analytics/summary?from={from}&to={to}{filter}"), admin).await;
+                assert_eq!(res.status(), 200, "{filter}");
+                res.json::<Value>().await.unwrap()["new_patients"].as_i64().unwrap()
+            }
+        };
+        let expect = |clinic: i64, of_a: i64, of_b: i64| {
+            let new_patients = &new_patients;
+            async move {
+                assert_eq!(new_patients(String::new()).await, clinic, "the clinic");
+                assert_eq!(new_patients(format!("&doctor_id={a}")).await, of_a, "doctor A");
+                assert_eq!(new_patients(format!("&doctor_id={b}")).await, of_b, "doctor B");
+                // The kept per-doctor rows agree with the pass over the visits (a list of two).
+                assert_eq!(new_patients(format!("&doctor_ids={a},999999")).await, of_a, "doctor A, direct pass");
+                assert_eq!(new_patients(format!("&doctor_ids={b},999999")).await, of_b, "doctor B, direct pass");
+                assert_eq!(new_patients(format!("&doctor_ids={a},{b}")).await, clinic, "both doctors");
+            }
+        };
+        expect(3, 2, 2).await; // P1, P4, P5 for the clinic; P1, P5 for A; P1, P4 for B
+
+        // P1's visit with A moves before the range: P1 is new for nobody now.
+        let v = &booked[0];
+        let starts_at = ClinicZone::default().to_utc(from - Duration::days(2), NaiveTime::from_hms_opt(9, 0, 0).unwrap()).to_rfc3339();
+        let res = app.send(Method::PATCH, &format!("/api/v1/appointments/{}", v["id"]), Some(&admin), Some(&json!({"starts_at": starts_at, "version": v["version"]}))).await;
+        assert_eq!(res.status(), 200);
+        expect(2, 1, 1).await;
+        // P4's only visit is cancelled: P4 is new for nobody.
+        post(&app, &admin, &format!("/api/v1/appointments/{}/status", booked[6]["id"]), json!({"status": "cancelled"})).await;
+        expect(1, 1, 0).await;
+
+        let kept = stats_rows(&app).await;
+        assert!(kept.iter().any(|r| r.starts_with("stats_doctor_firsts|")));
+        app.store.rebuild_stats().await.unwrap();
+        assert_eq!(kept, stats_rows(&app).await, "kept by the writes == rebuilt from the base tables");
+    }
+}

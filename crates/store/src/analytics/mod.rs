@@ -2,9 +2,9 @@
 //! [`crate::stats`]): sums over a few rows per clinic-local day instead of a pass over every visit.
 //! Visits count by their start day and exclude cancelled ones; money counts live (non-voided)
 //! payments by their payment day. Distinct counts come from the chains; only doctor-filtered
-//! counts the chains cannot answer pass over those doctors' visits: patients per source and new
-//! patients for some doctors, and distinct patients for several (a patient of two of them would
-//! count twice in a sum of per-doctor chains). Rows come back typed (methods, days, ids, money) and in their final order.
+//! counts the chains cannot answer pass over those doctors' visits: distinct patients, patients
+//! per source and new patients for several doctors (a patient of two of them would count twice
+//! in a sum of per-doctor chains). One doctor's new patients come from `stats_doctor_firsts`. Rows come back typed (methods, days, ids, money) and in their final order.
 //! Sums are cast to BIGINT (PostgreSQL's SUM of a BIGINT is NUMERIC).
 
 mod rows;
@@ -190,13 +190,21 @@ impl Store {
     }
 
     /// Patients whose first non-cancelled visit ever falls in the range (with doctors: those
-    /// of them who saw one of the doctors in the range — one look-back probe per such patient).
+    /// of them who saw one of the doctors in the range). One doctor: from `stats_doctor_firsts`
+    /// (first day ever on or after `from`, first day with the doctor on or before `to` — that
+    /// day is never before the first ever, so it lies in the range too); several: one look-back
+    /// probe per patient of theirs in the range (per-doctor counts cannot be added).
     pub async fn new_patients(&self, r: ReportRange) -> Result<i64, StoreError> {
         if r.doctors.is_all() {
             let sql =
                 "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_first_visits t \
                        WHERE t.day >= $1 AND t.day <= $2";
             return self.ranged_count(sql.to_owned(), r, false).await;
+        }
+        if r.doctors.single().is_some() {
+            let sql = "SELECT CAST(COALESCE(SUM(t.patients), 0) AS BIGINT) FROM stats_doctor_firsts t \
+                       WHERE t.doctor_id = $3 AND t.day >= $1 AND t.day <= $2 AND t.first_day >= $1";
+            return self.ranged_count(sql.to_owned(), r, true).await;
         }
         let visits_in_range = doctor_visits_in_range(&r);
         let sql = format!(
@@ -276,8 +284,11 @@ impl Store {
         let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
         let patients = if r.doctors.is_all() {
             self.chain_counts("source", "t.source_id", r).await?
+        } else if r.doctors.single().is_some() {
+            self.chain_counts("doctor_source", "t.source_id", r).await?
         } else {
-            // Per source for some doctors: one pass over their visits.
+            // Per source for several doctors (a patient of two would count twice in a sum of
+            // per-doctor chains): one pass over their visits.
             let sql = format!(
                 "SELECT a.source_id AS k, COUNT(DISTINCT a.patient_id) AS n FROM appointments a \
                  WHERE {} AND a.status <> 'cancelled' GROUP BY a.source_id",

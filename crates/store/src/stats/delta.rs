@@ -16,7 +16,10 @@ const MAX_VALUES: usize = 5;
 
 /// Key columns holding text (the others hold ids).
 fn is_text_key(column: &str) -> bool {
-    matches!(column, "day" | "method" | "prev" | "scope" | "status")
+    matches!(
+        column,
+        "day" | "first_day" | "method" | "prev" | "scope" | "status"
+    )
 }
 
 /// One family's facts as a single statement returning uniform rows — the fact's index, its keys

@@ -5,12 +5,14 @@
 //! allocations by service (`stats_lines`, `stats_allocations`), discounts by staff member
 //! (`stats_discounts`), visits by status, cancelled included (`stats_statuses`), refunds beside payments (by refund day, minus from the services' revenue), plus two *chains* that make distinct counts additive: for every visit and payment method, the days it
 //! was paid on, each with the previous such day (`prev`); for every patient (clinic-wide, per
-//! doctor, per source), the days of their non-cancelled visits, each with the previous one. A
+//! doctor, per source, per doctor and source), the days of their non-cancelled visits, each with the previous one. A
 //! visit (or patient) counts once in a range `[from, to]` exactly when one of its rows has `day`
 //! in the range and `prev < from` (its first day inside the range), so a distinct count is a sum
 //! over a few thousand rows instead of a pass over a million visits. Per-doctor and per-source
 //! chains also keep coarse rows (previous *month*) so the sum stays small (see `chain`).
-//! `stats_first_visits` counts patients on the day of their first visit ever.
+//! `stats_first_visits` counts patients on the day of their first visit ever;
+//! `stats_doctor_firsts` counts them per doctor by (first day with the doctor, first day ever),
+//! which answers a doctor's new patients (see migration 0021).
 //!
 //! Concurrency: a write holds its visit's row lock (and, for chains, its patient's) before it
 //! takes facts out, so nobody changes them in between. It does not touch the aggregate rows
@@ -39,7 +41,7 @@ pub use pending::{fold, live, reading_live};
 pub use rebuild::rebuild;
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
-pub const STATS_VERSION: &str = "5";
+pub const STATS_VERSION: &str = "6";
 
 /// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
 /// that column order (`{f}` selects the visits `a`, `$1` is the sign).
@@ -77,7 +79,7 @@ fn adding(table: &str, keys: &[&str], values: &[&str], rows: &str) -> String {
 
 /// Every table the facts add to (rebuild, zero-row cleanup, and the tests that compare the kept
 /// tables with a rebuild).
-pub const TABLES: [Table; 9] = [
+pub const TABLES: [Table; 10] = [
     (
         "stats_visits",
         &["day", "doctor_id", "source_id"],
@@ -114,6 +116,11 @@ pub const TABLES: [Table; 9] = [
         &["patients"],
     ),
     ("stats_first_visits", &["day"], &["patients"]),
+    (
+        "stats_doctor_firsts",
+        &["doctor_id", "day", "first_day"],
+        &["patients"],
+    ),
     (
         "stats_statuses",
         &["day", "doctor_id", "status"],
@@ -282,6 +289,9 @@ fn patient_facts() -> Vec<Fact> {
         chain("doctor", "a.doctor_id", "0", true),
         chain("source", "0", "a.source_id", false),
         chain("source", "0", "a.source_id", true),
+        // Per doctor and source: patients per source with a doctor filter.
+        chain("doctor_source", "a.doctor_id", "a.source_id", false),
+        chain("doctor_source", "a.doctor_id", "a.source_id", true),
         Fact {
             table: "stats_first_visits",
             keys: &["day"],
@@ -290,6 +300,21 @@ fn patient_facts() -> Vec<Fact> {
                      FROM (SELECT a.patient_id, MIN(a.local_date) AS day FROM appointments a \
                            WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id) f \
                      WHERE 1 = 1 GROUP BY f.day"
+                .to_owned(),
+        },
+        // Per (doctor, patient): the first day with the doctor and the first day at the clinic,
+        // so new patients for one doctor are a sum over a few rows (migration 0021).
+        Fact {
+            table: "stats_doctor_firsts",
+            keys: &["doctor_id", "day", "first_day"],
+            values: &["patients"],
+            select: "SELECT g.doctor_id, g.day, f.day, $1 * COUNT(*) \
+                     FROM (SELECT a.patient_id, a.doctor_id, MIN(a.local_date) AS day FROM appointments a \
+                           WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id, a.doctor_id) g \
+                     JOIN (SELECT a.patient_id, MIN(a.local_date) AS day FROM appointments a \
+                           WHERE a.status <> 'cancelled' AND {f} GROUP BY a.patient_id) f \
+                       ON f.patient_id = g.patient_id \
+                     WHERE 1 = 1 GROUP BY g.doctor_id, g.day, f.day"
                 .to_owned(),
         },
     ]
