@@ -39,14 +39,20 @@ impl Server {
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start the server: {e}"))?;
-        let server = Self { child, port };
-        for _ in 0..150 {
+        let mut server = Self { child, port };
+        // A start can take minutes: migrations and, after a change of the analytics facts, the
+        // one-time rebuild of the aggregates (about a minute per 1,000,000 visits). A server that
+        // exits fails at once.
+        for _ in 0..3_000 {
             if http(port, "GET", "/readyz", None, None).is_ok_and(|r| r.0 == 200) {
                 return Ok(server);
             }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(format!("the server exited while starting: {status}"));
+            }
             std::thread::sleep(Duration::from_millis(200));
         }
-        Err("the server did not become ready".into())
+        Err("the server did not become ready in 10 minutes".into())
     }
 
     /// Signs in as the owner; returns the access token.
