@@ -82,12 +82,20 @@ describe('sessions and roles', () => {
     await page.getByTestId('staff-table').getByText('nurlan').waitFor();
     const row = page.locator('tr[data-login="nurlan"]');
     assert.equal(await row.locator('select[name="role"]').inputValue(), 'admin');
-    // Role change and a password reset from the same table.
+    // Role change and a password reset from the same table: each change names the row's
+    // version, so the next one waits for the row the server re-sent (a newer version).
+    const changed = async (version) => {
+      await page.locator(`tr[data-login="nurlan"]:not([data-version="${version}"])`).waitFor();
+      return page.locator('tr[data-login="nurlan"]').getAttribute('data-version');
+    };
+    let version = await row.getAttribute('data-version');
     await row.locator('select[name="role"]').selectOption('receptionist');
-    await page.waitForFunction(() => document.querySelector('tr[data-login="nurlan"] select[name="role"]')?.value === 'receptionist');
+    version = await changed(version);
+    assert.equal(await row.locator('select[name="role"]').inputValue(), 'receptionist');
     await page.locator('tr[data-login="nurlan"] input[name="reset-password"]').fill('new-password-1');
     await page.locator('tr[data-login="nurlan"]').getByRole('button', { name: 'Задать' }).click();
-    await page.waitForFunction(() => document.querySelector('tr[data-login="nurlan"] input[name="reset-password"]')?.value === '');
+    await changed(version);
+    assert.equal(await page.locator('tr[data-login="nurlan"] input[name="reset-password"]').inputValue(), '');
     await screenshot(page, 'staff');
     const other = await newPage(browser);
     await loginAs(other, server.url, 'nurlan', 'new-password-1');

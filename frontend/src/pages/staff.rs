@@ -84,7 +84,7 @@ fn UserTable(
                     let password = RwSignal::new(String::new());
                     let last_login = u.last_login_at.as_deref().map_or_else(|| s.staff.staff_never.to_owned(), day_hm);
                     view! {
-                        <tr data-login=u.login.clone()>
+                        <tr data-login=u.login.clone() data-version=version.to_string()>
                             <td>{u.login.clone()}</td>
                             <td>
                                 <input name="display-name" prop:value=u.display_name.clone() aria-label=s.name_label
