@@ -46,11 +46,23 @@ async fn scalar(conn: &mut AnyConnection, sql: &str) -> Result<i64, StoreError> 
     Ok(n)
 }
 
-/// Every aggregate row as readers see it (base + pending, summed per key, zero rows left out),
-/// as `table|keys…|values…` text in key order (also what tests compare with a rebuild).
+/// Every aggregate row as readers see it (base + pending, summed per key, zero rows left out;
+/// then the month rows, with the pending deltas summed into their months), as
+/// `table|keys…|values…` text in key order (also what tests compare with a rebuild).
 pub async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
     let mut rows = Vec::new();
-    for (table, keys, values) in stats::TABLES {
+    let months = stats::MONTHLY.iter().map(|table| {
+        let (_, keys, values) = stats::TABLES
+            .iter()
+            .find(|t| t.0 == *table)
+            .copied()
+            .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
+        (format!("{table}_months"), keys, values, stats::live_months(table))
+    });
+    let days = stats::TABLES
+        .iter()
+        .map(|(table, keys, values)| ((*table).to_owned(), *keys, *values, stats::live(table)));
+    for (table, keys, values, source) in days.chain(months) {
         let columns: Vec<String> = keys
             .iter()
             .map(|c| format!("CAST({c} AS TEXT)"))
@@ -60,7 +72,7 @@ pub async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, Sto
         let sql = format!(
             "SELECT '{table}' || '|' || {} FROM {} t GROUP BY {keys} HAVING {} ORDER BY {keys}",
             columns.join(" || '|' || "),
-            stats::live(table),
+            source,
             non_zero.join(" OR "),
             keys = keys.join(", "),
         );

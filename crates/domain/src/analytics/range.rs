@@ -48,6 +48,25 @@ impl ReportRange {
         std::iter::successors(Some(self.from), |d| d.succ_opt()).take_while(|d| *d <= self.to)
     }
 
+    /// The whole calendar months inside the range, as (first day of the first, last day of the
+    /// last); none when no month lies wholly inside. Sums over a long range read these months'
+    /// month rows and only the days before and after them day by day.
+    pub fn whole_months(&self) -> Option<(NaiveDate, NaiveDate)> {
+        use chrono::Datelike;
+        let first = if self.from.day() == 1 {
+            self.from
+        } else {
+            self.from.checked_add_months(chrono::Months::new(1))?.with_day(1)?
+        };
+        let after_to = self.to.succ_opt()?;
+        let last = if after_to.day() == 1 {
+            self.to
+        } else {
+            self.to.with_day(1)?.pred_opt()?
+        };
+        (first < last).then_some((first, last))
+    }
+
     /// Every day of the range with its row, if `rows` (in day order, days with nothing left out,
     /// as the store answers) has one: the daily reports show zero days too.
     pub fn every_day<T>(
@@ -163,6 +182,41 @@ impl DoctorSet {
 mod tests {
     use super::*;
     use crate::analytics::Period;
+
+    #[test]
+    fn whole_months_are_the_calendar_months_wholly_inside_the_range() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let months = |from, to| {
+            ReportRange {
+                from,
+                to,
+                doctors: DoctorSet::ALL,
+            }
+            .whole_months()
+        };
+        // A year ending mid-month: the first whole month after `from`, the last before `to`.
+        assert_eq!(
+            months(d(2025, 11, 29), d(2026, 11, 28)),
+            Some((d(2025, 12, 1), d(2026, 10, 31)))
+        );
+        // Edges on month boundaries are whole months themselves (February of a leap year too).
+        assert_eq!(
+            months(d(2024, 2, 1), d(2024, 2, 29)),
+            Some((d(2024, 2, 1), d(2024, 2, 29)))
+        );
+        assert_eq!(months(d(2023, 2, 1), d(2023, 2, 28)), Some((d(2023, 2, 1), d(2023, 2, 28))));
+        assert_eq!(
+            months(d(2025, 12, 31), d(2026, 2, 28)),
+            Some((d(2026, 1, 1), d(2026, 2, 28)))
+        );
+        // No whole month: inside one month, or across a boundary without a full month.
+        assert_eq!(months(d(2026, 3, 1), d(2026, 3, 30)), None);
+        assert_eq!(months(d(2026, 3, 2), d(2026, 4, 30)), Some((d(2026, 4, 1), d(2026, 4, 30))));
+        assert_eq!(months(d(2026, 3, 2), d(2026, 4, 29)), None);
+        assert_eq!(months(d(2026, 3, 5), d(2026, 3, 5)), None);
+        // The calendar's end: no day after `to`, so no month is claimed.
+        assert_eq!(months(NaiveDate::MAX, NaiveDate::MAX), None);
+    }
 
     #[test]
     fn every_day_of_the_range_is_listed_with_its_row_or_none() {

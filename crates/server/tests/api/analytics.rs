@@ -13,6 +13,7 @@
 //! (* discounted from 10000 by the admin.)
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use emhana_domain::analytics::{DoctorSet, ReportRange};
 use emhana_domain::ClinicZone;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -591,5 +592,124 @@ both_backends! {
         assert!(kept.iter().any(|r| r.starts_with("stats_doctor_firsts|")));
         app.store.rebuild_stats().await.unwrap();
         assert_eq!(kept, stats_rows(&app).await, "kept by the writes == rebuilt from the base tables");
+    }
+}
+
+/// A money string in tiyn ("12500.50" → 1_250_050).
+fn tiyn(value: &Value) -> i64 {
+    let text = value.as_str().unwrap_or_else(|| panic!("money as text: {value}"));
+    let (whole, cents) = text.split_once('.').unwrap_or((text, "00"));
+    let sign = if whole.starts_with('-') { -1 } else { 1 };
+    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
+}
+
+/// Every additive figure of the reports that sum kept rows over `from..=to` (no distinct counts,
+/// no averages), by a name; zeros left out.
+async fn additive_figures(app: &TestApp, c: &Clinic, from: NaiveDate, to: NaiveDate) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    let get = |name: &'static str| async move {
+        let res = app.get_auth(&format!("/api/v1/analytics/{name}?from={from}&to={to}"), &c.admin).await;
+        assert_eq!(res.status(), 200, "{name} {from}..{to}");
+        res.json::<Value>().await.unwrap()
+    };
+    let summary = get("summary").await;
+    out.insert("summary.visits".to_owned(), summary["visits"].as_i64().unwrap());
+    out.insert("summary.revenue".to_owned(), tiyn(&summary["revenue"]));
+    out.insert("summary.debt".to_owned(), tiyn(&summary["outstanding_debt"]));
+    for s in get("sources").await["items"].as_array().unwrap() {
+        out.insert(format!("source.{}.visits", s["source"]), s["visits"].as_i64().unwrap());
+        out.insert(format!("source.{}.revenue", s["source"]), tiyn(&s["revenue"]));
+    }
+    for d in get("doctors").await["items"].as_array().unwrap() {
+        out.insert(format!("doctor.{}.visits", d["doctor_id"]), d["visits"].as_i64().unwrap());
+        out.insert(format!("doctor.{}.revenue", d["doctor_id"]), tiyn(&d["revenue"]));
+    }
+    for s in get("services").await["items"].as_array().unwrap() {
+        out.insert(format!("service.{}.count", s["name"]), s["count"].as_i64().unwrap());
+        out.insert(format!("service.{}.billed", s["name"]), tiyn(&s["billed"]));
+        out.insert(format!("service.{}.revenue", s["name"]), tiyn(&s["revenue"]));
+    }
+    for m in get("payment-methods").await["items"].as_array().unwrap() {
+        out.insert(format!("method.{}.paid", m["method"]), tiyn(&m["paid"]));
+        out.insert(format!("method.{}.refunded", m["method"]), tiyn(&m["refunded"]));
+        out.insert(format!("method.{}.refunds", m["method"]), m["refunds"].as_i64().unwrap());
+    }
+    for s in get("visits").await["statuses"].as_array().unwrap() {
+        out.insert(format!("status.{}", s["status"]), s["visits"].as_i64().unwrap());
+    }
+    let discounts = get("discounts").await;
+    out.insert("discounts.count".to_owned(), discounts["count"].as_i64().unwrap());
+    out.insert("discounts.total".to_owned(), tiyn(&discounts["total"]));
+    out.retain(|_, v| *v != 0);
+    out
+}
+
+both_backends! {
+    async fn a_long_range_reads_whole_months_from_month_rows_and_adds_up_to_its_parts(app) {
+        let c = clinic(&app).await;
+        // Visits on days of the last three months (payments land today), one cancelled, one
+        // discounted, one partly refunded: the range runs from the 15th three months back to the
+        // end of this month, so its whole months come from month rows.
+        let this_month = c.today.with_day(1).unwrap();
+        let back = |months: u32, day: u32| (this_month - chrono::Months::new(months)).with_day(day).unwrap();
+        let from = back(3, 15);
+        let to = (this_month + chrono::Months::new(1)).pred_opt().unwrap();
+        for (i, (day, doctor, source)) in [
+            (back(3, 14), c.d1, "instagram"), // the day before the range
+            (back(3, 15), c.d1, "2gis"),       // its first day
+            (back(3, 28), c.d2, "instagram"),
+            (back(2, 1), c.d2, "referral"),    // the first whole month's first day
+            (back(2, 17), c.d1, "instagram"),
+            (back(1, 9), c.d2, "2gis"),
+        ].into_iter().enumerate() {
+            let v = book(&app, &c.admin, c.p1, doctor, (day, 9 + i as u32, 0), &[c.s1, c.s2], Some(source)).await;
+            let id = v["id"].as_i64().unwrap();
+            match i {
+                1 => { post(&app, &c.admin, &format!("/api/v1/appointments/{id}/payments"), json!({"payments": [{"method": "card", "amount": "3000"}, {"method": "cash", "amount": "1000.50"}]})).await; }
+                2 => { post(&app, &c.admin, &format!("/api/v1/appointments/{id}/status"), json!({"status": "cancelled"})).await; }
+                3 => {
+                    let line = v["lines"][0]["id"].as_i64().unwrap();
+                    send(&app, &c, Method::PATCH, &format!("/api/v1/appointments/{id}/lines/{line}"), json!({"price": "7000"})).await;
+                    post(&app, &c.admin, &format!("/api/v1/appointments/{id}/payments"), json!({"payments": [{"method": "qr", "amount": "12000"}]})).await;
+                    post(&app, &c.admin, &format!("/api/v1/appointments/{id}/refunds"), json!({"amount": "500", "reason": "частичный возврат"})).await;
+                }
+                _ => {}
+            }
+        }
+        // The parts: stretches of about a month, none holding a whole calendar month.
+        let mut parts = Vec::new();
+        let mut start = from;
+        while start <= to {
+            let end = (start + chrono::Months::new(1)).pred_opt().unwrap().min(to);
+            parts.push((start, end));
+            start = end.succ_opt().unwrap();
+        }
+        for (a, b) in &parts {
+            let part = ReportRange { from: *a, to: *b, doctors: DoctorSet::ALL };
+            assert_eq!(part.whole_months(), None, "{a}..{b}");
+        }
+        let whole = ReportRange { from, to, doctors: DoctorSet::ALL };
+        assert!(whole.whole_months().is_some());
+        // Before and after the fold (pending deltas, then month rows).
+        for folded in [false, true] {
+            if folded {
+                app.store.fold_stats().await.unwrap();
+            }
+            let long = additive_figures(&app, &c, from, to).await;
+            let mut added = std::collections::BTreeMap::new();
+            for (a, b) in &parts {
+                for (k, v) in additive_figures(&app, &c, *a, *b).await {
+                    *added.entry(k).or_insert(0) += v;
+                }
+            }
+            added.retain(|_, v| *v != 0);
+            assert_eq!(long, added, "folded: {folded}");
+            assert_eq!(long.get("method.\"qr\".refunded"), Some(&50_000), "folded: {folded}: the refund");
+            assert_eq!(long.get("discounts.count"), Some(&2), "folded: {folded}: the fixture's and this one");
+        }
+        let kept = stats_rows(&app).await;
+        assert!(kept.iter().any(|r| r.starts_with("stats_lines_months|")));
+        app.store.rebuild_stats().await.unwrap();
+        assert_eq!(kept, stats_rows(&app).await, "month rows kept by the fold == rebuilt");
     }
 }

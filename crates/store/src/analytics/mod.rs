@@ -5,6 +5,8 @@
 //! counts the chains cannot answer pass over those doctors' visits: distinct patients, patients
 //! per source and new patients for several doctors (a patient of two of them would count twice
 //! in a sum of per-doctor chains). One doctor's new patients come from `stats_doctor_firsts`. Rows come back typed (methods, days, ids, money) and in their final order.
+//! Sums over the whole range read the whole months inside it from the month rows and only the
+//! days at its edges day by day (`Store::summed`); reports per day read the day rows.
 //! Sums are cast to BIGINT (PostgreSQL's SUM of a BIGINT is NUMERIC).
 
 mod rows;
@@ -80,13 +82,31 @@ fn by_key<K: std::hash::Hash + Eq>(rows: Vec<Keyed<K>>) -> HashMap<K, i64> {
 }
 
 impl Store {
-    /// Runs a report query whose `$1`, `$2`, `$3` are the range's days and doctor.
+    /// Runs a report query whose `$1`, `$2`, `$3` are the range's days and doctor, reading the
+    /// aggregates day by day (for reports per day).
     async fn ranged<T>(&self, sql: String, r: ReportRange) -> Result<Vec<T>, StoreError>
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
+        self.fetch_ranged(stats::reading_live(&sql), r).await
+    }
+
+    /// [`Self::ranged`] for sums over the whole range (not per day): the whole months inside it
+    /// are read from the month rows (see [`stats::reading_by_month`]).
+    async fn summed<T>(&self, sql: String, r: ReportRange) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        self.fetch_ranged(stats::reading_by_month(&sql, &r), r).await
+    }
+
+    /// Runs `sql` (its aggregate reads already resolved) with the range's days and doctor bound.
+    async fn fetch_ranged<T>(&self, sql: String, r: ReportRange) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
         Ok(
-            sqlx::query_as(sqlx::AssertSqlSafe(stats::reading_live(&sql)))
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(time::encode_day(r.from))
                 .bind(time::encode_day(r.to))
                 .bind(doctor_param(&r))
@@ -180,7 +200,7 @@ impl Store {
              FROM stats_visits t WHERE {in_range}"
         );
         let mut totals: VisitTotals = self
-            .ranged(sql, r)
+            .summed(sql, r)
             .await?
             .into_iter()
             .next()
@@ -227,7 +247,7 @@ impl Store {
                     CAST(SUM(t.refunds) AS BIGINT) AS refunds \
              FROM stats_payments t WHERE {in_range} GROUP BY t.method HAVING SUM(t.payments) + SUM(t.refunds) > 0"
         );
-        let mut totals: Vec<MethodTotal> = self.ranged(sql, r).await?;
+        let mut totals: Vec<MethodTotal> = self.summed(sql, r).await?;
         let sql = format!(
             "SELECT t.method AS k, CAST(SUM(t.visits) AS BIGINT) AS n FROM stats_method_visits t \
              WHERE {in_range} AND {FIRST_IN_RANGE} GROUP BY t.method"
@@ -267,7 +287,7 @@ impl Store {
             "SELECT t.status, CAST(SUM(t.visits) AS BIGINT) AS visits \
              FROM stats_statuses t WHERE {in_range} GROUP BY t.status HAVING SUM(t.visits) > 0 ORDER BY t.status"
         );
-        self.ranged(sql, r).await
+        self.summed(sql, r).await
     }
 
     /// Visits per lead source (every source, active or not, that has visits in the range), best
@@ -281,7 +301,7 @@ impl Store {
              WHERE {in_range} \
              GROUP BY s.id, s.code, s.label HAVING SUM(t.visits) > 0 ORDER BY s.id"
         );
-        let mut groups: Vec<SourceGroup> = self.ranged(sql, r).await?;
+        let mut groups: Vec<SourceGroup> = self.summed(sql, r).await?;
         let patients = if r.doctors.is_all() {
             self.chain_counts("source", "t.source_id", r).await?
         } else if r.doctors.single().is_some() {
@@ -317,7 +337,7 @@ impl Store {
                         WHERE {in_range} AND t.method <> 'bonus' GROUP BY t.doctor_id) p ON p.doctor_id = v.doctor_id \
              ORDER BY d.id"
         );
-        let mut groups: Vec<DoctorGroup> = self.ranged(sql, r).await?;
+        let mut groups: Vec<DoctorGroup> = self.summed(sql, r).await?;
         let patients = self.chain_counts("doctor", "t.doctor_id", r).await?;
         for g in &mut groups {
             g.patients = patients.get(&g.doctor_id.0).copied().unwrap_or(0);
@@ -338,7 +358,7 @@ impl Store {
                         WHERE {in_range} GROUP BY t.service_id) x ON x.service_id = l.service_id \
              ORDER BY s.id"
         );
-        self.ranged(sql, r).await
+        self.summed(sql, r).await
     }
 
     /// Lines priced below their base price on visits in the range, by who set the price.
@@ -351,7 +371,7 @@ impl Store {
              WHERE {in_range} \
              GROUP BY t.user_id, u.display_name HAVING SUM(t.lines) > 0 ORDER BY t.user_id"
         );
-        self.ranged(sql, r).await
+        self.summed(sql, r).await
     }
 
     /// Visits per source per day (trend charts bucket the days into weeks or months).

@@ -27,6 +27,10 @@
 //! and +1 after, inside the change's own transaction ([`Delta`]), so table + pending always equals
 //! a rebuild. A test checks exactly that after a mix of bookings, moves, payments and voids.
 //!
+//! The per-day sum tables also keep month rows ([`MONTHLY`]): the fold adds pending deltas to
+//! both, the rebuild derives them from the day rows, and a report over a long range reads the
+//! whole months from them and only the edge days from the day rows ([`reading_by_month`]).
+//!
 //! Files: the facts and tables here; `delta` the write side (netting, appending); `pending`
 //! what readers see and the fold; `rebuild` the recomputation from scratch.
 
@@ -37,11 +41,11 @@ mod pending;
 mod rebuild;
 
 pub use delta::Delta;
-pub use pending::{fold, live, reading_live};
+pub use pending::{fold, live, live_months, reading_by_month, reading_live};
 pub use rebuild::rebuild;
 
 /// Bump when a fact's definition changes: [`crate::Store::migrate`] rebuilds the tables once.
-pub const STATS_VERSION: &str = "6";
+pub const STATS_VERSION: &str = "7";
 
 /// One fact: the table it adds to, its key and value columns, and the `SELECT` producing rows in
 /// that column order (`{f}` selects the visits `a`, `$1` is the sign).
@@ -127,6 +131,43 @@ pub const TABLES: [Table; 10] = [
         &["visits"],
     ),
 ];
+
+/// The per-day sum tables that also keep month rows (`<table>_months`, migration 0022; `day` is
+/// their first key and a month row's `day` is the month's first day). The fold and the rebuild
+/// keep them; reports over long ranges read them for the whole months ([`reading_by_month`]).
+/// Chains and first days have none: a distinct count is not a sum of months.
+pub const MONTHLY: [&str; 6] = [
+    "stats_visits",
+    "stats_payments",
+    "stats_lines",
+    "stats_allocations",
+    "stats_discounts",
+    "stats_statuses",
+];
+
+/// The month (its first day) of the day column `day`, in SQL: `'2026-03-17'` → `'2026-03-01'`.
+fn month_of(day: &str) -> String {
+    format!("SUBSTR({day}, 1, 8) || '01'")
+}
+
+/// `SELECT <month of day>, other keys, SUM(values) FROM source GROUP BY …`: day rows summed into
+/// month rows (`keys[0]` is `day`).
+fn month_rows(keys: &[&str], values: &[&str], source: &str) -> String {
+    let month = month_of("day");
+    let grouped: Vec<String> = std::iter::once(month.clone())
+        .chain(keys.iter().skip(1).map(|k| (*k).to_owned()))
+        .collect();
+    let sums: Vec<String> = values
+        .iter()
+        .map(|v| format!("CAST(SUM({v}) AS BIGINT)"))
+        .collect();
+    format!(
+        "SELECT {}, {} FROM {source} WHERE 1 = 1 GROUP BY {}",
+        grouped.join(", "),
+        sums.join(", "),
+        grouped.join(", ")
+    )
+}
 
 /// The fact queries, built once per process (every write runs them twice).
 static VISIT_FACTS: LazyLock<Vec<Fact>> = LazyLock::new(visit_facts);

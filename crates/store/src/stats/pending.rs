@@ -1,24 +1,35 @@
 //! What readers see (base rows plus pending deltas) and the fold that moves pending rows into
 //! the base tables.
 
+use emhana_domain::analytics::ReportRange;
 use sqlx::AnyConnection;
 
-use super::{adding, TABLES};
-use crate::{Backend, StoreError};
+use super::{adding, month_of, month_rows, MONTHLY, TABLES};
+use crate::{time, Backend, StoreError};
 
-/// The rows of `table` as readers must see them: the base rows and the pending deltas, as one
-/// row source with the table's columns (readers sum over it; use it in place of the table name).
-pub fn live(table: &str) -> String {
+/// The key and value columns of the aggregate table `table`.
+fn columns_of(table: &str) -> (&'static [&'static str], &'static [&'static str]) {
     let (_, keys, values) = TABLES
         .iter()
         .find(|t| t.0 == table)
         .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
-    let columns = keys
-        .iter()
+    (keys, values)
+}
+
+/// `keys…, values…` of an aggregate table, as an SQL column list.
+fn column_list(keys: &[&str], values: &[&str]) -> String {
+    keys.iter()
         .chain(values.iter())
         .copied()
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+/// The rows of `table` as readers must see them: the base rows and the pending deltas, as one
+/// row source with the table's columns (readers sum over it; use it in place of the table name).
+pub fn live(table: &str) -> String {
+    let (keys, values) = columns_of(table);
+    let columns = column_list(keys, values);
     format!("(SELECT {columns} FROM {table} UNION ALL SELECT {columns} FROM {table}_pending)")
 }
 
@@ -33,6 +44,57 @@ pub fn reading_live(sql: &str) -> String {
         );
     }
     out
+}
+
+/// The month rows of `table` (one of [`MONTHLY`]) as readers must see them: the kept month rows
+/// and the pending deltas summed into their months, with the table's columns (the consistency
+/// check compares them with a rebuild's).
+pub fn live_months(table: &str) -> String {
+    let (keys, values) = columns_of(table);
+    let columns = column_list(keys, values);
+    let pending: Vec<String> = std::iter::once(format!("{} AS day", month_of("day")))
+        .chain(keys.iter().skip(1).chain(values.iter()).map(|c| (*c).to_owned()))
+        .collect();
+    format!(
+        "(SELECT {columns} FROM {table}_months UNION ALL SELECT {} FROM {table}_pending)",
+        pending.join(", ")
+    )
+}
+
+/// The rows of `table` (one of [`MONTHLY`]) a sum over the range `r` reads: the month rows of the
+/// whole months inside the range, the day rows of the days before and after them, and the
+/// pending deltas (the caller's `t.day` filter still applies: a month row's day is its first
+/// day, inside the range). Without a whole month inside, the [`live`] rows.
+fn live_by_month(table: &str, r: &ReportRange) -> String {
+    let Some((first, last)) = r.whole_months() else {
+        return live(table);
+    };
+    let (keys, values) = columns_of(table);
+    let columns = column_list(keys, values);
+    // Literal days (formatted from dates, so safe as text): each branch is a range of the
+    // table's (day, …) key, planned for what it is.
+    let (from, to) = (time::encode_day(r.from), time::encode_day(r.to));
+    let (first, last) = (time::encode_day(first), time::encode_day(last));
+    format!(
+        "(SELECT {columns} FROM {table} WHERE day >= '{from}' AND day < '{first}' \
+          UNION ALL SELECT {columns} FROM {table}_months WHERE day >= '{first}' AND day <= '{last}' \
+          UNION ALL SELECT {columns} FROM {table} WHERE day > '{last}' AND day <= '{to}' \
+          UNION ALL SELECT {columns} FROM {table}_pending)"
+    )
+}
+
+/// [`reading_live`] for sums that do not group by day: every `FROM stats_… t` of a table with
+/// month rows reads them for the whole months of `r` ([`live_by_month`]; a year is ~12
+/// month rows per key instead of ~365 day rows), the others read as [`reading_live`] does.
+pub fn reading_by_month(sql: &str, r: &ReportRange) -> String {
+    let mut out = sql.to_owned();
+    for table in MONTHLY {
+        out = out.replace(
+            &format!("FROM {table} t"),
+            &format!("FROM {} t", live_by_month(table, r)),
+        );
+    }
+    reading_live(&out)
 }
 
 /// Folds every pending delta into its base table, in the caller's transaction; returns how
@@ -55,11 +117,25 @@ pub async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<u64, Sto
             );
             adding(table, keys, values, &rows)
         };
+        // The same deltas summed into the month rows, for the tables that keep them.
+        let months = MONTHLY.contains(&table).then(|| {
+            move |source: &str| {
+                adding(
+                    &format!("{table}_months"),
+                    keys,
+                    values,
+                    &month_rows(keys, values, source),
+                )
+            }
+        });
         match backend {
             Backend::Postgres => {
+                let monthly = months
+                    .map(|m| format!(", monthly AS ({})", m("moved")))
+                    .unwrap_or_default();
                 let sql = format!(
                     "WITH moved AS (DELETE FROM {table}_pending RETURNING {keys_list}, {values}), \
-                     folded AS ({upsert}) SELECT COUNT(*) FROM moved",
+                     folded AS ({upsert}){monthly} SELECT COUNT(*) FROM moved",
                     values = values.join(", "),
                     upsert = upsert("moved"),
                 );
@@ -69,9 +145,15 @@ pub async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<u64, Sto
                 folded += n as u64;
             }
             Backend::Sqlite => {
-                sqlx::query(sqlx::AssertSqlSafe(upsert(&format!("{table}_pending"))))
+                let pending = format!("{table}_pending");
+                sqlx::query(sqlx::AssertSqlSafe(upsert(&pending)))
                     .execute(&mut *conn)
                     .await?;
+                if let Some(m) = months {
+                    sqlx::query(sqlx::AssertSqlSafe(m(&pending)))
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 let done = sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}_pending")))
                     .execute(&mut *conn)
                     .await?;

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{adding, Fact, PATIENT_FACTS, TABLES, VISIT_FACTS};
+use super::{adding, month_rows, Fact, MONTHLY, PATIENT_FACTS, TABLES, VISIT_FACTS};
 use crate::{Backend, StoreError};
 
 /// Adds every row of `facts` straight to the base tables.
@@ -19,36 +19,50 @@ async fn upsert_all(conn: &mut AnyConnection, facts: &[Fact]) -> Result<(), Stor
     Ok(())
 }
 
+/// Every table the aggregates live in: each kept table, its pending twin and its month rows.
+fn every_table() -> Vec<String> {
+    TABLES
+        .iter()
+        .flat_map(|t| [t.0.to_owned(), format!("{}_pending", t.0)])
+        .chain(MONTHLY.iter().map(|t| format!("{t}_months")))
+        .collect()
+}
+
 /// Recomputes every table from the base tables (migrations, bulk loads, imports), inside the
 /// caller's transaction.
 pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         // Writers (row upserts) and a second rebuild (two servers starting together) wait until
         // this one commits, so none adds to rows this one is about to replace.
-        let tables: Vec<String> = TABLES
-            .iter()
-            .flat_map(|t| [t.0.to_owned(), format!("{}_pending", t.0)])
-            .collect();
-        let sql = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
+        let sql = format!("LOCK TABLE {} IN EXCLUSIVE MODE", every_table().join(", "));
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *conn)
             .await?;
     }
-    for (table, _, _) in TABLES {
-        for name in [table.to_owned(), format!("{table}_pending")] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {name}")))
-                .execute(&mut *conn)
-                .await?;
-        }
+    for name in every_table() {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {name}")))
+            .execute(&mut *conn)
+            .await?;
     }
     upsert_all(conn, &VISIT_FACTS).await?;
     upsert_all(conn, &PATIENT_FACTS).await?;
-    for (table, _, values) in TABLES {
+    for (table, keys, values) in TABLES {
         let zero: Vec<String> = values.iter().map(|v| format!("{v} = 0")).collect();
         let sql = format!("DELETE FROM {table} WHERE {}", zero.join(" AND "));
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *conn)
             .await?;
+        if MONTHLY.contains(&table) {
+            let months = format!("{table}_months");
+            let sql = adding(&months, keys, values, &month_rows(keys, values, table));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await?;
+            let sql = format!("DELETE FROM {months} WHERE {}", zero.join(" AND "));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(())
 }
