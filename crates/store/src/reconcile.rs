@@ -57,7 +57,12 @@ pub async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, Sto
             .find(|t| t.0 == *table)
             .copied()
             .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
-        (format!("{table}_months"), keys, values, stats::live_months(table))
+        (
+            format!("{table}_months"),
+            keys,
+            values,
+            stats::live_months(table),
+        )
     });
     let days = stats::TABLES
         .iter()

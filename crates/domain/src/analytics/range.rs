@@ -56,7 +56,9 @@ impl ReportRange {
         let first = if self.from.day() == 1 {
             self.from
         } else {
-            self.from.checked_add_months(chrono::Months::new(1))?.with_day(1)?
+            self.from
+                .checked_add_months(chrono::Months::new(1))?
+                .with_day(1)?
         };
         let after_to = self.to.succ_opt()?;
         let last = if after_to.day() == 1 {
@@ -204,14 +206,20 @@ mod tests {
             months(d(2024, 2, 1), d(2024, 2, 29)),
             Some((d(2024, 2, 1), d(2024, 2, 29)))
         );
-        assert_eq!(months(d(2023, 2, 1), d(2023, 2, 28)), Some((d(2023, 2, 1), d(2023, 2, 28))));
+        assert_eq!(
+            months(d(2023, 2, 1), d(2023, 2, 28)),
+            Some((d(2023, 2, 1), d(2023, 2, 28)))
+        );
         assert_eq!(
             months(d(2025, 12, 31), d(2026, 2, 28)),
             Some((d(2026, 1, 1), d(2026, 2, 28)))
         );
         // No whole month: inside one month, or across a boundary without a full month.
         assert_eq!(months(d(2026, 3, 1), d(2026, 3, 30)), None);
-        assert_eq!(months(d(2026, 3, 2), d(2026, 4, 30)), Some((d(2026, 4, 1), d(2026, 4, 30))));
+        assert_eq!(
+            months(d(2026, 3, 2), d(2026, 4, 30)),
+            Some((d(2026, 4, 1), d(2026, 4, 30)))
+        );
         assert_eq!(months(d(2026, 3, 2), d(2026, 4, 29)), None);
         assert_eq!(months(d(2026, 3, 5), d(2026, 3, 5)), None);
         // The calendar's end: no day after `to`, so no month is claimed.

@@ -597,48 +597,97 @@ both_backends! {
 
 /// A money string in tiyn ("12500.50" → 1_250_050).
 fn tiyn(value: &Value) -> i64 {
-    let text = value.as_str().unwrap_or_else(|| panic!("money as text: {value}"));
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("money as text: {value}"));
     let (whole, cents) = text.split_once('.').unwrap_or((text, "00"));
     let sign = if whole.starts_with('-') { -1 } else { 1 };
-    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
+    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100
+        + cents.parse::<i64>().unwrap())
 }
 
 /// Every additive figure of the reports that sum kept rows over `from..=to` (no distinct counts,
 /// no averages), by a name; zeros left out.
-async fn additive_figures(app: &TestApp, c: &Clinic, from: NaiveDate, to: NaiveDate) -> std::collections::BTreeMap<String, i64> {
+async fn additive_figures(
+    app: &TestApp,
+    c: &Clinic,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> std::collections::BTreeMap<String, i64> {
     let mut out = std::collections::BTreeMap::new();
     let get = |name: &'static str| async move {
-        let res = app.get_auth(&format!("/api/v1/analytics/{name}?from={from}&to={to}"), &c.admin).await;
+        let res = app
+            .get_auth(
+                &format!("/api/v1/analytics/{name}?from={from}&to={to}"),
+                &c.admin,
+            )
+            .await;
         assert_eq!(res.status(), 200, "{name} {from}..{to}");
         res.json::<Value>().await.unwrap()
     };
     let summary = get("summary").await;
-    out.insert("summary.visits".to_owned(), summary["visits"].as_i64().unwrap());
+    out.insert(
+        "summary.visits".to_owned(),
+        summary["visits"].as_i64().unwrap(),
+    );
     out.insert("summary.revenue".to_owned(), tiyn(&summary["revenue"]));
-    out.insert("summary.debt".to_owned(), tiyn(&summary["outstanding_debt"]));
+    out.insert(
+        "summary.debt".to_owned(),
+        tiyn(&summary["outstanding_debt"]),
+    );
     for s in get("sources").await["items"].as_array().unwrap() {
-        out.insert(format!("source.{}.visits", s["source"]), s["visits"].as_i64().unwrap());
-        out.insert(format!("source.{}.revenue", s["source"]), tiyn(&s["revenue"]));
+        out.insert(
+            format!("source.{}.visits", s["source"]),
+            s["visits"].as_i64().unwrap(),
+        );
+        out.insert(
+            format!("source.{}.revenue", s["source"]),
+            tiyn(&s["revenue"]),
+        );
     }
     for d in get("doctors").await["items"].as_array().unwrap() {
-        out.insert(format!("doctor.{}.visits", d["doctor_id"]), d["visits"].as_i64().unwrap());
-        out.insert(format!("doctor.{}.revenue", d["doctor_id"]), tiyn(&d["revenue"]));
+        out.insert(
+            format!("doctor.{}.visits", d["doctor_id"]),
+            d["visits"].as_i64().unwrap(),
+        );
+        out.insert(
+            format!("doctor.{}.revenue", d["doctor_id"]),
+            tiyn(&d["revenue"]),
+        );
     }
     for s in get("services").await["items"].as_array().unwrap() {
-        out.insert(format!("service.{}.count", s["name"]), s["count"].as_i64().unwrap());
+        out.insert(
+            format!("service.{}.count", s["name"]),
+            s["count"].as_i64().unwrap(),
+        );
         out.insert(format!("service.{}.billed", s["name"]), tiyn(&s["billed"]));
-        out.insert(format!("service.{}.revenue", s["name"]), tiyn(&s["revenue"]));
+        out.insert(
+            format!("service.{}.revenue", s["name"]),
+            tiyn(&s["revenue"]),
+        );
     }
     for m in get("payment-methods").await["items"].as_array().unwrap() {
         out.insert(format!("method.{}.paid", m["method"]), tiyn(&m["paid"]));
-        out.insert(format!("method.{}.refunded", m["method"]), tiyn(&m["refunded"]));
-        out.insert(format!("method.{}.refunds", m["method"]), m["refunds"].as_i64().unwrap());
+        out.insert(
+            format!("method.{}.refunded", m["method"]),
+            tiyn(&m["refunded"]),
+        );
+        out.insert(
+            format!("method.{}.refunds", m["method"]),
+            m["refunds"].as_i64().unwrap(),
+        );
     }
     for s in get("visits").await["statuses"].as_array().unwrap() {
-        out.insert(format!("status.{}", s["status"]), s["visits"].as_i64().unwrap());
+        out.insert(
+            format!("status.{}", s["status"]),
+            s["visits"].as_i64().unwrap(),
+        );
     }
     let discounts = get("discounts").await;
-    out.insert("discounts.count".to_owned(), discounts["count"].as_i64().unwrap());
+    out.insert(
+        "discounts.count".to_owned(),
+        discounts["count"].as_i64().unwrap(),
+    );
     out.insert("discounts.total".to_owned(), tiyn(&discounts["total"]));
     out.retain(|_, v| *v != 0);
     out

@@ -97,7 +97,8 @@ impl Store {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        self.fetch_ranged(stats::reading_by_month(&sql, &r), r).await
+        self.fetch_ranged(stats::reading_by_month(&sql, &r), r)
+            .await
     }
 
     /// Runs `sql` (its aggregate reads already resolved) with the range's days and doctor bound.
@@ -105,14 +106,12 @@ impl Store {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        Ok(
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(time::encode_day(r.from))
-                .bind(time::encode_day(r.to))
-                .bind(doctor_param(&r))
-                .fetch_all(self.pool())
-                .await?,
-        )
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(time::encode_day(r.from))
+            .bind(time::encode_day(r.to))
+            .bind(doctor_param(&r))
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// One number of a query whose `$1`, `$2` are the range's days (and `$3` its doctor when

@@ -53,7 +53,12 @@ pub fn live_months(table: &str) -> String {
     let (keys, values) = columns_of(table);
     let columns = column_list(keys, values);
     let pending: Vec<String> = std::iter::once(format!("{} AS day", month_of("day")))
-        .chain(keys.iter().skip(1).chain(values.iter()).map(|c| (*c).to_owned()))
+        .chain(
+            keys.iter()
+                .skip(1)
+                .chain(values.iter())
+                .map(|c| (*c).to_owned()),
+        )
         .collect();
     format!(
         "(SELECT {columns} FROM {table}_months UNION ALL SELECT {} FROM {table}_pending)",
@@ -118,15 +123,13 @@ pub async fn fold(conn: &mut AnyConnection, backend: Backend) -> Result<u64, Sto
             adding(table, keys, values, &rows)
         };
         // The same deltas summed into the month rows, for the tables that keep them.
-        let months = MONTHLY.contains(&table).then(|| {
-            move |source: &str| {
-                adding(
-                    &format!("{table}_months"),
-                    keys,
-                    values,
-                    &month_rows(keys, values, source),
-                )
-            }
+        let months = MONTHLY.contains(&table).then_some(move |source: &str| {
+            adding(
+                &format!("{table}_months"),
+                keys,
+                values,
+                &month_rows(keys, values, source),
+            )
         });
         match backend {
             Backend::Postgres => {
