@@ -754,6 +754,22 @@ both_backends! {
             added.retain(|_, v| *v != 0);
             assert_eq!(long, added, "folded: {folded}");
             assert_eq!(long.get("method.\"qr\".refunded"), Some(&50_000), "folded: {folded}: the refund");
+            // Monthly trends (whole months from month rows) agree with each month's own reports.
+            let trends: Value = app.get_auth(&format!("/api/v1/analytics/trends?from={from}&to={to}&period=month"), &c.admin).await.json().await.unwrap();
+            let buckets: Vec<NaiveDate> = trends["buckets"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().parse().unwrap()).collect();
+            assert_eq!(buckets.len(), 4, "from the 15th three months back to this month's end");
+            for (i, start) in buckets.iter().enumerate() {
+                let end = (*start + chrono::Months::new(1)).pred_opt().unwrap().min(to);
+                let month = additive_figures(&app, &c, (*start).max(from), end).await;
+                for s in trends["sources"].as_array().unwrap() {
+                    let visits: i64 = s["values"][i].as_str().unwrap().parse().unwrap();
+                    assert_eq!(month.get(&format!("source.{}.visits", s["code"])).copied().unwrap_or(0), visits, "folded: {folded}: {start} {}", s["code"]);
+                }
+                for m in trends["methods"].as_array().unwrap() {
+                    let figure = |name: &str| month.get(&format!("method.{}.{name}", m["code"])).copied().unwrap_or(0);
+                    assert_eq!(figure("paid") - figure("refunded"), tiyn(&m["values"][i]), "folded: {folded}: {start} {}", m["code"]);
+                }
+            }
             assert_eq!(long.get("discounts.count"), Some(&2), "folded: {folded}: the fixture's and this one");
         }
         let kept = stats_rows(&app).await;
