@@ -52,11 +52,7 @@ async fn scalar(conn: &mut AnyConnection, sql: &str) -> Result<i64, StoreError> 
 pub async fn aggregate_rows(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> {
     let mut rows = Vec::new();
     let months = stats::MONTHLY.iter().map(|table| {
-        let (_, keys, values) = stats::TABLES
-            .iter()
-            .find(|t| t.0 == *table)
-            .copied()
-            .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
+        let (keys, values) = stats::columns_of(table);
         (
             format!("{table}_months"),
             keys,

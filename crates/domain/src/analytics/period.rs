@@ -46,6 +46,15 @@ impl Period {
         }
     }
 
+    /// True when a whole calendar month always falls in one bucket, so a month's total (dated
+    /// its first day) may stand for its days: months, not Monday-based weeks.
+    pub fn holds_whole_months(self) -> bool {
+        match self {
+            Self::Week => false,
+            Self::Month => true,
+        }
+    }
+
     /// Every bucket from the one holding `from` to the one holding `to`, in order. The next
     /// bucket is checked arithmetic: at the end of the calendar the list simply ends.
     pub fn buckets(self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
@@ -114,6 +123,20 @@ impl BucketSums {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_total_dated_its_first_day_lands_in_the_bucket_of_its_days_only_for_months() {
+        let first = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let days: Vec<NaiveDate> = (0..30)
+            .filter_map(|d| first.checked_add_days(Days::new(d)))
+            .collect();
+        for period in Period::ALL {
+            let same_bucket = days
+                .iter()
+                .all(|d| period.bucket(*d) == period.bucket(first));
+            assert_eq!(period.holds_whole_months(), same_bucket, "{period:?}");
+        }
+    }
 
     #[test]
     fn bucket_sums_fill_every_bucket_and_keep_first_seen_order() {

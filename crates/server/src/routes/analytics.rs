@@ -419,8 +419,7 @@ pub async fn trends(
     };
     let r = range(&auth, &rq)?;
     let period = Period::parse(q.period.as_deref())?;
-    // Monthly buckets may take a whole month as one row (read from the month rows).
-    let months = period == Period::Month;
+    let months = period.holds_whole_months();
     let mut by_source = BucketSums::new(period, r.from, r.to);
     for row in store.source_days(r, months).await? {
         by_source.add(&row.code, &row.label, row.day, row.visits);

@@ -145,6 +145,16 @@ pub const MONTHLY: [&str; 6] = [
     "stats_statuses",
 ];
 
+/// The key and value columns of the aggregate table `table` (one of [`TABLES`]; any other name
+/// is a programming error).
+pub fn columns_of(table: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    let (_, keys, values) = TABLES
+        .iter()
+        .find(|t| t.0 == table)
+        .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
+    (keys, values)
+}
+
 /// The month (its first day) of the day column `day`, in SQL: `'2026-03-17'` → `'2026-03-01'`.
 fn month_of(day: &str) -> String {
     format!("SUBSTR({day}, 1, 8) || '01'")

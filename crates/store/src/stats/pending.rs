@@ -4,17 +4,8 @@
 use emhana_domain::analytics::ReportRange;
 use sqlx::AnyConnection;
 
-use super::{adding, month_of, month_rows, MONTHLY, TABLES};
+use super::{adding, columns_of, month_of, month_rows, MONTHLY, TABLES};
 use crate::{time, Backend, StoreError};
-
-/// The key and value columns of the aggregate table `table`.
-fn columns_of(table: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    let (_, keys, values) = TABLES
-        .iter()
-        .find(|t| t.0 == table)
-        .unwrap_or_else(|| panic!("{table} is not an aggregate table"));
-    (keys, values)
-}
 
 /// `keys…, values…` of an aggregate table, as an SQL column list.
 fn column_list(keys: &[&str], values: &[&str]) -> String {
