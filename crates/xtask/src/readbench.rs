@@ -3,7 +3,9 @@
 //! visits over a year, default 200,000, P patients, default 1,000,000, D doctors, default 50;
 //! made once and kept in `target/bench/`), on SQLite and PostgreSQL:
 //! - `/healthz` (no auth, no database: what the HTTP stack and the load client cost alone), then
-//!   one visit by id (random ids), C kept-alive clients each (throughput, p50/p99);
+//!   one visit by id (random ids of the whole year, then only the last seven days' visits: the
+//!   cards a front desk reopens, warm in the database's cache), C kept-alive clients each
+//!   (throughput, p50/p99);
 //! - the whole clinic's day calendar (random days of the year), 4 clients (latency);
 //! - patient search by a name or phone fragment, 4 clients (latency).
 
@@ -12,7 +14,7 @@ use std::sync::Arc;
 
 use crate::bench::{dataset, flag};
 use crate::cmd::project_root;
-use crate::server::Server;
+use crate::server::{Conn, Server};
 use crate::writebench::{drive, Load, Run};
 
 /// Search fragments: surnames of the generator, a first name, phone digits.
@@ -62,6 +64,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             what: "visit by id",
             shape: "",
             ..by_id(port, &token, load)?
+        });
+        runs.push(Run {
+            backend,
+            what: "visit, this week",
+            shape: "",
+            ..by_id_among(port, &token, load, week_ids(port, &token)?)?
         });
         let few = Load { clients: 4, ..load };
         runs.push(Run {
@@ -117,6 +125,43 @@ fn by_id(port: u16, token: &str, load: Load) -> Result<Run, String> {
     let next = Arc::new(AtomicUsize::new(0));
     drive(&[port], load, move |_, _, conn| {
         let id = 1 + spread(next.fetch_add(1, Ordering::Relaxed), load.visits);
+        matches!(
+            conn.call("GET", &format!("/api/v1/appointments/{id}"), &token, None),
+            Ok((200, _))
+        )
+    })
+}
+
+/// The ids of the last seven days' visits (up to 200 a day, from the day calendar): the cards a
+/// front desk opens again and again, and what the server keeps read cards for.
+fn week_ids(port: u16, token: &str) -> Result<Vec<i64>, String> {
+    let today = crate::bench::clinic_today()?;
+    let mut conn = Conn::new(port);
+    let mut ids = Vec::new();
+    for back in 0..7 {
+        let day = crate::bench::days_before(&today, back);
+        let path = format!("/api/v1/appointments?from={day}&to={day}&limit=200");
+        let (status, body) = conn.call("GET", &path, token, None)?;
+        if status != 200 {
+            return Err(format!("{path}: {status} {body}"));
+        }
+        let page: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| format!("{path}: {e}"))?;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        ids.extend(items.iter().filter_map(|v| v["id"].as_i64()));
+    }
+    if ids.is_empty() {
+        return Err("no visit in the last seven days".into());
+    }
+    Ok(ids)
+}
+
+/// A visit by id, the ids drawn from `ids` in a spread order.
+fn by_id_among(port: u16, token: &str, load: Load, ids: Vec<i64>) -> Result<Run, String> {
+    let token = token.to_owned();
+    let next = Arc::new(AtomicUsize::new(0));
+    drive(&[port], load, move |_, _, conn| {
+        let id = ids[spread(next.fetch_add(1, Ordering::Relaxed), ids.len())];
         matches!(
             conn.call("GET", &format!("/api/v1/appointments/{id}"), &token, None),
             Ok((200, _))
