@@ -120,16 +120,10 @@ fn floor(port: u16, load: Load) -> Result<Run, String> {
     })
 }
 
+/// A visit by id, any of the year's (ids are 1..=visits).
 fn by_id(port: u16, token: &str, load: Load) -> Result<Run, String> {
-    let token = token.to_owned();
-    let next = Arc::new(AtomicUsize::new(0));
-    drive(&[port], load, move |_, _, conn| {
-        let id = 1 + spread(next.fetch_add(1, Ordering::Relaxed), load.visits);
-        matches!(
-            conn.call("GET", &format!("/api/v1/appointments/{id}"), &token, None),
-            Ok((200, _))
-        )
-    })
+    let ids = (1..=i64::try_from(load.visits).map_err(|e| e.to_string())?).collect();
+    by_id_among(port, token, load, ids)
 }
 
 /// The ids of the last seven days' visits (up to 200 a day, from the day calendar): the cards a
