@@ -419,13 +419,12 @@ pub async fn trends(
     };
     let r = range(&auth, &rq)?;
     let period = Period::parse(q.period.as_deref())?;
-    let months = period.holds_whole_months();
     let mut by_source = BucketSums::new(period, r.from, r.to);
-    for row in store.source_days(r, months).await? {
+    for row in store.source_days(r, period).await? {
         by_source.add(&row.code, &row.label, row.day, row.visits);
     }
     // Methods read in the UI's order: their series are opened in that order first.
-    let method_days = store.method_days(r, months).await?;
+    let method_days = store.method_days(r, period).await?;
     let mut by_method = BucketSums::new(period, r.from, r.to);
     for method in PaymentMethod::ALL {
         if method_days.iter().any(|d| d.method == method) {

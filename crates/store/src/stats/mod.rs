@@ -155,16 +155,10 @@ pub fn columns_of(table: &str) -> (&'static [&'static str], &'static [&'static s
     (keys, values)
 }
 
-/// The month (its first day) of the day column `day`, in SQL: `'2026-03-17'` → `'2026-03-01'`.
-fn month_of(day: &str) -> String {
-    format!("SUBSTR({day}, 1, 8) || '01'")
-}
-
 /// `SELECT <month of day>, other keys, SUM(values) FROM source GROUP BY …`: day rows summed into
-/// month rows (`keys[0]` is `day`).
+/// month rows (`keys[0]` is `day`; a month is its first day: `'2026-03-17'` → `'2026-03-01'`).
 fn month_rows(keys: &[&str], values: &[&str], source: &str) -> String {
-    let month = month_of("day");
-    let grouped: Vec<String> = std::iter::once(month.clone())
+    let grouped: Vec<String> = std::iter::once("SUBSTR(day, 1, 8) || '01'".to_owned())
         .chain(keys.iter().skip(1).map(|k| (*k).to_owned()))
         .collect();
     let sums: Vec<String> = values

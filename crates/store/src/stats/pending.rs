@@ -4,7 +4,7 @@
 use emhana_domain::analytics::ReportRange;
 use sqlx::AnyConnection;
 
-use super::{adding, columns_of, month_of, month_rows, MONTHLY, TABLES};
+use super::{adding, columns_of, month_rows, MONTHLY, TABLES};
 use crate::{time, Backend, StoreError};
 
 /// `keys…, values…` of an aggregate table, as an SQL column list.
@@ -42,18 +42,10 @@ pub fn reading_live(sql: &str) -> String {
 /// check compares them with a rebuild's).
 pub fn live_months(table: &str) -> String {
     let (keys, values) = columns_of(table);
-    let columns = column_list(keys, values);
-    let pending: Vec<String> = std::iter::once(format!("{} AS day", month_of("day")))
-        .chain(
-            keys.iter()
-                .skip(1)
-                .chain(values.iter())
-                .map(|c| (*c).to_owned()),
-        )
-        .collect();
     format!(
-        "(SELECT {columns} FROM {table}_months UNION ALL SELECT {} FROM {table}_pending)",
-        pending.join(", ")
+        "(SELECT {} FROM {table}_months UNION ALL {})",
+        column_list(keys, values),
+        month_rows(keys, values, &format!("{table}_pending"))
     )
 }
 
