@@ -180,8 +180,66 @@ fn tiyn(value: &Value) -> i64 {
         + cents.parse::<i64>().unwrap())
 }
 
-/// Every additive figure of the reports that sum kept rows over `from..=to` (no distinct counts,
-/// no averages), by a name; zeros left out.
+/// The additive figures of the reports that sum kept rows (no distinct counts, no averages):
+/// (report, where its rows are — `None`: the body is the one row —, the field naming a row,
+/// the figures as (field, whether it is money)).
+type Figures = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [(&'static str, bool)],
+);
+const FIGURES: [Figures; 7] = [
+    (
+        "summary",
+        None,
+        None,
+        &[
+            ("visits", false),
+            ("revenue", true),
+            ("outstanding_debt", true),
+        ],
+    ),
+    (
+        "sources",
+        Some("items"),
+        Some("source"),
+        &[("visits", false), ("revenue", true)],
+    ),
+    (
+        "doctors",
+        Some("items"),
+        Some("doctor_id"),
+        &[("visits", false), ("revenue", true)],
+    ),
+    (
+        "services",
+        Some("items"),
+        Some("name"),
+        &[("count", false), ("billed", true), ("revenue", true)],
+    ),
+    (
+        "payment-methods",
+        Some("items"),
+        Some("method"),
+        &[("paid", true), ("refunded", true), ("refunds", false)],
+    ),
+    (
+        "visits",
+        Some("statuses"),
+        Some("status"),
+        &[("visits", false)],
+    ),
+    (
+        "discounts",
+        None,
+        None,
+        &[("count", false), ("total", true)],
+    ),
+];
+
+/// Every figure of [`FIGURES`] over `from..=to`, named `report.row.field` (`report.field` for
+/// one-row reports); zeros left out.
 async fn additive_figures(
     app: &TestApp,
     c: &Clinic,
@@ -189,80 +247,34 @@ async fn additive_figures(
     to: NaiveDate,
 ) -> std::collections::BTreeMap<String, i64> {
     let mut out = std::collections::BTreeMap::new();
-    let get = |name: &'static str| async move {
+    for (report, rows, naming, fields) in FIGURES {
         let res = app
             .get_auth(
-                &format!("/api/v1/analytics/{name}?from={from}&to={to}"),
+                &format!("/api/v1/analytics/{report}?from={from}&to={to}"),
                 &c.admin,
             )
             .await;
-        assert_eq!(res.status(), 200, "{name} {from}..{to}");
-        res.json::<Value>().await.unwrap()
-    };
-    let summary = get("summary").await;
-    out.insert(
-        "summary.visits".to_owned(),
-        summary["visits"].as_i64().unwrap(),
-    );
-    out.insert("summary.revenue".to_owned(), tiyn(&summary["revenue"]));
-    out.insert(
-        "summary.debt".to_owned(),
-        tiyn(&summary["outstanding_debt"]),
-    );
-    for s in get("sources").await["items"].as_array().unwrap() {
-        out.insert(
-            format!("source.{}.visits", s["source"]),
-            s["visits"].as_i64().unwrap(),
-        );
-        out.insert(
-            format!("source.{}.revenue", s["source"]),
-            tiyn(&s["revenue"]),
-        );
+        assert_eq!(res.status(), 200, "{report} {from}..{to}");
+        let body: Value = res.json().await.unwrap();
+        let rows = match rows {
+            Some(key) => body[key].as_array().unwrap().clone(),
+            None => vec![body],
+        };
+        for row in &rows {
+            let prefix = match naming {
+                Some(field) => format!("{report}.{}", row[field]),
+                None => report.to_owned(),
+            };
+            for (field, money) in fields {
+                let value = if *money {
+                    tiyn(&row[field])
+                } else {
+                    row[field].as_i64().unwrap()
+                };
+                out.insert(format!("{prefix}.{field}"), value);
+            }
+        }
     }
-    for d in get("doctors").await["items"].as_array().unwrap() {
-        out.insert(
-            format!("doctor.{}.visits", d["doctor_id"]),
-            d["visits"].as_i64().unwrap(),
-        );
-        out.insert(
-            format!("doctor.{}.revenue", d["doctor_id"]),
-            tiyn(&d["revenue"]),
-        );
-    }
-    for s in get("services").await["items"].as_array().unwrap() {
-        out.insert(
-            format!("service.{}.count", s["name"]),
-            s["count"].as_i64().unwrap(),
-        );
-        out.insert(format!("service.{}.billed", s["name"]), tiyn(&s["billed"]));
-        out.insert(
-            format!("service.{}.revenue", s["name"]),
-            tiyn(&s["revenue"]),
-        );
-    }
-    for m in get("payment-methods").await["items"].as_array().unwrap() {
-        out.insert(format!("method.{}.paid", m["method"]), tiyn(&m["paid"]));
-        out.insert(
-            format!("method.{}.refunded", m["method"]),
-            tiyn(&m["refunded"]),
-        );
-        out.insert(
-            format!("method.{}.refunds", m["method"]),
-            m["refunds"].as_i64().unwrap(),
-        );
-    }
-    for s in get("visits").await["statuses"].as_array().unwrap() {
-        out.insert(
-            format!("status.{}", s["status"]),
-            s["visits"].as_i64().unwrap(),
-        );
-    }
-    let discounts = get("discounts").await;
-    out.insert(
-        "discounts.count".to_owned(),
-        discounts["count"].as_i64().unwrap(),
-    );
-    out.insert("discounts.total".to_owned(), tiyn(&discounts["total"]));
     out.retain(|_, v| *v != 0);
     out
 }
@@ -327,7 +339,7 @@ both_backends! {
             }
             added.retain(|_, v| *v != 0);
             assert_eq!(long, added, "folded: {folded}");
-            assert_eq!(long.get("method.\"qr\".refunded"), Some(&50_000), "folded: {folded}: the refund");
+            assert_eq!(long.get("payment-methods.\"qr\".refunded"), Some(&50_000), "folded: {folded}: the refund");
             // Monthly trends (whole months from month rows) agree with each month's own reports.
             let trends: Value = app.get_auth(&format!("/api/v1/analytics/trends?from={from}&to={to}&period=month"), &c.admin).await.json().await.unwrap();
             let buckets: Vec<NaiveDate> = trends["buckets"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().parse().unwrap()).collect();
@@ -337,10 +349,10 @@ both_backends! {
                 let month = additive_figures(&app, &c, (*start).max(from), end).await;
                 for s in trends["sources"].as_array().unwrap() {
                     let visits: i64 = s["values"][i].as_str().unwrap().parse().unwrap();
-                    assert_eq!(month.get(&format!("source.{}.visits", s["code"])).copied().unwrap_or(0), visits, "folded: {folded}: {start} {}", s["code"]);
+                    assert_eq!(month.get(&format!("sources.{}.visits", s["code"])).copied().unwrap_or(0), visits, "folded: {folded}: {start} {}", s["code"]);
                 }
                 for m in trends["methods"].as_array().unwrap() {
-                    let figure = |name: &str| month.get(&format!("method.{}.{name}", m["code"])).copied().unwrap_or(0);
+                    let figure = |name: &str| month.get(&format!("payment-methods.{}.{name}", m["code"])).copied().unwrap_or(0);
                     assert_eq!(figure("paid") - figure("refunded"), tiyn(&m["values"][i]), "folded: {folded}: {start} {}", m["code"]);
                 }
             }

@@ -72,24 +72,18 @@ async fn clinic(app: &TestApp) -> Clinic {
         doctors.push(d["id"].as_i64().unwrap());
     }
     let (d1, d2) = (doctors[0], doctors[1]);
-    let s1 = post(
-        app,
-        &admin,
-        "/api/v1/services",
-        json!({"name": "Приём", "base_price": "10000", "duration_minutes": 30}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let s2 = post(
-        app,
-        &admin,
-        "/api/v1/services",
-        json!({"name": "Анализ", "base_price": "5000", "duration_minutes": 15}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let mut services = Vec::new();
+    for (name, price, minutes) in [("Приём", "10000", 30), ("Анализ", "5000", 15)] {
+        let s = post(
+            app,
+            &admin,
+            "/api/v1/services",
+            json!({"name": name, "base_price": price, "duration_minutes": minutes}),
+        )
+        .await;
+        services.push(s["id"].as_i64().unwrap());
+    }
+    let (s1, s2) = (services[0], services[1]);
     let mut patients = Vec::new();
     for (name, phone) in [
         ("Айгерим", "87010000001"),
