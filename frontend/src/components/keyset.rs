@@ -59,7 +59,9 @@ impl<T: Send + Sync + 'static> KeysetList<T> {
         self.loading.set(true);
         spawn_local(async move {
             let result = request.await;
-            if self.generation.get_value() != mine {
+            // A later load superseded this one, or the list is gone (its page was left while
+            // the request was in flight: reading its disposed values would panic the app).
+            if self.generation.try_get_value() != Some(mine) {
                 return;
             }
             self.loading.set(false);
