@@ -44,6 +44,17 @@ pub struct Settings {
     )]
     pub stats_fold_ms: u64,
 
+    /// How often, in milliseconds, the server asks the database whether anything was committed
+    /// (by this or any other process); visit cards read lately are served from memory between
+    /// commits, so a change made elsewhere shows within this long. 0: never keep cards.
+    #[arg(
+        long,
+        global = true,
+        env = "EMHANA_CARD_WATCH_MS",
+        default_value_t = 50
+    )]
+    pub card_watch_ms: u64,
+
     /// The clinic's IANA time zone: day boundaries of calendars and analytics.
     #[arg(long, global = true, env = "EMHANA_TZ", default_value = "Asia/Almaty")]
     pub tz: String,
@@ -164,6 +175,7 @@ impl Settings {
             db_max_connections: 8,
             // Often, so the suites fold while their writes run.
             stats_fold_ms: 50,
+            card_watch_ms: 50,
             tz: "Asia/Almaty".into(),
             static_dir: PathBuf::from("dist"),
             jwt_secret: None,

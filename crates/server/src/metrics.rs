@@ -97,6 +97,19 @@ fn render(store: &Store) -> String {
     out.push_str(&format!(
         "emhana_http_request_duration_seconds_count {count}\n"
     ));
+    let cards = store.cards().counts();
+    out.push_str("# HELP emhana_visit_cards_total Visit cards answered from memory (hit), read from the database (miss), and times all were forgotten after a commit (forget).\n");
+    out.push_str("# TYPE emhana_visit_cards_total counter\n");
+    for (result, n) in [
+        ("hit", &cards.hits),
+        ("miss", &cards.misses),
+        ("forget", &cards.forgets),
+    ] {
+        out.push_str(&format!(
+            "emhana_visit_cards_total{{result=\"{result}\"}} {}\n",
+            n.load(Ordering::Relaxed)
+        ));
+    }
     out.push_str("# HELP emhana_db_connections Pooled database connections (open, idle).\n");
     out.push_str("# TYPE emhana_db_connections gauge\n");
     out.push_str(&format!(

@@ -53,6 +53,10 @@ impl Application {
             let every = std::time::Duration::from_millis(settings.stats_fold_ms);
             tokio::spawn(crate::compactor::run(store.clone(), every));
         }
+        if settings.card_watch_ms > 0 {
+            let every = std::time::Duration::from_millis(settings.card_watch_ms);
+            tokio::spawn(store.clone().watch_changes(every));
+        }
         let policy = crate::webhooks::WebhookPolicy {
             allow_private: settings.webhooks_allow_private,
         };

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod bonuses;
 pub mod bulk;
+pub mod card_cache;
 pub mod cash_desk;
 pub mod deposits;
 pub mod directories;
@@ -120,6 +121,8 @@ pub struct Store {
     writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Accounts the per-request check read lately (see [`users::ACCOUNT_STALENESS`]).
     accounts: std::sync::Arc<users::AccountCache>,
+    /// Visit cards read lately, forgotten on any commit (see [`card_cache`]).
+    cards: std::sync::Arc<card_cache::CardCache>,
 }
 
 /// A write transaction from [`Store::begin_write`]: used like the connection it wraps, ended by
@@ -128,12 +131,16 @@ pub struct Store {
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    cards: std::sync::Arc<card_cache::CardCache>,
 }
 
 impl WriteTx {
-    /// Commits the transaction (and gives the writer turn to the next in line).
+    /// Commits the transaction (and gives the writer turn to the next in line). The kept visit
+    /// cards are forgotten before the caller hears of the commit, so it reads its own write.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        self.cards.forget_all();
+        Ok(())
     }
 
     /// Rolls the transaction back (a dry run's end).
@@ -194,6 +201,7 @@ impl Store {
             backend,
             writer_turn: std::sync::Arc::default(),
             accounts: std::sync::Arc::default(),
+            cards: std::sync::Arc::default(),
         })
     }
 
@@ -246,7 +254,12 @@ impl Store {
     pub async fn fold_stats(&self) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let folded = stats::fold(&mut tx, self.backend).await?;
-        tx.commit().await?;
+        if folded == 0 {
+            // Nothing changed: a rollback leaves the kept visit cards alone (a commit forgets them).
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
         Ok(folded)
     }
 
@@ -282,11 +295,13 @@ impl Store {
                 WriteTx {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
+                    cards: self.cards.clone(),
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _turn: None,
+                cards: self.cards.clone(),
             },
         })
     }

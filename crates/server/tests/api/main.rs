@@ -30,4 +30,5 @@ mod seed;
 mod sync;
 mod throughput;
 mod users;
+mod visit_cards;
 mod visits;

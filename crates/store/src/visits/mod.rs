@@ -295,10 +295,19 @@ fn visit_json(v: &Visit) -> serde_json::Value {
 }
 
 impl Store {
-    /// One whole visit.
+    /// One whole visit: from the kept cards when the cache may answer (see
+    /// [`crate::card_cache`]), else read and kept.
     pub async fn visit(&self, id: AppointmentId) -> Result<Option<Visit>, StoreError> {
+        if let Some(card) = self.cards().get(id.0) {
+            return Ok(Some(Visit::clone(&card)));
+        }
+        let stamp = self.cards().stamp();
         let mut conn = self.pool().acquire().await?;
-        load_visit(&mut conn, id).await
+        let visit = load_visit(&mut conn, id).await?;
+        if let Some(v) = &visit {
+            self.cards().put(stamp, std::sync::Arc::new(v.clone()));
+        }
+        Ok(visit)
     }
 
     /// The visit list: filters, ordered by start then id, keyset-paged (`limit + 1` rows, so the
