@@ -72,18 +72,20 @@ impl CardCache {
     /// The kept card, when there is one and the watcher vouches for the cache now.
     pub fn get(&self, id: i64) -> Option<Arc<Visit>> {
         let now = Instant::now();
+        let mut dropped = HashMap::new();
         let mut cards = self.lock();
         let found = if cards.serve_until.is_some_and(|until| now < until) {
             match cards.young.get(&id) {
                 Some(card) => Some(card.clone()),
                 None => cards.old.remove(&id).inspect(|card| {
-                    insert_young(&mut cards, id, card.clone());
+                    dropped = insert_young(&mut cards, id, card.clone());
                 }),
             }
         } else {
             None
         };
         drop(cards);
+        drop(dropped);
         let counter = if found.is_some() {
             &self.counts.hits
         } else {
@@ -104,7 +106,9 @@ impl CardCache {
         let mut cards = self.lock();
         if cards.epoch == stamp.0 && cards.serve_until.is_some() {
             let id = card.appointment.id.0;
-            insert_young(&mut cards, id, card);
+            let dropped = insert_young(&mut cards, id, card);
+            drop(cards);
+            drop(dropped); // thousands of cards freed after the lock, not under it
         }
     }
 
@@ -112,9 +116,12 @@ impl CardCache {
     pub fn forget_all(&self) {
         let mut cards = self.lock();
         cards.epoch += 1;
-        cards.young = HashMap::new();
-        cards.old = HashMap::new();
+        let dropped = (
+            std::mem::take(&mut cards.young),
+            std::mem::take(&mut cards.old),
+        );
         drop(cards);
+        drop(dropped);
         self.counts.forgets.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -212,11 +219,15 @@ impl Store {
     }
 }
 
-fn insert_young(cards: &mut Cards, id: i64, card: Arc<Visit>) {
+/// Adds a card to the young generation, starting a new one when it is full; returns the
+/// generation that fell off (empty when none did), for the caller to free after unlocking.
+fn insert_young(cards: &mut Cards, id: i64, card: Arc<Visit>) -> HashMap<i64, Arc<Visit>> {
+    let mut dropped = HashMap::new();
     if cards.young.len() >= GENERATION_CARDS {
-        cards.old = std::mem::take(&mut cards.young);
+        dropped = std::mem::replace(&mut cards.old, std::mem::take(&mut cards.young));
     }
     cards.young.insert(id, card);
+    dropped
 }
 
 #[cfg(test)]
