@@ -33,6 +33,8 @@ pub(crate) struct Run {
     pub seconds: f64,
     /// Sorted latencies of every request, ms.
     pub latencies: Vec<f64>,
+    /// The whole machine's CPU time during the run (server, database, load client), ms.
+    pub cpu_ms: f64,
 }
 
 impl Run {
@@ -41,6 +43,42 @@ impl Run {
         let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
         self.latencies.get(i).copied().unwrap_or(0.0)
     }
+
+    /// CPU time per accepted write, ms: what one write costs the machine.
+    pub fn cpu_per_write(&self) -> f64 {
+        self.cpu_ms / self.accepted.max(1) as f64
+    }
+
+    /// Writes per second this machine could take if every core did nothing else: the ceiling
+    /// a CPU-bound run is measured against (`per s` ÷ this is how busy the cores were).
+    pub fn cpu_ceiling(&self) -> f64 {
+        cores() as f64 * 1000.0 / self.cpu_per_write()
+    }
+}
+
+/// The machine's cores (what the ceiling divides among).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Busy CPU time of the whole machine since boot, ms (`/proc/stat`: user, nice, system, irq,
+/// softirq, steal; 0 where there is no `/proc`).
+pub(crate) fn busy_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else {
+        return 0.0;
+    };
+    let ticks: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal …; USER_HZ is 100 on Linux.
+    let busy: f64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|i| ticks.get(*i))
+        .sum();
+    busy * 10.0
 }
 
 /// The load's shape: clients, seconds per run, visits.
@@ -65,6 +103,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
     let mut runs = Vec::new();
+    let mut floors = Vec::new();
     for (backend, port) in [("sqlite", 18_091), ("postgres", 18_092)] {
         if only.is_some_and(|b| b != backend) {
             continue;
@@ -74,18 +113,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if backend == "postgres" {
             runs.extend(two_instances(&dir, port, load)?);
         }
+        floors.push((backend, round_trip(&dir, backend)?));
     }
     println!(
         "\nwrites: {} kept-alive clients, {} s per run, {} visits of 1 000 000 ₸; payments in cash, 1.00 each",
         load.clients, load.seconds, load.visits
     );
     println!(
-        "{:<10} {:<16} {:<14} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "backend", "write", "shape", "per s", "p50 ms", "p95 ms", "p99 ms", "refused"
+        "{:<10} {:<16} {:<14} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9}",
+        "backend",
+        "write",
+        "shape",
+        "per s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "refused",
+        "CPU ms/op",
+        "ceiling/s"
     );
     for r in &runs {
         println!(
-            "{:<10} {:<16} {:<14} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8}",
+            "{:<10} {:<16} {:<14} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8} {:>10.2} {:>9.0}",
             r.backend,
             r.what,
             r.shape,
@@ -93,11 +142,63 @@ pub fn run(args: &[String]) -> Result<(), String> {
             r.pick(0.5),
             r.pick(0.95),
             r.pick(0.99),
-            r.refused
+            r.refused,
+            r.cpu_per_write(),
+            r.cpu_ceiling()
+        );
+    }
+    println!(
+        "CPU ms/op: the whole machine's busy time (server, database, load client) per accepted write; \
+         ceiling/s: {} cores ÷ that, the rate if the cores did nothing else",
+        cores()
+    );
+    for (backend, (statement, transaction)) in floors {
+        print!("{backend}: one statement in a write transaction {statement:.1} µs, a one-statement transaction {transaction:.1} µs");
+        if backend == "postgres" {
+            // Writers run side by side on PostgreSQL: the cores are its limit (ceiling/s).
+            println!();
+            continue;
+        }
+        let serial = f64::from(PAYMENT_STATEMENTS - 1) * statement + transaction;
+        let hot = runs
+            .iter()
+            .find(|r| r.backend == backend && r.what == "payment" && r.shape == "1 doctor")
+            .map_or(0.0, |r| r.accepted as f64 / r.seconds);
+        println!(
+            "; one writer at a time, so a payment's {PAYMENT_STATEMENTS} statements cost the writer {:.2} ms in round trips alone, \
+             {:.0} % of the {:.2} ms each hot payment held it",
+            serial / 1000.0,
+            serial * hot / 1e4,
+            1000.0 / hot.max(1.0)
         );
     }
     println!("every database reconciled: X report == payment-methods report == accepted payments; `emhana reconcile` exact");
     Ok(())
+}
+
+/// Statements one payment (one method, a one-line visit) sends, counted from the
+/// server's `sqlx::query=debug` log (lock the visit, its facts, lines, shift, the visit's paid,
+/// bonus settings, payment, allocation, line, balances ×2, audit ×2, webhook, payment status,
+/// facts after, three pending-delta inserts, the answer's read). Recount after changing the
+/// payment path.
+const PAYMENT_STATEMENTS: u32 = 21;
+
+/// The database's round trip as a write path sees it, on a fresh database of `backend`:
+/// `(one statement in a write transaction, a one-statement transaction)`, µs (the store's
+/// `round_trip` example).
+fn round_trip(dir: &std::path::Path, backend: &str) -> Result<(f64, f64), String> {
+    let url = fresh_database(dir, backend)?;
+    let line = Cmd::new("cargo")
+        .args(["run", "--quiet", "--release", "-p", "emhana-store"])
+        .args(["--example", "round_trip", "--", &url])
+        .output()
+        .ok_or("the round_trip example failed")?;
+    let figure = |name: &str| {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.parse::<f64>().ok())
+            .ok_or_else(|| format!("round_trip printed no {name}: {line}"))
+    };
+    Ok((figure("statement_us=")?, figure("transaction_us=")?))
 }
 
 /// One fresh database of `backend` with a server on each of `ports` and a clinic of `doctors`
@@ -365,6 +466,7 @@ pub(crate) fn drive(
     let (accepted, refused) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let until = Instant::now() + Duration::from_secs(load.seconds as u64);
     let started = Instant::now();
+    let busy_before = busy_ms();
     let threads: Vec<_> = (0..load.clients)
         .map(|c| {
             let port = ports[c % ports.len()];
@@ -399,6 +501,7 @@ pub(crate) fn drive(
         t.join().map_err(|_| "a client thread panicked")?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu_ms = busy_ms() - busy_before;
     let mut latencies = Arc::try_unwrap(latencies)
         .map_err(|_| "latencies still shared")?
         .into_inner()
@@ -412,6 +515,7 @@ pub(crate) fn drive(
         refused: refused.load(Ordering::Relaxed),
         seconds,
         latencies,
+        cpu_ms,
     })
 }
 
