@@ -91,21 +91,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
         load.seconds, load.clients
     );
     println!(
-        "{:<10} {:<16} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "backend", "read", "per s", "p50 ms", "p95 ms", "p99 ms", "failed"
+        "{:<10} {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9}",
+        "backend",
+        "read",
+        "per s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "failed",
+        "CPU ms/op",
+        "ceiling/s"
     );
     for r in &runs {
         println!(
-            "{:<10} {:<16} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8}",
+            "{:<10} {:<16} {:>8.0} {:>8.1} {:>8.1} {:>8.1} {:>8} {:>10.3} {:>9.0}",
             r.backend,
             r.what,
             r.accepted as f64 / r.seconds,
             r.pick(0.5),
             r.pick(0.95),
             r.pick(0.99),
-            r.refused
+            r.refused,
+            r.cpu_per_write(),
+            r.cpu_ceiling()
         );
     }
+    println!("CPU ms/op: the whole machine's busy time (server, database, load client) per answered read; ceiling/s: the cores ÷ that");
     Ok(())
 }
 

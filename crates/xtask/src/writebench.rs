@@ -44,12 +44,13 @@ impl Run {
         self.latencies.get(i).copied().unwrap_or(0.0)
     }
 
-    /// CPU time per accepted write, ms: what one write costs the machine.
+    /// CPU time per accepted request (a write, or a read in `bench read`), ms: what one costs
+    /// the machine.
     pub fn cpu_per_write(&self) -> f64 {
         self.cpu_ms / self.accepted.max(1) as f64
     }
 
-    /// Writes per second this machine could take if every core did nothing else: the ceiling
+    /// Requests per second this machine could take if every core did nothing else: the ceiling
     /// a CPU-bound run is measured against (`per s` ÷ this is how busy the cores were).
     pub fn cpu_ceiling(&self) -> f64 {
         cores() as f64 * 1000.0 / self.cpu_per_write()
