@@ -26,8 +26,9 @@ use sqlx::{ConnectOptions, Connection};
 use crate::visits::Visit;
 use crate::{Backend, Store, StoreError};
 
-/// How many cards one generation holds; two generations are kept (see [`Cards`]). A card is a
-/// few KB, so the cache stays under ~50 MB.
+/// How many cards one generation holds; two generations are kept (see [`Cards`]). Measured on
+/// the read bench's clinic: the server's RSS went 57 → 68 MB over the first 8,192 distinct cards
+/// and 72 MB after 20,000 (cards come and go; the allocator keeps some pages).
 pub const GENERATION_CARDS: usize = 4096;
 
 /// The kept cards, forgotten together. Lookups try the young generation, then the old one
