@@ -230,8 +230,14 @@ impl Store {
     }
 
     /// Recomputes the analytics aggregates from scratch (after bulk loads that bypass the write
-    /// paths), in one transaction.
+    /// paths), in one transaction; run again if PostgreSQL aborted it for a deadlock (it locks
+    /// every aggregate table, which writes and folds in flight also touch).
     pub async fn rebuild_stats(&self) -> Result<(), StoreError> {
+        retry::transient(async || self.rebuild_stats_once().await).await?;
+        self.analyze().await
+    }
+
+    async fn rebuild_stats_once(&self) -> Result<(), StoreError> {
         let now = time::encode(chrono::Utc::now());
         let mut tx = self.begin_write().await?;
         stats::rebuild(&mut tx, self.backend).await?;
@@ -244,7 +250,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.analyze().await
+        Ok(())
     }
 
     /// Folds the analytics deltas the writes appended into the aggregate tables (see

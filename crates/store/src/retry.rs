@@ -5,7 +5,10 @@
 //! *shared* lock on the register's live shift row, then the patient's balance rows
 //! (`patient_balances`: deposit, bonus). The analytics deltas are plain inserts into the
 //! `stats_*_pending` tables and lock no row; the fold locks only aggregate rows no write path
-//! touches, and a rebuild locks the `stats` tables before anything else. Counting, closing and
+//! touches, and a rebuild locks the `stats` tables before anything else. The aggregate tables
+//! themselves are locked in one order by everything that touches them (`stats::TABLES`, each
+//! as its pending twin, itself, its month rows): writes' appends, the fold and the rebuild's
+//! `LOCK TABLE` (which waits for the others' table locks). Counting, closing and
 //! cash movements lock only the shift row (exclusively), so they wait for the payments in
 //! flight and never wait while holding anything a payment needs.
 //! Following it makes deadlocks rare, not impossible (two folds from two instances can meet on

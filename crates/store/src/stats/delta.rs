@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use sqlx::{AnyConnection, Row};
 
-use super::{Fact, MONEY_FACTS, PATIENT_FACTS, VISIT_FACTS};
+use super::{Fact, MONEY_FACTS, PATIENT_FACTS, TABLES, VISIT_FACTS};
 use crate::StoreError;
 
 /// The most key columns any fact has (a unit test holds every fact to it).
@@ -148,11 +148,13 @@ async fn append_net(
             rows.push((keys, values));
         }
     }
-    let chunks: Vec<(&Fact, &[NetRow])> = facts
+    let mut chunks: Vec<(&Fact, &[NetRow])> = facts
         .iter()
         .zip(&by_fact)
         .flat_map(|(fact, rows)| rows.chunks(ROWS_PER_INSERT).map(move |c| (fact, c)))
         .collect();
+    // Appended in the tables' lock order (a rebuild locks them all in it: see `TABLES`).
+    chunks.sort_by_key(|(fact, _)| lock_rank(fact.table));
     if chunks.is_empty() {
         return Ok(());
     }
@@ -311,6 +313,14 @@ impl Delta {
         }
         Ok(())
     }
+}
+
+/// Where `table` comes in the aggregate tables' lock order ([`TABLES`]).
+fn lock_rank(table: &str) -> usize {
+    TABLES
+        .iter()
+        .position(|t| t.0 == table)
+        .unwrap_or(TABLES.len())
 }
 
 /// Serializes chain refreshes of one patient (PostgreSQL row lock; SQLite has one writer).

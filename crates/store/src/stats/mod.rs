@@ -82,7 +82,9 @@ fn adding(table: &str, keys: &[&str], values: &[&str], rows: &str) -> String {
 }
 
 /// Every table the facts add to (rebuild, zero-row cleanup, and the tests that compare the kept
-/// tables with a rebuild).
+/// tables with a rebuild). Its order is also the order every transaction locks these tables in
+/// (see `rebuild::every_table`): the visit's tables before the patient's, since a write appends
+/// its visit facts first.
 pub const TABLES: [Table; 10] = [
     (
         "stats_visits",
@@ -115,6 +117,11 @@ pub const TABLES: [Table; 10] = [
         &["visits"],
     ),
     (
+        "stats_statuses",
+        &["day", "doctor_id", "status"],
+        &["visits"],
+    ),
+    (
         "stats_patient_days",
         &["scope", "day", "doctor_id", "source_id", "prev"],
         &["patients"],
@@ -124,11 +131,6 @@ pub const TABLES: [Table; 10] = [
         "stats_doctor_firsts",
         &["doctor_id", "day", "first_day"],
         &["patients"],
-    ),
-    (
-        "stats_statuses",
-        &["day", "doctor_id", "status"],
-        &["visits"],
     ),
 ];
 
