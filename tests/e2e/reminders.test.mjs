@@ -90,9 +90,15 @@ describe('reminders', () => {
     assert.equal(gateway.got.length, 1, 'only the patient who agreed is written to');
     assert.equal(gateway.got[0].to, '+77051112233');
     assert.match(gateway.got[0].text, /^Сәлеметсіз бе, Жанар!/, 'in the language on the card');
+    // The worker may record Болат's withdrawal a moment after Жанар's SMS went out: the day list
+    // is read once, so it is opened only once that withdrawal is there.
+    const day = clinicDay(start.toISOString());
+    const settled = async () => (await ownerApi(server.url, 'GET', `/reminders?from=${day}&to=${day}`))
+      .some((r) => r.reason === 'no_consent');
+    for (let i = 0; i < 100 && !(await settled()); i += 1) await new Promise((r) => setTimeout(r, 200));
 
     await desk.locator('nav a', { hasText: 'Напоминания' }).click();
-    await desk.locator('input[name="day"]').fill(clinicDay(start.toISOString()));
+    await desk.locator('input[name="day"]').fill(day);
     await desk.locator('input[name="day"]').dispatchEvent('change');
     const table = desk.getByTestId('reminders-table');
     const row = (name) => table.locator('tr', { hasText: name });
