@@ -7,6 +7,7 @@ mod bench;
 mod cmd;
 mod exportbench;
 mod fuzz;
+mod load;
 mod readbench;
 mod server;
 mod spa;

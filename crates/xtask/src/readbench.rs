@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use crate::bench::{dataset, flag};
 use crate::cmd::project_root;
+use crate::load::{drive, Load, Run};
 use crate::server::{Conn, Server};
-use crate::writebench::{drive, Load, Run};
 
 /// Search fragments: surnames of the generator, a first name, phone digits.
 const SEARCHES: [&str; 6] = ["Ахмет", "Сери", "Нурл", "Айгер", "701", "Омаров"];
@@ -112,7 +112,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             r.pick(0.95),
             r.pick(0.99),
             r.refused,
-            r.cpu_per_write(),
+            r.cpu_per_request(),
             r.cpu_ceiling()
         );
     }
