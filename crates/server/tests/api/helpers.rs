@@ -112,6 +112,18 @@ impl TestApp {
         }
     }
 
+    /// A second server on this app's database (several instances behind a load balancer):
+    /// its address and its store.
+    pub async fn second_instance(&self) -> (String, Store) {
+        let second = Application::build(Settings::for_tests(self.url.clone()))
+            .await
+            .expect("the second instance starts");
+        let address = format!("http://127.0.0.1:{}", second.port());
+        let store = second.store().clone();
+        tokio::spawn(second.run_until_stopped());
+        (address, store)
+    }
+
     /// Signs in; panics unless it succeeds.
     pub async fn login(&self, login: &str, password: &str) -> Session {
         let res = self

@@ -2,7 +2,6 @@
 //! up, and two API instances on one PostgreSQL take payments for the same visits at once without
 //! overpaying, deadlocking or losing an aggregate.
 
-use emhana_server::{Application, Settings};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
@@ -36,6 +35,11 @@ async fn pay(client: &reqwest::Client, address: &str, token: &str, id: i64, amou
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// 40 payments of 100 ₸ over `ids` in turn, all sent at once; their statuses.
+async fn forty_payments(app: &TestApp, desk: &str, ids: &[i64]) -> Vec<u16> {
+    join_all((0..40).map(|i| pay(&app.client, &app.address, desk, ids[i % ids.len()], "100"))).await
 }
 
 both_backends! {
@@ -75,10 +79,7 @@ both_backends! {
     async fn the_fold_keeps_every_figure_while_payments_run(app) {
         let (desk, doctor, services, patient) = clinic(&app).await;
         let ids = visits(&app, &desk, (doctor, services[0], patient), 4).await;
-        let payers = (0..40).map(|i| {
-            let (app, desk, id) = (&app, &desk, ids[i % ids.len()]);
-            async move { pay(&app.client, &app.address, desk, id, "100").await }
-        });
+        let payers = forty_payments(&app, &desk, &ids);
         let folds = async {
             let mut folded = 0;
             for _ in 0..20 {
@@ -86,7 +87,7 @@ both_backends! {
             }
             folded
         };
-        let (statuses, _) = tokio::join!(join_all(payers), folds);
+        let (statuses, _) = tokio::join!(payers, folds);
         assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
         app.store.fold_stats().await.unwrap();
         let after = app.store.reconcile().await.unwrap();
@@ -102,12 +103,7 @@ both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_never_overpay_or_deadlock() {
     let app = TestApp::spawn(Db::Postgres).await;
-    let second = Application::build(Settings::for_tests(app.url.clone()))
-        .await
-        .unwrap();
-    let other = format!("http://127.0.0.1:{}", second.port());
-    let other_store = second.store().clone();
-    tokio::spawn(second.run_until_stopped());
+    let (other, other_store) = app.second_instance().await;
     let (desk, doctor, services, patient) = clinic(&app).await;
     let ids = visits(&app, &desk, (doctor, services[0], patient), 5).await;
     // 5 visits of 5000 ₸, 100 payments of 400 ₸ spread over both instances: 12 fit per visit
@@ -155,10 +151,7 @@ async fn rebuilds_folds_and_payments_at_once_never_deadlock() {
     let app = TestApp::spawn(Db::Postgres).await;
     let (desk, doctor, services, patient) = clinic(&app).await;
     let ids = visits(&app, &desk, (doctor, services[0], patient), 4).await;
-    let payers = (0..40).map(|i| {
-        let (app, desk, id) = (&app, &desk, ids[i % ids.len()]);
-        async move { pay(&app.client, &app.address, desk, id, "100").await }
-    });
+    let payers = forty_payments(&app, &desk, &ids);
     let folds = async {
         for _ in 0..60 {
             app.store.fold_stats().await.unwrap();
@@ -169,7 +162,7 @@ async fn rebuilds_folds_and_payments_at_once_never_deadlock() {
             app.store.rebuild_stats().await.unwrap();
         }
     };
-    let (statuses, (), ()) = tokio::join!(join_all(payers), folds, rebuilds);
+    let (statuses, (), ()) = tokio::join!(payers, folds, rebuilds);
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
     app.store.fold_stats().await.unwrap();
     let after = app.store.reconcile().await.unwrap();

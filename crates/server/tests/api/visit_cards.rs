@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use emhana_server::{Application, Settings};
 use serde_json::{json, Value};
 
 use crate::helpers::{Db, TestApp};
@@ -113,11 +112,7 @@ async fn without_the_watcher_no_card_is_kept() {
 #[tokio::test]
 async fn another_instances_payment_shows_on_a_kept_card() {
     let app = TestApp::spawn(Db::Postgres).await;
-    let second = Application::build(Settings::for_tests(app.url.clone()))
-        .await
-        .unwrap();
-    let other = format!("http://127.0.0.1:{}", second.port());
-    tokio::spawn(second.run_until_stopped());
+    let (other, _) = app.second_instance().await;
     let (desk, doctor, services, patient) = clinic(&app).await;
     let body = json!({"patient_id": patient, "doctor_id": doctor, "starts_at": "2026-11-26T10:00:00+05:00", "service_ids": [services[0]]});
     let id = booked(&app, &desk, body).await.summary.id;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use sqlx::{AnyConnection, Row};
 
-use super::{Fact, MONEY_FACTS, PATIENT_FACTS, TABLES, VISIT_FACTS};
+use super::{lock_rank, Fact, MONEY_FACTS, PATIENT_FACTS, VISIT_FACTS};
 use crate::StoreError;
 
 /// The most key columns any fact has (a unit test holds every fact to it).
@@ -313,14 +313,6 @@ impl Delta {
         }
         Ok(())
     }
-}
-
-/// Where `table` comes in the aggregate tables' lock order ([`TABLES`]).
-fn lock_rank(table: &str) -> usize {
-    TABLES
-        .iter()
-        .position(|t| t.0 == table)
-        .unwrap_or(TABLES.len())
 }
 
 /// Serializes chain refreshes of one patient (PostgreSQL row lock; SQLite has one writer).

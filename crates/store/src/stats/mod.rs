@@ -147,6 +147,15 @@ pub const MONTHLY: [&str; 6] = [
     "stats_statuses",
 ];
 
+/// Where `table` comes in the aggregate tables' lock order ([`TABLES`]; past the end for a name
+/// that is not one of them).
+pub(crate) fn lock_rank(table: &str) -> usize {
+    TABLES
+        .iter()
+        .position(|t| t.0 == table)
+        .unwrap_or(TABLES.len())
+}
+
 /// The key and value columns of the aggregate table `table` (one of [`TABLES`]; any other name
 /// is a programming error).
 pub fn columns_of(table: &str) -> (&'static [&'static str], &'static [&'static str]) {

@@ -86,10 +86,9 @@ mod tests {
     use crate::stats::MONEY_FACTS;
 
     fn position(table: &str) -> usize {
-        TABLES
-            .iter()
-            .position(|t| t.0 == table)
-            .unwrap_or_else(|| panic!("{table} is not an aggregate table"))
+        let rank = crate::stats::lock_rank(table);
+        assert!(rank < TABLES.len(), "{table} is not an aggregate table");
+        rank
     }
 
     #[test]
