@@ -1,6 +1,6 @@
 // The charting library the SPA uses, trimmed to what its charts draw: pie, bar and line series with
 // titles, tooltips, legends and grids on canvas. `cargo xtask spa` bundles this with esbuild into
-// the `echarts` global that charming's wasm renderer calls (`echarts.init`, `setOption`, `resize`).
+// the `echarts` global that `components/chart.rs` calls (`echarts.init`, `setOption`, `resize`).
 import * as core from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';

@@ -45,8 +45,10 @@ pub async fn upload(
     if !response.ok() {
         return Err(problem(response).await);
     }
-    response
-        .json()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    super::decode(
+        &response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?,
+    )
 }

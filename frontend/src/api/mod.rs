@@ -117,7 +117,8 @@ fn build(
 
 pub(crate) async fn problem(response: Response) -> ApiError {
     let status = response.status();
-    match response.json::<ProblemDetails>().await {
+    let body = response.text().await.unwrap_or_default();
+    match serde_json::from_str::<ProblemDetails>(&body) {
         Ok(p) => ApiError::Problem(p),
         Err(_) => ApiError::Problem(ProblemDetails::new(
             if status >= 500 {
@@ -173,16 +174,37 @@ async fn raw_with_key(
     }
 }
 
+/// Sends a request and decodes the JSON answer. The network part is one boxed, non-generic
+/// future ([`answer_text`]): each answer type adds only its `serde_json` decoding to the wasm,
+/// not another copy of the request, refresh and error state machine.
 async fn call<T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: Option<String>,
 ) -> Result<T, ApiError> {
-    raw(method, path, body)
-        .await?
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    decode(&answer_text(method, path.to_owned(), body, None).await?)
+}
+
+/// The text of a successful answer ([`raw_with_key`], then the body).
+fn answer_text(
+    method: Method,
+    path: String,
+    body: Option<String>,
+    key: Option<String>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
+    Box::pin(async move {
+        raw_with_key(method, &path, body, key.as_deref())
+            .await?
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    })
+}
+
+/// Decodes an answer's JSON text (a body that is not the expected shape is a network-class
+/// failure: the server and the SPA disagree, nothing the user typed is wrong).
+pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()))
 }
 
 fn json<B: Serialize>(body: &B) -> Option<String> {
@@ -216,10 +238,12 @@ pub async fn refresh() -> Result<UserView, ApiError> {
     if !response.ok() {
         return Err(problem(response).await);
     }
-    let s: Session = response
-        .json()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let s: Session = decode(
+        &response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?,
+    )?;
     session::set(s.access_token, s.user.clone());
     Ok(s.user)
 }
@@ -446,11 +470,7 @@ async fn post_with_key<T: DeserializeOwned>(
     body: Option<String>,
     key: &str,
 ) -> Result<T, ApiError> {
-    raw_with_key(Method::POST, path, body, Some(key))
-        .await?
-        .json()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    decode(&answer_text(Method::POST, path.to_owned(), body, Some(key.to_owned())).await?)
 }
 
 /// `POST /api/v1/payments/{id}/void`.
