@@ -82,13 +82,13 @@ pub fn local(at: &str) -> Option<NaiveDateTime> {
 
 /// `10:00`.
 pub fn hm(at: &str) -> String {
-    local(at).map_or_else(String::new, |t| t.format("%H:%M").to_string())
+    local(at).map_or_else(String::new, |t| crate::dates::hm(t.time()))
 }
 
 /// `26.11.2026 10:00` (as the UI language writes a day).
 pub fn day_hm(at: &str) -> String {
     local(at).map_or_else(String::new, |t| {
-        t.format(crate::i18n::t().formats.date_time).to_string()
+        crate::dates::stamp(crate::i18n::t().formats.date_time, t)
     })
 }
 

@@ -7,6 +7,7 @@ mod api;
 mod app;
 mod clinic;
 mod components;
+mod dates;
 mod i18n;
 mod pages;
 mod routes;

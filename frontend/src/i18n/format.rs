@@ -68,8 +68,7 @@ pub fn date(iso: &str) -> String {
 
 /// [`date`] in the given formats.
 pub fn date_in(f: &Formats, iso: &str) -> String {
-    iso.parse::<chrono::NaiveDate>()
-        .map_or_else(|_| iso.to_owned(), |d| d.format(f.date).to_string())
+    crate::dates::parse_day(iso).map_or_else(|| iso.to_owned(), |d| crate::dates::day(f.date, d))
 }
 
 /// A day of the week calendar's head: `Пн 30.11` (`Mon 30/11`).
@@ -77,5 +76,5 @@ pub fn weekday_day(day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     let s = t();
     let weekday = s.weekdays_short[day.weekday().num_days_from_monday() as usize];
-    format!("{weekday} {}", day.format(s.formats.day_month))
+    format!("{weekday} {}", crate::dates::day(s.formats.day_month, day))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Days, NaiveTime};
 use emhana_api_types::auth::AuditEntryView;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -18,7 +18,7 @@ use crate::i18n::t;
 /// A clinic-local day's first instant (`next`: the next day's, for an inclusive end), as the
 /// audit filter takes it; none for an empty or unreadable field.
 fn day_start(day: &str, next: bool) -> Option<String> {
-    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    let date = crate::dates::parse_day(day.trim())?;
     let date = if next {
         date.checked_add_days(Days::new(1))?
     } else {
@@ -126,7 +126,7 @@ fn AuditTable(rows: Vec<AuditEntryView>, names: HashMap<i64, String>) -> impl In
             <tbody>
                 {rows.into_iter().map(|r| view! {
                     <tr>
-                        <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| t.format(crate::i18n::t().formats.date_time_seconds).to_string())}</td>
+                        <td>{crate::clinic::local(&r.at).map_or_else(|| r.at.clone(), |t| crate::dates::stamp(crate::i18n::t().formats.date_time_seconds, t))}</td>
                         <td>{actor(&r, &names)}</td>
                         <td>{r.action.clone()}</td>
                         <td>{format!("{} {}", r.entity, r.entity_id.map(|i| format!("#{i}")).unwrap_or_default())}</td>

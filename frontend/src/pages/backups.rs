@@ -53,7 +53,7 @@ fn Overview(list: BackupList) -> impl IntoView {
     let when = |at: &str| {
         crate::clinic::local(at).map_or_else(
             || at.to_owned(),
-            |t| t.format(crate::i18n::t().formats.date_time).to_string(),
+            |t| crate::dates::stamp(crate::i18n::t().formats.date_time, t),
         )
     };
     view! {
@@ -96,7 +96,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
     let s = t();
     let created = crate::clinic::local(&b.created_at).map_or_else(
         || b.created_at.clone(),
-        |t| t.format(crate::i18n::t().formats.date_time).to_string(),
+        |t| crate::dates::stamp(crate::i18n::t().formats.date_time, t),
     );
     let reason = match b.reason.as_str() {
         "daily" => s.data.reason_daily,

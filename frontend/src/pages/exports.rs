@@ -53,7 +53,7 @@ pub fn ExportsPage() -> impl IntoView {
     let s = t();
     let manager = session::can(Permission::ExportsRead);
     let today = clinic::today();
-    let month_start = today.format("%Y-%m-01").to_string();
+    let month_start = crate::dates::day("%Y-%m-01", today);
     let kind = RwSignal::new(if manager {
         ExportKind::Appointments
     } else {

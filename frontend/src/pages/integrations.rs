@@ -27,7 +27,7 @@ pub fn IntegrationsPage() -> impl IntoView {
 fn when(at: &str) -> String {
     crate::clinic::local(at).map_or_else(
         || at.to_owned(),
-        |t| t.format(crate::i18n::t().formats.date_time).to_string(),
+        |t| crate::dates::stamp(crate::i18n::t().formats.date_time, t),
     )
 }
 

@@ -148,9 +148,9 @@ fn RangeBar(
     view! {
         <div class="panel form-row">
             <label>{s.period_from}<input type="date" name="from" prop:value=move || from.get().to_string()
-                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { from.set(d) } /></label>
+                on:change=move |ev| if let Some(d) = crate::dates::parse_day(&event_target_value(&ev)) { from.set(d) } /></label>
             <label>{s.period_to}<input type="date" name="to" prop:value=move || to.get().to_string()
-                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { to.set(d) } /></label>
+                on:change=move |ev| if let Some(d) = crate::dates::parse_day(&event_target_value(&ev)) { to.set(d) } /></label>
             {quick_ranges(today).into_iter().map(|(label, a, b)| view! {
                 <button type="button" class="secondary" class:active=move || from.get() == a && to.get() == b
                     on:click=move |_| { from.set(a); to.set(b); }>{label}</button>

@@ -44,7 +44,7 @@ pub(super) fn BookingForm(
     let s = t();
     let doctor = RwSignal::new(doctor_id);
     let day = RwSignal::new(date.to_string());
-    let at = RwSignal::new(time.format("%H:%M").to_string());
+    let at = RwSignal::new(crate::dates::hm(time));
     let patient = RwSignal::new(None::<PatientView>);
     let chosen = RwSignal::new(Vec::<i64>::new());
     let source = RwSignal::new(String::new());
@@ -58,10 +58,10 @@ pub(super) fn BookingForm(
     });
     let send = move |overlap: Option<String>| {
         let starts_at = match (
-            day.get_untracked().parse::<NaiveDate>(),
-            NaiveTime::parse_from_str(&at.get_untracked(), "%H:%M"),
+            crate::dates::parse_day(&day.get_untracked()),
+            crate::dates::parse_hm(&at.get_untracked()),
         ) {
-            (Ok(d), Ok(t)) => clinic::to_api(d, t),
+            (Some(d), Some(t)) => clinic::to_api(d, t),
             _ => format!("{}T{}", day.get_untracked(), at.get_untracked()),
         };
         book.dispatch_local(VisitCreate {

@@ -157,14 +157,14 @@ pub(super) fn CalendarGrid(
             <tbody>
                 {grid.into_iter().zip(times).map(|(row, time)| view! {
                     <tr>
-                        <th class="time">{time.format("%H:%M").to_string()}</th>
+                        <th class="time">{crate::dates::hm(time)}</th>
                         {row.into_iter().map(|cell| match cell {
                             Cell::Covered => ().into_any(),
                             Cell::Free { doctor_id, date, time } => {
                                 let book = move || if may_book { panel.set(Panel::Book { doctor_id, date, time }) };
                                 view! {
-                                    <td class="slot" tabindex=if may_book { "0" } else { "-1" } data-time=time.format("%H:%M").to_string()
-                                        aria-label=format!("{} {}", s.desk.book_at, time.format("%H:%M"))
+                                    <td class="slot" tabindex=if may_book { "0" } else { "-1" } data-time=crate::dates::hm(time)
+                                        aria-label=format!("{} {}", s.desk.book_at, crate::dates::hm(time))
                                         on:click=move |_| book()
                                         on:keydown=move |ev| if ev.key() == "Enter" { book() }></td>
                                 }.into_any()

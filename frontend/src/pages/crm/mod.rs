@@ -102,7 +102,7 @@ fn CalendarBar(
         <div class="panel form-row calendar-bar">
             <button type="button" class="secondary" on:click=move |_| shift(-1) aria-label=s.prev_page>"‹"</button>
             <input type="date" name="day" prop:value=move || date.get().to_string()
-                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { date.set(d) } />
+                on:change=move |ev| if let Some(d) = crate::dates::parse_day(&event_target_value(&ev)) { date.set(d) } />
             <button type="button" class="secondary" on:click=move |_| shift(1) aria-label=s.next_page>"›"</button>
             <button type="button" class="secondary" on:click=move |_| date.set(clinic::today())>{s.today}</button>
             <label class="inline">

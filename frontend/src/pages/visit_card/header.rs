@@ -87,15 +87,15 @@ fn Reschedule(starts_at: String, doctor: i64, version: i64, write: WriteAction) 
     );
     let new_time = RwSignal::new(
         local_start
-            .map(|t| t.format("%H:%M").to_string())
+            .map(|t| crate::dates::hm(t.time()))
             .unwrap_or_default(),
     );
     let new_doctor = RwSignal::new(doctor);
     let doctors = LocalResource::new(|| api::doctors(false));
     let reschedule = move |_| {
-        let (Ok(d), Ok(tm)) = (
-            new_day.get_untracked().parse::<chrono::NaiveDate>(),
-            chrono::NaiveTime::parse_from_str(&new_time.get_untracked(), "%H:%M"),
+        let (Some(d), Some(tm)) = (
+            crate::dates::parse_day(&new_day.get_untracked()),
+            crate::dates::parse_hm(&new_time.get_untracked()),
         ) else {
             return;
         };
