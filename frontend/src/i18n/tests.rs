@@ -34,12 +34,20 @@ fn leaves(language: UiLanguage) -> BTreeMap<String, String> {
             }
         }
     }
+    let strings = table(language);
+    let mut value = serde_json::to_value(strings).unwrap();
+    for (area, table) in [
+        ("patients", serde_json::to_value(strings.patients())),
+        ("directories", serde_json::to_value(strings.directories())),
+        ("analytics", serde_json::to_value(strings.analytics())),
+        ("cash_desk", serde_json::to_value(strings.cash_desk())),
+        ("data", serde_json::to_value(strings.data())),
+        ("settings", serde_json::to_value(strings.settings())),
+    ] {
+        value[area] = table.unwrap();
+    }
     let mut out = BTreeMap::new();
-    walk(
-        "",
-        &serde_json::to_value(table(language)).unwrap(),
-        &mut out,
-    );
+    walk("", &value, &mut out);
     out
 }
 

@@ -32,7 +32,7 @@ pub fn BackupsPage() -> impl IntoView {
         <h1>{s.nav_backups}</h1>
         <div class="panel form-row">
             <button class="primary" data-testid="backup-now" on:click=take disabled=move || busy.get()>
-                {move || if busy.get() { s.data.backup_busy } else { s.data.backup_now }}
+                {move || if busy.get() { s.data().backup_busy } else { s.data().backup_now }}
             </button>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </div>
@@ -42,7 +42,7 @@ pub fn BackupsPage() -> impl IntoView {
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
             })}
         </Transition>
-        <p class="muted">{s.data.backup_restore_hint}</p>
+        <p class="muted">{s.data().backup_restore_hint}</p>
     }
 }
 
@@ -59,13 +59,13 @@ fn Overview(list: BackupList) -> impl IntoView {
     view! {
         <div class="panel" data-testid="backup-status">
             <p>{match &list.daily_at {
-                Some(at) => format!("{} {at}", s.data.backup_daily),
-                None => s.data.backup_daily_off.to_owned(),
+                Some(at) => format!("{} {at}", s.data().backup_daily),
+                None => s.data().backup_daily_off.to_owned(),
             }}</p>
-            <p class="muted">{format!("{}: {}", s.data.backup_folder, list.dir)}</p>
-            {list.last_success_at.as_deref().map(|at| view! { <p>{format!("{}: {}", s.data.backup_last_ok, when(at))}</p> })}
+            <p class="muted">{format!("{}: {}", s.data().backup_folder, list.dir)}</p>
+            {list.last_success_at.as_deref().map(|at| view! { <p>{format!("{}: {}", s.data().backup_last_ok, when(at))}</p> })}
             {list.last_error.clone().map(|why| view! {
-                <p class="status-error" role="alert">{format!("{}: {why}", s.data.backup_failed)}</p>
+                <p class="status-error" role="alert">{format!("{}: {why}", s.data().backup_failed)}</p>
             })}
         </div>
     }
@@ -75,14 +75,14 @@ fn Overview(list: BackupList) -> impl IntoView {
 fn BackupTable(items: Vec<BackupView>) -> impl IntoView {
     let s = t();
     if items.is_empty() {
-        return view! { <p class="muted">{s.data.backup_none}</p> }.into_any();
+        return view! { <p class="muted">{s.data().backup_none}</p> }.into_any();
     }
     view! {
         <div class="panel">
             <table class="table" data-testid="backup-table">
                 <thead><tr>
-                    <th>{s.data.backup_created}</th><th>{s.data.backup_size}</th><th>{s.data.backup_contents}</th>
-                    <th>{s.data.backup_reason}</th><th></th>
+                    <th>{s.data().backup_created}</th><th>{s.data().backup_size}</th><th>{s.data().backup_contents}</th>
+                    <th>{s.data().backup_reason}</th><th></th>
                 </tr></thead>
                 <tbody>{items.into_iter().map(|b| view! { <BackupRow b=b /> }).collect_view()}</tbody>
             </table>
@@ -99,9 +99,9 @@ fn BackupRow(b: BackupView) -> impl IntoView {
         |t| crate::dates::stamp(crate::i18n::t().formats.date_time, t),
     );
     let reason = match b.reason.as_str() {
-        "daily" => s.data.reason_daily,
-        "pre-restore" => s.data.reason_pre_restore,
-        _ => s.data.reason_manual,
+        "daily" => s.data().reason_daily,
+        "pre-restore" => s.data().reason_pre_restore,
+        _ => s.data().reason_manual,
     };
     let contents = format!(
         "{}: {} · {}: {} · {}: {}",
@@ -109,7 +109,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
         b.patients,
         s.visits_label,
         b.appointments,
-        s.data.backup_payments,
+        s.data().backup_payments,
         b.payments
     );
     let error = RwSignal::new(None::<ApiError>);
@@ -136,7 +136,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
             <td>{contents}</td>
             <td>{reason}</td>
             <td>
-                <button on:click=download>{s.data.backup_download}</button>
+                <button on:click=download>{s.data().backup_download}</button>
                 {move || error.get().map(|e| view! { <span class="status-error">{e.message()}</span> })}
             </td>
         </tr>
@@ -145,7 +145,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
 
 /// `12,3 МБ`-style sizes (Russian decimal comma).
 pub(crate) fn human_size(bytes: u64) -> String {
-    let units = crate::i18n::t().data.size_units;
+    let units = crate::i18n::t().data().size_units;
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit + 1 < units.len() {

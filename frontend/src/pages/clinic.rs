@@ -62,13 +62,13 @@ pub fn ClinicPage() -> impl IntoView {
     view! {
         <h1>{s.nav_clinic}</h1>
         <form class="panel" on:submit=submit data-testid="clinic-form">
-            <label>{s.settings.clinic_name}<input name="name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />{field_error("name")}</label>
-            <label>{s.settings.clinic_bin}<input name="bin" inputmode="numeric" prop:value=bin on:input=move |ev| bin.set(event_target_value(&ev)) />{field_error("bin")}</label>
-            <label>{s.settings.clinic_address}<input name="address" prop:value=address on:input=move |ev| address.set(event_target_value(&ev)) />{field_error("address")}</label>
-            <label>{s.settings.clinic_phone}<input name="phone" type="tel" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />{field_error("phone")}</label>
+            <label>{s.settings().clinic_name}<input name="name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />{field_error("name")}</label>
+            <label>{s.settings().clinic_bin}<input name="bin" inputmode="numeric" prop:value=bin on:input=move |ev| bin.set(event_target_value(&ev)) />{field_error("bin")}</label>
+            <label>{s.settings().clinic_address}<input name="address" prop:value=address on:input=move |ev| address.set(event_target_value(&ev)) />{field_error("address")}</label>
+            <label>{s.settings().clinic_phone}<input name="phone" type="tel" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />{field_error("phone")}</label>
             <button type="submit" class="primary" disabled=move || save.pending().get()>{s.save}</button>
-            {move || saved.get().then(|| view! { <p class="status-ok" role="status" data-testid="clinic-saved">{s.settings.clinic_saved}</p> })}
-            <p class="muted">{s.settings.clinic_hint}</p>
+            {move || saved.get().then(|| view! { <p class="status-ok" role="status" data-testid="clinic-saved">{s.settings().clinic_saved}</p> })}
+            <p class="muted">{s.settings().clinic_hint}</p>
         </form>
     }
 }

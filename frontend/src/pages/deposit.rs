@@ -35,17 +35,17 @@ pub fn DepositPanel(patient_id: i64) -> impl IntoView {
     };
     view! {
         <section class="panel" data-testid="deposit-panel">
-            <h2>{s.patients.deposit_heading}</h2>
+            <h2>{s.patients().deposit_heading}</h2>
             {move || balances.get().map(|r| match r {
                 Ok(b) => view! {
                     <div class="metrics">
-                        <div><small>{s.patients.deposit_balance}</small><strong data-testid="deposit-balance">{b.deposit.ui()}</strong></div>
-                        <div><small>{s.patients.bonus_balance}</small><strong data-testid="bonus-balance">{b.bonus.ui()}</strong></div>
+                        <div><small>{s.patients().deposit_balance}</small><strong data-testid="deposit-balance">{b.deposit.ui()}</strong></div>
+                        <div><small>{s.patients().bonus_balance}</small><strong data-testid="bonus-balance">{b.bonus.ui()}</strong></div>
                     </div>
                 }.into_any(),
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
             })}
-            <div class="form-row">{tab("deposit", s.patients.deposit_statement)}{tab("bonus", s.patients.bonus_statement)}</div>
+            <div class="form-row">{tab("deposit", s.patients().deposit_statement)}{tab("bonus", s.patients().bonus_statement)}</div>
             {move || statement.get().and_then(Result::ok).map(|st| view! { <StatementTable statement=st /> })}
             <TopUpForm patient_id=patient_id on_saved=saved />
             <WithdrawalForm patient_id=patient_id on_saved=saved />
@@ -62,28 +62,28 @@ fn method_label(code: Option<&str>) -> &'static str {
 fn StatementTable(statement: StatementView) -> impl IntoView {
     let s = t();
     if statement.entries.is_empty() {
-        return view! { <p class="muted">{s.patients.deposit_empty}</p> }.into_any();
+        return view! { <p class="muted">{s.patients().deposit_empty}</p> }.into_any();
     }
     view! {
         <table class="table" data-testid="deposit-statement">
             <thead><tr>
-                <th>{s.time_label}</th><th>{s.patients.deposit_operation}</th><th>{s.method_label}</th>
+                <th>{s.time_label}</th><th>{s.patients().deposit_operation}</th><th>{s.method_label}</th>
                 <th>{s.amount_label}</th><th>{s.user_label}</th><th>{s.notes_label}</th>
             </tr></thead>
             <tbody>
-                <tr><td></td><td>{s.patients.deposit_opening}</td><td></td>
+                <tr><td></td><td>{s.patients().deposit_opening}</td><td></td>
                     <td class="num">{statement.opening.ui()}</td><td></td><td></td></tr>
                 {statement.entries.into_iter().map(|e| view! {
                     <tr data-kind=e.kind.clone()>
                         <td>{clinic::day_hm(&e.at)}</td>
-                        <td>{crate::i18n::label(crate::i18n::t().entry_kind_labels, &e.kind)}{e.appointment_id.map(|v| format!(" · {} №{v}", s.patients.visit_word))}</td>
+                        <td>{crate::i18n::label(crate::i18n::t().entry_kind_labels, &e.kind)}{e.appointment_id.map(|v| format!(" · {} №{v}", s.patients().visit_word))}</td>
                         <td>{method_label(e.method.as_deref())}</td>
                         <td class="num">{e.amount.ui()}</td>
                         <td>{e.by.clone().unwrap_or_default()}</td>
-                        <td>{e.note.clone().unwrap_or_default()}{e.expires_on.map(|d| format!(" ({} {d})", s.patients.bonus_until))}</td>
+                        <td>{e.note.clone().unwrap_or_default()}{e.expires_on.map(|d| format!(" ({} {d})", s.patients().bonus_until))}</td>
                     </tr>
                 }).collect_view()}
-                <tr><td></td><td><strong>{s.patients.deposit_closing}</strong></td><td></td>
+                <tr><td></td><td><strong>{s.patients().deposit_closing}</strong></td><td></td>
                     <td class="num" data-testid="statement-closing"><strong>{statement.closing.ui()}</strong></td><td></td><td></td></tr>
             </tbody>
         </table>
@@ -134,7 +134,7 @@ fn TopUpForm(patient_id: i64, on_saved: impl Fn() + Copy + Send + Sync + 'static
     let field = move |name: &'static str| field_error(error, name);
     view! {
         <form class="form-row" on:submit=submit data-testid="topup-form">
-            <h3>{s.patients.deposit_topup}</h3>
+            <h3>{s.patients().deposit_topup}</h3>
             <label>{s.method_label}
                 <select name="topup_method" prop:value=method on:change=move |ev| method.set(event_target_value(&ev))>
                     {tender_options(None)}
@@ -150,7 +150,7 @@ fn TopUpForm(patient_id: i64, on_saved: impl Fn() + Copy + Send + Sync + 'static
                 <input name="topup_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
             </label>
             <FormError error=error fields=&["method", "amount"] />
-            <button type="submit" disabled=move || save.pending().get()>{s.patients.deposit_topup}</button>
+            <button type="submit" disabled=move || save.pending().get()>{s.patients().deposit_topup}</button>
         </form>
     }
 }
@@ -191,14 +191,14 @@ fn WithdrawalForm(
     let field = move |name: &'static str| field_error(error, name);
     view! {
         <form class="form-row" on:submit=submit data-testid="withdrawal-form">
-            <h3>{s.patients.deposit_withdraw}</h3>
-            <p class="muted">{s.patients.deposit_withdraw_hint}</p>
+            <h3>{s.patients().deposit_withdraw}</h3>
+            <p class="muted">{s.patients().deposit_withdraw_hint}</p>
             <label>{s.amount_label}
-                <input name="withdraw_amount" inputmode="decimal" placeholder=s.patients.deposit_all
+                <input name="withdraw_amount" inputmode="decimal" placeholder=s.patients().deposit_all
                     prop:value=amount on:input=move |ev| amount.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="amount">{field("amount")}</span>
             </label>
-            <label>{s.patients.deposit_withdraw_method}
+            <label>{s.patients().deposit_withdraw_method}
                 <select name="withdraw_method" prop:value=method on:change=move |ev| method.set(event_target_value(&ev))>
                     {tender_options(Some(s.refund_method_original))}
                 </select>
@@ -209,7 +209,7 @@ fn WithdrawalForm(
                 <span class="field-error" data-field="reason">{field("reason")}</span>
             </label>
             <FormError error=error fields=&["amount", "method", "reason"] />
-            <button type="submit" class="secondary" disabled=move || save.pending().get()>{s.patients.deposit_withdraw}</button>
+            <button type="submit" class="secondary" disabled=move || save.pending().get()>{s.patients().deposit_withdraw}</button>
         </form>
     }
 }

@@ -41,7 +41,7 @@ pub fn DoctorsPage() -> impl IntoView {
             .map(|d| d.specialization)
             .collect();
         known.extend(
-            s.directories
+            s.directories()
                 .specializations
                 .iter()
                 .map(|x| (*x).to_owned()),
@@ -58,7 +58,7 @@ pub fn DoctorsPage() -> impl IntoView {
         Column::text(s.name_label, |d: &DoctorView| {
             format!("{} {}", d.last_name, d.first_name)
         }),
-        Column::text(s.directories.specialization_label, |d: &DoctorView| {
+        Column::text(s.directories().specialization_label, |d: &DoctorView| {
             d.specialization.clone()
         }),
         Column::new(
@@ -79,7 +79,7 @@ pub fn DoctorsPage() -> impl IntoView {
     ];
     view! {
         <h1>{s.nav_doctors}</h1>
-        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories.new_doctor may_write=may_write />
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories().new_doctor may_write=may_write />
         {move || editing.get().form().map(|d| view! {
             <DoctorForm doctor=d known=specializations.get() on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
@@ -149,10 +149,10 @@ fn DoctorForm(
     };
     view! {
         <form class="panel form-row" on:submit=submit data-testid="doctor-form">
-            <h2>{if target.is_some() { s.directories.edit_doctor } else { s.directories.new_doctor }}</h2>
+            <h2>{if target.is_some() { s.directories().edit_doctor } else { s.directories().new_doctor }}</h2>
             {input("last_name", s.last_name_label, last)}
             {input("first_name", s.first_name_label, first)}
-            <label>{s.directories.specialization_label}
+            <label>{s.directories().specialization_label}
                 <input name="specialization" list="specializations" prop:value=specialization
                     on:input=move |ev| specialization.set(event_target_value(&ev)) />
                 <datalist id="specializations">

@@ -19,14 +19,14 @@ use crate::session;
 
 fn kind_label(s: &Strings, kind: ExportKind) -> &'static str {
     match kind {
-        ExportKind::Appointments => s.data.export_kind_appointments,
-        ExportKind::AppointmentLines => s.data.export_kind_lines,
-        ExportKind::Payments => s.data.export_kind_payments,
-        ExportKind::Patients => s.data.export_kind_patients,
+        ExportKind::Appointments => s.data().export_kind_appointments,
+        ExportKind::AppointmentLines => s.data().export_kind_lines,
+        ExportKind::Payments => s.data().export_kind_payments,
+        ExportKind::Patients => s.data().export_kind_patients,
         ExportKind::Doctors => s.nav_doctors,
-        ExportKind::Services => s.data.export_kind_services,
-        ExportKind::AuditLog => s.data.export_kind_audit,
-        ExportKind::Analytics => s.data.export_kind_analytics,
+        ExportKind::Services => s.data().export_kind_services,
+        ExportKind::AuditLog => s.data().export_kind_audit,
+        ExportKind::Analytics => s.data().export_kind_analytics,
     }
 }
 
@@ -137,7 +137,7 @@ pub fn ExportsPage() -> impl IntoView {
         <h1>{s.nav_exports}</h1>
         <div class="panel" data-testid="export-form">
             <div class="form-row">
-                <label>{s.data.export_what}
+                <label>{s.data().export_what}
                     <select name="kind" on:change=move |ev| {
                         if let Some(k) = ExportKind::from_code(&event_target_value(&ev)) {
                             kind.set(k);
@@ -150,7 +150,7 @@ pub fn ExportsPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label>{s.data.export_format}
+                <label>{s.data().export_format}
                     <select name="format" on:change=move |ev| format.set(event_target_value(&ev))>
                         <option value="xlsx">"Excel (XLSX)"</option>
                         <option value="csv">"CSV"</option>
@@ -180,10 +180,10 @@ pub fn ExportsPage() -> impl IntoView {
                     <StatusSelects status=status payment=payment />
                 </Show>
                 <Show when=shows(|k| matches!(k, ExportKind::Patients | ExportKind::Doctors | ExportKind::Services))>
-                    <label>{s.data.export_activity}
+                    <label>{s.data().export_activity}
                         <select name="active" on:change=move |ev| active.set(event_target_value(&ev))>
-                            <option value="active">{s.data.export_active}</option>
-                            <option value="inactive">{s.data.export_inactive}</option>
+                            <option value="active">{s.data().export_active}</option>
+                            <option value="inactive">{s.data().export_inactive}</option>
                             <option value="all">{s.all}</option>
                         </select>
                     </label>
@@ -191,12 +191,12 @@ pub fn ExportsPage() -> impl IntoView {
             </div>
             <div class="form-row">
                 <button class="primary" data-testid="export-download" on:click=start disabled=running>
-                    {move || if running() { s.data.export_busy } else { s.data.export_download }}
+                    {move || if running() { s.data().export_busy } else { s.data().export_download }}
                 </button>
                 <ProgressLine progress=progress />
             </div>
-            {(!manager).then(|| view! { <p class="muted">{s.data.export_today_only}</p> })}
-            <p class="muted">{s.data.export_hint}</p>
+            {(!manager).then(|| view! { <p class="muted">{s.data().export_today_only}</p> })}
+            <p class="muted">{s.data().export_hint}</p>
         </div>
         {session::can(Permission::DirectoriesWrite).then(|| view! { <crate::pages::imports::ImportPanel /> })}
     }
@@ -210,18 +210,18 @@ fn ProgressLine(progress: RwSignal<Progress>) -> impl IntoView {
         match progress.get() {
         Progress::Idle => ().into_any(),
         Progress::Running { rows, bytes } => {
-            let rows = rows.map_or(String::new(), |n| format!(" {}: {}", s.data.export_rows, group_digits(n.unsigned_abs())));
+            let rows = rows.map_or(String::new(), |n| format!(" {}: {}", s.data().export_rows, group_digits(n.unsigned_abs())));
             view! {
                 <span role="status" data-testid="export-progress" aria-busy="true">
                     <progress></progress>
-                    {format!(" {}{rows} · {} {}", s.data.export_busy, s.data.export_received, human_size(bytes))}
+                    {format!(" {}{rows} · {} {}", s.data().export_busy, s.data().export_received, human_size(bytes))}
                 </span>
             }
             .into_any()
         }
         Progress::Done(d) => view! {
             <span role="status" data-testid="export-progress" class="status-ok">
-                {format!("{}: {} · {}: {} · {}", s.data.export_done, d.file_name, s.data.export_rows, group_digits(d.rows.unsigned_abs()), human_size(d.bytes))}
+                {format!("{}: {} · {}: {} · {}", s.data().export_done, d.file_name, s.data().export_rows, group_digits(d.rows.unsigned_abs()), human_size(d.bytes))}
             </span>
         }
         .into_any(),

@@ -22,11 +22,11 @@ struct Chosen {
 
 fn action_label(s: &Strings, action: &str) -> &'static str {
     match action {
-        "create" => s.data.import_create,
-        "update" => s.data.import_update,
-        "unchanged" => s.data.import_unchanged,
-        "duplicate" => s.data.import_duplicate,
-        _ => s.data.import_invalid,
+        "create" => s.data().import_create,
+        "update" => s.data().import_update,
+        "unchanged" => s.data().import_unchanged,
+        "duplicate" => s.data().import_duplicate,
+        _ => s.data().import_invalid,
     }
 }
 
@@ -105,29 +105,29 @@ pub fn ImportPanel() -> impl IntoView {
         })
     };
     view! {
-        <h2>{s.data.import_title}</h2>
+        <h2>{s.data().import_title}</h2>
         <div class="panel" data-testid="import-form">
             <div class="form-row">
-                <label>{s.data.import_kind}
+                <label>{s.data().import_kind}
                     <select name="import_kind" on:change=move |ev| { kind.set(event_target_value(&ev)); report.set(None); }>
-                        <option value="patients">{s.data.export_kind_patients}</option>
+                        <option value="patients">{s.data().export_kind_patients}</option>
                         <option value="doctors">{s.nav_doctors}</option>
-                        <option value="services">{s.data.export_kind_services}</option>
+                        <option value="services">{s.data().export_kind_services}</option>
                     </select>
                 </label>
-                <button type="button" class="secondary" on:click=template>{s.data.import_template}</button>
-                <label>{s.data.import_file}
+                <button type="button" class="secondary" on:click=template>{s.data().import_template}</button>
+                <label>{s.data().import_file}
                     <input type="file" name="import_file" accept=".xlsx,.csv" on:change=on_file />
                 </label>
                 <button type="button" class="secondary" data-testid="import-check" disabled=move || busy.get() || !has_file.get()
-                    on:click=move |_| run(true)>{s.data.import_check}</button>
+                    on:click=move |_| run(true)>{s.data().import_check}</button>
                 <button type="button" class="primary" data-testid="import-apply" disabled=move || busy.get() || !applicable()
-                    on:click=move |_| run(false)>{s.data.import_apply}</button>
+                    on:click=move |_| run(false)>{s.data().import_apply}</button>
             </div>
             {move || busy.get().then(|| view! { <p class="muted" role="status">{s.loading}</p> })}
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e}</p> })}
             {move || report.get().map(|r| view! { <ImportReport report=r /> })}
-            <p class="muted">{s.data.import_hint}</p>
+            <p class="muted">{s.data().import_hint}</p>
         </div>
     }
 }
@@ -138,19 +138,19 @@ fn ImportReport(report: ImportReportView) -> impl IntoView {
     let summary = format!(
         "{}{}: {} · {}: {} · {}: {} · {}: {} · {}: {}",
         if report.applied {
-            format!("{} — ", s.data.import_applied)
+            format!("{} — ", s.data().import_applied)
         } else {
             String::new()
         },
-        s.data.import_create,
+        s.data().import_create,
         report.create,
-        s.data.import_update,
+        s.data().import_update,
         report.update,
-        s.data.import_unchanged,
+        s.data().import_unchanged,
         report.unchanged,
-        s.data.import_duplicate,
+        s.data().import_duplicate,
         report.duplicate,
-        s.data.import_invalid,
+        s.data().import_invalid,
         report.invalid,
     );
     let summary_class = if report.invalid > 0 {
@@ -161,7 +161,7 @@ fn ImportReport(report: ImportReportView) -> impl IntoView {
     view! {
         <p data-testid="import-summary" class=summary_class>{summary}</p>
         <table class="table" data-testid="import-rows">
-            <thead><tr><th>{s.data.import_row}</th><th>{s.data.import_action}</th><th>{s.data.import_what}</th></tr></thead>
+            <thead><tr><th>{s.data().import_row}</th><th>{s.data().import_action}</th><th>{s.data().import_what}</th></tr></thead>
             <tbody>
                 {report.rows.into_iter().map(|r| view! { <ImportRow r=r /> }).collect_view()}
             </tbody>
@@ -180,7 +180,7 @@ fn ImportRow(r: ImportRowView) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("; ")
     } else if let Some(n) = r.duplicate_of_row {
-        format!("{} {n}", s.data.import_same_as_row)
+        format!("{} {n}", s.data().import_same_as_row)
     } else {
         r.label.clone()
     };

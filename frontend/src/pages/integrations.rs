@@ -17,7 +17,7 @@ pub fn IntegrationsPage() -> impl IntoView {
     let s = t();
     view! {
         <h1>{s.nav_integrations}</h1>
-        <p class="muted">{s.settings.integrations_hint}</p>
+        <p class="muted">{s.settings().integrations_hint}</p>
         <KeysPanel />
         <WebhooksPanel />
     }
@@ -78,7 +78,7 @@ fn ShownOnce(value: RwSignal<Option<String>>, testid: &'static str) -> impl Into
         value.get().map(|v| {
             view! {
                 <div class="panel notice" role="status">
-                    <p>{s.settings.integrations_shown_once}</p>
+                    <p>{s.settings().integrations_shown_once}</p>
                     <code data-testid=testid>{v}</code>
                 </div>
             }
@@ -124,21 +124,21 @@ fn KeysPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" data-testid="api-keys">
-            <h2>{s.settings.integrations_keys}</h2>
+            <h2>{s.settings().integrations_keys}</h2>
             <form on:submit=submit data-testid="api-key-form">
-                <label>{s.settings.integrations_key_name}<input name="key_name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />{field_error(error, "name")}</label>
-                <fieldset><legend>{s.settings.integrations_scopes}</legend>
-                    <CodeChoice table=s.settings.scope_labels chosen=scopes name="scope" />
+                <label>{s.settings().integrations_key_name}<input name="key_name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />{field_error(error, "name")}</label>
+                <fieldset><legend>{s.settings().integrations_scopes}</legend>
+                    <CodeChoice table=s.settings().scope_labels chosen=scopes name="scope" />
                     {field_error(error, "scopes")}
                 </fieldset>
-                <label>{s.settings.integrations_expires}<input type="date" name="expires" prop:value=expires on:input=move |ev| expires.set(event_target_value(&ev)) />{field_error(error, "expires_at")}</label>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>{s.settings.integrations_create_key}</button>
+                <label>{s.settings().integrations_expires}<input type="date" name="expires" prop:value=expires on:input=move |ev| expires.set(event_target_value(&ev)) />{field_error(error, "expires_at")}</label>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{s.settings().integrations_create_key}</button>
                 {move || error.get().filter(|e| e.field_messages().is_empty()).map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
             </form>
             <ShownOnce value=token testid="new-token" />
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || keys.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{s.settings.integrations_no_keys}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{s.settings().integrations_no_keys}</p> }.into_any(),
                     Ok(list) => view! { <KeyTable keys=list reload=reload /> }.into_any(),
                     Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
                 })}
@@ -159,14 +159,14 @@ fn KeyTable(keys: Vec<ApiKeyView>, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <table class="table" data-testid="api-key-table">
             <thead><tr>
-                <th>{s.settings.integrations_key_name}</th><th>{s.settings.integrations_key}</th><th>{s.settings.integrations_scopes}</th>
-                <th>{s.settings.integrations_state}</th><th>{s.settings.integrations_expires}</th><th>{s.settings.integrations_last_used}</th><th></th>
+                <th>{s.settings().integrations_key_name}</th><th>{s.settings().integrations_key}</th><th>{s.settings().integrations_scopes}</th>
+                <th>{s.settings().integrations_state}</th><th>{s.settings().integrations_expires}</th><th>{s.settings().integrations_last_used}</th><th></th>
             </tr></thead>
             <tbody>{keys.into_iter().map(|k| {
                 let id = k.id;
                 let active = k.state == "active";
-                let state = label(s.settings.key_state_labels, &k.state);
-                let scopes = k.scopes.iter().map(|c| label(s.settings.scope_labels, c)).collect::<Vec<_>>().join(", ");
+                let state = label(s.settings().key_state_labels, &k.state);
+                let scopes = k.scopes.iter().map(|c| label(s.settings().scope_labels, c)).collect::<Vec<_>>().join(", ");
                 view! {
                     <tr data-key=k.token_prefix.clone()>
                         <td>{k.name}</td><td><code>{format!("{}…", k.token_prefix)}</code></td><td>{scopes}</td>
@@ -174,7 +174,7 @@ fn KeyTable(keys: Vec<ApiKeyView>, reload: RwSignal<u32>) -> impl IntoView {
                         <td>{k.expires_at.as_deref().map(when).unwrap_or_default()}</td>
                         <td>{k.last_used_at.as_deref().map(when).unwrap_or_default()}</td>
                         <td>{active.then(|| view! {
-                            <button on:click=move |_| { revoke.dispatch_local(id); }>{s.settings.integrations_revoke}</button>
+                            <button on:click=move |_| { revoke.dispatch_local(id); }>{s.settings().integrations_revoke}</button>
                         })}</td>
                     </tr>
                 }
@@ -222,22 +222,22 @@ fn WebhooksPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" data-testid="webhooks">
-            <h2>{s.settings.integrations_webhooks}</h2>
+            <h2>{s.settings().integrations_webhooks}</h2>
             <form on:submit=submit data-testid="webhook-form">
-                <label>{s.settings.integrations_url}<input name="url" type="url" placeholder="https://" prop:value=url on:input=move |ev| url.set(event_target_value(&ev)) />{field_error(error, "url")}</label>
-                <fieldset><legend>{s.settings.integrations_events}</legend>
-                    <CodeChoice table=s.settings.event_labels chosen=events name="event" />
+                <label>{s.settings().integrations_url}<input name="url" type="url" placeholder="https://" prop:value=url on:input=move |ev| url.set(event_target_value(&ev)) />{field_error(error, "url")}</label>
+                <fieldset><legend>{s.settings().integrations_events}</legend>
+                    <CodeChoice table=s.settings().event_labels chosen=events name="event" />
                     {field_error(error, "events")}
                 </fieldset>
-                <label>{s.settings.integrations_description}<input name="description" prop:value=description on:input=move |ev| description.set(event_target_value(&ev)) /></label>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>{s.settings.integrations_subscribe}</button>
+                <label>{s.settings().integrations_description}<input name="description" prop:value=description on:input=move |ev| description.set(event_target_value(&ev)) /></label>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{s.settings().integrations_subscribe}</button>
                 {move || error.get().filter(|e| e.field_messages().is_empty()).map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
             </form>
             <ShownOnce value=secret testid="new-secret" />
-            <p class="muted">{s.settings.integrations_signature_hint}</p>
+            <p class="muted">{s.settings().integrations_signature_hint}</p>
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || hooks.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{s.settings.integrations_no_webhooks}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{s.settings().integrations_no_webhooks}</p> }.into_any(),
                     Ok(list) => view! { <WebhookTable hooks=list reload=reload open_log=open_log /> }.into_any(),
                     Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
                 })}
@@ -280,7 +280,7 @@ fn WebhookTable(
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         <table class="table" data-testid="webhook-table">
             <thead><tr>
-                <th>{s.settings.integrations_url}</th><th>{s.settings.integrations_events}</th><th>{s.settings.integrations_state}</th><th></th>
+                <th>{s.settings().integrations_url}</th><th>{s.settings().integrations_events}</th><th>{s.settings().integrations_state}</th><th></th>
             </tr></thead>
             <tbody>{hooks.into_iter().map(|h| webhook_row(s, h, pause, remove, open_log)).collect_view()}</tbody>
         </table>
@@ -301,24 +301,24 @@ fn webhook_row(
     let events = h
         .events
         .iter()
-        .map(|c| label(s.settings.event_labels, c))
+        .map(|c| label(s.settings().event_labels, c))
         .collect::<Vec<_>>()
         .join(", ");
     view! {
         <tr data-webhook=id>
             <td><code>{h.url}</code>{h.description.map(|d| view! { <div class="muted">{d}</div> })}</td>
             <td>{events}</td>
-            <td>{if active { s.settings.integrations_active } else { s.settings.integrations_paused }}</td>
+            <td>{if active { s.settings().integrations_active } else { s.settings().integrations_paused }}</td>
             <td>
-                <button data-testid="open-log" on:click=move |_| open_log.set(Some(id))>{s.settings.integrations_log}</button>
+                <button data-testid="open-log" on:click=move |_| open_log.set(Some(id))>{s.settings().integrations_log}</button>
                 <button on:click=move |_| { pause.dispatch_local((id, !active)); }>
-                    {if active { s.settings.integrations_pause } else { s.settings.integrations_resume }}
+                    {if active { s.settings().integrations_pause } else { s.settings().integrations_resume }}
                 </button>
                 <button class="danger" on:click=move |_| {
-                    if window().confirm_with_message(s.settings.integrations_delete_confirm).unwrap_or(false) {
+                    if window().confirm_with_message(s.settings().integrations_delete_confirm).unwrap_or(false) {
                         remove.dispatch_local(id);
                     }
-                }>{s.settings.integrations_delete}</button>
+                }>{s.settings().integrations_delete}</button>
             </td>
         </tr>
     }
@@ -355,30 +355,30 @@ fn DeliveryLog(id: i64) -> impl IntoView {
     });
     view! {
         <div class="panel" data-testid="delivery-log">
-            <h3>{s.settings.integrations_log}</h3>
-            <button on:click=move |_| refresh()>{s.settings.integrations_refresh}</button>
+            <h3>{s.settings().integrations_log}</h3>
+            <button on:click=move |_| refresh()>{s.settings().integrations_refresh}</button>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
             <table class="table">
                 <thead><tr>
-                    <th>{s.settings.integrations_queued}</th><th>{s.settings.integrations_event}</th><th>{s.settings.integrations_state}</th>
-                    <th>{s.settings.integrations_attempts}</th><th>{s.settings.integrations_answer}</th><th></th>
+                    <th>{s.settings().integrations_queued}</th><th>{s.settings().integrations_event}</th><th>{s.settings().integrations_state}</th>
+                    <th>{s.settings().integrations_attempts}</th><th>{s.settings().integrations_answer}</th><th></th>
                 </tr></thead>
                 <tbody>{move || rows.get().into_iter().map(|d| {
                     let delivery = d.id;
                     let answer = match (d.last_status_code, d.last_latency_ms, d.last_error.clone()) {
-                        (Some(code), Some(ms), _) => format!("HTTP {code}, {ms} {}", s.settings.milliseconds_short),
+                        (Some(code), Some(ms), _) => format!("HTTP {code}, {ms} {}", s.settings().milliseconds_short),
                         (None, _, Some(why)) => why,
                         _ => String::new(),
                     };
                     view! {
                         <tr data-status=d.status.clone()>
                             <td>{when(&d.created_at)}</td>
-                            <td>{label(s.settings.event_labels, &d.event_type)}</td>
-                            <td>{label(s.settings.delivery_state_labels, &d.status)}</td>
+                            <td>{label(s.settings().event_labels, &d.event_type)}</td>
+                            <td>{label(s.settings().delivery_state_labels, &d.status)}</td>
                             <td>{d.attempts}</td>
                             <td>{answer}</td>
                             <td>{(d.status != "pending").then(|| view! {
-                                <button on:click=move |_| { replay.dispatch_local(delivery); }>{s.settings.integrations_replay}</button>
+                                <button on:click=move |_| { replay.dispatch_local(delivery); }>{s.settings().integrations_replay}</button>
                             })}</td>
                         </tr>
                     }

@@ -129,38 +129,38 @@ pub fn LoyaltyPage() -> impl IntoView {
     view! {
         <h1>{s.nav_loyalty}</h1>
         <form class="panel form-row" on:submit=submit data-testid="loyalty-form">
-            <p class="muted grow">{s.patients.loyalty_hint}</p>
+            <p class="muted grow">{s.patients().loyalty_hint}</p>
             <label><input type="checkbox" name="enabled" prop:checked=f.enabled
-                on:change=move |ev| f.enabled.set(event_target_checked(&ev)) />{s.patients.loyalty_enabled}</label>
-            <label>{s.patients.loyalty_accrual}
+                on:change=move |ev| f.enabled.set(event_target_checked(&ev)) />{s.patients().loyalty_enabled}</label>
+            <label>{s.patients().loyalty_accrual}
                 <input name="accrual_percent" inputmode="decimal" prop:value=f.accrual on:input=move |ev| f.accrual.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="accrual_percent">{field("accrual_percent")}</span>
             </label>
-            <fieldset class="grow"><legend>{s.patients.loyalty_earning}</legend>
+            <fieldset class="grow"><legend>{s.patients().loyalty_earning}</legend>
                 {earning_methods.into_iter().map(earning_box).collect_view()}
             </fieldset>
-            <label>{s.patients.loyalty_max_share}
+            <label>{s.patients().loyalty_max_share}
                 <input name="max_share_percent" inputmode="decimal" prop:value=f.max_share on:input=move |ev| f.max_share.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="max_share_percent">{field("max_share_percent")}</span>
             </label>
-            <label>{s.patients.loyalty_expiry}
+            <label>{s.patients().loyalty_expiry}
                 <input name="expiry_days" inputmode="numeric" prop:value=f.expiry on:input=move |ev| f.expiry.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="expiry_days">{field("expiry_days")}</span>
             </label>
-            <label>{s.patients.loyalty_welcome}
+            <label>{s.patients().loyalty_welcome}
                 <input name="welcome_amount" inputmode="decimal" prop:value=f.welcome on:input=move |ev| f.welcome.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="welcome_amount">{field("welcome_amount")}</span>
             </label>
-            <label>{s.patients.loyalty_welcome_source}
+            <label>{s.patients().loyalty_welcome_source}
                 <select name="welcome_source_id" prop:value=f.source on:change=move |ev| f.source.set(event_target_value(&ev))>
-                    <option value="">{s.patients.loyalty_no_source}</option>
+                    <option value="">{s.patients().loyalty_no_source}</option>
                     {move || sources.get().and_then(Result::ok).map(|list| list.into_iter().map(|src| {
                         view! { <option value=src.id.to_string()>{src.label}</option> }
                     }).collect_view())}
                 </select>
                 <span class="field-error" data-field="welcome_source_id">{field("welcome_source_id")}</span>
             </label>
-            <label>{s.patients.loyalty_effective}
+            <label>{s.patients().loyalty_effective}
                 <input type="date" name="effective_from" prop:value=f.effective on:input=move |ev| f.effective.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="effective_from">{field("effective_from")}</span>
             </label>
@@ -170,10 +170,10 @@ pub fn LoyaltyPage() -> impl IntoView {
         </form>
         {move || view_now.get().filter(|v| !v.scheduled.is_empty()).map(|v| view! {
             <section class="panel" data-testid="loyalty-scheduled">
-                <h2>{s.patients.loyalty_scheduled}</h2>
+                <h2>{s.patients().loyalty_scheduled}</h2>
                 <ul>{v.scheduled.into_iter().map(|p| view! {
-                    <li>{format!("{} {}: {} % · {} {} %", s.patients.loyalty_effective, p.effective_from.unwrap_or_default(),
-                        p.accrual_percent, s.patients.loyalty_max_share, p.max_share_percent)}</li>
+                    <li>{format!("{} {}: {} % · {} {} %", s.patients().loyalty_effective, p.effective_from.unwrap_or_default(),
+                        p.accrual_percent, s.patients().loyalty_max_share, p.max_share_percent)}</li>
                 }).collect_view()}</ul>
             </section>
         })}

@@ -107,7 +107,7 @@ fn PatientTable(rows: RwSignal<Vec<PatientView>>, editing: RwSignal<Editing>) ->
                 <thead><tr>
                     <SortHeader label=s.name_label column=0 order=order />
                     <SortHeader label=s.phone_label column=1 order=order />
-                    <SortHeader label=s.patients.birth_date_label column=2 order=order />
+                    <SortHeader label=s.patients().birth_date_label column=2 order=order />
                     <SortHeader label=s.email_label column=3 order=order />
                 </tr></thead>
                 <tbody>
@@ -128,7 +128,7 @@ fn PatientRow(patient: PatientView, editing: RwSignal<Editing>) -> impl IntoView
         <ClickableRow on_open=edit>
             <td>
                 {format!("{} {}", patient.first_name, patient.last_name.clone().unwrap_or_default())}
-                {(!patient.is_active).then(|| view! { " " <span class="badge" data-testid="inactive-badge">{t().patients.inactive_badge}</span> })}
+                {(!patient.is_active).then(|| view! { " " <span class="badge" data-testid="inactive-badge">{t().patients().inactive_badge}</span> })}
             </td>
             <td>{PhoneNumber::display(&patient.phone)}</td>
             <td>{patient.birth_date.clone().unwrap_or_default()}</td>
@@ -236,7 +236,7 @@ fn PatientForm(
     let field = move |name: &'static str| field_error(error, name);
     view! {
         <form class="panel form-row" on:submit=submit data-testid="patient-form">
-            <h2>{if target.is_some() { s.patients.edit_patient } else { s.new_patient }}</h2>
+            <h2>{if target.is_some() { s.patients().edit_patient } else { s.new_patient }}</h2>
             <label>{s.first_name_label}
                 <input name="first_name" required prop:value=first on:input=move |ev| first.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="first_name">{field("first_name")}</span>
@@ -251,7 +251,7 @@ fn PatientForm(
                     on:change=move |ev| phone.set(PhoneNumber::mask_input(&event_target_value(&ev))) />
                 <span class="field-error" data-field="phone">{field("phone")}</span>
             </label>
-            <label>{s.patients.birth_date_label}
+            <label>{s.patients().birth_date_label}
                 <input name="birth_date" type="date" prop:value=birth on:input=move |ev| birth.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="birth_date">{field("birth_date")}</span>
             </label>
@@ -264,14 +264,14 @@ fn PatientForm(
                 <span class="field-error" data-field="notes">{field("notes")}</span>
             </label>
             <fieldset class="consent" data-testid="reminder-consent">
-                <legend>{s.patients.consent_title}</legend>
+                <legend>{s.patients().consent_title}</legend>
                 <label class="inline"><input type="checkbox" name="remind_whatsapp" prop:checked=whatsapp
                     on:change=move |ev| whatsapp.set(event_target_checked(&ev)) />"WhatsApp"</label>
                 <label class="inline"><input type="checkbox" name="remind_sms" prop:checked=sms
                     on:change=move |ev| sms.set(event_target_checked(&ev)) />"SMS"</label>
-                <label>{s.patients.consent_language}
+                <label>{s.patients().consent_language}
                     <select name="remind_language" prop:value=language on:change=move |ev| language.set(event_target_value(&ev))>
-                        {s.patients.reminder_language_labels.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
+                        {s.patients().reminder_language_labels.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
                     </select>
                 </label>
                 <span class="field-error" data-field="reminders.language">{field("reminders.language")}</span>
@@ -280,7 +280,7 @@ fn PatientForm(
             <button type="submit" disabled=move || save.pending().get() || retire.pending().get() || revive.pending().get()>{s.save}</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel()>{s.cancel}</button>
             {target.map(|(id, version)| if inactive {
-                view! { <button type="button" on:click=move |_| { revive.dispatch_local((id, version)); }>{s.patients.reactivate}</button> }.into_any()
+                view! { <button type="button" on:click=move |_| { revive.dispatch_local((id, version)); }>{s.patients().reactivate}</button> }.into_any()
             } else {
                 view! { <button type="button" class="danger" on:click=deactivate>{s.deactivate}</button> }.into_any()
             })}
@@ -304,20 +304,20 @@ fn PatientHistory(patient_id: i64) -> impl IntoView {
     let when = |at: Option<String>| at.map_or_else(|| "—".to_owned(), |a| clinic::day_hm(&a));
     view! {
         <div class="panel" data-testid="patient-history">
-            <h2>{s.patients.history_title}</h2>
+            <h2>{s.patients().history_title}</h2>
             {move || history.get().map(|r| match r {
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
                 Ok(h) => {
                     let figures = [
-                        (s.patients.history_visits, h.visits.to_string()),
-                        (s.patients.history_attended, h.attended.to_string()),
-                        (s.patients.history_billed, h.billed.ui()),
-                        (s.patients.history_paid, h.paid.ui()),
-                        (s.patients.history_debt, h.debt.ui()),
-                        (s.patients.history_first, when(h.first_visit)),
-                        (s.patients.history_last, when(h.last_visit)),
-                        (s.patients.history_next, when(h.next_visit)),
-                        (s.patients.history_source, h.source.unwrap_or_else(|| "—".to_owned())),
+                        (s.patients().history_visits, h.visits.to_string()),
+                        (s.patients().history_attended, h.attended.to_string()),
+                        (s.patients().history_billed, h.billed.ui()),
+                        (s.patients().history_paid, h.paid.ui()),
+                        (s.patients().history_debt, h.debt.ui()),
+                        (s.patients().history_first, when(h.first_visit)),
+                        (s.patients().history_last, when(h.last_visit)),
+                        (s.patients().history_next, when(h.next_visit)),
+                        (s.patients().history_source, h.source.unwrap_or_else(|| "—".to_owned())),
                     ];
                     view! {
                         <div class="kpis">
@@ -330,12 +330,12 @@ fn PatientHistory(patient_id: i64) -> impl IntoView {
             })}
             {move || visits.get().map(|r| match r {
                 Err(e) => view! { <p class="status-error" role="alert">{e.message()}</p> }.into_any(),
-                Ok(page) if page.items.is_empty() => view! { <p class="muted">{s.patients.history_none}</p> }.into_any(),
+                Ok(page) if page.items.is_empty() => view! { <p class="muted">{s.patients().history_none}</p> }.into_any(),
                 Ok(page) => view! {
                     <div class="table-wrap"><table class="table" data-testid="history-visits">
                         <thead><tr>
                             <th>{s.reminders_time}</th><th>{s.doctor_label}</th><th>{s.status_label}</th>
-                            <th>{s.total_label}</th><th>{s.patients.history_paid}</th>
+                            <th>{s.total_label}</th><th>{s.patients().history_paid}</th>
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|v| view! {

@@ -52,14 +52,14 @@ pub fn RemindersPage() -> impl IntoView {
     });
     view! {
         <h1>{s.nav_reminders}</h1>
-        <p class="muted">{s.settings.reminders_hint}</p>
+        <p class="muted">{s.settings().reminders_hint}</p>
         <div class="panel form-row">
-            <label>{s.settings.reminders_day}
+            <label>{s.settings().reminders_day}
                 <input type="date" name="day" prop:value=day on:change=move |ev| day.set(event_target_value(&ev)) />
             </label>
             {move || settings.get().and_then(Result::ok).map(|v| {
-                let off = (!v.settings.enabled).then(|| view! { <p class="status-error" data-testid="reminders-off">{s.settings.reminders_off}</p> });
-                let none = v.channels.is_empty().then(|| view! { <p class="muted">{s.settings.reminders_no_channels}</p> });
+                let off = (!v.settings.enabled).then(|| view! { <p class="status-error" data-testid="reminders-off">{s.settings().reminders_off}</p> });
+                let none = v.channels.is_empty().then(|| view! { <p class="muted">{s.settings().reminders_no_channels}</p> });
                 view! { {off}{none} }
             })}
         </div>
@@ -114,7 +114,7 @@ fn DayTable(visits: Vec<VisitSummary>, sent: Vec<ReminderView>) -> impl IntoView
                 <th>{s.phone_label}</th>
                 <th>{s.doctor_label}</th>
                 <th>{s.status_label}</th>
-                <th>{s.settings.reminders_reminder}</th>
+                <th>{s.settings().reminders_reminder}</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
@@ -125,14 +125,14 @@ fn DayTable(visits: Vec<VisitSummary>, sent: Vec<ReminderView>) -> impl IntoView
 fn reminder_cell(list: &[ReminderView]) -> AnyView {
     let s = t();
     if list.is_empty() {
-        return view! { <span class="muted">{s.settings.reminders_none}</span> }.into_any();
+        return view! { <span class="muted">{s.settings().reminders_none}</span> }.into_any();
     }
     list.iter()
         .map(|r| {
             let mut line = format!(
                 "{}: {}",
                 rule_label(&r.rule),
-                label(s.settings.reminder_status_labels, &r.status)
+                label(s.settings().reminder_status_labels, &r.status)
             );
             let at = r.sent_at.as_deref().unwrap_or(&r.due_at);
             line.push_str(&format!(" {}", clinic::day_hm(at)));
@@ -145,7 +145,7 @@ fn reminder_cell(list: &[ReminderView]) -> AnyView {
             if let Some(reason) = &r.reason {
                 line.push_str(&format!(
                     " — {}",
-                    label(s.settings.reminder_reason_labels, reason)
+                    label(s.settings().reminder_reason_labels, reason)
                 ));
             }
             view! { <div>{line}</div> }
@@ -158,9 +158,9 @@ fn reminder_cell(list: &[ReminderView]) -> AnyView {
 fn rule_label(key: &str) -> String {
     let s = t();
     if let Some(at) = key.strip_prefix("day_before@") {
-        format!("{} {at}", s.settings.reminders_day_before)
+        format!("{} {at}", s.settings().reminders_day_before)
     } else if let Some(h) = key.strip_prefix("hours_before:") {
-        s.settings.reminders_hours_short.replace("{n}", h)
+        s.settings().reminders_hours_short.replace("{n}", h)
     } else {
         key.to_owned()
     }
@@ -273,52 +273,52 @@ fn SettingsForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
     };
     view! {
         <form class="panel" on:submit=submit data-testid="reminder-settings">
-            <h2>{s.settings.reminders_settings}</h2>
+            <h2>{s.settings().reminders_settings}</h2>
             <label class="inline"><input type="checkbox" name="enabled" prop:checked=enabled
-                on:change=move |ev| enabled.set(event_target_checked(&ev)) />{s.settings.reminders_enabled}</label>
-            <p class="muted">{s.settings.reminders_channels}": "
+                on:change=move |ev| enabled.set(event_target_checked(&ev)) />{s.settings().reminders_enabled}</label>
+            <p class="muted">{s.settings().reminders_channels}": "
                 {move || {
                     let list = channels.get();
-                    if list.is_empty() { s.settings.reminders_no_channels.to_owned() } else { list.join(", ") }
+                    if list.is_empty() { s.settings().reminders_no_channels.to_owned() } else { list.join(", ") }
                 }}
             </p>
             <fieldset>
-                <legend>{s.settings.reminders_rules}</legend>
+                <legend>{s.settings().reminders_rules}</legend>
                 {move || rules.get().into_iter().enumerate().map(|(i, r)| view! {
                     <div class="form-row" data-testid="reminder-rule">
                         <select name=format!("rules.{i}.kind") prop:value=move || if r.hours_before.get() { "hours_before" } else { "day_before" }
                             on:change=move |ev| r.hours_before.set(event_target_value(&ev) == "hours_before")>
-                            <option value="day_before">{s.settings.reminders_day_before}</option>
-                            <option value="hours_before">{s.settings.reminders_hours_before}</option>
+                            <option value="day_before">{s.settings().reminders_day_before}</option>
+                            <option value="hours_before">{s.settings().reminders_hours_before}</option>
                         </select>
                         <Show when=move || !r.hours_before.get()>
-                            <label>{s.settings.reminders_at}<input type="time" name=format!("rules.{i}.at") prop:value=r.at
+                            <label>{s.settings().reminders_at}<input type="time" name=format!("rules.{i}.at") prop:value=r.at
                                 on:input=move |ev| r.at.set(event_target_value(&ev)) /></label>
                         </Show>
                         <Show when=move || r.hours_before.get()>
-                            <label>{s.settings.reminders_hours}<input type="number" name=format!("rules.{i}.hours") prop:value=r.hours
+                            <label>{s.settings().reminders_hours}<input type="number" name=format!("rules.{i}.hours") prop:value=r.hours
                                 on:input=move |ev| r.hours.set(event_target_value(&ev)) /></label>
                         </Show>
-                        <button type="button" class="secondary" on:click=move |_| rules.update(|list| { list.remove(i); })>{s.settings.reminders_remove}</button>
+                        <button type="button" class="secondary" on:click=move |_| rules.update(|list| { list.remove(i); })>{s.settings().reminders_remove}</button>
                         {field_error(format!("rules.{i}"))}
                         {field_error(format!("rules.{i}.at"))}
                         {field_error(format!("rules.{i}.hours"))}
                     </div>
                 }).collect_view()}
-                <button type="button" class="secondary" on:click=add>{s.settings.reminders_add_rule}</button>
+                <button type="button" class="secondary" on:click=add>{s.settings().reminders_add_rule}</button>
                 {field_error("rules".into())}
             </fieldset>
-            <label>{s.settings.reminders_template_ru}
+            <label>{s.settings().reminders_template_ru}
                 <textarea name="template_ru" rows="3" maxlength="1000" prop:value=ru on:input=move |ev| ru.set(event_target_value(&ev))></textarea>
                 {field_error("template_ru".into())}
             </label>
-            <label>{s.settings.reminders_template_kk}
+            <label>{s.settings().reminders_template_kk}
                 <textarea name="template_kk" rows="3" maxlength="1000" prop:value=kk on:input=move |ev| kk.set(event_target_value(&ev))></textarea>
                 {field_error("template_kk".into())}
             </label>
-            <p class="muted">{s.settings.reminders_placeholders}</p>
+            <p class="muted">{s.settings().reminders_placeholders}</p>
             <button type="submit" class="primary" disabled=move || save.pending().get()>{s.save}</button>
-            {move || saved.get().then(|| view! { <p class="status-ok" role="status" data-testid="reminders-saved">{s.settings.reminders_saved}</p> })}
+            {move || saved.get().then(|| view! { <p class="status-ok" role="status" data-testid="reminders-saved">{s.settings().reminders_saved}</p> })}
         </form>
     }
 }

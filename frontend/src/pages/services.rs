@@ -75,7 +75,7 @@ pub fn ServicesPage() -> impl IntoView {
         )
         .styled(CellStyle::Number),
         Column::new(
-            s.directories.duration_label,
+            s.directories().duration_label,
             |v: &ServiceView| SortKey::Num(v.duration_minutes),
             |v: &ServiceView| v.duration_minutes.to_string(),
         )
@@ -89,7 +89,7 @@ pub fn ServicesPage() -> impl IntoView {
     ];
     view! {
         <h1>{s.nav_services}</h1>
-        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories.new_service may_write=may_write>
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories().new_service may_write=may_write>
             <label>{s.doctor_label}
                 <select name="only_doctor" on:change=move |ev| only_doctor.set(event_target_value(&ev).parse().ok())>
                     <option value="">{s.all}</option>
@@ -200,7 +200,7 @@ fn ServiceForm(
         .collect();
     view! {
         <form class="panel form-row" on:submit=submit data-testid="service-form">
-            <h2>{if target.is_some() { s.directories.edit_service } else { s.directories.new_service }}</h2>
+            <h2>{if target.is_some() { s.directories().edit_service } else { s.directories().new_service }}</h2>
             <label class="grow">{s.service_name_label}
                 <input name="name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="name">{field_error(error, "name")}</span>
@@ -209,20 +209,20 @@ fn ServiceForm(
                 <input name="base_price" inputmode="decimal" required prop:value=price on:input=move |ev| price.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="base_price">{field_error(error, "base_price")}</span>
             </label>
-            <label>{s.directories.duration_label}
+            <label>{s.directories().duration_label}
                 <input name="duration_minutes" type="number" min="1" max="720" prop:value=duration on:input=move |ev| duration.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="duration_minutes">{field_error(error, "duration_minutes")}</span>
             </label>
             <label>{s.doctor_label}
                 <select name="doctor_id" on:change=move |ev| doctor_id.set(event_target_value(&ev).parse().ok())>
-                    <option value="" selected=current.is_none()>{s.directories.any_doctor}</option>
+                    <option value="" selected=current.is_none()>{s.directories().any_doctor}</option>
                     {options.into_iter().map(|d| view! {
                         <option value=d.id.to_string() selected=Some(d.id) == current>{doctor_name(&d)}</option>
                     }).collect_view()}
                 </select>
                 <span class="field-error" data-field="doctor_id">{field_error(error, "doctor_id")}</span>
             </label>
-            <label class="grow">{s.directories.description_label}
+            <label class="grow">{s.directories().description_label}
                 <input name="description" maxlength="2000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="description">{field_error(error, "description")}</span>
             </label>

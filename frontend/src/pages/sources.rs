@@ -38,17 +38,17 @@ pub fn SourcesPage() -> impl IntoView {
     let flag =
         |on: bool, yes: &'static str, no: &'static str| (if on { yes } else { no }).to_owned();
     let columns = vec![
-        Column::text(s.directories.label_label, |v: &LeadSourceView| {
+        Column::text(s.directories().label_label, |v: &LeadSourceView| {
             v.label.clone()
         }),
-        Column::text(s.directories.code_label, |v: &LeadSourceView| {
+        Column::text(s.directories().code_label, |v: &LeadSourceView| {
             v.code.clone()
         })
         .styled(CellStyle::Code),
         Column::new(
-            s.directories.default_label,
+            s.directories().default_label,
             |v: &LeadSourceView| SortKey::Num(i64::from(v.is_default)),
-            move |v: &LeadSourceView| flag(v.is_default, s.directories.yes, ""),
+            move |v: &LeadSourceView| flag(v.is_default, s.directories().yes, ""),
         ),
         Column::new(
             s.status_label,
@@ -59,7 +59,7 @@ pub fn SourcesPage() -> impl IntoView {
     // The server's order (the seeded seven first) is the one receptionists know.
     view! {
         <h1>{s.nav_sources}</h1>
-        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories.new_source may_write=true />
+        <DirectoryToolbar search=search include_inactive=include_inactive editing=editing new_label=s.directories().new_source may_write=true />
         {move || editing.get().form().map(|src| view! {
             <SourceForm source=src on_saved=saved on_cancel=move || editing.set(Editing::Closed) />
         })}
@@ -110,13 +110,13 @@ fn SourceForm(
     };
     view! {
         <form class="panel form-row" on:submit=submit data-testid="source-form">
-            <h2>{if target.is_some() { s.directories.edit_source } else { s.directories.new_source }}</h2>
-            <label>{s.directories.code_label}
+            <h2>{if target.is_some() { s.directories().edit_source } else { s.directories().new_source }}</h2>
+            <label>{s.directories().code_label}
                 <input name="code" required pattern="[a-z0-9_]{2,40}" disabled=target.is_some()
                     prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="code">{field_error(error, "code")}</span>
             </label>
-            <label class="grow">{s.directories.label_label}
+            <label class="grow">{s.directories().label_label}
                 <input name="label" required prop:value=label on:input=move |ev| label.set(event_target_value(&ev)) />
                 <span class="field-error" data-field="label">{field_error(error, "label")}</span>
             </label>

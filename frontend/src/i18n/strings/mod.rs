@@ -1,7 +1,9 @@
 //! The declaration of the UI vocabulary: one field per user-visible string, each documented
 //! where it is shown. Strings shared across pages are fields of [`Strings`]; those of one area
-//! are in that area's table (one file each), reached as `s.desk.x`, `s.analytics.x`… The
-//! values per language are in `ru` (and future `kk`, `en`), which must fill every table.
+//! are in that area's table (one file each), reached as `s.desk.x` for the front desk's and the
+//! staff pages' (fields: every bundle has those pages) and `s.analytics().x` for the areas only
+//! the full bundle's pages use (separate statics per language, so the desk bundle does not link
+//! them). The values per language are in `ru`, `kk` and `en`, which must fill every table.
 
 mod analytics;
 mod cash_desk;
@@ -20,6 +22,8 @@ pub use directories::DirectoryStrings;
 pub use patients::PatientStrings;
 pub use settings::SettingsStrings;
 pub use staff::StaffStrings;
+
+use emhana_domain::UiLanguage;
 
 /// How a language writes numbers and dates (chrono patterns): read by `i18n::format`, so pages
 /// never pick a separator or a pattern themselves.
@@ -57,6 +61,11 @@ impl Formats {
 /// The UI vocabulary. Pages take their text from here, never from literals.
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct Strings {
+    /// Which language this table is: the areas only some pages use (patients, directories,
+    /// analytics, cash desk, data, settings) are separate statics found by it
+    /// (`Strings::analytics()`…), so a bundle without those pages does not link their text.
+    #[cfg_attr(test, serde(skip))]
+    pub language: UiLanguage,
     /// Product name shown in the sidebar and the title.
     pub app_name: &'static str,
     /// One-line description under the title on the home page.
@@ -226,18 +235,6 @@ pub struct Strings {
     /// The front desk: the CRM calendar, booking, the visit card with payments and refunds, the
     /// visit list.
     pub desk: DeskStrings,
-    /// The patients directory and card, deposits and the bonus programme.
-    pub patients: PatientStrings,
-    /// Doctors, the price list and lead sources.
-    pub directories: DirectoryStrings,
-    /// The owner's dashboard.
-    pub analytics: AnalyticsStrings,
-    /// Registers, shifts and their X and Z reports.
-    pub cash_desk: CashDeskStrings,
     /// Staff accounts, the own account and the audit log.
     pub staff: StaffStrings,
-    /// Exports, imports and backups.
-    pub data: DataStrings,
-    /// The clinic's requisites, integrations and reminders.
-    pub settings: SettingsStrings,
 }

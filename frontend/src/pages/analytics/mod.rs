@@ -34,16 +34,16 @@ fn quick_ranges(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
     let (last_quarter_start, last_quarter_end) = previous_quarter(today);
     vec![
         (s.today, today, today),
-        (s.analytics.last_7_days, today - Duration::days(6), today),
-        (s.analytics.this_month, month_start, today),
-        (s.analytics.last_month, last_month_start, last_month_end),
-        (s.analytics.this_quarter, quarter_start(today), today),
+        (s.analytics().last_7_days, today - Duration::days(6), today),
+        (s.analytics().this_month, month_start, today),
+        (s.analytics().last_month, last_month_start, last_month_end),
+        (s.analytics().this_quarter, quarter_start(today), today),
         (
-            s.analytics.last_quarter,
+            s.analytics().last_quarter,
             last_quarter_start,
             last_quarter_end,
         ),
-        (s.analytics.this_year, year_start, today),
+        (s.analytics().this_year, year_start, today),
     ]
 }
 
@@ -89,7 +89,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         <visits::Visits query=query doctors=doctors />
         <Trends query=query />
         <section class="panel">
-            <h2>{s.analytics.discounts_heading}</h2>
+            <h2>{s.analytics().discounts_heading}</h2>
             <Discounts query=query />
         </section>
         <Deposits query=query />
@@ -109,13 +109,13 @@ fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
         report.get().and_then(Result::ok).map(|r| {
             view! {
                 <section class="panel" data-testid="deposits-report">
-                    <h2>{s.analytics.analytics_deposits}</h2>
+                    <h2>{s.analytics().analytics_deposits}</h2>
                     <div class="metrics">
-                        <div><small>{s.analytics.analytics_deposits_held}</small><strong data-testid="deposits-held">{r.held_at_end.ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_topups}</small><strong>{r.topups.ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_deposits_withdrawals}</small><strong>{r.withdrawals.ui()}</strong></div>
-                        <div><small>{s.analytics.analytics_bonuses_held}</small><strong data-testid="bonuses-held">{r.bonuses_held.ui()}</strong></div>
+                        <div><small>{s.analytics().analytics_deposits_held}</small><strong data-testid="deposits-held">{r.held_at_end.ui()}</strong></div>
+                        <div><small>{s.analytics().analytics_deposits_topups}</small><strong>{r.topups.ui()}</strong></div>
+                        <div><small>{s.analytics().analytics_deposits_spends}</small><strong>{emhana_domain::Money::from_tiyn(r.spends.tiyn() - r.reversals.tiyn()).ui()}</strong></div>
+                        <div><small>{s.analytics().analytics_deposits_withdrawals}</small><strong>{r.withdrawals.ui()}</strong></div>
+                        <div><small>{s.analytics().analytics_bonuses_held}</small><strong data-testid="bonuses-held">{r.bonuses_held.ui()}</strong></div>
                     </div>
                 </section>
             }
@@ -157,7 +157,7 @@ fn RangeBar(
             }).collect_view()}
         </div>
         <div class="panel doctor-legend" data-testid="analytics-doctors">
-            <span class="muted">{s.analytics.all_doctors}</span>
+            <span class="muted">{s.analytics().all_doctors}</span>
             {move || doctor_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| {
                 let id = d.id;
                 let toggle = move |ev| {
@@ -190,14 +190,14 @@ fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
     view! {
         <div class="grid-2">
             <section class="panel">
-                <h2>{s.analytics.sources_heading}</h2>
-                <EChart id="sources-donut" draw=move || donut(s.analytics.sources_heading,
+                <h2>{s.analytics().sources_heading}</h2>
+                <EChart id="sources-donut" draw=move || donut(s.analytics().sources_heading,
                     sources.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (i.visits as f64, i.label)).collect()).unwrap_or_default()) />
                 {move || sources.get().and_then(Result::ok).map(|r| view! { <SourcesTable r=r /> })}
             </section>
             <section class="panel">
-                <h2>{s.analytics.methods_heading}</h2>
-                <EChart id="methods-donut" draw=move || donut(s.analytics.methods_heading,
+                <h2>{s.analytics().methods_heading}</h2>
+                <EChart id="methods-donut" draw=move || donut(s.analytics().methods_heading,
                     methods.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|i| (money_f64(&i.amount), crate::i18n::t().method_code(&i.method))).collect()).unwrap_or_default()) />
                 {move || methods.get().and_then(Result::ok).map(|r| view! { <MethodsTable r=r /> })}
             </section>
@@ -213,22 +213,22 @@ fn Revenue(query: Signal<RangeQuery>, doctors: LocalResource<DoctorsReport>) -> 
     let services = LocalResource::new(move || api::service_report(query.get()));
     view! {
         <section class="panel">
-            <h2>{s.analytics.revenue_daily_heading}</h2>
+            <h2>{s.analytics().revenue_daily_heading}</h2>
             <EChart id="revenue-line" draw=move || {
                 let items = daily.get().and_then(Result::ok).map(|r| r.items).unwrap_or_default();
                 let days: Vec<String> = items.iter().map(|d| d.date.clone()).collect();
-                lines(&days, vec![(s.analytics.revenue_label, items.iter().map(|d| money_f64(&d.revenue)).collect())])
+                lines(&days, vec![(s.analytics().revenue_label, items.iter().map(|d| money_f64(&d.revenue)).collect())])
             } />
         </section>
         <div class="grid-2">
             <section class="panel">
-                <h2>{s.analytics.by_doctor_heading}</h2>
-                <EChart id="doctors-bars" draw=move || bars(s.analytics.revenue_label,
+                <h2>{s.analytics().by_doctor_heading}</h2>
+                <EChart id="doctors-bars" draw=move || bars(s.analytics().revenue_label,
                     doctors.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|d| (d.name, money_f64(&d.revenue))).collect()).unwrap_or_default()) />
             </section>
             <section class="panel">
-                <h2>{s.analytics.by_service_heading}</h2>
-                <EChart id="services-bars" draw=move || bars(s.analytics.revenue_label,
+                <h2>{s.analytics().by_service_heading}</h2>
+                <EChart id="services-bars" draw=move || bars(s.analytics().revenue_label,
                     services.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|d| (d.name, money_f64(&d.revenue))).collect()).unwrap_or_default()) />
             </section>
         </div>
@@ -252,21 +252,21 @@ fn Trends(query: Signal<RangeQuery>) -> impl IntoView {
     });
     view! {
         <section class="panel">
-            <h2>{s.analytics.trends_heading}</h2>
-            <label class="inline">{s.analytics.trend_period}
+            <h2>{s.analytics().trends_heading}</h2>
+            <label class="inline">{s.analytics().trend_period}
                 <select name="period" on:change=move |ev| period.set(event_target_value(&ev))>
-                    <option value="week">{s.analytics.by_week}</option>
-                    <option value="month">{s.analytics.by_month}</option>
+                    <option value="week">{s.analytics().by_week}</option>
+                    <option value="month">{s.analytics().by_month}</option>
                 </select>
             </label>
             <div class="grid-2">
                 <EChart id="sources-trend" draw=move || {
                     let r = trends.get().and_then(Result::ok);
-                    trend(s.analytics.sources_heading, r.as_ref().map(|r| (r.buckets.clone(), r.sources.clone())))
+                    trend(s.analytics().sources_heading, r.as_ref().map(|r| (r.buckets.clone(), r.sources.clone())))
                 } />
                 <EChart id="methods-trend" draw=move || {
                     let r = trends.get().and_then(Result::ok);
-                    trend(s.analytics.methods_heading, r.as_ref().map(|r| (r.buckets.clone(), r.methods.clone())))
+                    trend(s.analytics().methods_heading, r.as_ref().map(|r| (r.buckets.clone(), r.methods.clone())))
                 } />
             </div>
         </section>

@@ -16,7 +16,7 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
     // (label, value, change, whether a rise is good news).
     let mut tiles: Vec<(&str, String, Option<Change>, bool)> = vec![
         (
-            s.analytics.revenue_label,
+            s.analytics().revenue_label,
             k.revenue.ui(),
             p.map(|p| money_change(k.revenue, p.revenue)),
             true,
@@ -33,33 +33,33 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
                 "{} ({} {} / {} {})",
                 k.unique_patients,
                 k.new_patients,
-                s.analytics.new_short,
+                s.analytics().new_short,
                 k.returning_patients,
-                s.analytics.returning_short
+                s.analytics().returning_short
             ),
             p.map(|p| count_change(k.unique_patients, p.unique_patients)),
             true,
         ),
         (
-            s.analytics.average_check_label,
+            s.analytics().average_check_label,
             k.average_check.ui(),
             p.map(|p| money_change(k.average_check, p.average_check)),
             true,
         ),
         (
-            s.analytics.debt_label,
+            s.analytics().debt_label,
             k.outstanding_debt.ui(),
             p.map(|p| money_change(k.outstanding_debt, p.outstanding_debt)),
             false,
         ),
         (
-            s.analytics.no_show_label,
+            s.analytics().no_show_label,
             percent(k.no_show_rate_percent),
             p.map(|p| points_change(k.no_show_rate_percent, p.no_show_rate_percent)),
             false,
         ),
         (
-            s.analytics.cashless_label,
+            s.analytics().cashless_label,
             percent(k.cashless_share_percent),
             p.map(|p| points_change(k.cashless_share_percent, p.cashless_share_percent)),
             true,
@@ -68,7 +68,7 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
     // Bonuses are a discount: beside revenue, only when the clinic runs a programme.
     if k.bonus_paid.is_positive() {
         tiles.push((
-            s.analytics.analytics_bonus_paid,
+            s.analytics().analytics_bonus_paid,
             k.bonus_paid.ui(),
             p.map(|p| money_change(k.bonus_paid, p.bonus_paid)),
             true,
@@ -77,7 +77,7 @@ pub(super) fn Kpis(k: SummaryReport, previous: Option<SummaryReport>) -> impl In
     let compared = p.map(|p| {
         format!(
             "{} {} – {}",
-            s.analytics.kpi_compared_to,
+            s.analytics().kpi_compared_to,
             date(&p.from),
             date(&p.to)
         )
@@ -107,8 +107,8 @@ fn ChangeLine(change: Change, rise_is_good: bool) -> impl IntoView {
     };
     let text = match change {
         Change::Percent(v) => format!("{arrow} {}", percent(v.abs())),
-        Change::Points(v) => format!("{arrow} {} {}", share(v.abs()), s.analytics.kpi_points),
-        Change::NoBase => s.analytics.kpi_no_base.to_owned(),
+        Change::Points(v) => format!("{arrow} {} {}", share(v.abs()), s.analytics().kpi_points),
+        Change::NoBase => s.analytics().kpi_no_base.to_owned(),
     };
     let tone = match (change.signum(), rise_is_good) {
         (0, _) => "delta",
@@ -127,7 +127,7 @@ pub(super) fn SourcesTable(r: SourcesReport) -> impl IntoView {
     let best = r.best_source.clone();
     view! {
         <table class="table" data-testid="sources-report">
-            <thead><tr><th>{s.source_label}</th><th>{s.visits_label}</th><th>{s.patients_label}</th><th>{s.analytics.revenue_label}</th><th>"%"</th><th>{s.analytics.average_check_label}</th></tr></thead>
+            <thead><tr><th>{s.source_label}</th><th>{s.visits_label}</th><th>{s.patients_label}</th><th>{s.analytics().revenue_label}</th><th>"%"</th><th>{s.analytics().average_check_label}</th></tr></thead>
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=best.as_deref() == Some(i.source.as_str())>
@@ -150,7 +150,7 @@ pub(super) fn MethodsTable(r: MethodsReport) -> impl IntoView {
     let popular = r.most_popular_method.clone();
     view! {
         <table class="table" data-testid="methods-report">
-            <thead><tr><th>{s.method_label}</th><th>{s.amount_label}</th><th>"%"</th><th>{s.visits_label}</th><th>{s.analytics.average_payment_label}</th></tr></thead>
+            <thead><tr><th>{s.method_label}</th><th>{s.amount_label}</th><th>"%"</th><th>{s.visits_label}</th><th>{s.analytics().average_payment_label}</th></tr></thead>
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr class:best=popular.as_deref() == Some(i.method.as_str())>
@@ -167,9 +167,9 @@ pub(super) fn MethodsTable(r: MethodsReport) -> impl IntoView {
 pub(super) fn DiscountsTable(r: DiscountsReport) -> impl IntoView {
     let s = t();
     view! {
-        <p>{format!("{}: {} · {} · {} {}", s.analytics.discounts_heading, r.count, r.total.ui(), s.analytics.average_label, r.average.ui())}</p>
+        <p>{format!("{}: {} · {} · {} {}", s.analytics().discounts_heading, r.count, r.total.ui(), s.analytics().average_label, r.average.ui())}</p>
         <table class="table" data-testid="discounts-report">
-            <thead><tr><th>{s.user_label}</th><th>{s.analytics.count_label}</th><th>{s.amount_label}</th><th>{s.analytics.average_label}</th></tr></thead>
+            <thead><tr><th>{s.user_label}</th><th>{s.analytics().count_label}</th><th>{s.amount_label}</th><th>{s.analytics().average_label}</th></tr></thead>
             <tbody>
                 {r.items.into_iter().map(|i| view! {
                     <tr><td>{i.name.unwrap_or_else(|| "—".into())}</td><td class="num">{i.count}</td>

@@ -22,25 +22,25 @@ pub(super) fn Visits(
     let ok = move || report.get().and_then(Result::ok);
     view! {
         <section class="panel">
-            <h2>{s.analytics.visits_daily_heading}</h2>
+            <h2>{s.analytics().visits_daily_heading}</h2>
             <EChart id="visits-line" draw=move || {
                 let days = ok().map(|r| r.days).unwrap_or_default();
                 let dates: Vec<String> = days.iter().map(|d| d.date.clone()).collect();
                 lines(&dates, vec![
                     (s.visits_label, days.iter().map(|d| d.visits as f64).collect()),
-                    (s.analytics.no_show_label, days.iter().map(|d| d.no_shows as f64).collect()),
+                    (s.analytics().no_show_label, days.iter().map(|d| d.no_shows as f64).collect()),
                 ])
             } />
         </section>
         <div class="grid-2">
             <section class="panel">
-                <h2>{s.analytics.by_status_heading}</h2>
-                <EChart id="status-donut" draw=move || donut(s.analytics.by_status_heading,
+                <h2>{s.analytics().by_status_heading}</h2>
+                <EChart id="status-donut" draw=move || donut(s.analytics().by_status_heading,
                     ok().map(|r| r.statuses.into_iter().filter(|i| i.visits > 0).map(|i| (i.visits as f64, crate::i18n::t().status_code(&i.status))).collect()).unwrap_or_default()) />
                 {move || ok().map(|r| view! { <StatusTable items=r.statuses /> })}
             </section>
             <section class="panel">
-                <h2>{s.analytics.visits_by_doctor_heading}</h2>
+                <h2>{s.analytics().visits_by_doctor_heading}</h2>
                 <EChart id="doctor-visits-bars" draw=move || bars(s.visits_label,
                     doctors.get().and_then(Result::ok).map(|r| r.items.into_iter().map(|d| (d.name, d.visits as f64)).collect()).unwrap_or_default()) />
             </section>

@@ -49,14 +49,14 @@ pub fn CountForm(
     };
     view! {
         <section class="panel" data-testid="count-form">
-            <h3>{s.cash_desk.desk_count_heading}</h3>
-            <p class="muted">{s.cash_desk.desk_count_hint}</p>
+            <h3>{s.cash_desk().desk_count_heading}</h3>
+            <p class="muted">{s.cash_desk().desk_count_hint}</p>
             <form class="form-row" on:submit=submit>
                 <MethodAmountInputs amounts=amounts prefix="counted" />
-                <label class="grow">{s.cash_desk.desk_note}
+                <label class="grow">{s.cash_desk().desk_note}
                     <input name="close_note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" class="primary" disabled=move || close.pending().get()>{s.cash_desk.desk_close}</button>
+                <button type="submit" class="primary" disabled=move || close.pending().get()>{s.cash_desk().desk_close}</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </section>

@@ -24,10 +24,10 @@ pub fn ShiftHistory(register: Option<i64>, z: RwSignal<Option<ZReportView>>) -> 
     });
     view! {
         <section class="panel no-print">
-            <h3>{s.cash_desk.desk_history}</h3>
+            <h3>{s.cash_desk().desk_history}</h3>
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || list.get().map(|r| match r {
-                    Ok(items) if items.is_empty() => view! { <p class="muted">{s.cash_desk.desk_none}</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="muted">{s.cash_desk().desk_none}</p> }.into_any(),
                     Ok(items) => view! { <HistoryTable items=items z=z /> }.into_any(),
                     Err(e) => view! { <p class="status-error">{e.message()}</p> }.into_any(),
                 })}
@@ -48,8 +48,8 @@ fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl
     view! {
         <table class="table" data-testid="shift-history">
             <thead><tr>
-                <th>{s.cash_desk.desk_z_number}</th><th>{s.cash_desk.desk_register}</th><th>{s.cash_desk.desk_opened}</th><th>{s.cash_desk.desk_closed}</th>
-                <th>{s.cash_desk.desk_status}</th><th>{s.cash_desk.desk_difference}</th><th></th>
+                <th>{s.cash_desk().desk_z_number}</th><th>{s.cash_desk().desk_register}</th><th>{s.cash_desk().desk_opened}</th><th>{s.cash_desk().desk_closed}</th>
+                <th>{s.cash_desk().desk_status}</th><th>{s.cash_desk().desk_difference}</th><th></th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|sh| {
@@ -64,7 +64,7 @@ fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl
                             <td>{crate::i18n::label(crate::i18n::t().shift_status_labels, &sh.status)}</td>
                             <td class="num" class:difference=off>{sh.difference.map(|d| d.ui()).unwrap_or_default()}</td>
                             <td>{sh.z_number.is_some().then(|| view! {
-                                <button class="link" on:click=move |_| { show.dispatch_local(id); }>{s.cash_desk.desk_show_z}</button>
+                                <button class="link" on:click=move |_| { show.dispatch_local(id); }>{s.cash_desk().desk_show_z}</button>
                             })}</td>
                         </tr>
                     }

@@ -89,7 +89,7 @@ fn OutsideShifts() -> impl IntoView {
             .map(|entries| {
                 view! {
                     <section class="panel no-print" data-testid="outside-shifts">
-                        <h3>{s.cash_desk.desk_outside}</h3>
+                        <h3>{s.cash_desk().desk_outside}</h3>
                         <shift::JournalTable entries=entries />
                     </section>
                 }
@@ -105,7 +105,7 @@ fn RegisterPicker(list: Vec<RegisterView>, chosen: RwSignal<Option<i64>>) -> imp
     (active.len() > 1).then(|| {
         let current = active.first().map(|r| r.id);
         view! {
-            <label class="form-row">{s.cash_desk.desk_register}
+            <label class="form-row">{s.cash_desk().desk_register}
                 <select name="register" on:change=move |ev| {
                     if let Ok(id) = event_target_value(&ev).parse::<i64>() {
                         remember_register(id);
@@ -189,15 +189,15 @@ fn OpenForm(
     };
     view! {
         <section class="panel" data-testid="open-shift">
-            <p class="muted">{s.cash_desk.desk_no_shift}</p>
-            <h3>{s.cash_desk.desk_open_heading}</h3>
+            <p class="muted">{s.cash_desk().desk_no_shift}</p>
+            <h3>{s.cash_desk().desk_open_heading}</h3>
             <form class="form-row" on:submit=submit>
-                <label>{s.cash_desk.desk_counted_opening}
+                <label>{s.cash_desk().desk_counted_opening}
                     <input name="counted_opening" inputmode="decimal" placeholder="0"
                         prop:value=counted on:input=move |ev| counted.set(event_target_value(&ev)) />
                 </label>
-                {move || suggested.get().map(|v| view! { <small class="muted">{format!("{}: {v}", s.cash_desk.desk_suggested)}</small> })}
-                <button type="submit" class="primary" disabled=move || open.pending().get()>{s.cash_desk.desk_open}</button>
+                {move || suggested.get().map(|v| view! { <small class="muted">{format!("{}: {v}", s.cash_desk().desk_suggested)}</small> })}
+                <button type="submit" class="primary" disabled=move || open.pending().get()>{s.cash_desk().desk_open}</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </section>

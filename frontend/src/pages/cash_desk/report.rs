@@ -24,9 +24,9 @@ pub fn Tenders(tenders: Vec<TenderTotalsView>, counts: Vec<TenderCountView>) -> 
     view! {
         <table class="table" data-testid="tenders">
             <thead><tr>
-                <th>{s.cash_desk.desk_tender}</th><th>{s.cash_desk.desk_payments}</th><th>{s.cash_desk.desk_refunds}</th>
-                <th>{s.cash_desk.desk_net}</th><th>{s.cash_desk.desk_deposits}</th><th>{s.cash_desk.desk_expected}</th>
-                {z.then(|| view! { <th>{s.cash_desk.desk_counted}</th><th>{s.cash_desk.desk_difference}</th> })}
+                <th>{s.cash_desk().desk_tender}</th><th>{s.cash_desk().desk_payments}</th><th>{s.cash_desk().desk_refunds}</th>
+                <th>{s.cash_desk().desk_net}</th><th>{s.cash_desk().desk_deposits}</th><th>{s.cash_desk().desk_expected}</th>
+                {z.then(|| view! { <th>{s.cash_desk().desk_counted}</th><th>{s.cash_desk().desk_difference}</th> })}
             </tr></thead>
             <tbody>
                 {tenders.into_iter().map(|row| {
@@ -60,8 +60,8 @@ pub fn BalanceSpends(spends: BalanceSpendsView) -> impl IntoView {
     (spends.payments.is_positive() || spends.refunds.is_positive()).then(|| {
         view! {
             <p data-testid="deposit-spends">{format!("{}: {} · {}: {}",
-                s.cash_desk.desk_from_deposits, spends.payments.ui(),
-                s.cash_desk.desk_back_to_deposits, spends.refunds.ui())}</p>
+                s.cash_desk().desk_from_deposits, spends.payments.ui(),
+                s.cash_desk().desk_back_to_deposits, spends.refunds.ui())}</p>
         }
     })
 }
@@ -75,15 +75,15 @@ pub fn ZReport(report: ZReportView) -> impl IntoView {
     };
     view! {
         <section class="panel z-report print-only-this" data-testid="z-report">
-            <h2>{format!("{} № {} · {}", s.cash_desk.desk_z_heading, report.z_number, report.register_name)}</h2>
-            <p>{format!("{}: {} {}", s.cash_desk.desk_opened, clinic::day_hm(&report.opened_at), report.opened_by.clone().unwrap_or_default())}</p>
-            <p>{format!("{}: {} {}", s.cash_desk.desk_closed, clinic::day_hm(&report.closed_at), report.closed_by.clone().unwrap_or_default())}</p>
-            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, report.opening.counted.ui(), s.cash_desk.desk_opening_difference, report.opening.difference.ui())}</p>
+            <h2>{format!("{} № {} · {}", s.cash_desk().desk_z_heading, report.z_number, report.register_name)}</h2>
+            <p>{format!("{}: {} {}", s.cash_desk().desk_opened, clinic::day_hm(&report.opened_at), report.opened_by.clone().unwrap_or_default())}</p>
+            <p>{format!("{}: {} {}", s.cash_desk().desk_closed, clinic::day_hm(&report.closed_at), report.closed_by.clone().unwrap_or_default())}</p>
+            <p>{format!("{}: {} · {}: {}", s.cash_desk().desk_float, report.opening.counted.ui(), s.cash_desk().desk_opening_difference, report.opening.difference.ui())}</p>
             <Tenders tenders=report.tenders.clone() counts=report.counts.clone() />
-            <p>{format!("{}: {} · {}: {} · {}: {}", s.cash_desk.desk_cash_in, report.cash.cash_in.ui(), s.cash_desk.desk_cash_out, report.cash.cash_out.ui(), s.cash_desk.desk_voids, report.void_count)}</p>
+            <p>{format!("{}: {} · {}: {} · {}: {}", s.cash_desk().desk_cash_in, report.cash.cash_in.ui(), s.cash_desk().desk_cash_out, report.cash.cash_out.ui(), s.cash_desk().desk_voids, report.void_count)}</p>
             <BalanceSpends spends=report.from_deposits.clone() />
             {report.note.clone().map(|n| view! { <p>{format!("{}: {n}", s.notes_label)}</p> })}
-            <button class="no-print" data-testid="print-z" on:click=print>{s.cash_desk.desk_print}</button>
+            <button class="no-print" data-testid="print-z" on:click=print>{s.cash_desk().desk_print}</button>
         </section>
     }
 }

@@ -44,14 +44,14 @@ pub fn DeskSettings(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     };
     view! {
         <details class="panel no-print" data-testid="desk-settings">
-            <summary>{s.cash_desk.desk_settings}</summary>
+            <summary>{s.cash_desk().desk_settings}</summary>
             <form class="form-row" on:submit=submit>
                 <label><input type="checkbox" name="require_open_shift" prop:checked=require
-                    on:change=move |ev| require.set(event_target_checked(&ev)) />{s.cash_desk.desk_require_shift}</label>
-                <label>{s.cash_desk.desk_tolerance}
+                    on:change=move |ev| require.set(event_target_checked(&ev)) />{s.cash_desk().desk_require_shift}</label>
+                <label>{s.cash_desk().desk_tolerance}
                     <input name="tolerance" inputmode="decimal" prop:value=tolerance on:input=move |ev| tolerance.set(event_target_value(&ev)) />
                 </label>
-                <label>{s.cash_desk.desk_day_end}
+                <label>{s.cash_desk().desk_day_end}
                     <input type="time" name="day_end" prop:value=day_end on:input=move |ev| day_end.set(event_target_value(&ev)) />
                 </label>
                 <button type="submit" disabled=move || save.pending().get()>{s.save}</button>
@@ -86,10 +86,10 @@ fn AddRegister(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     };
     view! {
         <form class="form-row" on:submit=submit>
-            <label>{s.cash_desk.desk_new_register}
+            <label>{s.cash_desk().desk_new_register}
                 <input name="register_name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" disabled=move || add.pending().get()>{s.cash_desk.desk_add_register}</button>
+            <button type="submit" disabled=move || add.pending().get()>{s.cash_desk().desk_add_register}</button>
         </form>
         {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
     }

@@ -40,7 +40,7 @@ pub fn OpenShift(
         <Movements shift_id=shift_id on_moved=move || reload.update(|n| *n += 1) />
         <div class="panel form-row">
             <button class="primary" data-testid="start-count" on:click=move |_| { count.dispatch_local(()); }
-                disabled=move || count.pending().get()>{s.cash_desk.desk_start_count}</button>
+                disabled=move || count.pending().get()>{s.cash_desk().desk_start_count}</button>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </div>
         {move || {
@@ -57,19 +57,19 @@ fn XReport(report: XReportView) -> impl IntoView {
     let shift = report.shift.clone();
     view! {
         <section class="panel" data-testid="x-report">
-            <h3>{format!("{} № {} · {}", s.cash_desk.desk_shift, shift.id, shift.register_name)}</h3>
-            {shift.stale.then(|| view! { <p class="status-error" role="alert" data-testid="stale">{s.cash_desk.desk_stale}</p> })}
-            <p class="muted">{format!("{}: {} {}", s.cash_desk.desk_opened, clinic::day_hm(&shift.opened_at), shift.opened_by.clone().unwrap_or_default())}</p>
-            <p>{format!("{}: {} · {}: {}", s.cash_desk.desk_float, shift.counted_opening.ui(), s.cash_desk.desk_opening_difference, shift.opening_difference.ui())}</p>
-            <h3>{s.cash_desk.desk_x_heading}</h3>
+            <h3>{format!("{} № {} · {}", s.cash_desk().desk_shift, shift.id, shift.register_name)}</h3>
+            {shift.stale.then(|| view! { <p class="status-error" role="alert" data-testid="stale">{s.cash_desk().desk_stale}</p> })}
+            <p class="muted">{format!("{}: {} {}", s.cash_desk().desk_opened, clinic::day_hm(&shift.opened_at), shift.opened_by.clone().unwrap_or_default())}</p>
+            <p>{format!("{}: {} · {}: {}", s.cash_desk().desk_float, shift.counted_opening.ui(), s.cash_desk().desk_opening_difference, shift.opening_difference.ui())}</p>
+            <h3>{s.cash_desk().desk_x_heading}</h3>
             <Tenders tenders=report.tenders.clone() counts=Vec::new() />
             <p data-testid="expected-cash">{format!("{}: {} ({} {}, {} {}, {} {})",
-                s.cash_desk.desk_cash_expected, report.cash.expected.ui(),
-                s.cash_desk.desk_float, report.cash.float.ui(),
-                s.cash_desk.desk_cash_in, report.cash.cash_in.ui(),
-                s.cash_desk.desk_cash_out, report.cash.cash_out.ui())}</p>
+                s.cash_desk().desk_cash_expected, report.cash.expected.ui(),
+                s.cash_desk().desk_float, report.cash.float.ui(),
+                s.cash_desk().desk_cash_in, report.cash.cash_in.ui(),
+                s.cash_desk().desk_cash_out, report.cash.cash_out.ui())}</p>
             <BalanceSpends spends=report.from_deposits.clone() />
-            <p class="muted">{format!("{}: {}", s.cash_desk.desk_voids, report.void_count)}</p>
+            <p class="muted">{format!("{}: {}", s.cash_desk().desk_voids, report.void_count)}</p>
         </section>
     }
 }
@@ -106,17 +106,17 @@ fn Movements(shift_id: i64, on_moved: impl Fn() + Copy + Send + Sync + 'static) 
     };
     view! {
         <section class="panel no-print">
-            <h3>{s.cash_desk.desk_movement_heading}</h3>
+            <h3>{s.cash_desk().desk_movement_heading}</h3>
             <form class="form-row" on:submit=submit data-testid="movement-form">
                 <select name="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="in">{s.cash_desk.desk_cash_in}</option>
-                    <option value="out">{s.cash_desk.desk_cash_out}</option>
+                    <option value="in">{s.cash_desk().desk_cash_in}</option>
+                    <option value="out">{s.cash_desk().desk_cash_out}</option>
                 </select>
                 <input name="movement_amount" inputmode="decimal" placeholder="0"
                     prop:value=amount on:input=move |ev| amount.set(event_target_value(&ev)) />
-                <input name="movement_reason" placeholder=s.cash_desk.desk_reason class="grow"
+                <input name="movement_reason" placeholder=s.cash_desk().desk_reason class="grow"
                     prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
-                <button type="submit" disabled=move || save.pending().get()>{s.cash_desk.desk_movement_submit}</button>
+                <button type="submit" disabled=move || save.pending().get()>{s.cash_desk().desk_movement_submit}</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status-error" role="alert">{e.message()}</p> })}
         </section>
@@ -130,7 +130,7 @@ fn Journal(shift_id: i64) -> impl IntoView {
     let entries = LocalResource::new(move || api::shift_entries(shift_id));
     view! {
         <section class="panel">
-            <h3>{s.cash_desk.desk_journal_heading}</h3>
+            <h3>{s.cash_desk().desk_journal_heading}</h3>
             <Transition fallback=move || view! { <p>{s.loading}</p> }>
                 {move || entries.get().map(|r| match r {
                     Ok(list) => view! { <JournalTable entries=list /> }.into_any(),
@@ -146,16 +146,16 @@ fn Journal(shift_id: i64) -> impl IntoView {
 pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
     let s = t();
     let kind = move |k: &str| match k {
-        "payment" => s.cash_desk.desk_kind_payment,
-        "refund" => s.cash_desk.desk_kind_refund,
-        "cash_in" => s.cash_desk.desk_cash_in,
-        "deposit_in" => s.cash_desk.desk_kind_deposit_in,
-        "deposit_out" => s.cash_desk.desk_kind_deposit_out,
-        _ => s.cash_desk.desk_cash_out,
+        "payment" => s.cash_desk().desk_kind_payment,
+        "refund" => s.cash_desk().desk_kind_refund,
+        "cash_in" => s.cash_desk().desk_cash_in,
+        "deposit_in" => s.cash_desk().desk_kind_deposit_in,
+        "deposit_out" => s.cash_desk().desk_kind_deposit_out,
+        _ => s.cash_desk().desk_cash_out,
     };
     view! {
         <table class="table" data-testid="shift-journal">
-            <thead><tr><th>{s.time_label}</th><th>{s.cash_desk.desk_status}</th><th>{s.cash_desk.desk_tender}</th><th>{s.amount_label}</th><th>{s.patients_label}</th><th>{s.cash_desk.desk_by}</th><th>{s.cash_desk.desk_reason}</th></tr></thead>
+            <thead><tr><th>{s.time_label}</th><th>{s.cash_desk().desk_status}</th><th>{s.cash_desk().desk_tender}</th><th>{s.amount_label}</th><th>{s.patients_label}</th><th>{s.cash_desk().desk_by}</th><th>{s.cash_desk().desk_reason}</th></tr></thead>
             <tbody>
                 {entries.into_iter().map(|e| {
                     let method = crate::i18n::t().method_code(&e.method);
@@ -163,7 +163,7 @@ pub fn JournalTable(entries: Vec<ShiftEntryView>) -> impl IntoView {
                     view! {
                         <tr class:voided=e.voided class:refund=e.kind == "refund">
                             <td>{clinic::hm(&e.at)}</td>
-                            <td>{kind(&e.kind)}{e.voided.then(|| format!(" ({})", s.cash_desk.desk_voided))}</td>
+                            <td>{kind(&e.kind)}{e.voided.then(|| format!(" ({})", s.cash_desk().desk_voided))}</td>
                             <td>{method}</td>
                             <td class="num">{format!("{sign}{}", e.amount.ui())}</td>
                             <td>{e.patient_name.clone().unwrap_or_default()}</td>
