@@ -45,10 +45,5 @@ pub async fn upload(
     if !response.ok() {
         return Err(problem(response).await);
     }
-    super::decode(
-        &response
-            .text()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?,
-    )
+    super::decode(&super::body_text(response).await?)
 }

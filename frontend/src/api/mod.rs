@@ -192,13 +192,17 @@ fn answer_text(
     body: Option<String>,
     key: Option<String>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
-    Box::pin(async move {
-        raw_with_key(method, &path, body, key.as_deref())
-            .await?
-            .text()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))
-    })
+    Box::pin(
+        async move { body_text(raw_with_key(method, &path, body, key.as_deref()).await?).await },
+    )
+}
+
+/// A response's body as text (a body that cannot be read is a network-class failure).
+pub(crate) async fn body_text(response: Response) -> Result<String, ApiError> {
+    response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 /// Decodes an answer's JSON text (a body that is not the expected shape is a network-class
@@ -238,12 +242,7 @@ pub async fn refresh() -> Result<UserView, ApiError> {
     if !response.ok() {
         return Err(problem(response).await);
     }
-    let s: Session = decode(
-        &response
-            .text()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?,
-    )?;
+    let s: Session = decode(&body_text(response).await?)?;
     session::set(s.access_token, s.user.clone());
     Ok(s.user)
 }
