@@ -184,6 +184,13 @@ macro_rules! areas {
                     }
                 }
             )*
+
+            /// Every detached area by its name, as JSON (the key tests walk them with the
+            /// fields, so an area added here is checked without naming it twice).
+            #[cfg(test)]
+            fn detached_areas(&self) -> Vec<(&'static str, serde_json::Value)> {
+                vec![$((stringify!($name), serde_json::to_value(self.$name()).unwrap())),*]
+            }
         }
     };
 }

@@ -36,15 +36,8 @@ fn leaves(language: UiLanguage) -> BTreeMap<String, String> {
     }
     let strings = table(language);
     let mut value = serde_json::to_value(strings).unwrap();
-    for (area, table) in [
-        ("patients", serde_json::to_value(strings.patients())),
-        ("directories", serde_json::to_value(strings.directories())),
-        ("analytics", serde_json::to_value(strings.analytics())),
-        ("cash_desk", serde_json::to_value(strings.cash_desk())),
-        ("data", serde_json::to_value(strings.data())),
-        ("settings", serde_json::to_value(strings.settings())),
-    ] {
-        value[area] = table.unwrap();
+    for (area, table) in strings.detached_areas() {
+        value[area] = table;
     }
     let mut out = BTreeMap::new();
     walk("", &value, &mut out);
