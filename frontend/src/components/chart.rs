@@ -30,15 +30,14 @@ extern "C" {
     fn resize(this: &Echarts);
 }
 
-/// Draws `option` (ECharts's own JSON shape) into the element with id `id`.
-fn render(id: &str, option: &Value) -> Result<Echarts, String> {
-    let element = document()
-        .get_element_by_id(id)
-        .ok_or_else(|| format!("#{id}?"))?;
-    let option = js_sys::JSON::parse(&option.to_string()).map_err(|e| format!("{e:?}"))?;
+/// Draws `option` (ECharts's own JSON shape) into the element with id `id`; `None` when that
+/// element is gone (the page was left) or the option is not JSON the browser reads.
+fn render(id: &str, option: &Value) -> Option<Echarts> {
+    let element = document().get_element_by_id(id)?;
+    let option = js_sys::JSON::parse(&option.to_string()).ok()?;
     let chart = init(&element);
     chart.set_option(option);
-    Ok(chart)
+    Some(chart)
 }
 
 /// Where the charting library is (copied into `dist/` by Trunk).
@@ -111,11 +110,11 @@ where
         }
         // Sized by its container (CSS), so the chart follows the layout.
         match render(id, &chart) {
-            Ok(e) => {
+            Some(e) => {
                 instance.set_value(Some(e));
                 set_error.set(None);
             }
-            Err(e) => set_error.set(Some(e)),
+            None => set_error.set(Some(crate::i18n::t().charts_unavailable.to_owned())),
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
