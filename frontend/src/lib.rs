@@ -9,6 +9,7 @@ mod clinic;
 mod components;
 mod dates;
 mod i18n;
+mod loaded;
 mod pages;
 mod routes;
 mod session;

@@ -3,6 +3,7 @@
 //! table whose rows open their record. A page only says which columns it has and which form it
 //! opens.
 
+use crate::loaded::Loaded;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -146,7 +147,7 @@ pub fn DirectoryToolbar<T: Send + Sync + 'static>(
 #[component]
 pub fn DirectoryTable<T: Record>(
     /// The records.
-    list: LocalResource<Result<Vec<T>, ApiError>>,
+    list: Loaded<Result<Vec<T>, ApiError>>,
     /// The columns, in order.
     columns: Vec<Column<T>>,
     /// `data-testid` of the table.

@@ -1,6 +1,7 @@
 //! How forms show a failed save: each field's message under the field the server named, and
 //! everything else (a conflict, a lost connection) once above the buttons.
 
+use crate::loaded::Task;
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -43,13 +44,13 @@ pub fn form_action<I, Fut>(
     error: RwSignal<Option<ApiError>>,
     on_saved: impl Fn() + Copy + 'static,
     run: impl Fn(I) -> Fut + 'static,
-) -> Action<I, Result<(), ApiError>>
+) -> Task<I, Result<(), ApiError>>
 where
     I: Clone + 'static,
     Fut: Future<Output = Result<(), ApiError>> + 'static,
 {
-    let action = Action::new_local(move |input: &I| run(input.clone()));
-    Effect::new(move |_| match action.value().get() {
+    let action = Task::new(move |input: &I| run(input.clone()));
+    Effect::new(move |_| match action.result() {
         Some(Ok(())) => on_saved(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -62,7 +63,7 @@ pub fn deactivate_action(
     collection: &'static str,
     error: RwSignal<Option<ApiError>>,
     on_saved: impl Fn() + Copy + 'static,
-) -> Action<(i64, i64), Result<(), ApiError>> {
+) -> Task<(i64, i64), Result<(), ApiError>> {
     form_action(error, on_saved, move |(id, version): (i64, i64)| {
         crate::api::deactivate(collection, id, version)
     })

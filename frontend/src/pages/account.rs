@@ -2,6 +2,7 @@
 //! one's password. The server checks the current one; the change ends every session of the
 //! account, so the page signs out and the login form says why.
 
+use crate::loaded::Task;
 use emhana_api_types::auth::ChangePassword;
 use leptos::prelude::*;
 
@@ -22,8 +23,8 @@ pub fn AccountPage() -> impl IntoView {
     let repeat = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let change = Action::new_local(|body: &ChangePassword| api::change_password(body.clone()));
-    Effect::new(move |_| match change.value().get() {
+    let change = Task::new(|body: &ChangePassword| api::change_password(body.clone()));
+    Effect::new(move |_| match change.result() {
         Some(Ok(())) => {
             session::notice().set(Some(s.staff.account_changed));
             session::clear();

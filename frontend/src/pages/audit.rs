@@ -1,6 +1,7 @@
 //! Audit log viewer (owner, admin): filters by entity, action, staff member and clinic days;
 //! names instead of ids; an old → new diff per row; paging past the first hundred.
 
+use crate::loaded::Loaded;
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveTime};
@@ -37,7 +38,7 @@ pub fn AuditPage() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let list = KeysetList::<AuditEntryView>::new();
-    let users = LocalResource::new(api::users);
+    let users = Loaded::new(api::users);
     let names = Memo::new(move |_| {
         users
             .get()

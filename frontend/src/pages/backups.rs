@@ -1,6 +1,7 @@
 //! Backups (owner): the last outcome, the list with sizes and contents, "back up now" and
 //! downloads. Restoring is a server command on purpose (the page says how), never a button.
 
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::backups::{BackupList, BackupView};
 use leptos::prelude::*;
 
@@ -12,14 +13,14 @@ use crate::i18n::t;
 pub fn BackupsPage() -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         reload.track();
         api::backups()
     });
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(|(): &()| api::create_backup());
+    let create = Task::new(|(): &()| api::create_backup());
     let busy = create.pending();
-    Effect::new(move |_| match create.value().get() {
+    Effect::new(move |_| match create.result() {
         Some(Ok(_)) => reload.update(|n| *n += 1),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -114,11 +115,11 @@ fn BackupRow(b: BackupView) -> impl IntoView {
     );
     let error = RwSignal::new(None::<ApiError>);
     let file = b.file.clone();
-    let link = Action::new_local(|file: &String| {
+    let link = Task::new(|file: &String| {
         let file = file.clone();
         async move { api::backup_link(&file).await }
     });
-    Effect::new(move |_| match link.value().get() {
+    Effect::new(move |_| match link.result() {
         // The browser saves the file itself (streamed to disk, whatever its size).
         Some(Ok(link)) => {
             let _ = window().location().set_href(&link.url);

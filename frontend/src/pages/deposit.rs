@@ -3,6 +3,7 @@
 //! panel reloads after each write.
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use emhana_api_types::deposits::{StatementView, TopUpCreate, WithdrawalCreate};
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;
@@ -18,11 +19,11 @@ pub fn DepositPanel(patient_id: i64) -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
     let kind = RwSignal::new("deposit");
-    let balances = LocalResource::new(move || {
+    let balances = Loaded::new(move || {
         reload.track();
         api::deposits::balance(patient_id)
     });
-    let statement = LocalResource::new(move || {
+    let statement = Loaded::new(move || {
         reload.track();
         api::deposits::statement(patient_id, kind.get())
     });

@@ -1,5 +1,6 @@
 //! Doctors ("Врачи"): the sortable, paged list; admins add, edit and deactivate.
 
+use crate::loaded::Loaded;
 use emhana_api_types::directories::{DoctorView, DoctorWrite};
 use emhana_domain::access::Permission;
 use emhana_domain::validation::PhoneNumber;
@@ -27,7 +28,7 @@ pub fn DoctorsPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::<DoctorView>::Closed);
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         reload.track();
         api::doctors(include_inactive.get())
     });

@@ -3,6 +3,7 @@
 //! download; large files show how far they have come. A receptionist sees only today's payments
 //! (the server enforces the same rule).
 
+use crate::loaded::Loaded;
 use emhana_api_types::queries::ExportQuery;
 use emhana_domain::access::Permission;
 use emhana_domain::export::ExportKind;
@@ -71,7 +72,7 @@ pub fn ExportsPage() -> impl IntoView {
     let payment = RwSignal::new(String::new());
     let active = RwSignal::new("active".to_owned());
     let progress = RwSignal::new(Progress::Idle);
-    let doctors = LocalResource::new(|| api::doctors(true));
+    let doctors = Loaded::new(|| api::doctors(true));
     let chosen = |v: String| Some(v).filter(|v| !v.is_empty());
     let start = move |_| {
         let k = kind.get_untracked();

@@ -1,5 +1,6 @@
 //! Landing page: product title and a live server status read through the typed API client.
 
+use crate::loaded::Loaded;
 use leptos::prelude::*;
 
 use crate::{api, i18n::t};
@@ -8,7 +9,7 @@ use crate::{api, i18n::t};
 #[component]
 pub fn Home() -> impl IntoView {
     let s = t();
-    let health = LocalResource::new(api::health);
+    let health = Loaded::new(api::health);
     view! {
         <h1>{s.app_name}</h1>
         <p class="muted">{s.tagline}</p>

@@ -2,6 +2,7 @@
 //! revoked at once) and webhooks (subscribe a URL to events, the secret shown once, pause,
 //! delete, and each subscription's delivery log with replay).
 
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::integrations::{
     ApiKeyView, DeliveryView, NewApiKey, NewWebhook, WebhookPatch, WebhookView,
 };
@@ -90,7 +91,7 @@ fn ShownOnce(value: RwSignal<Option<String>>, testid: &'static str) -> impl Into
 fn KeysPanel() -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let keys = LocalResource::new(move || {
+    let keys = Loaded::new(move || {
         reload.track();
         api::api_keys()
     });
@@ -99,8 +100,8 @@ fn KeysPanel() -> impl IntoView {
     let expires = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let token = RwSignal::new(None::<String>);
-    let create = Action::new_local(|body: &NewApiKey| api::create_api_key(body.clone()));
-    Effect::new(move |_| match create.value().get() {
+    let create = Task::new(|body: &NewApiKey| api::create_api_key(body.clone()));
+    Effect::new(move |_| match create.result() {
         Some(Ok(created)) => {
             token.set(Some(created.token));
             error.set(None);
@@ -150,9 +151,9 @@ fn KeysPanel() -> impl IntoView {
 #[component]
 fn KeyTable(keys: Vec<ApiKeyView>, reload: RwSignal<u32>) -> impl IntoView {
     let s = t();
-    let revoke = Action::new_local(|id: &i64| api::revoke_api_key(*id));
+    let revoke = Task::new(|id: &i64| api::revoke_api_key(*id));
     Effect::new(move |_| {
-        if revoke.value().get().is_some() {
+        if revoke.result().is_some() {
             reload.update(|n| *n += 1);
         }
     });
@@ -187,7 +188,7 @@ fn KeyTable(keys: Vec<ApiKeyView>, reload: RwSignal<u32>) -> impl IntoView {
 fn WebhooksPanel() -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let hooks = LocalResource::new(move || {
+    let hooks = Loaded::new(move || {
         reload.track();
         api::webhooks()
     });
@@ -197,8 +198,8 @@ fn WebhooksPanel() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let secret = RwSignal::new(None::<String>);
     let open_log = RwSignal::new(None::<i64>);
-    let create = Action::new_local(|body: &NewWebhook| api::create_webhook(body.clone()));
-    Effect::new(move |_| match create.value().get() {
+    let create = Task::new(|body: &NewWebhook| api::create_webhook(body.clone()));
+    Effect::new(move |_| match create.result() {
         Some(Ok(hook)) => {
             secret.set(hook.secret);
             error.set(None);
@@ -255,20 +256,20 @@ fn WebhookTable(
 ) -> impl IntoView {
     let s = t();
     let error = RwSignal::new(None::<ApiError>);
-    let pause = Action::new_local(|(id, active): &(i64, bool)| {
+    let pause = Task::new(|(id, active): &(i64, bool)| {
         let body = WebhookPatch {
             active: Some(*active),
             ..WebhookPatch::default()
         };
         api::update_webhook(*id, body)
     });
-    let remove = Action::new_local(|id: &i64| api::delete_webhook(*id));
-    Effect::new(move |_| match pause.value().get() {
+    let remove = Task::new(|id: &i64| api::delete_webhook(*id));
+    Effect::new(move |_| match pause.result() {
         Some(Err(e)) => error.set(Some(e)),
         Some(Ok(_)) => reload.update(|n| *n += 1),
         None => {}
     });
-    Effect::new(move |_| match remove.value().get() {
+    Effect::new(move |_| match remove.result() {
         Some(Err(e)) => error.set(Some(e)),
         Some(Ok(())) => {
             open_log.set(None);
@@ -287,13 +288,13 @@ fn WebhookTable(
     }
 }
 
-type PauseAction = Action<(i64, bool), Result<WebhookView, ApiError>>;
+type PauseAction = Task<(i64, bool), Result<WebhookView, ApiError>>;
 
 fn webhook_row(
     s: &'static Strings,
     h: WebhookView,
     pause: PauseAction,
-    remove: Action<i64, Result<(), ApiError>>,
+    remove: Task<i64, Result<(), ApiError>>,
     open_log: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let id = h.id;
@@ -332,9 +333,8 @@ fn DeliveryLog(id: i64) -> impl IntoView {
     let rows = RwSignal::new(Vec::<DeliveryView>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
-    let load =
-        Action::new_local(move |cursor: &Option<String>| api::deliveries(id, cursor.clone()));
-    Effect::new(move |_| match load.value().get() {
+    let load = Task::new(move |cursor: &Option<String>| api::deliveries(id, cursor.clone()));
+    Effect::new(move |_| match load.result() {
         Some(Ok(page)) => {
             rows.update(|r| r.extend(page.items));
             next.set(page.next_cursor);
@@ -347,8 +347,8 @@ fn DeliveryLog(id: i64) -> impl IntoView {
         load.dispatch_local(None);
     };
     refresh();
-    let replay = Action::new_local(|d: &i64| api::replay(*d));
-    Effect::new(move |_| match replay.value().get() {
+    let replay = Task::new(|d: &i64| api::replay(*d));
+    Effect::new(move |_| match replay.result() {
         Some(Ok(_)) => refresh(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

@@ -2,6 +2,7 @@
 //! visit payable by bonuses, expiry, the welcome bonus for a referral source, and the day the
 //! new rules start. Versions scheduled for later are listed.
 
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::deposits::{BonusProgrammeView, BonusProgrammeWrite};
 use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
@@ -74,7 +75,7 @@ impl Fields {
 pub fn LoyaltyPage() -> impl IntoView {
     let s = t();
     let f = Fields::new();
-    let loaded = LocalResource::new(api::deposits::bonus_programme);
+    let loaded = Loaded::new(api::deposits::bonus_programme);
     let view_now = RwSignal::new(None::<BonusProgrammeView>);
     Effect::new(move |_| {
         if let Some(Ok(v)) = loaded.get() {
@@ -82,13 +83,12 @@ pub fn LoyaltyPage() -> impl IntoView {
             view_now.set(Some(v));
         }
     });
-    let sources = LocalResource::new(|| api::lead_sources(false));
+    let sources = Loaded::new(|| api::lead_sources(false));
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
-    let save = Action::new_local(|body: &BonusProgrammeWrite| {
-        api::deposits::save_bonus_programme(body.clone())
-    });
-    Effect::new(move |_| match save.value().get() {
+    let save =
+        Task::new(|body: &BonusProgrammeWrite| api::deposits::save_bonus_programme(body.clone()));
+    Effect::new(move |_| match save.result() {
         Some(Ok(v)) => {
             error.set(None);
             saved.set(true);

@@ -2,6 +2,7 @@
 //! inline field errors, deactivate; an open card shows the patient's deposit.
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::reminders::PatientRemindersView;
 use leptos::prelude::*;
@@ -293,8 +294,8 @@ fn PatientForm(
 #[component]
 fn PatientHistory(patient_id: i64) -> impl IntoView {
     let s = t();
-    let history = LocalResource::new(move || api::patient_history(patient_id));
-    let visits = LocalResource::new(move || {
+    let history = Loaded::new(move || api::patient_history(patient_id));
+    let visits = Loaded::new(move || {
         api::visits(VisitListQuery {
             patient_id: Some(patient_id),
             limit: Some(50),

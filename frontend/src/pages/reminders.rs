@@ -2,6 +2,7 @@
 //! their phones and what each reminder did — sent, planned, or why not; below, for the owner,
 //! the rules and the ru/kk texts.
 
+use crate::loaded::{Loaded, Task};
 use chrono::Days;
 use emhana_api_types::queries::VisitListQuery;
 use emhana_api_types::reminders::{
@@ -27,11 +28,11 @@ pub fn RemindersPage() -> impl IntoView {
     let day = RwSignal::new(tomorrow.to_string());
     // Bumped by the owner's form on save, so the on/off line above follows it.
     let saved_times = RwSignal::new(0u32);
-    let settings = LocalResource::new(move || {
+    let settings = Loaded::new(move || {
         saved_times.track();
         reminder_settings()
     });
-    let data = LocalResource::new(move || {
+    let data = Loaded::new(move || {
         let day = day.get();
         async move {
             let visits = api::visits(VisitListQuery {
@@ -217,7 +218,7 @@ fn SettingsForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
         kk.set(v.settings.template_kk);
         channels.set(v.channels);
     };
-    let loaded = LocalResource::new(reminder_settings);
+    let loaded = Loaded::new(reminder_settings);
     Effect::new(move |_| {
         if let Some(Ok(v)) = loaded.get() {
             fill(v);
@@ -225,9 +226,8 @@ fn SettingsForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
     });
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
-    let save =
-        Action::new_local(|body: &ReminderSettingsBody| save_reminder_settings(body.clone()));
-    Effect::new(move |_| match save.value().get() {
+    let save = Task::new(|body: &ReminderSettingsBody| save_reminder_settings(body.clone()));
+    Effect::new(move |_| match save.result() {
         Some(Ok(v)) => {
             fill(v);
             error.set(None);

@@ -2,6 +2,7 @@
 //! admins add, edit (price changes are audited with old and new) and deactivate.
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use std::collections::HashMap;
 
 use emhana_api_types::directories::{DoctorView, ServiceView, ServiceWrite};
@@ -42,12 +43,12 @@ pub fn ServicesPage() -> impl IntoView {
     let editing = RwSignal::new(Editing::<ServiceView>::Closed);
     // Only the services tied to one doctor (the server's `doctor_id`), or all.
     let only_doctor = RwSignal::new(None::<i64>);
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         reload.track();
         api::services_of(include_inactive.get(), only_doctor.get())
     });
     // All doctors (inactive ones too: an old service may still name one).
-    let doctors = LocalResource::new(|| api::doctors(true));
+    let doctors = Loaded::new(|| api::doctors(true));
     let doctor_list =
         Signal::derive(move || doctors.get().and_then(Result::ok).unwrap_or_default());
     let names = Signal::derive(move || {

@@ -2,6 +2,7 @@
 //! label, deactivate it; a source is never deleted (old visits keep naming it) and its code never
 //! changes (integrations and analytics key on it).
 
+use crate::loaded::Loaded;
 use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSourceView};
 use leptos::prelude::*;
 
@@ -27,7 +28,7 @@ pub fn SourcesPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(Editing::<LeadSourceView>::Closed);
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         reload.track();
         api::lead_sources(include_inactive.get())
     });

@@ -2,6 +2,7 @@
 //! create one (with a generated password to hand over), rename, change the role, reset the
 //! password, activate/deactivate.
 
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::auth::{CreateUser, UpdateUser, UserView};
 use emhana_domain::Role;
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ use crate::i18n::t;
 pub fn StaffPage() -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let users = LocalResource::new(move || {
+    let users = Loaded::new(move || {
         reload.track();
         api::users()
     });
@@ -61,8 +62,8 @@ fn UserTable(
     let error = RwSignal::new(None::<String>);
     // One change per call: activation, role or a new password (the server checks who may).
     let update =
-        Action::new_local(|(id, change): &(i64, UpdateUser)| api::update_user(*id, change.clone()));
-    Effect::new(move |_| match update.value().get() {
+        Task::new(|(id, change): &(i64, UpdateUser)| api::update_user(*id, change.clone()));
+    Effect::new(move |_| match update.result() {
         Some(Ok(_)) => {
             error.set(None);
             on_changed();
@@ -134,9 +135,9 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     // A generated password is shown in clear, to be handed to the new colleague.
     let shown = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let doctors = LocalResource::new(|| api::doctors(false));
-    let create = Action::new_local(|body: &CreateUser| api::create_user(body.clone()));
-    Effect::new(move |_| match create.value().get() {
+    let doctors = Loaded::new(|| api::doctors(false));
+    let create = Task::new(|body: &CreateUser| api::create_user(body.clone()));
+    Effect::new(move |_| match create.result() {
         Some(Ok(_)) => {
             error.set(None);
             login.set(String::new());

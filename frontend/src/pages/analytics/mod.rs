@@ -10,6 +10,7 @@ mod tables;
 mod visits;
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use chrono::{Datelike, Duration, NaiveDate};
 use emhana_api_types::analytics::{DoctorItem, ItemsReport};
 use emhana_api_types::queries::{RangeQuery, TrendQuery};
@@ -64,11 +65,11 @@ pub fn AnalyticsPage() -> impl IntoView {
         doctor_id: None,
         doctor_ids: doctor_ids(&doctors_chosen.get()),
     });
-    let summary = LocalResource::new(move || api::summary(query.get()));
+    let summary = Loaded::new(move || api::summary(query.get()));
     // Read by the revenue and the visits sections.
-    let doctors = LocalResource::new(move || api::doctor_report(query.get()));
+    let doctors = Loaded::new(move || api::doctor_report(query.get()));
     // The same figures for the period of equal length before, for each KPI's change.
-    let previous = LocalResource::new(move || {
+    let previous = Loaded::new(move || {
         let (a, b) = previous_period(from.get(), to.get());
         api::summary(RangeQuery {
             from: Some(a.to_string()),
@@ -101,7 +102,7 @@ pub fn AnalyticsPage() -> impl IntoView {
 #[component]
 fn Deposits(query: Signal<RangeQuery>) -> impl IntoView {
     let s = t();
-    let report = LocalResource::new(move || {
+    let report = Loaded::new(move || {
         let q = query.get();
         api::deposits_report(q.from, q.to)
     });
@@ -144,7 +145,7 @@ fn RangeBar(
     today: NaiveDate,
 ) -> impl IntoView {
     let s = t();
-    let doctor_list = LocalResource::new(|| api::doctors(true));
+    let doctor_list = Loaded::new(|| api::doctors(true));
     view! {
         <div class="panel form-row">
             <label>{s.period_from}<input type="date" name="from" prop:value=move || from.get().to_string()
@@ -185,8 +186,8 @@ fn RangeBar(
 #[component]
 fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
     let s = t();
-    let sources = LocalResource::new(move || api::sources(query.get()));
-    let methods = LocalResource::new(move || api::payment_methods(query.get()));
+    let sources = Loaded::new(move || api::sources(query.get()));
+    let methods = Loaded::new(move || api::payment_methods(query.get()));
     view! {
         <div class="grid-2">
             <section class="panel">
@@ -207,10 +208,10 @@ fn Shares(query: Signal<RangeQuery>) -> impl IntoView {
 
 /// Revenue per day (a line), per doctor and per service (bars).
 #[component]
-fn Revenue(query: Signal<RangeQuery>, doctors: LocalResource<DoctorsReport>) -> impl IntoView {
+fn Revenue(query: Signal<RangeQuery>, doctors: Loaded<DoctorsReport>) -> impl IntoView {
     let s = t();
-    let daily = LocalResource::new(move || api::revenue_daily(query.get()));
-    let services = LocalResource::new(move || api::service_report(query.get()));
+    let daily = Loaded::new(move || api::revenue_daily(query.get()));
+    let services = Loaded::new(move || api::service_report(query.get()));
     view! {
         <section class="panel">
             <h2>{s.analytics().revenue_daily_heading}</h2>
@@ -240,7 +241,7 @@ fn Revenue(query: Signal<RangeQuery>, doctors: LocalResource<DoctorsReport>) -> 
 fn Trends(query: Signal<RangeQuery>) -> impl IntoView {
     let s = t();
     let period = RwSignal::new("week".to_owned());
-    let trends = LocalResource::new(move || {
+    let trends = Loaded::new(move || {
         let range = query.get();
         api::trends(TrendQuery {
             from: range.from,
@@ -276,7 +277,7 @@ fn Trends(query: Signal<RangeQuery>) -> impl IntoView {
 /// Discounts by staff member.
 #[component]
 fn Discounts(query: Signal<RangeQuery>) -> impl IntoView {
-    let discounts = LocalResource::new(move || api::discounts(query.get()));
+    let discounts = Loaded::new(move || api::discounts(query.get()));
     move || {
         discounts
             .get()

@@ -1,6 +1,7 @@
 //! The dashboard's visits section: visits per day (with no-shows), the status pie with its exact
 //! table (cancelled visits included), and visits per doctor.
 
+use crate::loaded::Loaded;
 use emhana_api_types::analytics::StatusItem;
 use emhana_api_types::queries::RangeQuery;
 use leptos::prelude::*;
@@ -13,12 +14,9 @@ use crate::i18n::{share, t};
 
 /// Visits per day, by status and per doctor for the range.
 #[component]
-pub(super) fn Visits(
-    query: Signal<RangeQuery>,
-    doctors: LocalResource<DoctorsReport>,
-) -> impl IntoView {
+pub(super) fn Visits(query: Signal<RangeQuery>, doctors: Loaded<DoctorsReport>) -> impl IntoView {
     let s = t();
-    let report = LocalResource::new(move || api::visit_report(query.get()));
+    let report = Loaded::new(move || api::visit_report(query.get()));
     let ok = move || report.get().and_then(Result::ok);
     view! {
         <section class="panel">

@@ -1,6 +1,7 @@
 //! The blind count: one amount per tender, a note, and the close; expected amounts stay hidden
 //! until the Z report.
 
+use crate::loaded::Task;
 use emhana_api_types::cash_desk::{ShiftClose, ZReportView};
 use emhana_api_types::visits::PaymentPart;
 use emhana_domain::Money;
@@ -21,9 +22,8 @@ pub fn CountForm(
     let amounts = method_amounts();
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let close =
-        Action::new_local(move |body: &ShiftClose| api::close_shift(shift_id, body.clone()));
-    Effect::new(move |_| match close.value().get() {
+    let close = Task::new(move |body: &ShiftClose| api::close_shift(shift_id, body.clone()));
+    Effect::new(move |_| match close.result() {
         Some(Ok(z)) => on_closed(z),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

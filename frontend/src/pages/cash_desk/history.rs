@@ -2,6 +2,7 @@
 //! highlighted when it is not zero, and its Z report opens on click.
 
 use crate::i18n::MoneyText;
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{ShiftView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use crate::i18n::t;
 pub fn ShiftHistory(register: Option<i64>, z: RwSignal<Option<ZReportView>>) -> impl IntoView {
     let s = t();
     let from = (clinic::today() - chrono::Duration::days(30)).to_string();
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         api::shifts(ShiftListQuery {
             register_id: register,
             from: Some(from.clone()),
@@ -39,9 +40,9 @@ pub fn ShiftHistory(register: Option<i64>, z: RwSignal<Option<ZReportView>>) -> 
 #[component]
 fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl IntoView {
     let s = t();
-    let show = Action::new_local(|id: &i64| api::z_report(*id));
+    let show = Task::new(|id: &i64| api::z_report(*id));
     Effect::new(move |_| {
-        if let Some(Ok(report)) = show.value().get() {
+        if let Some(Ok(report)) = show.result() {
             z.set(Some(report));
         }
     });

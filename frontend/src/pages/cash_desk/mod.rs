@@ -10,6 +10,7 @@ mod settings;
 mod shift;
 
 use crate::i18n::MoneyText;
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{RegisterView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ fn remember_register(id: i64) {
 pub fn CashDeskPage() -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let registers = LocalResource::new(move || {
+    let registers = Loaded::new(move || {
         reload.track();
         api::registers()
     });
@@ -81,7 +82,7 @@ pub fn CashDeskPage() -> impl IntoView {
 #[component]
 fn OutsideShifts() -> impl IntoView {
     let s = t();
-    let list = LocalResource::new(api::outside_shifts);
+    let list = Loaded::new(api::outside_shifts);
     move || {
         list.get()
             .and_then(Result::ok)
@@ -170,9 +171,8 @@ fn OpenForm(
         }
     });
     let error = RwSignal::new(None::<ApiError>);
-    let open =
-        Action::new_local(move |amount: &String| api::open_shift(register_id, amount.clone()));
-    Effect::new(move |_| match open.value().get() {
+    let open = Task::new(move |amount: &String| api::open_shift(register_id, amount.clone()));
+    Effect::new(move |_| match open.result() {
         Some(Ok(_)) => on_opened(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

@@ -2,6 +2,7 @@
 //! the button that starts the blind count.
 
 use crate::i18n::MoneyText;
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{CashMovementCreate, ShiftEntryView, XReportView};
 use emhana_domain::Money;
 use leptos::prelude::*;
@@ -19,13 +20,13 @@ pub fn OpenShift(
 ) -> impl IntoView {
     let s = t();
     let reload = RwSignal::new(0u32);
-    let x = LocalResource::new(move || {
+    let x = Loaded::new(move || {
         reload.track();
         api::x_report(shift_id)
     });
     let error = RwSignal::new(None::<ApiError>);
-    let count = Action::new_local(move |(): &()| api::start_count(shift_id));
-    Effect::new(move |_| match count.value().get() {
+    let count = Task::new(move |(): &()| api::start_count(shift_id));
+    Effect::new(move |_| match count.result() {
         Some(Ok(_)) => on_counting(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -82,9 +83,8 @@ fn Movements(shift_id: i64, on_moved: impl Fn() + Copy + Send + Sync + 'static) 
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let save =
-        Action::new_local(move |body: &CashMovementCreate| api::move_cash(shift_id, body.clone()));
-    Effect::new(move |_| match save.value().get() {
+    let save = Task::new(move |body: &CashMovementCreate| api::move_cash(shift_id, body.clone()));
+    Effect::new(move |_| match save.result() {
         Some(Ok(_)) => {
             amount.set(String::new());
             reason.set(String::new());
@@ -127,7 +127,7 @@ fn Movements(shift_id: i64, on_moved: impl Fn() + Copy + Send + Sync + 'static) 
 #[component]
 fn Journal(shift_id: i64) -> impl IntoView {
     let s = t();
-    let entries = LocalResource::new(move || api::shift_entries(shift_id));
+    let entries = Loaded::new(move || api::shift_entries(shift_id));
     view! {
         <section class="panel">
             <h3>{s.cash_desk().desk_journal_heading}</h3>

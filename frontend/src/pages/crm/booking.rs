@@ -3,6 +3,7 @@
 //! manager may book over it with a reason.
 
 use crate::i18n::MoneyText;
+use crate::loaded::{Loaded, Task};
 use chrono::{NaiveDate, NaiveTime};
 use emhana_api_types::directories::{LeadSourceView, ServiceView};
 use emhana_api_types::patients::{PatientView, PatientWrite};
@@ -50,8 +51,8 @@ pub(super) fn BookingForm(
     let source = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let error: FormErrorSignal = RwSignal::new(None);
-    let book = Action::new_local(|body: &VisitCreate| api::book_visit(body.clone()));
-    Effect::new(move |_| match book.value().get() {
+    let book = Task::new(|body: &VisitCreate| api::book_visit(body.clone()));
+    Effect::new(move |_| match book.result() {
         Some(Ok(v)) => on_booked(v.summary.id),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -105,7 +106,7 @@ fn SlotFields(
     error: FormErrorSignal,
 ) -> impl IntoView {
     let s = t();
-    let doctors = LocalResource::new(|| api::doctors(false));
+    let doctors = Loaded::new(|| api::doctors(false));
     view! {
         <div class="form-row">
             <label>{s.doctor_label}
@@ -142,7 +143,7 @@ fn patient_line(p: &PatientView) -> String {
 fn PatientPicker(patient: RwSignal<Option<PatientView>>, error: FormErrorSignal) -> impl IntoView {
     let s = t();
     let query = RwSignal::new(String::new());
-    let found = LocalResource::new(move || {
+    let found = Loaded::new(move || {
         let q = query.get();
         async move {
             if q.trim().chars().count() < 2 {
@@ -194,8 +195,8 @@ fn NewPatient(patient: RwSignal<Option<PatientView>>, error: FormErrorSignal) ->
     let s = t();
     let new_first = RwSignal::new(String::new());
     let new_phone = RwSignal::new(String::new());
-    let create = Action::new_local(|body: &PatientWrite| api::create_patient(body.clone()));
-    Effect::new(move |_| match create.value().get() {
+    let create = Task::new(|body: &PatientWrite| api::create_patient(body.clone()));
+    Effect::new(move |_| match create.result() {
         Some(Ok(p)) => {
             patient.set(Some(p));
             error.set(None);
@@ -236,7 +237,7 @@ fn ServiceChecklist(
     error: FormErrorSignal,
 ) -> impl IntoView {
     let s = t();
-    let services = LocalResource::new(|| api::services(false));
+    let services = Loaded::new(|| api::services(false));
     let toggle = move |id: i64| {
         chosen.update(|c| {
             if let Some(i) = c.iter().position(|x| *x == id) {
@@ -276,7 +277,7 @@ fn SourceAndNotes(
     error: FormErrorSignal,
 ) -> impl IntoView {
     let s = t();
-    let sources = LocalResource::new(|| api::lead_sources(false));
+    let sources = Loaded::new(|| api::lead_sources(false));
     view! {
         <div class="form-row">
             <label>{s.source_label}

@@ -6,6 +6,7 @@ mod booking;
 mod grid;
 mod today;
 
+use crate::loaded::Loaded;
 use chrono::{Datelike, Duration};
 use emhana_api_types::directories::DoctorView;
 use emhana_api_types::queries::VisitListQuery;
@@ -31,7 +32,7 @@ pub fn CrmPage() -> impl IntoView {
     let panel = RwSignal::new(Panel::None);
     let reload = RwSignal::new(0u32);
     let may_book = session::can(Permission::VisitsWrite);
-    let doctors = LocalResource::new(|| api::doctors(false));
+    let doctors = Loaded::new(|| api::doctors(false));
     let range = move || {
         let d = date.get();
         if week.get() {
@@ -41,7 +42,7 @@ pub fn CrmPage() -> impl IntoView {
             (d, d)
         }
     };
-    let visits = LocalResource::new(move || {
+    let visits = Loaded::new(move || {
         reload.track();
         let (from, to) = range();
         api::visits(VisitListQuery {
@@ -92,7 +93,7 @@ fn CalendarBar(
     date: RwSignal<chrono::NaiveDate>,
     week: RwSignal<bool>,
     week_doctor: RwSignal<Option<i64>>,
-    doctors: LocalResource<Result<Vec<DoctorView>, api::ApiError>>,
+    doctors: Loaded<Result<Vec<DoctorView>, api::ApiError>>,
 ) -> impl IntoView {
     let s = t();
     let shift = move |days: i64| {
@@ -124,7 +125,7 @@ fn CalendarBar(
 /// none ticked: everyone).
 #[component]
 fn DoctorLegend(
-    doctors: LocalResource<Result<Vec<DoctorView>, api::ApiError>>,
+    doctors: Loaded<Result<Vec<DoctorView>, api::ApiError>>,
     chosen: RwSignal<Vec<i64>>,
     week: RwSignal<bool>,
 ) -> impl IntoView {

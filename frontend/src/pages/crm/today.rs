@@ -2,6 +2,7 @@
 //! those who take payments, what the open shifts have taken so far by tender (their X figures).
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::access::Permission;
 use emhana_domain::visit_status::VisitStatus;
@@ -72,8 +73,7 @@ pub fn TodayPanel(visits: Vec<VisitSummary>) -> impl IntoView {
     let s = t();
     let counts = by_status(&visits);
     let total = visits.len();
-    let takings =
-        session::can(Permission::PaymentsWrite).then(|| LocalResource::new(open_shift_takings));
+    let takings = session::can(Permission::PaymentsWrite).then(|| Loaded::new(open_shift_takings));
     view! {
         <div class="panel today" data-testid="today-panel">
             <p>

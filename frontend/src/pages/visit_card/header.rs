@@ -1,6 +1,7 @@
 //! The card's head: patient, doctor, time, status with its buttons (and a manager's revert),
 //! moving a scheduled visit, the lead source.
 
+use crate::loaded::Loaded;
 use emhana_api_types::directories::LeadSourceView;
 use emhana_api_types::visits::{StatusChange, VisitUpdate, VisitView};
 use emhana_domain::{Role, VisitStatus};
@@ -91,7 +92,7 @@ fn Reschedule(starts_at: String, doctor: i64, version: i64, write: WriteAction) 
             .unwrap_or_default(),
     );
     let new_doctor = RwSignal::new(doctor);
-    let doctors = LocalResource::new(|| api::doctors(false));
+    let doctors = Loaded::new(|| api::doctors(false));
     let reschedule = move |_| {
         let (Some(d), Some(tm)) = (
             crate::dates::parse_day(&new_day.get_untracked()),
@@ -127,7 +128,7 @@ fn Reschedule(starts_at: String, doctor: i64, version: i64, write: WriteAction) 
 #[component]
 fn SourcePicker(source: String, version: i64, write: WriteAction) -> impl IntoView {
     let s = t();
-    let sources = LocalResource::new(|| api::lead_sources(false));
+    let sources = Loaded::new(|| api::lead_sources(false));
     let change_source = move |code: String| {
         write.dispatch_local(VisitWrite::Update(VisitUpdate {
             source: Some(code),

@@ -2,6 +2,7 @@
 //! line, adding a service, removing a line no payment touched.
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use emhana_api_types::directories::ServiceView;
 use emhana_api_types::visits::{LineCreate, VisitLineView, VisitView};
 use emhana_domain::{Money, VisitStatus};
@@ -17,7 +18,7 @@ pub fn LinesEditor(visit: VisitView, write: WriteAction) -> impl IntoView {
     let s = t();
     let status = VisitStatus::from_code(&visit.summary.status).unwrap_or(VisitStatus::Scheduled);
     let editable = role().is_some_and(|r| status.lines_editable_by(r));
-    let services = LocalResource::new(|| api::services(false));
+    let services = Loaded::new(|| api::services(false));
     let to_add = RwSignal::new(None::<i64>);
     let on_visit: Vec<i64> = visit.lines.iter().map(|l| l.service_id).collect();
     let add = move |_| {

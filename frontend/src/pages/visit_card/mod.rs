@@ -9,6 +9,7 @@ mod notes;
 mod payment;
 mod refund;
 
+use crate::loaded::{Loaded, Task};
 use emhana_api_types::visits::{
     LineCreate, PaymentCreate, RefundCreate, StatusChange, VisitUpdate, VisitView,
 };
@@ -46,7 +47,7 @@ pub enum VisitWrite {
 }
 
 /// The card's one write action: the visit after the change, or why not.
-pub type WriteAction = Action<VisitWrite, Result<VisitView, ApiError>>;
+pub type WriteAction = Task<VisitWrite, Result<VisitView, ApiError>>;
 
 /// Sends `write` for visit `id`.
 async fn send(id: i64, write: VisitWrite) -> Result<VisitView, ApiError> {
@@ -76,15 +77,15 @@ pub fn VisitCard(
     let s = t();
     let visit = RwSignal::new(None::<VisitView>);
     let error = RwSignal::new(None::<String>);
-    let loaded = LocalResource::new(move || api::visit(visit_id));
+    let loaded = Loaded::new(move || api::visit(visit_id));
     Effect::new(move |_| match loaded.get() {
         Some(Ok(v)) => visit.set(Some(v)),
         Some(Err(e)) => error.set(Some(e.message())),
         None => {}
     });
-    let write: WriteAction = Action::new_local(move |w: &VisitWrite| send(visit_id, w.clone()));
+    let write: WriteAction = Task::new(move |w: &VisitWrite| send(visit_id, w.clone()));
     // Every change answers with the whole visit: show it, tell the page.
-    Effect::new(move |_| match write.value().get() {
+    Effect::new(move |_| match write.result() {
         Some(Ok(v)) => {
             visit.set(Some(v));
             error.set(None);

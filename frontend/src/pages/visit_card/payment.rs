@@ -3,6 +3,7 @@
 //! live, saying why), and the payment history with void.
 
 use crate::i18n::MoneyText;
+use crate::loaded::Loaded;
 use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
 use emhana_domain::bonus::BonusProgramme;
 use emhana_domain::payment::check_payment;
@@ -32,7 +33,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     let from_deposit = RwSignal::new(String::new());
     let with_bonus = RwSignal::new(String::new());
     let patient = visit.summary.patient.id;
-    let balances = LocalResource::new(move || async move {
+    let balances = Loaded::new(move || async move {
         crate::api::deposits::balance(patient)
             .await
             .map_or((Money::ZERO, Money::ZERO), |b| (b.deposit, b.bonus))
@@ -40,7 +41,7 @@ pub fn PaymentPanel(visit: VisitView, write: WriteAction) -> impl IntoView {
     let available = move || balances.get().map_or(Money::ZERO, |b| b.0);
     let bonus_held = move || balances.get().map_or(Money::ZERO, |b| b.1);
     // The programme's cap on this visit: its share less what bonuses already paid.
-    let programme = LocalResource::new(move || async move {
+    let programme = Loaded::new(move || async move {
         let share = crate::api::deposits::bonus_programme()
             .await
             .ok()
