@@ -79,7 +79,7 @@ describe('SPA shell', () => {
     assert.deepEqual(page.errors, []);
   });
 
-  test('hashed assets are sent gzipped and cached as immutable; pages are revalidated', async () => {
+  test('hashed assets are sent as brotli or gzip and cached as immutable; pages are revalidated', async () => {
     const html = await fetch(`${server.url}/crm`, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(html.status, 200);
     assert.equal(html.headers.get('cache-control'), 'no-cache');
@@ -91,6 +91,14 @@ describe('SPA shell', () => {
     assert.equal(res.headers.get('content-encoding'), 'gzip');
     assert.equal(res.headers.get('content-type'), 'application/wasm');
     assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // A browser that takes brotli gets the smaller twin, and both inflate to the same wasm.
+    const gzipped = new Uint8Array(await res.arrayBuffer());
+    const br = await fetch(`${server.url}/${wasm[1]}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers.get('content-encoding'), 'br');
+    assert.ok(Number(br.headers.get('content-length')) < Number(res.headers.get('content-length')));
+    const unpacked = new Uint8Array(await br.arrayBuffer());
+    assert.deepEqual([...unpacked.slice(0, 4)], [0, 0x61, 0x73, 0x6d], 'a wasm module');
+    assert.equal(Buffer.compare(unpacked, gzipped), 0, 'the brotli and gzip twins are the same file');
     const full = await fetch(`${server.url}/analytics`);
     assert.match(await full.text(), /emhana-web-[0-9a-f]+\.js/, 'an owner page boots the full bundle');
   });

@@ -1,7 +1,8 @@
 //! Serves the built SPA (`dist/`, both bundles) at `/`. A client-side route such as `/crm` or
 //! `/patients/42` gets the HTML of the bundle that has the page (`emhana_api_types::spa`), so a
 //! reload or a shared link opens the right page. Files are sent precompressed when `dist/` has a
-//! `.gz` twin and the browser accepts gzip; hashed assets (Trunk's `name-<hash>.ext`) are cached
+//! `.br` or `.gz` twin the browser accepts (brotli first: `cargo xtask spa` writes both); hashed
+//! assets (Trunk's `name-<hash>.ext`) are cached
 //! for a year as immutable, everything else is revalidated on each use.
 
 use std::path::{Path, PathBuf};
@@ -70,7 +71,7 @@ async fn cache_control(
     };
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    // The same URL answers gzip or plain by the request's Accept-Encoding.
+    // The same URL answers brotli, gzip or plain by the request's Accept-Encoding.
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(res)
 }
@@ -98,6 +99,7 @@ mod tests {
         assert!(is_hashed("/emhana-desk-1af9f085d051d4f6_bg.wasm"));
         assert!(is_hashed("/main-49392d272132a5fa.css"));
         assert!(is_hashed("/main-49392d272132a5fa.css.gz"));
+        assert!(is_hashed("/emhana-desk-1af9f085d051d4f6_bg.wasm.br"));
         assert!(is_hashed("/emhana-web-71bd751c9951e3_bg.wasm"));
         for path in [
             "/",
