@@ -4,6 +4,7 @@
 //! bundle ~25 KB gzip of serialisation code for the few keys the dashboard sets. The ECharts script (trimmed to pie, bar and line: about 200 KB gzip) is loaded by the first
 //! chart that mounts, so the login, CRM and visit pages never download it.
 
+use crate::erased::effect;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
@@ -93,7 +94,7 @@ where
     let (error, set_error) = signal(None::<String>);
     let container = NodeRef::<leptos::html::Div>::new();
     let library = echarts();
-    Effect::new(move |_| {
+    effect(move || {
         // Draws once the library is there (the effect runs again when it loads).
         match library.get() {
             Some(true) => {}

@@ -3,7 +3,7 @@
 //! table whose rows open their record. A page only says which columns it has and which form it
 //! opens.
 
-use crate::loaded::Loaded;
+use crate::erased::{effect, Loaded};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -173,7 +173,7 @@ pub fn DirectoryTable<T: Record>(
                 .collect()
         })
     };
-    Effect::new(move |_| {
+    effect(move || {
         search.track();
         page.set(0);
     });

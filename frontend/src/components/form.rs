@@ -1,7 +1,7 @@
 //! How forms show a failed save: each field's message under the field the server named, and
 //! everything else (a conflict, a lost connection) once above the buttons.
 
-use crate::loaded::Task;
+use crate::erased::{effect, Task};
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -50,7 +50,7 @@ where
     Fut: Future<Output = Result<(), ApiError>> + 'static,
 {
     let action = Task::new(move |input: &I| run(input.clone()));
-    Effect::new(move |_| match action.result() {
+    effect(move || match action.result() {
         Some(Ok(())) => on_saved(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

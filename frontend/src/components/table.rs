@@ -2,6 +2,7 @@
 //! so they are sorted and paged in the browser; every table gets the same clickable headers and
 //! the same pager, keyboard-usable (headers are buttons).
 
+use crate::erased::effect;
 use leptos::prelude::*;
 
 use crate::i18n::t;
@@ -135,7 +136,7 @@ pub fn Pager(
     let s = t();
     let pages = move || total.get().div_ceil(PAGE_SIZE).max(1);
     // A filter that shrinks the table must not leave the pager past the end.
-    Effect::new(move |_| {
+    effect(move || {
         if page.get() >= pages() {
             page.set(pages() - 1);
         }

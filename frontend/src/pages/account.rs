@@ -2,7 +2,7 @@
 //! one's password. The server checks the current one; the change ends every session of the
 //! account, so the page signs out and the login form says why.
 
-use crate::loaded::Task;
+use crate::erased::{effect, Task};
 use emhana_api_types::auth::ChangePassword;
 use leptos::prelude::*;
 
@@ -24,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
     let mismatch = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let change = Task::new(|body: &ChangePassword| api::change_password(body.clone()));
-    Effect::new(move |_| match change.result() {
+    effect(move || match change.result() {
         Some(Ok(())) => {
             session::notice().set(Some(s.staff.account_changed));
             session::clear();

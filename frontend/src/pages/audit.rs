@@ -1,7 +1,7 @@
 //! Audit log viewer (owner, admin): filters by entity, action, staff member and clinic days;
 //! names instead of ids; an old → new diff per row; paging past the first hundred.
 
-use crate::loaded::Loaded;
+use crate::erased::{effect, Loaded};
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveTime};
@@ -63,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
             })
         });
     };
-    Effect::new(move |_| {
+    effect(move || {
         entity.track();
         action.track();
         user.track();

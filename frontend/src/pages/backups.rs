@@ -1,7 +1,7 @@
 //! Backups (owner): the last outcome, the list with sizes and contents, "back up now" and
 //! downloads. Restoring is a server command on purpose (the page says how), never a button.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::backups::{BackupList, BackupView};
 use leptos::prelude::*;
 
@@ -20,7 +20,7 @@ pub fn BackupsPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let create = Task::new(|(): &()| api::create_backup());
     let busy = create.pending();
-    Effect::new(move |_| match create.result() {
+    effect(move || match create.result() {
         Some(Ok(_)) => reload.update(|n| *n += 1),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -119,7 +119,7 @@ fn BackupRow(b: BackupView) -> impl IntoView {
         let file = file.clone();
         async move { api::backup_link(&file).await }
     });
-    Effect::new(move |_| match link.result() {
+    effect(move || match link.result() {
         // The browser saves the file itself (streamed to disk, whatever its size).
         Some(Ok(link)) => {
             let _ = window().location().set_href(&link.url);

@@ -1,7 +1,7 @@
 //! The clinic's requisites (owner): the name, BIN, address and phone printed on receipts and
 //! acts. Each field shows its own error.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::clinic::Requisites;
 use leptos::prelude::*;
 
@@ -17,7 +17,7 @@ pub fn ClinicPage() -> impl IntoView {
     let address = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let loaded = Loaded::new(api::requisites);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Ok(r)) = loaded.get() {
             name.set(r.name);
             bin.set(r.bin.unwrap_or_default());
@@ -28,7 +28,7 @@ pub fn ClinicPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     let save = Task::new(|body: &Requisites| api::save_requisites(body.clone()));
-    Effect::new(move |_| match save.result() {
+    effect(move || match save.result() {
         Some(Ok(r)) => {
             phone.set(r.phone.unwrap_or_default());
             bin.set(r.bin.unwrap_or_default());

@@ -2,8 +2,8 @@
 //! each with its statement (opening, every entry, closing). The server decides everything; the
 //! panel reloads after each write.
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use emhana_api_types::deposits::{StatementView, TopUpCreate, WithdrawalCreate};
 use emhana_domain::{Money, PaymentMethod};
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! Doctors ("Врачи"): the sortable, paged list; admins add, edit and deactivate.
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use emhana_api_types::directories::{DoctorView, DoctorWrite};
 use emhana_domain::access::Permission;
 use emhana_domain::validation::PhoneNumber;

@@ -3,7 +3,7 @@
 //! download; large files show how far they have come. A receptionist sees only today's payments
 //! (the server enforces the same rule).
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use emhana_api_types::queries::ExportQuery;
 use emhana_domain::access::Permission;
 use emhana_domain::export::ExportKind;

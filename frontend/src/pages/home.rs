@@ -1,6 +1,6 @@
 //! Landing page: product title and a live server status read through the typed API client.
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use leptos::prelude::*;
 
 use crate::{api, i18n::t};

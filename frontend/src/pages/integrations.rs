@@ -2,7 +2,7 @@
 //! revoked at once) and webhooks (subscribe a URL to events, the secret shown once, pause,
 //! delete, and each subscription's delivery log with replay).
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::integrations::{
     ApiKeyView, DeliveryView, NewApiKey, NewWebhook, WebhookPatch, WebhookView,
 };
@@ -101,7 +101,7 @@ fn KeysPanel() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let token = RwSignal::new(None::<String>);
     let create = Task::new(|body: &NewApiKey| api::create_api_key(body.clone()));
-    Effect::new(move |_| match create.result() {
+    effect(move || match create.result() {
         Some(Ok(created)) => {
             token.set(Some(created.token));
             error.set(None);
@@ -152,7 +152,7 @@ fn KeysPanel() -> impl IntoView {
 fn KeyTable(keys: Vec<ApiKeyView>, reload: RwSignal<u32>) -> impl IntoView {
     let s = t();
     let revoke = Task::new(|id: &i64| api::revoke_api_key(*id));
-    Effect::new(move |_| {
+    effect(move || {
         if revoke.result().is_some() {
             reload.update(|n| *n += 1);
         }
@@ -199,7 +199,7 @@ fn WebhooksPanel() -> impl IntoView {
     let secret = RwSignal::new(None::<String>);
     let open_log = RwSignal::new(None::<i64>);
     let create = Task::new(|body: &NewWebhook| api::create_webhook(body.clone()));
-    Effect::new(move |_| match create.result() {
+    effect(move || match create.result() {
         Some(Ok(hook)) => {
             secret.set(hook.secret);
             error.set(None);
@@ -264,12 +264,12 @@ fn WebhookTable(
         api::update_webhook(*id, body)
     });
     let remove = Task::new(|id: &i64| api::delete_webhook(*id));
-    Effect::new(move |_| match pause.result() {
+    effect(move || match pause.result() {
         Some(Err(e)) => error.set(Some(e)),
         Some(Ok(_)) => reload.update(|n| *n += 1),
         None => {}
     });
-    Effect::new(move |_| match remove.result() {
+    effect(move || match remove.result() {
         Some(Err(e)) => error.set(Some(e)),
         Some(Ok(())) => {
             open_log.set(None);
@@ -334,7 +334,7 @@ fn DeliveryLog(id: i64) -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let load = Task::new(move |cursor: &Option<String>| api::deliveries(id, cursor.clone()));
-    Effect::new(move |_| match load.result() {
+    effect(move || match load.result() {
         Some(Ok(page)) => {
             rows.update(|r| r.extend(page.items));
             next.set(page.next_cursor);
@@ -348,7 +348,7 @@ fn DeliveryLog(id: i64) -> impl IntoView {
     };
     refresh();
     let replay = Task::new(|d: &i64| api::replay(*d));
-    Effect::new(move |_| match replay.result() {
+    effect(move || match replay.result() {
         Some(Ok(_)) => refresh(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

@@ -2,7 +2,7 @@
 //! visit payable by bonuses, expiry, the welcome bonus for a referral source, and the day the
 //! new rules start. Versions scheduled for later are listed.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::deposits::{BonusProgrammeView, BonusProgrammeWrite};
 use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
@@ -77,7 +77,7 @@ pub fn LoyaltyPage() -> impl IntoView {
     let f = Fields::new();
     let loaded = Loaded::new(api::deposits::bonus_programme);
     let view_now = RwSignal::new(None::<BonusProgrammeView>);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Ok(v)) = loaded.get() {
             f.fill(&v.current);
             view_now.set(Some(v));
@@ -88,7 +88,7 @@ pub fn LoyaltyPage() -> impl IntoView {
     let saved = RwSignal::new(false);
     let save =
         Task::new(|body: &BonusProgrammeWrite| api::deposits::save_bonus_programme(body.clone()));
-    Effect::new(move |_| match save.result() {
+    effect(move || match save.result() {
         Some(Ok(v)) => {
             error.set(None);
             saved.set(true);

@@ -1,8 +1,8 @@
 //! Patients ("Клиенты"): search-as-you-type by name or any phone spelling, create and edit with
 //! inline field errors, deactivate; an open card shows the patient's deposit.
 
+use crate::erased::{effect, Loaded};
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use emhana_api_types::patients::{PatientView, PatientWrite};
 use emhana_api_types::reminders::PatientRemindersView;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ pub fn PatientsPage() -> impl IntoView {
             })
         });
     };
-    Effect::new(move |_| {
+    effect(move || {
         query.track();
         inactive.track();
         reload.track();

@@ -2,7 +2,7 @@
 //! their phones and what each reminder did — sent, planned, or why not; below, for the owner,
 //! the rules and the ru/kk texts.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use chrono::Days;
 use emhana_api_types::queries::VisitListQuery;
 use emhana_api_types::reminders::{
@@ -219,7 +219,7 @@ fn SettingsForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
         channels.set(v.channels);
     };
     let loaded = Loaded::new(reminder_settings);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Ok(v)) = loaded.get() {
             fill(v);
         }
@@ -227,7 +227,7 @@ fn SettingsForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl Into
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     let save = Task::new(|body: &ReminderSettingsBody| save_reminder_settings(body.clone()));
-    Effect::new(move |_| match save.result() {
+    effect(move || match save.result() {
         Some(Ok(v)) => {
             fill(v);
             error.set(None);

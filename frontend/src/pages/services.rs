@@ -1,8 +1,8 @@
 //! The price list ("Прайс-лист"): services with price, duration and the doctor they are tied to;
 //! admins add, edit (price changes are audited with old and new) and deactivate.
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use std::collections::HashMap;
 
 use emhana_api_types::directories::{DoctorView, ServiceView, ServiceWrite};

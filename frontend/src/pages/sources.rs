@@ -2,7 +2,7 @@
 //! label, deactivate it; a source is never deleted (old visits keep naming it) and its code never
 //! changes (integrations and analytics key on it).
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSourceView};
 use leptos::prelude::*;
 

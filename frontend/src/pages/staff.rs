@@ -2,7 +2,7 @@
 //! create one (with a generated password to hand over), rename, change the role, reset the
 //! password, activate/deactivate.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::auth::{CreateUser, UpdateUser, UserView};
 use emhana_domain::Role;
 use leptos::prelude::*;
@@ -63,7 +63,7 @@ fn UserTable(
     // One change per call: activation, role or a new password (the server checks who may).
     let update =
         Task::new(|(id, change): &(i64, UpdateUser)| api::update_user(*id, change.clone()));
-    Effect::new(move |_| match update.result() {
+    effect(move || match update.result() {
         Some(Ok(_)) => {
             error.set(None);
             on_changed();
@@ -137,7 +137,7 @@ fn CreateUserForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let error = RwSignal::new(None::<ApiError>);
     let doctors = Loaded::new(|| api::doctors(false));
     let create = Task::new(|body: &CreateUser| api::create_user(body.clone()));
-    Effect::new(move |_| match create.result() {
+    effect(move || match create.result() {
         Some(Ok(_)) => {
             error.set(None);
             login.set(String::new());

@@ -1,6 +1,7 @@
 //! The visit list ("Визиты"): a period, status and payment-status filter; rows coloured by
 //! payment status; a click opens the visit card.
 
+use crate::erased::effect;
 use crate::i18n::MoneyText;
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::{PaymentStatus, VisitStatus};
@@ -38,7 +39,7 @@ pub fn VisitsPage() -> impl IntoView {
         ..VisitListQuery::default()
     };
     let load = move |append: bool| list.load(append, move |after| api::visits(query(after)));
-    Effect::new(move |_| {
+    effect(move || {
         from.track();
         to.track();
         status.track();

@@ -9,8 +9,8 @@ mod charts;
 mod tables;
 mod visits;
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use chrono::{Datelike, Duration, NaiveDate};
 use emhana_api_types::analytics::{DoctorItem, ItemsReport};
 use emhana_api_types::queries::{RangeQuery, TrendQuery};

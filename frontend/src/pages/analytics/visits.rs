@@ -1,7 +1,7 @@
 //! The dashboard's visits section: visits per day (with no-shows), the status pie with its exact
 //! table (cancelled visits included), and visits per doctor.
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use emhana_api_types::analytics::StatusItem;
 use emhana_api_types::queries::RangeQuery;
 use leptos::prelude::*;

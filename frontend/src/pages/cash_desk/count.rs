@@ -1,7 +1,7 @@
 //! The blind count: one amount per tender, a note, and the close; expected amounts stay hidden
 //! until the Z report.
 
-use crate::loaded::Task;
+use crate::erased::{effect, Task};
 use emhana_api_types::cash_desk::{ShiftClose, ZReportView};
 use emhana_api_types::visits::PaymentPart;
 use emhana_domain::Money;
@@ -23,7 +23,7 @@ pub fn CountForm(
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let close = Task::new(move |body: &ShiftClose| api::close_shift(shift_id, body.clone()));
-    Effect::new(move |_| match close.result() {
+    effect(move || match close.result() {
         Some(Ok(z)) => on_closed(z),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

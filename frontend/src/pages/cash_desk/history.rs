@@ -1,8 +1,8 @@
 //! The register's shifts of the last 30 days, newest first; a closed one's difference is
 //! highlighted when it is not zero, and its Z report opens on click.
 
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::MoneyText;
-use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{ShiftView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -41,7 +41,7 @@ pub fn ShiftHistory(register: Option<i64>, z: RwSignal<Option<ZReportView>>) -> 
 fn HistoryTable(items: Vec<ShiftView>, z: RwSignal<Option<ZReportView>>) -> impl IntoView {
     let s = t();
     let show = Task::new(|id: &i64| api::z_report(*id));
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Ok(report)) = show.result() {
             z.set(Some(report));
         }

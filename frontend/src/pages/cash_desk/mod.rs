@@ -9,8 +9,8 @@ pub(crate) mod report;
 mod settings;
 mod shift;
 
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::MoneyText;
-use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{RegisterView, ZReportView};
 use emhana_api_types::queries::ShiftListQuery;
 use leptos::prelude::*;
@@ -172,7 +172,7 @@ fn OpenForm(
     });
     let error = RwSignal::new(None::<ApiError>);
     let open = Task::new(move |amount: &String| api::open_shift(register_id, amount.clone()));
-    Effect::new(move |_| match open.result() {
+    effect(move || match open.result() {
         Some(Ok(_)) => on_opened(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}

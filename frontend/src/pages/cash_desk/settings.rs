@@ -2,7 +2,7 @@
 //! shift, the difference a cashier may close with, the day end after which an open shift is
 //! stale) and a new register.
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::cash_desk::CashDeskSettingsView;
 use emhana_domain::Money;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub fn DeskSettings(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let tolerance = RwSignal::new(String::new());
     let day_end = RwSignal::new(String::new());
     let loaded = Loaded::new(api::cash_desk_settings);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Ok(v)) = loaded.get() {
             require.set(v.require_open_shift);
             tolerance.set(v.tolerance.clone());
@@ -27,7 +27,7 @@ pub fn DeskSettings(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     });
     let message = RwSignal::new(None::<Result<&'static str, ApiError>>);
     let save = Task::new(|body: &CashDeskSettingsView| api::save_cash_desk_settings(body.clone()));
-    Effect::new(move |_| match save.result() {
+    effect(move || match save.result() {
         Some(Ok(_)) => message.set(Some(Ok(s.desk_saved))),
         Some(Err(e)) => message.set(Some(Err(e))),
         None => {}
@@ -71,7 +71,7 @@ fn AddRegister(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let add = Task::new(|name: &String| api::create_register(name.clone()));
-    Effect::new(move |_| match add.result() {
+    effect(move || match add.result() {
         Some(Ok(_)) => {
             name.set(String::new());
             error.set(None);

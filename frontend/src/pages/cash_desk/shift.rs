@@ -1,8 +1,8 @@
 //! An open shift: who opened it and with what, the live X report, cash in/out, the journal, and
 //! the button that starts the blind count.
 
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::MoneyText;
-use crate::loaded::{Loaded, Task};
 use emhana_api_types::cash_desk::{CashMovementCreate, ShiftEntryView, XReportView};
 use emhana_domain::Money;
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ pub fn OpenShift(
     });
     let error = RwSignal::new(None::<ApiError>);
     let count = Task::new(move |(): &()| api::start_count(shift_id));
-    Effect::new(move |_| match count.result() {
+    effect(move || match count.result() {
         Some(Ok(_)) => on_counting(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -84,7 +84,7 @@ fn Movements(shift_id: i64, on_moved: impl Fn() + Copy + Send + Sync + 'static) 
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let save = Task::new(move |body: &CashMovementCreate| api::move_cash(shift_id, body.clone()));
-    Effect::new(move |_| match save.result() {
+    effect(move || match save.result() {
         Some(Ok(_)) => {
             amount.set(String::new());
             reason.set(String::new());

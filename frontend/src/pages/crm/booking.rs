@@ -2,8 +2,8 @@
 //! and doctor come from the slot and can be changed. A clash answer names the other visit, and a
 //! manager may book over it with a reason.
 
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::MoneyText;
-use crate::loaded::{Loaded, Task};
 use chrono::{NaiveDate, NaiveTime};
 use emhana_api_types::directories::{LeadSourceView, ServiceView};
 use emhana_api_types::patients::{PatientView, PatientWrite};
@@ -52,7 +52,7 @@ pub(super) fn BookingForm(
     let notes = RwSignal::new(String::new());
     let error: FormErrorSignal = RwSignal::new(None);
     let book = Task::new(|body: &VisitCreate| api::book_visit(body.clone()));
-    Effect::new(move |_| match book.result() {
+    effect(move || match book.result() {
         Some(Ok(v)) => on_booked(v.summary.id),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -196,7 +196,7 @@ fn NewPatient(patient: RwSignal<Option<PatientView>>, error: FormErrorSignal) ->
     let new_first = RwSignal::new(String::new());
     let new_phone = RwSignal::new(String::new());
     let create = Task::new(|body: &PatientWrite| api::create_patient(body.clone()));
-    Effect::new(move |_| match create.result() {
+    effect(move || match create.result() {
         Some(Ok(p)) => {
             patient.set(Some(p));
             error.set(None);

@@ -6,7 +6,7 @@ mod booking;
 mod grid;
 mod today;
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use chrono::{Datelike, Duration};
 use emhana_api_types::directories::DoctorView;
 use emhana_api_types::queries::VisitListQuery;

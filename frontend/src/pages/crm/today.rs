@@ -1,8 +1,8 @@
 //! The front desk's «Сегодня» panel above the calendar: the day's visits by status and, for
 //! those who take payments, what the open shifts have taken so far by tender (their X figures).
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use emhana_api_types::visits::VisitSummary;
 use emhana_domain::access::Permission;
 use emhana_domain::visit_status::VisitStatus;

@@ -1,7 +1,7 @@
 //! The card's head: patient, doctor, time, status with its buttons (and a manager's revert),
 //! moving a scheduled visit, the lead source.
 
-use crate::loaded::Loaded;
+use crate::erased::Loaded;
 use emhana_api_types::directories::LeadSourceView;
 use emhana_api_types::visits::{StatusChange, VisitUpdate, VisitView};
 use emhana_domain::{Role, VisitStatus};

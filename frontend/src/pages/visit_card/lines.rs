@@ -1,8 +1,8 @@
 //! The visit's services with per-visit prices: the base price as the hint, a save button per
 //! line, adding a service, removing a line no payment touched.
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use emhana_api_types::directories::ServiceView;
 use emhana_api_types::visits::{LineCreate, VisitLineView, VisitView};
 use emhana_domain::{Money, VisitStatus};

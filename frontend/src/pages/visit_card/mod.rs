@@ -9,7 +9,7 @@ mod notes;
 mod payment;
 mod refund;
 
-use crate::loaded::{Loaded, Task};
+use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::visits::{
     LineCreate, PaymentCreate, RefundCreate, StatusChange, VisitUpdate, VisitView,
 };
@@ -78,14 +78,14 @@ pub fn VisitCard(
     let visit = RwSignal::new(None::<VisitView>);
     let error = RwSignal::new(None::<String>);
     let loaded = Loaded::new(move || api::visit(visit_id));
-    Effect::new(move |_| match loaded.get() {
+    effect(move || match loaded.get() {
         Some(Ok(v)) => visit.set(Some(v)),
         Some(Err(e)) => error.set(Some(e.message())),
         None => {}
     });
     let write: WriteAction = Task::new(move |w: &VisitWrite| send(visit_id, w.clone()));
     // Every change answers with the whole visit: show it, tell the page.
-    Effect::new(move |_| match write.result() {
+    effect(move || match write.result() {
         Some(Ok(v)) => {
             visit.set(Some(v));
             error.set(None);

@@ -2,8 +2,8 @@
 //! when the patient has one, from the deposit (the domain's overpayment and deposit guards checked
 //! live, saying why), and the payment history with void.
 
+use crate::erased::Loaded;
 use crate::i18n::MoneyText;
-use crate::loaded::Loaded;
 use emhana_api_types::visits::{PaymentCreate, PaymentPart, VisitView};
 use emhana_domain::bonus::BonusProgramme;
 use emhana_domain::payment::check_payment;

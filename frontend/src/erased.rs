@@ -1,14 +1,15 @@
-//! The SPA's two async primitives, as typed faces on one type-erased Leptos type each:
-//! [`Loaded`] (data that loads in the background: a list, a report, a visit card) over
-//! `LocalResource`, and [`Task`] (a write a button starts: a save, a payment) over `Action`.
+//! The SPA's reactive primitives with their types erased: [`Loaded`] (data that loads in the
+//! background: a list, a report, a visit card) over `LocalResource`, [`Task`] (a write a button
+//! starts: a save, a payment) over `Action`, and [`effect`] over `Effect`.
 //!
 //! Why not the Leptos types directly: Leptos compiles the whole async machinery (futures,
-//! subscriptions, read guards, mapped signals) once per value type and once per closure. With
-//! some fifty resources and thirty actions over as many answer types, that was about an eighth
-//! of the wasm (measured on the full bundle: ~313 KB of ~2.5 MB of code before `wasm-opt` for the
-//! resources alone). Here every resource is the same `LocalResource<Value>` with a boxed fetcher
-//! and every action the same `Action<Value, Value>`, so that machinery is compiled once; each
-//! type adds only its boxing and a downcast.
+//! subscriptions, read guards, mapped signals, the effect's task) once per value type and once
+//! per closure. With some fifty resources, thirty actions and forty effects over as many answer
+//! types, that was about a sixth of the wasm (measured on the full bundle: ~313 KB of ~2.5 MB of
+//! code before `wasm-opt` for the resources alone, ~50 KB for the effects). Here every resource
+//! is the same `LocalResource<Value>` with a boxed fetcher, every action the same
+//! `Action<Value, Value>` and every effect the same `Effect` over a boxed closure, so that
+//! machinery is compiled once; each type adds only its boxing and a downcast.
 
 use std::any::Any;
 use std::future::Future;
@@ -126,6 +127,17 @@ impl<I: 'static, O: Clone + 'static> Task<I, O> {
 /// The one `Action` instantiation every [`Task`] shares.
 fn erased_action(run: Runner) -> Action<Value, Value> {
     Action::new_local(move |input: &Value| run(input))
+}
+
+/// Runs `f` now and again whenever a signal it read last time changes (Leptos's `Effect::new`
+/// without the previous value, which no page needs).
+pub fn effect(f: impl FnMut() + 'static) {
+    erased_effect(Box::new(f));
+}
+
+/// The one `Effect` instantiation every [`effect`] shares.
+fn erased_effect(mut f: Box<dyn FnMut()>) {
+    Effect::new(move |_| f());
 }
 
 /// The value as the type its [`Loaded`] or [`Task`] was made with (the only type it can hold).
