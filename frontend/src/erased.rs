@@ -105,7 +105,7 @@ impl<I: 'static, O: Clone + 'static> Task<I, O> {
         }
     }
 
-    /// Runs the task on `input` (a run still going is superseded, as with `Action`).
+    /// Runs the task on `input` (as `Action::dispatch_local`: `result` shows the latest run).
     pub fn dispatch_local(&self, input: I) {
         self.inner.dispatch_local(Rc::new(input));
     }
