@@ -4,7 +4,6 @@
 //! bundle ~25 KB gzip of serialisation code for the few keys the dashboard sets. The ECharts script (trimmed to pie, bar and line: about 200 KB gzip) is loaded by the first
 //! chart that mounts, so the login, CRM and visit pages never download it.
 
-use crate::erased::effect;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
@@ -12,6 +11,8 @@ use serde_json::Value;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::erased::effect;
 
 #[wasm_bindgen]
 extern "C" {

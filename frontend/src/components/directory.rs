@@ -3,13 +3,13 @@
 //! table whose rows open their record. A page only says which columns it has and which form it
 //! opens.
 
-use crate::erased::{effect, Loaded};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::table::{sorted_page, ClickableRow, Pager, SortHeader, SortKey, SortOrder};
+use crate::erased::{effect, Loaded};
 use crate::i18n::t;
 
 /// What a page's form shows: nothing, a new record, or this one.

@@ -1,12 +1,12 @@
 //! How forms show a failed save: each field's message under the field the server named, and
 //! everything else (a conflict, a lost connection) once above the buttons.
 
-use crate::erased::{effect, Task};
 use std::future::Future;
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::erased::{effect, Task};
 
 /// The server's message for `field` of the last failed save, if it named that field.
 pub fn field_error(

@@ -2,9 +2,9 @@
 //! so they are sorted and paged in the browser; every table gets the same clickable headers and
 //! the same pager, keyboard-usable (headers are buttons).
 
-use crate::erased::effect;
 use leptos::prelude::*;
 
+use crate::erased::effect;
 use crate::i18n::t;
 
 /// Rows per table page.
@@ -54,11 +54,7 @@ impl SortKey {
 /// Sorts `rows` by `order`, stably, so equal keys (and [`SortOrder::SERVER`]) keep the server's
 /// order. `key` gives a cell's value by column index.
 pub fn sort_rows<T>(rows: &mut Vec<T>, order: SortOrder, key: impl Fn(&T, usize) -> SortKey) {
-    if order == SortOrder::SERVER {
-        return;
-    }
-    let keys = rows.iter().map(|row| key(row, order.column)).collect();
-    let positions = sorted_positions(keys, order.ascending);
+    let positions = sorted_positions(rows, order, key);
     let mut taken: Vec<Option<T>> = std::mem::take(rows).into_iter().map(Some).collect();
     *rows = positions
         .into_iter()
@@ -66,9 +62,38 @@ pub fn sort_rows<T>(rows: &mut Vec<T>, order: SortOrder, key: impl Fn(&T, usize)
         .collect();
 }
 
+/// The page `page` (0-based) of [`PAGE_SIZE`] rows of `rows` in `order` (only that page's rows
+/// are cloned).
+pub fn sorted_page<T: Clone>(
+    rows: &[T],
+    order: SortOrder,
+    page: usize,
+    key: impl Fn(&T, usize) -> SortKey,
+) -> Vec<T> {
+    sorted_positions(rows, order, key)
+        .into_iter()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .filter_map(|i| rows.get(i).cloned())
+        .collect()
+}
+
+/// The positions of `rows` in `order`, stable ([`SortOrder::SERVER`]: as they are).
+fn sorted_positions<T>(
+    rows: &[T],
+    order: SortOrder,
+    key: impl Fn(&T, usize) -> SortKey,
+) -> Vec<usize> {
+    if order == SortOrder::SERVER {
+        return (0..rows.len()).collect();
+    }
+    let keys = rows.iter().map(|row| key(row, order.column)).collect();
+    sort_keys(keys, order.ascending)
+}
+
 /// The order of `keys` as their positions, stable. Not generic, so every table shares one
 /// compiled sort (each `sort_by` over a row type is ~3 KB of wasm).
-fn sorted_positions(keys: Vec<SortKey>, ascending: bool) -> Vec<usize> {
+fn sort_keys(keys: Vec<SortKey>, ascending: bool) -> Vec<usize> {
     let mut positions: Vec<usize> = (0..keys.len()).collect();
     positions.sort_by(|&a, &b| {
         let o = keys[a].cmp(&keys[b]);
@@ -79,21 +104,6 @@ fn sorted_positions(keys: Vec<SortKey>, ascending: bool) -> Vec<usize> {
         }
     });
     positions
-}
-
-/// [`sort_rows`], then the page `page` (0-based) of [`PAGE_SIZE`] rows.
-pub fn sorted_page<T: Clone>(
-    rows: &[T],
-    order: SortOrder,
-    page: usize,
-    key: impl Fn(&T, usize) -> SortKey,
-) -> Vec<T> {
-    let mut rows = rows.to_vec();
-    sort_rows(&mut rows, order, key);
-    rows.into_iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect()
 }
 
 /// A column header that sorts by its column: first click ascending, second descending.
@@ -195,7 +205,7 @@ pub fn ClickableRow(
 
 #[cfg(test)]
 mod tests {
-    use super::{sort_rows, SortKey, SortOrder};
+    use super::{sort_rows, sorted_page, SortKey, SortOrder};
 
     fn key(row: &(&str, i64), column: usize) -> SortKey {
         match column {
@@ -229,5 +239,17 @@ mod tests {
         let mut rows = server.clone();
         sort_rows(&mut rows, SortOrder::SERVER, key);
         assert_eq!(rows, server);
+    }
+
+    #[test]
+    fn a_page_is_its_slice_of_the_sorted_rows() {
+        let rows: Vec<(&str, i64)> = (0..45).map(|i| ("x", (i * 17) % 45)).collect();
+        let second = sorted_page(&rows, SortOrder::by(1), 1, key);
+        assert_eq!(
+            second.iter().map(|r| r.1).collect::<Vec<_>>(),
+            (20..40).collect::<Vec<_>>()
+        );
+        let last = sorted_page(&rows, SortOrder::SERVER, 2, key);
+        assert_eq!(last, rows[40..]);
     }
 }

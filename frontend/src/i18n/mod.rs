@@ -1,9 +1,10 @@
 //! Every user-visible string of the SPA, in one place: one `Strings` table per language (`ru`,
 //! `kk`, `en`), all compiled in (less than the code that would fetch and parse them). The
 //! areas only the full bundle's pages use are separate statics (`areas!` below), so the desk
-//! bundle links only its own pages' text (13 KB gzip less, measured). The language is chosen once, before the first render, from the
-//! browser's memory of the last signed-in user's choice; changing it reloads the page, so every
-//! component reads its table once (`let s = t();`) and never re-renders for a language change.
+//! bundle links only its own pages' text (13 KB gzip less, measured). The language is chosen
+//! once, before the first render, from the browser's memory of the last signed-in user's
+//! choice; changing it reloads the page, so every component reads its table once
+//! (`let s = t();`) and never re-renders for a language change.
 
 mod en;
 mod format;

@@ -2,12 +2,12 @@
 //! one's password. The server checks the current one; the change ends every session of the
 //! account, so the page signs out and the login form says why.
 
-use crate::erased::{effect, Task};
 use emhana_api_types::auth::ChangePassword;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, FormError};
+use crate::erased::{effect, Task};
 use crate::i18n::t;
 use crate::session;
 

@@ -1,7 +1,6 @@
 //! Audit log viewer (owner, admin): filters by entity, action, staff member and clinic days;
 //! names instead of ids; an old → new diff per row; paging past the first hundred.
 
-use crate::erased::{effect, Loaded};
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveTime};
@@ -14,6 +13,7 @@ use emhana_api_types::queries::AuditQuery;
 use crate::api;
 use crate::clinic;
 use crate::components::keyset::KeysetList;
+use crate::erased::{effect, Loaded};
 use crate::i18n::t;
 
 /// A clinic-local day's first instant (`next`: the next day's, for an inclusive end), as the

@@ -1,11 +1,11 @@
 //! Backups (owner): the last outcome, the list with sizes and contents, "back up now" and
 //! downloads. Restoring is a server command on purpose (the page says how), never a button.
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::backups::{BackupList, BackupView};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 
 /// `/backups`

@@ -1,11 +1,11 @@
 //! The clinic's requisites (owner): the name, BIN, address and phone printed on receipts and
 //! acts. Each field shows its own error.
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::clinic::Requisites;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 
 /// `/clinic`

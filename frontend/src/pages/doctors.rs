@@ -1,6 +1,5 @@
 //! Doctors ("Врачи"): the sortable, paged list; admins add, edit and deactivate.
 
-use crate::erased::Loaded;
 use emhana_api_types::directories::{DoctorView, DoctorWrite};
 use emhana_domain::access::Permission;
 use emhana_domain::validation::PhoneNumber;
@@ -10,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::directory::{Column, DirectoryTable, DirectoryToolbar, Editing, Record};
 use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{SortKey, SortOrder};
+use crate::erased::Loaded;
 use crate::i18n::t;
 use crate::session;
 

@@ -3,7 +3,6 @@
 //! download; large files show how far they have come. A receptionist sees only today's payments
 //! (the server enforces the same rule).
 
-use crate::erased::Loaded;
 use emhana_api_types::queries::ExportQuery;
 use emhana_domain::access::Permission;
 use emhana_domain::export::ExportKind;
@@ -13,6 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, exports::Downloaded};
 use crate::clinic;
+use crate::erased::Loaded;
 use crate::i18n::{t, Strings};
 use crate::pages::backups::human_size;
 use crate::pages::visits::StatusSelects;

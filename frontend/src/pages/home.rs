@@ -1,8 +1,8 @@
 //! Landing page: product title and a live server status read through the typed API client.
 
-use crate::erased::Loaded;
 use leptos::prelude::*;
 
+use crate::erased::Loaded;
 use crate::{api, i18n::t};
 
 /// `/`

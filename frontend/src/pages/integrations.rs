@@ -2,7 +2,6 @@
 //! revoked at once) and webhooks (subscribe a URL to events, the secret shown once, pause,
 //! delete, and each subscription's delivery log with replay).
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::integrations::{
     ApiKeyView, DeliveryView, NewApiKey, NewWebhook, WebhookPatch, WebhookView,
 };
@@ -10,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::integrations as api;
 use crate::api::ApiError;
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::{label, t, Strings};
 
 /// `/integrations`

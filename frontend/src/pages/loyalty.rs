@@ -2,13 +2,13 @@
 //! visit payable by bonuses, expiry, the welcome bonus for a referral source, and the day the
 //! new rules start. Versions scheduled for later are listed.
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::deposits::{BonusProgrammeView, BonusProgrammeWrite};
 use emhana_domain::PaymentMethod;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{field_error, FormError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 
 /// The form's fields.

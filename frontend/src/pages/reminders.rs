@@ -2,7 +2,6 @@
 //! their phones and what each reminder did — sent, planned, or why not; below, for the owner,
 //! the rules and the ru/kk texts.
 
-use crate::erased::{effect, Loaded, Task};
 use chrono::Days;
 use emhana_api_types::queries::VisitListQuery;
 use emhana_api_types::reminders::{
@@ -15,6 +14,7 @@ use leptos::prelude::*;
 
 use crate::api::reminders::{reminder_settings, reminders, save_reminder_settings};
 use crate::api::{self, ApiError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::{label, t};
 use crate::{clinic, session};
 

@@ -2,7 +2,6 @@
 //! label, deactivate it; a source is never deleted (old visits keep naming it) and its code never
 //! changes (integrations and analytics key on it).
 
-use crate::erased::Loaded;
 use emhana_api_types::directories::{LeadSourceCreate, LeadSourceUpdate, LeadSourceView};
 use leptos::prelude::*;
 
@@ -12,6 +11,7 @@ use crate::components::directory::{
 };
 use crate::components::form::{deactivate_action, field_error, form_action, FormError};
 use crate::components::table::{SortKey, SortOrder};
+use crate::erased::Loaded;
 use crate::i18n::t;
 
 impl Record for LeadSourceView {

@@ -2,7 +2,6 @@
 //! create one (with a generated password to hand over), rename, change the role, reset the
 //! password, activate/deactivate.
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::auth::{CreateUser, UpdateUser, UserView};
 use emhana_domain::Role;
 use leptos::prelude::*;
@@ -10,6 +9,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::clinic::day_hm;
 use crate::components::form::{field_error, FormError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 
 /// `/staff`

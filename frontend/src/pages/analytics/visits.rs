@@ -1,7 +1,6 @@
 //! The dashboard's visits section: visits per day (with no-shows), the status pie with its exact
 //! table (cancelled visits included), and visits per doctor.
 
-use crate::erased::Loaded;
 use emhana_api_types::analytics::StatusItem;
 use emhana_api_types::queries::RangeQuery;
 use leptos::prelude::*;
@@ -10,6 +9,7 @@ use super::charts::{bars, donut, lines};
 use super::DoctorsReport;
 use crate::api;
 use crate::components::chart::EChart;
+use crate::erased::Loaded;
 use crate::i18n::{share, t};
 
 /// Visits per day, by status and per doctor for the range.

@@ -1,13 +1,13 @@
 //! The blind count: one amount per tender, a note, and the close; expected amounts stay hidden
 //! until the Z report.
 
-use crate::erased::{effect, Task};
 use emhana_api_types::cash_desk::{ShiftClose, ZReportView};
 use emhana_api_types::visits::PaymentPart;
 use emhana_domain::Money;
 use leptos::prelude::*;
 
 use crate::components::form::{method_amounts, MethodAmountInputs};
+use crate::erased::{effect, Task};
 
 use crate::api::{self, ApiError};
 use crate::i18n::t;

@@ -2,12 +2,12 @@
 //! shift, the difference a cashier may close with, the day end after which an open shift is
 //! stale) and a new register.
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::cash_desk::CashDeskSettingsView;
 use emhana_domain::Money;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 
 /// The settings form and "add a register"; `on_added` after a register is added.

@@ -6,7 +6,6 @@ mod booking;
 mod grid;
 mod today;
 
-use crate::erased::Loaded;
 use chrono::{Datelike, Duration};
 use emhana_api_types::directories::DoctorView;
 use emhana_api_types::queries::VisitListQuery;
@@ -15,6 +14,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::clinic;
+use crate::erased::Loaded;
 use crate::i18n::t;
 use crate::pages::visit_card::VisitCard;
 use crate::session;

@@ -1,7 +1,6 @@
 //! The card's head: patient, doctor, time, status with its buttons (and a manager's revert),
 //! moving a scheduled visit, the lead source.
 
-use crate::erased::Loaded;
 use emhana_api_types::directories::LeadSourceView;
 use emhana_api_types::visits::{StatusChange, VisitUpdate, VisitView};
 use emhana_domain::{Role, VisitStatus};
@@ -10,6 +9,7 @@ use leptos::prelude::*;
 use super::{role, VisitWrite, WriteAction};
 use crate::api;
 use crate::clinic;
+use crate::erased::Loaded;
 use crate::i18n::t;
 use crate::session;
 

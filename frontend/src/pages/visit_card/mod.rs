@@ -9,7 +9,6 @@ mod notes;
 mod payment;
 mod refund;
 
-use crate::erased::{effect, Loaded, Task};
 use emhana_api_types::visits::{
     LineCreate, PaymentCreate, RefundCreate, StatusChange, VisitUpdate, VisitView,
 };
@@ -17,6 +16,7 @@ use emhana_domain::Role;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::erased::{effect, Loaded, Task};
 use crate::i18n::t;
 use crate::session;
 
